@@ -1,0 +1,7 @@
+"""``python -m optimizer`` is the same as the ``yunnan-plan`` command."""
+
+import sys
+
+from optimizer.cli import main
+
+sys.exit(main())

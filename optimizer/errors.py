@@ -1,0 +1,65 @@
+"""The one exception type for bad input, carrying every problem found, not only the first."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# Exit statuses of the command line, documented in README and docs/errors.md.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_SOLVER_FAILED = 4
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (file, row as the user counts it, column) and why."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        shown = "" if self.value is None else f" (found {self.value!r})"
+        return f"{where}: {self.message}{shown}"
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class InputError(Exception):
+    """Raised when input cannot be used; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        head = f"{len(self.problems)} problem(s) in the input:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class ProblemList:
+    """Collects problems while a table is read, so all of a file's errors are reported at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, file: str, row: int | None, column: str | None, value: object, message: str) -> None:
+        shown = None if value is None else str(value)
+        self.items.append(Problem(file, row, column, shown, message))
+
+    def extend(self, other: ProblemList | list[Problem]) -> None:
+        self.items.extend(other.items if isinstance(other, ProblemList) else other)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InputError(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

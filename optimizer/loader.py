@@ -1,0 +1,436 @@
+"""Load a data folder (or uploaded files) into one validated ``PlanData``.
+
+Every table is read, typed and cross-checked; all problems of all files are collected and raised
+together as one ``InputError``. Names are resolved through ``names.NameIndex`` so every later stage
+works on stable codes (prefecture adcodes, ``s01``, ``u01``, ``k01`` …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer import rules
+from optimizer.errors import ProblemList
+from optimizer.names import NameIndex, normalise
+from optimizer.schema import ANNEX5_COLUMNS, SCHEMAS, TABLE_ORDER, Column
+from optimizer.tables import RawTable, check_header, convert_cell, parse_table, read_raw
+
+# Labels of the printed total rows / columns in the annexes' layout.
+ANNEX1_TOTAL_ROW = "全省"
+ANNEX2_TOTAL_ROW = "合计"
+ANNEX4_TOTAL_ROW = "州市汇总"
+ANNEX4_TOTAL_COLUMN = "全省合计"
+ANNEX5_TOTAL_ROW = "合计"
+PROVINCE_ADCODE = "530000"
+# Tolerance for profession-focus shares of a prefecture summing to 1 (they are rounded to 0.001).
+FOCUS_SHARE_TOLERANCE = 0.005
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass
+class PlanData:
+    """All inputs as validated frames keyed by stable codes; Chinese names kept as data columns."""
+
+    source: str
+    prefectures: pd.DataFrame  # adcode, name, full_name, aliases
+    counties: pd.DataFrame  # adcode, county, prefecture_adcode, kind, lon, lat, population_2020
+    annex1: pd.DataFrame  # label, prefecture (adcode; 530000 for 全省), is_total, col1..col9 (Decimal 万)
+    annex2: pd.DataFrame  # seq, school, institution, quota_wan (Decimal), quota (persons)
+    annex2_total_wan: Decimal | None
+    annex3: pd.DataFrame
+    annex4: pd.DataFrame  # long: label, prefecture, unit, header, trainees
+    annex4_row_totals: pd.DataFrame  # label, prefecture, printed (全省合计 column)
+    annex4_col_totals: pd.DataFrame  # unit, header, printed (州市汇总 row)
+    annex4_grand_total: int | None
+    annex5: pd.DataFrame  # seq, label, prefecture, total, siyb, college_siyb, online, college_online, livestream
+    annex5_totals: dict[str, int]
+    notice_figures: pd.DataFrame
+    groups: pd.DataFrame
+    courses: pd.DataFrame
+    institutions: pd.DataFrame
+    offers: pd.DataFrame
+    units: pd.DataFrame
+    unit_scope: pd.DataFrame
+    unit_counties: pd.DataFrame
+    focus: pd.DataFrame
+    debarments: pd.DataFrame
+    prefecture_names: NameIndex
+    unit_names: NameIndex
+    notes: list[str] = field(default_factory=list)
+
+    def prefecture_name(self, adcode: str) -> str:
+        return "全省" if adcode == PROVINCE_ADCODE else self.prefecture_names.canonical[adcode]
+
+    def annex1_persons(self) -> pd.DataFrame:
+        """Annex 1 in 人次 (exact: 0.85 万 → 8,500)."""
+        out = self.annex1[["label", "prefecture", "is_total"]].copy()
+        for k in (f"col{i}" for i in range(1, 10)):
+            out[k] = [rules.wan_to_persons(v) for v in self.annex1[k]]
+        return out
+
+
+Source = Path | str | dict[str, tuple[str, bytes]]
+
+
+def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
+    """Read and validate every table; raise ``InputError`` listing all problems found."""
+    problems = ProblemList()
+    raws = _read_all(source, problems)
+    frames: dict[str, pd.DataFrame] = {}
+    for name in TABLE_ORDER:
+        raw = raws.get(name)
+        if raw is not None and name != "annex4_project_trainees":
+            frames[name] = parse_table(raw, SCHEMAS[name], problems)
+    problems.raise_if_any()  # cross-table checks need every table typed
+
+    pref_index = _prefecture_index(frames["prefectures"])
+    unit_index = NameIndex("unit")
+    for r in frames["units"].itertuples():
+        unit_index.add(r.code, r.name, [r.name_in_text])
+
+    counties = _counties(frames["counties"], pref_index, problems)
+    annex1 = _annex1(frames["annex1_targets"], pref_index, problems)
+    institutions = _institutions(frames, pref_index, counties, problems)
+    annex2, annex2_total = _annex2(frames["annex2_school_quotas"], institutions, problems)
+    annex4 = _annex4(raws["annex4_project_trainees"], pref_index, unit_index, problems)
+    annex5, annex5_totals = _annex5(frames["annex5_entrepreneurship"], pref_index, problems)
+    groups = frames["profession_groups"]
+    courses = _courses(frames["courses"], set(groups["code"]), problems)
+    offers = _offers(frames["offers"], institutions, courses, set(groups["code"]), problems)
+    unit_scope = _references(frames["unit_scope"], "unit_scope.csv", {"unit": set(frames["units"]["code"]),
+                                                    "group": set(groups["code"])}, problems)
+    unit_counties = _unit_counties(frames["unit_counties"], frames["units"], pref_index, counties, problems)
+    focus = _focus(frames["profession_focus"], pref_index, set(groups["code"]), problems)
+    debarments = _references(frames["debarments"], "debarments.csv",
+                             {"institution": set(institutions["code"])}, problems)
+    problems.raise_if_any()
+
+    notes = [n for raw in raws.values() if raw is not None for n in raw.notes]
+    return PlanData(
+        source=str(source) if not isinstance(source, dict) else "uploaded files",
+        prefectures=_prefecture_frame(frames["prefectures"]), counties=counties, annex1=annex1,
+        annex2=annex2, annex2_total_wan=annex2_total, annex3=frames["annex3_platforms"].drop(columns="src_row"),
+        annex4=annex4[0], annex4_row_totals=annex4[1], annex4_col_totals=annex4[2], annex4_grand_total=annex4[3],
+        annex5=annex5, annex5_totals=annex5_totals, notice_figures=frames["notice_figures"].drop(columns="src_row"),
+        groups=groups.drop(columns="src_row"), courses=courses, institutions=institutions, offers=offers,
+        units=frames["units"].drop(columns="src_row"), unit_scope=unit_scope, unit_counties=unit_counties,
+        focus=focus, debarments=debarments, prefecture_names=pref_index, unit_names=unit_index, notes=notes,
+    )
+
+
+def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | None]:
+    raws: dict[str, RawTable | None] = {}
+    if isinstance(source, dict):
+        for name in TABLE_ORDER:
+            if name not in source:
+                problems.add(f"{name}.csv", None, None, None, "table is missing from the upload")
+                continue
+            filename, data = source[name]
+            raw, found = read_raw(filename, data, sheet=name)
+            problems.extend(found)
+            raws[name] = raw
+        return raws
+    folder = Path(source)
+    if not folder.is_dir():
+        problems.add(str(folder), None, None, None, "data folder does not exist")
+        problems.raise_if_any()
+    for name in TABLE_ORDER:
+        candidates = [folder / f"{name}.csv", folder / f"{name}.xlsx"]
+        present = [p for p in candidates if p.exists()]
+        if not present:
+            problems.add(f"{name}.csv", None, None, None, f"table is missing from {folder}")
+            continue
+        if len(present) > 1:
+            problems.add(present[1].name, None, None, None,
+                         f"both {present[0].name} and {present[1].name} exist; keep one")
+            continue
+        raw, found = read_raw(present[0], sheet=name)
+        problems.extend(found)
+        raws[name] = raw
+    return raws
+
+
+def _prefecture_index(frame: pd.DataFrame) -> NameIndex:
+    index = NameIndex("prefecture")
+    for r in frame.itertuples():
+        aliases = [a for a in str(r.aliases or "").split("|") if a]
+        index.add(r.adcode, r.name, [r.full_name, *aliases])
+    return index
+
+
+def _prefecture_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.drop(columns="src_row").copy()
+    out["aliases"] = [[a for a in str(x or "").split("|") if a] for x in out["aliases"]]
+    return out.reset_index(drop=True)
+
+
+def _resolve(index: NameIndex, text: str, file: str, row: int, column: str, problems: ProblemList) -> str | None:
+    key = index.resolve(text)
+    if key is None:
+        problems.add(file, row, column, text, index.unknown_message(text))
+    return key
+
+
+def _counties(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> pd.DataFrame:
+    file = "counties.csv"
+    for r in frame.itertuples():
+        key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
+        if key and key != r.prefecture_adcode:
+            problems.add(file, r.src_row, "prefecture_adcode", r.prefecture_adcode,
+                         f"does not match prefecture {r.prefecture} ({key})")
+        if not str(r.adcode).startswith(str(r.prefecture_adcode)[:4]):
+            problems.add(file, r.src_row, "adcode", r.adcode, f"is not inside prefecture {r.prefecture_adcode}")
+    return frame.drop(columns="src_row").reset_index(drop=True)
+
+
+def _annex1(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> pd.DataFrame:
+    file = "annex1_targets.csv"
+    keys = []
+    for r in frame.itertuples():
+        if normalise(r.row) == ANNEX1_TOTAL_ROW:
+            keys.append(PROVINCE_ADCODE)
+        else:
+            keys.append(_resolve(prefs, r.row, file, r.src_row, "row", problems))
+    out = frame.rename(columns={"row": "label"}).copy()
+    out["prefecture"] = keys
+    out["is_total"] = out["prefecture"] == PROVINCE_ADCODE
+    _require_all_prefectures(file, [k for k in keys if k != PROVINCE_ADCODE], prefs, problems)
+    if PROVINCE_ADCODE not in keys:
+        problems.add(file, None, "row", None, f"the printed total row '{ANNEX1_TOTAL_ROW}' is missing")
+    for r in out.itertuples():
+        for i in range(1, 10):
+            value = getattr(r, f"col{i}")
+            if value is not None and (value * rules.WAN) != (value * rules.WAN).to_integral_value():
+                problems.add(file, r.src_row, f"col{i}", value, "万人次 value is not a whole number of persons")
+    return out.drop(columns="src_row").reset_index(drop=True)
+
+
+def _require_all_prefectures(file: str, keys: list[str | None], prefs: NameIndex, problems: ProblemList) -> None:
+    missing = [name for code, name in prefs.canonical.items() if code not in keys]
+    if missing and all(keys):
+        problems.add(file, None, None, None, f"prefecture rows missing: {', '.join(missing)}")
+
+
+def _institutions(frames: dict[str, pd.DataFrame], prefs: NameIndex, counties: pd.DataFrame,
+                  problems: ProblemList) -> pd.DataFrame:
+    file = "institutions.csv"
+    frame = frames["institutions"]
+    county_pref = dict(zip(counties["adcode"], counties["prefecture_adcode"], strict=True))
+    units = set(frames["units"]["code"])
+    keys = []
+    for r in frame.itertuples():
+        key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
+        keys.append(key)
+        if r.county_adcode not in county_pref:
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode, "unknown county code (see counties.csv)")
+        elif key and county_pref[r.county_adcode] != key:
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode, f"county is not in {r.prefecture}")
+        if r.unit and r.unit not in units:
+            problems.add(file, r.src_row, "unit", r.unit, "unknown unit code (see units.csv)")
+    out = frame.copy()
+    out["prefecture_adcode"] = keys
+    out["is_school"] = out["kind"].isin(rules.SCHOOL_TYPES)
+    return out.drop(columns="src_row").reset_index(drop=True)
+
+
+def _annex2(frame: pd.DataFrame, institutions: pd.DataFrame, problems: ProblemList):
+    file = "annex2_school_quotas.csv"
+    index = NameIndex("school")
+    for r in institutions.itertuples():
+        index.add(r.code, r.name)
+    total = None
+    rows = []
+    for r in frame.itertuples():
+        if normalise(r.seq) == ANNEX2_TOTAL_ROW:
+            total = r.quota_wan
+            continue
+        if not r.school:
+            problems.add(file, r.src_row, "school", r.school, "value is missing")
+            continue
+        code = _resolve(index, r.school, file, r.src_row, "school", problems)
+        if r.quota_wan is not None and (r.quota_wan * rules.WAN) != (r.quota_wan * rules.WAN).to_integral_value():
+            problems.add(file, r.src_row, "quota_wan", r.quota_wan, "万人 value is not a whole number of persons")
+            continue
+        rows.append({"seq": r.seq, "school": r.school, "institution": code, "quota_wan": r.quota_wan,
+                     "quota": rules.wan_to_persons(r.quota_wan) if r.quota_wan is not None else None})
+    if total is None:
+        problems.add(file, None, "seq", None, f"the printed total row '{ANNEX2_TOTAL_ROW}' is missing")
+    out = pd.DataFrame(rows, columns=["seq", "school", "institution", "quota_wan", "quota"])
+    dup = out["institution"].dropna().duplicated()
+    for i in dup[dup].index:
+        problems.add(file, None, "school", out.loc[i, "school"], "school listed twice")
+    return out, total
+
+
+def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: ProblemList):
+    """Annex 4 as printed is wide: one column per unit; returned long, with printed totals apart."""
+    file = raw.file if raw else "annex4_project_trainees.csv"
+    empty = (pd.DataFrame(columns=["label", "prefecture", "unit", "header", "trainees"]),
+             pd.DataFrame(columns=["label", "prefecture", "printed"]),
+             pd.DataFrame(columns=["unit", "header", "printed"]), None)
+    if raw is None:
+        return empty
+    first = "州市"
+    headers = [h for h in raw.header if h and h != first]
+    check_header(raw, [first, *headers], problems)
+    if first not in raw.header:
+        return empty
+    col_units: dict[str, str | None] = {}
+    for h in headers:
+        if normalise(h) == ANNEX4_TOTAL_COLUMN:
+            col_units[h] = None
+        else:
+            col_units[h] = _resolve(units, h, file, 1, h, problems)
+    if ANNEX4_TOTAL_COLUMN not in [normalise(h) for h in headers]:
+        problems.add(file, 1, ANNEX4_TOTAL_COLUMN, None, "the printed total column is missing")
+    number = Column("n", "int", "trainees", "人次")
+    cells, row_totals, col_totals, grand = [], [], [], None
+    seen: dict[str, int] = {}
+    positions = {h: raw.header.index(h) for h in headers}
+    label_pos = raw.header.index(first)
+    for row_no, row in raw.rows:
+        label = row[label_pos] if label_pos < len(row) else ""
+        is_total = normalise(label) == ANNEX4_TOTAL_ROW
+        pref = None if is_total else _resolve(prefs, label, file, row_no, first, problems)
+        key = ANNEX4_TOTAL_ROW if is_total else pref
+        if key in seen:
+            problems.add(file, row_no, first, label, f"duplicate row: already on row {seen[key]}")
+        seen.setdefault(key, row_no)
+        for h in headers:
+            text = row[positions[h]] if positions[h] < len(row) else ""
+            value, error, _ = convert_cell(text, number)
+            if error:
+                problems.add(file, row_no, h, text, error)
+                continue
+            unit = col_units[h]
+            if is_total and unit is None:
+                grand = value
+            elif is_total:
+                col_totals.append({"unit": unit, "header": h, "printed": value})
+            elif unit is None:
+                row_totals.append({"label": label, "prefecture": pref, "printed": value})
+            else:
+                cells.append({"label": label, "prefecture": pref, "unit": unit, "header": h, "trainees": value})
+    if ANNEX4_TOTAL_ROW not in seen:
+        problems.add(file, None, first, None, f"the printed total row '{ANNEX4_TOTAL_ROW}' is missing")
+    _require_all_prefectures(file, [k for k in seen if k != ANNEX4_TOTAL_ROW], prefs, problems)
+    return (pd.DataFrame(cells, columns=empty[0].columns), pd.DataFrame(row_totals, columns=empty[1].columns),
+            pd.DataFrame(col_totals, columns=empty[2].columns), grand)
+
+
+def _annex5(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList):
+    file = "annex5_entrepreneurship.csv"
+    totals: dict[str, int] = {}
+    rows = []
+    for r in frame.itertuples():
+        if normalise(r.seq) == ANNEX5_TOTAL_ROW:
+            totals = {k: getattr(r, k) for k in ANNEX5_COLUMNS}
+            continue
+        if not r.prefecture:
+            problems.add(file, r.src_row, "prefecture", "", "value is missing")
+            continue
+        key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
+        rows.append({"seq": r.seq, "label": r.prefecture, "prefecture": key,
+                     **{k: getattr(r, k) for k in ANNEX5_COLUMNS}})
+    if not totals:
+        problems.add(file, None, "seq", None, f"the printed total row '{ANNEX5_TOTAL_ROW}' is missing")
+    out = pd.DataFrame(rows, columns=["seq", "label", "prefecture", *ANNEX5_COLUMNS])
+    for k, n in out["prefecture"].dropna().value_counts().items():
+        if n > 1:
+            problems.add(file, None, "prefecture", prefs.canonical[k], "prefecture appears on more than one row")
+    _require_all_prefectures(file, list(out["prefecture"]), prefs, problems)
+    return out, totals
+
+
+def _courses(frame: pd.DataFrame, groups: set[str], problems: ProblemList) -> pd.DataFrame:
+    file = "courses.csv"
+    for r in frame.itertuples():
+        if r.group not in groups:
+            problems.add(file, r.src_row, "group", r.group, "unknown profession group (see profession_groups.csv)")
+        if r.certificate_class != rules.is_certificate_class(r.certificate_type):
+            problems.add(file, r.src_row, "certificate_class", r.certificate_class,
+                         f"R1: only {' and '.join(sorted(rules.CERTIFICATE_CLASS_TYPES))} count as certificate-class")
+        if r.advanced != (r.certificate_class and rules.is_advanced(r.level)):
+            problems.add(file, r.src_row, "advanced", r.advanced,
+                         "Annex 1 column 3: advanced means a certificate-class course at 三级 or above")
+        if r.certificate_class and not r.level:
+            problems.add(file, r.src_row, "level", "", "a certificate-class course needs a level (五级 … 一级)")
+        if r.certificate_class and r.class_hours < rules.MIN_CERTIFICATE_CLASS_HOURS:
+            problems.add(file, r.src_row, "class_hours", r.class_hours,
+                         f"R6: certificate-class courses need at least {rules.MIN_CERTIFICATE_CLASS_HOURS} class hours")
+        if r.max_class_size > rules.max_class_size(r.certificate_type) or r.max_class_size == 0:
+            problems.add(file, r.src_row, "max_class_size", r.max_class_size,
+                         f"R5: a {r.certificate_type} class holds 1 to {rules.max_class_size(r.certificate_type)}")
+        if r.class_hours == 0:
+            problems.add(file, r.src_row, "class_hours", 0, "class hours must be positive")
+    return frame.drop(columns="src_row").reset_index(drop=True)
+
+
+def _offers(frame: pd.DataFrame, institutions: pd.DataFrame, courses: pd.DataFrame, groups: set[str],
+            problems: ProblemList) -> pd.DataFrame:
+    file = "offers.csv"
+    known_inst = set(institutions["code"])
+    course_group = dict(zip(courses["code"], courses["group"], strict=True))
+    for r in frame.itertuples():
+        if r.institution not in known_inst:
+            problems.add(file, r.src_row, "institution", r.institution,
+                         "unknown institution code (see institutions.csv)")
+        if r.course not in course_group:
+            problems.add(file, r.src_row, "course", r.course, "unknown course code (see courses.csv)")
+        elif r.major != course_group[r.course]:
+            problems.add(file, r.src_row, "major", r.major,
+                         f"R3: course {r.course} belongs to major {course_group[r.course]}")
+        if r.major not in groups:
+            problems.add(file, r.src_row, "major", r.major, "unknown profession group (see profession_groups.csv)")
+    return frame.drop(columns="src_row").reset_index(drop=True)
+
+
+def _references(frame: pd.DataFrame, file: str, refs: dict[str, set[str]], problems: ProblemList) -> pd.DataFrame:
+    for r in frame.itertuples():
+        for column, known in refs.items():
+            value = getattr(r, column)
+            if value not in known:
+                table = {"unit": "units", "group": "profession_groups", "institution": "institutions"}[column]
+                problems.add(file, r.src_row, column, value, f"unknown {column} code (see {table}.csv)")
+    return frame.drop(columns="src_row").reset_index(drop=True)
+
+
+def _unit_counties(frame: pd.DataFrame, units: pd.DataFrame, prefs: NameIndex, counties: pd.DataFrame,
+                   problems: ProblemList) -> pd.DataFrame:
+    file = "unit_counties.csv"
+    county_pref = dict(zip(counties["adcode"], counties["prefecture_adcode"], strict=True))
+    keys = []
+    for r in frame.itertuples():
+        key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
+        keys.append(key)
+        if r.unit not in set(units["code"]):
+            problems.add(file, r.src_row, "unit", r.unit, "unknown unit code (see units.csv)")
+        if r.county_adcode not in county_pref:
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode, "unknown county code")
+        elif key and county_pref[r.county_adcode] != key:
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode, f"county is not in {r.prefecture}")
+    out = frame.copy()
+    out["prefecture_adcode"] = keys
+    return out.drop(columns="src_row").reset_index(drop=True)
+
+
+def _focus(frame: pd.DataFrame, prefs: NameIndex, groups: set[str], problems: ProblemList) -> pd.DataFrame:
+    file = "profession_focus.csv"
+    keys = []
+    for r in frame.itertuples():
+        keys.append(_resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems))
+        if r.group not in groups:
+            problems.add(file, r.src_row, "group", r.group, "unknown profession group (see profession_groups.csv)")
+    out = frame.copy()
+    out["prefecture_adcode"] = keys
+    for key, share in out.dropna(subset=["prefecture_adcode"]).groupby("prefecture_adcode")["share"].sum().items():
+        if abs(share - 1.0) > FOCUS_SHARE_TOLERANCE:
+            problems.add(file, None, "share", f"{share:.3f}",
+                         f"shares of {prefs.canonical[key]} must sum to 1")
+    return out.drop(columns="src_row").reset_index(drop=True)
+

@@ -1,0 +1,216 @@
+"""What every input table looks like: columns, types, units and meaning.
+
+One table of schemas drives validation (``tables.parse_table``), the blank templates and the
+column documentation in ``data/SOURCES.md``. Kinds: ``text``, ``code`` (stable ASCII code),
+``adcode`` (6-digit division code), ``int`` (whole number ≥ 0), ``wan`` (exact decimal in 万),
+``float`` (≥ 0 unless ``signed``), ``bool``, ``date`` (YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optimizer import rules
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    meaning: str
+    unit: str = ""
+    required: bool = True  # may the cell be blank?
+    choices: tuple[str, ...] = ()
+    signed: bool = False
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str  # file stem in data/, sheet name in .xlsx
+    title: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    min_rows: int = 1
+    origin: str = ""
+    assumed: bool = False  # has a basis column and is replaceable by a bureau's own data
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+BASIS = Column("basis", "text", "where the row comes from: `notice: …`, `reference: …` or `assumed: <reason>`")
+ANNEX1_COLUMNS = {
+    "col1": "完成培训人数 total trained",
+    "col2": "其中: 取得职业资格和职业技能等级类别证书人数 certificate-class (of 1)",
+    "col3": "其中: 高级工及以上 advanced and above (of 2)",
+    "col4": "含: 农村劳动力补贴性培训人数 rural-labour subsidised (within 1)",
+    "col5": "含: 由技工院校承担培训人数 by technical schools (within 1)",
+    "col6": "含: 新型学徒制培训人数 new-style apprenticeship (within 1)",
+    "col7": "含: 创业培训 entrepreneurship (within 1)",
+    "col8": "含: 大学生职业培训 college students (within 1)",
+    "col9": "其中: 大学生技能培训 college-student skills training (of 8)",
+}
+ANNEX5_COLUMNS = {
+    "total": "创业培训目标任务 entrepreneurship target",
+    "siyb": "其中: SIYB创业培训任务 SIYB",
+    "college_siyb": "含大学生SIYB培训任务 college SIYB (of siyb)",
+    "online": "其中: 网络创业培训任务 online entrepreneurship",
+    "college_online": "含大学生网络创业培训任务 college online (of online)",
+    "livestream": "含网络创业直播培训（试点） livestream pilot (of online)",
+}
+
+SCHEMAS: dict[str, TableSchema] = {}
+
+
+def _add(schema: TableSchema) -> None:
+    SCHEMAS[schema.name] = schema
+
+
+_add(TableSchema(
+    "prefectures", "州（市）名称表 prefectures", (
+        Column("adcode", "adcode", "prefecture division code (NBS/MCA)"),
+        Column("name", "text", "short name as the notice prints it, e.g. 楚雄州"),
+        Column("full_name", "text", "official full name, e.g. 楚雄彝族自治州"),
+        Column("aliases", "text", "other spellings accepted in any table, separated by |", required=False),
+        BASIS,
+    ), key=("adcode",), origin="reference: shared/reference/yunnan_counties.csv (S1); aliases from the notice"))
+_add(TableSchema(
+    "counties", "县（市、区）表 county-level divisions", (
+        Column("adcode", "adcode", "county division code (NBS 2022-10-31 = MCA 2022-12-31)"),
+        Column("county", "text", "official county name"),
+        Column("prefecture", "text", "managing prefecture, short name"),
+        Column("prefecture_adcode", "adcode", "managing prefecture's code"),
+        Column("kind", "text", "市辖区 / 县级市 / 县 / 自治县", choices=("市辖区", "县级市", "县", "自治县")),
+        Column("lon", "float", "county seat longitude (GCJ-02 assumed)", "degrees"),
+        Column("lat", "float", "county seat latitude (GCJ-02 assumed)", "degrees"),
+        Column("population_2020", "int", "7th census resident population (常住人口)", "persons"),
+        Column("centroid_lon", "float", "polygon centroid longitude", "degrees", required=False),
+        Column("centroid_lat", "float", "polygon centroid latitude", "degrees", required=False),
+    ), key=("adcode",), origin="reference: shared/reference/yunnan_counties.csv, see counties-PROVENANCE.md"))
+_add(TableSchema(
+    "annex1_targets", "附件1 云南省2022年职业培训任务计划表", (
+        Column("row", "text", "单位 (甲): 全省 or a prefecture, as printed"),
+        *(Column(k, "wan", v, "万人次") for k, v in ANNEX1_COLUMNS.items()),
+    ), key=("row",), origin="notice: Annex 1"))
+_add(TableSchema(
+    "annex2_school_quotas", "附件2 技工院校2022年职业培训任务计划表", (
+        Column("seq", "text", "序号 as printed; 合计 for the printed total row"),
+        Column("school", "text", "单位名称 as printed (blank on the 合计 row)", required=False),
+        Column("quota_wan", "wan", "目标任务", "万人"),
+        Column("note", "text", "备注", required=False),
+    ), key=("seq",), origin="notice: Annex 2"))
+_add(TableSchema(
+    "annex3_platforms", "附件3 云南省推荐使用的网络培训平台机构名单", (
+        Column("seq", "text", "序号 as printed (一 … 七)"),
+        Column("printed", "text", "the entry's name exactly as printed"),
+        Column("operator", "text", "operating body, as printed (blank where none is printed)", required=False),
+        Column("platform", "text", "platform name, as printed"),
+        Column("url", "text", "address, as printed"),
+        Column("contact", "text", "联系人"),
+        Column("phone", "text", "电话, as printed"),
+    ), key=("seq",), origin="notice: Annex 3"))
+_add(TableSchema(
+    "annex4_project_trainees", "附件4 2022年省级项目职业培训计划表", (
+        Column("州市", "text", "prefecture as printed, or 州市汇总 for the printed total row"),
+    ), key=("州市",), origin="notice: Annex 4",
+    extra={"wide": "one column per unit, headed by its name as printed, plus 全省合计; values in 人次"}))
+_add(TableSchema(
+    "annex5_entrepreneurship", "附件5 2022年创业培训任务计划表", (
+        Column("seq", "text", "序号 as printed; 合计 for the printed total row"),
+        Column("prefecture", "text", "州市 as printed (blank on the 合计 row)", required=False),
+        *(Column(k, "int", v, "人次") for k, v in ANNEX5_COLUMNS.items()),
+    ), key=("seq",), origin="notice: Annex 5"))
+_add(TableSchema(
+    "notice_figures", "通知正文中的数字 figures printed in the notice's text", (
+        Column("figure", "code", "name of the figure"),
+        Column("value", "wan", "value as printed", "万"),
+        Column("unit", "text", "unit as printed (万人次 or 万人)"),
+        Column("section", "text", "section of the notice"),
+        Column("compares_with", "text", "table:column it must equal (annex1:N or annex5:column)"),
+        Column("quote", "text", "the sentence, as printed"),
+    ), key=("figure",), origin="notice: 一(二) and the note under Annex 1"))
+_add(TableSchema(
+    "profession_groups", "专业大类 profession groups", (
+        Column("code", "code", "stable ASCII code"),
+        Column("name", "text", "Chinese name"),
+        BASIS,
+    ), key=("code",), assumed=True))
+_add(TableSchema(
+    "courses", "培训课程目录 course catalogue", (
+        Column("code", "code", "stable ASCII code"),
+        Column("profession", "text", "职业（工种）"),
+        Column("group", "code", "profession group code (profession_groups.csv)"),
+        Column("certificate_type", "text", "certificate the course leads to", choices=rules.CERTIFICATE_TYPES),
+        Column("level", "text", "skill level where the certificate has one", required=False, choices=rules.LEVELS),
+        Column("class_hours", "int", "class hours of one class (R6: ≥ 120 for certificate-class)", "hours"),
+        Column("max_class_size", "int", "largest class (R5: ≤ 60, ≤ 30 for entrepreneurship)", "trainees"),
+        Column("certificate_class", "bool", "counts as certificate-class (R1, Annex 1 column 2)"),
+        Column("advanced", "bool", "counts as 高级工 and above (Annex 1 column 3)"),
+        BASIS,
+    ), key=("code",), assumed=True))
+_add(TableSchema(
+    "institutions", "培训机构 institutions (the 33 schools of Annex 2, unit centres, filed institutions)", (
+        Column("code", "code", "stable ASCII code (s01… schools, i01… others)"),
+        Column("name", "text", "name; a school's name as printed in Annex 2"),
+        Column("kind", "text", "type", choices=(*rules.SCHOOL_TYPES, "企业培训中心", "培训机构")),
+        Column("unit", "code", "owning provincial-project unit for a unit's own centre", required=False),
+        Column("prefecture", "text", "home prefecture"),
+        Column("county_adcode", "adcode", "home county"),
+        Column("platform_teachers", "int", "teachers registered on the provincial platform (R15)", "teachers"),
+        Column("siyb_trainers", "int", "teachers holding an entrepreneurship-trainer certificate (R16)", "teachers"),
+        BASIS,
+    ), key=("code",), assumed=True))
+_add(TableSchema(
+    "offers", "开设课程与能力 courses offered, with capacity inputs", (
+        Column("institution", "code", "institution code"),
+        Column("course", "code", "course code"),
+        Column("major", "code", "the institution's major (专业, a profession group) covering the course (R3)"),
+        Column("equipment_sets", "int", "teaching-equipment sets = concurrent classes (R7)", "sets"),
+        Column("days_available", "int", "training days a year the equipment is free for this course", "days",
+               maximum=366),
+        Column("price_per_trainee", "float", "quoted price per trainee", "yuan"),
+        Column("evaluator", "bool", "is the institution a filed evaluator for this course (R13)"),
+        BASIS,
+    ), key=("institution", "course"), assumed=True))
+_add(TableSchema(
+    "units", "省级项目单位 provincial-project units", (
+        Column("code", "code", "stable ASCII code"),
+        Column("name", "text", "name as printed in Annex 4's header"),
+        Column("name_in_text", "text", "name as printed in the notice's text 三(一)"),
+        BASIS,
+    ), key=("code",), assumed=True))
+_add(TableSchema(
+    "unit_scope", "单位经营范围 business scope of each unit (R2)", (
+        Column("unit", "code", "unit code"),
+        Column("group", "code", "profession group inside the unit's licence"),
+        BASIS,
+    ), key=("unit", "group"), assumed=True))
+_add(TableSchema(
+    "unit_counties", "单位承办县 counties where a unit trains in a prefecture (R10)", (
+        Column("unit", "code", "unit code"),
+        Column("prefecture", "text", "prefecture"),
+        Column("county_adcode", "adcode", "county"),
+        BASIS,
+    ), key=("unit", "prefecture", "county_adcode"), min_rows=0, assumed=True,
+    extra={"rule": "a (unit, prefecture) with no row here may train in every county of the prefecture"}))
+_add(TableSchema(
+    "profession_focus", "专业需求结构 profession focus of each prefecture", (
+        Column("prefecture", "text", "prefecture"),
+        Column("group", "code", "profession group"),
+        Column("share", "float", "share of the prefecture's demand", "fraction", maximum=1.0),
+        BASIS,
+    ), key=("prefecture", "group"), assumed=True))
+_add(TableSchema(
+    "debarments", "取消资格名单 debarments (R14)", (
+        Column("institution", "code", "institution code"),
+        Column("decision_date", "date", "date of the decision"),
+        Column("years", "int", f"years of exclusion (R14: {rules.DEBARMENT_YEARS})", "years"),
+        Column("reason", "text", "what was found", required=False),
+        BASIS,
+    ), key=("institution", "decision_date"), min_rows=0, assumed=True))
+
+# Files every data folder must hold, in load order.
+TABLE_ORDER = list(SCHEMAS)

@@ -1,0 +1,261 @@
+"""Read one CSV or .xlsx table into typed values, collecting every problem with file, row and column.
+
+Accepted encodings for CSV: UTF-8, UTF-8 with BOM, GB18030/GBK (Chinese Excel's default) and UTF-16
+with BOM. Rows are numbered as the user counts them in a spreadsheet: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.errors import ProblemList
+from optimizer.names import suggest_word
+from optimizer.schema import Column, TableSchema
+
+# Largest input file accepted (a setting of this tool, not a rule of the notice): the shipped tables
+# are under 100 kB, a bureau's own data a few MB at most.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_TRUE = {"true", "1", "yes", "y", "是", "对", "√"}
+_FALSE = {"false", "0", "no", "n", "否", "", "×"}
+
+
+@dataclass
+class RawTable:
+    """A table as text cells, before typing: header, rows with their spreadsheet row numbers."""
+
+    file: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    notes: list[str] = field(default_factory=list)
+
+
+def decode_csv_bytes(data: bytes, file: str, problems: ProblemList) -> tuple[str | None, str]:
+    """Decode CSV bytes; returns (text or None, encoding name)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for enc in encodings:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    problems.add(file, None, None, None,
+                 "cannot decode the file: expected UTF-8, UTF-8 with BOM, GB18030/GBK or UTF-16 text")
+    return None, ""
+
+
+def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = None) -> tuple[RawTable | None,
+                                                                                                  ProblemList]:
+    """Read a CSV or .xlsx file (from disk, or ``data`` bytes of an upload named ``source``)."""
+    problems = ProblemList()
+    file = Path(source).name
+    if data is None:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            problems.add(file, None, None, None, f"cannot read the file: {exc.strerror or exc}")
+            return None, problems
+    if len(data) > MAX_INPUT_BYTES:
+        problems.add(file, None, None, f"{len(data):,} bytes",
+                     f"file is larger than the {MAX_INPUT_BYTES // (1024 * 1024)} MB limit for an input table")
+        return None, problems
+    if not data.strip():
+        problems.add(file, None, None, None, "file is empty: expected a header row and data rows")
+        return None, problems
+    if file.lower().endswith((".xlsx", ".xlsm")):
+        cells, notes = _read_xlsx(data, file, sheet, problems)
+    else:
+        text, enc = decode_csv_bytes(data, file, problems)
+        if text is None:
+            return None, problems
+        notes = [] if enc in ("utf-8", "utf-8-sig") else [f"{file}: read as {enc.upper()} text"]
+        cells = [row for row in csv.reader(io.StringIO(text, newline=""))]
+    if cells is None:
+        return None, problems
+    numbered = [(i + 1, [unicodedata.normalize("NFC", c).strip() for c in row]) for i, row in enumerate(cells)]
+    numbered = [(n, row) for n, row in numbered if any(row)]
+    if not numbered:
+        problems.add(file, None, None, None, "file is empty: expected a header row and data rows")
+        return None, problems
+    (_, header), body = numbered[0], numbered[1:]
+    return RawTable(file, header, body, notes), problems
+
+
+def _read_xlsx(data: bytes, file: str, sheet: str | None, problems: ProblemList):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
+        problems.add(file, None, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
+        return None, []
+    notes: list[str] = []
+    names = wb.sheetnames
+    if sheet and sheet in names:
+        ws = wb[sheet]
+    elif len(names) == 1:
+        ws = wb[names[0]]
+        if sheet:
+            notes.append(f"{file}: used its only sheet '{names[0]}' for table '{sheet}'")
+    else:
+        problems.add(file, None, None, ", ".join(names),
+                     f"workbook has no sheet named '{sheet}'; rename the sheet that holds the table")
+        return None, []
+    cells = [[_xlsx_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    wb.close()
+    return cells, notes
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def check_header(
+    raw: RawTable, expected: list[str], problems: ProblemList, allow_extra: bool = False
+) -> dict[str, int]:
+    """Map expected column names to positions; report missing, unknown and repeated columns."""
+    positions: dict[str, int] = {}
+    for i, name in enumerate(raw.header):
+        if name in positions:
+            problems.add(raw.file, 1, name, None, "column appears twice in the header")
+        positions.setdefault(name, i)
+    unknown = [h for h in raw.header if h and h not in expected]
+    for name in expected:
+        if name not in positions:
+            hint = suggest_word(name, unknown)
+            tail = f"; is '{hint}' meant to be '{name}'?" if hint else ""
+            problems.add(raw.file, 1, name, None, f"required column is missing{tail}")
+    if not allow_extra:
+        for name in unknown:
+            hint = suggest_word(name, expected)
+            tail = f"; did you mean '{hint}'?" if hint else f"; expected columns: {', '.join(expected)}"
+            problems.add(raw.file, 1, name, None, f"unknown column{tail}")
+    return positions
+
+
+def parse_number(text: str) -> tuple[str, str | None]:
+    """Normalise full-width digits and thousands separators; returns (clean text, note or None)."""
+    clean = unicodedata.normalize("NFKC", text).strip()
+    note = "full-width characters read as ASCII" if clean != text.strip() else None
+    if _THOUSANDS.match(clean):
+        clean = clean.replace(",", "")
+        note = "thousands separators removed"
+    return clean, note
+
+
+def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | None]:
+    """Typed value of one cell: (value, error message or None, note or None)."""
+    if text == "":
+        if column.required and column.kind != "bool":
+            return None, "value is missing", None
+        if column.kind == "bool":
+            return False, None, None
+        return ("" if column.kind in ("text", "code", "adcode") else None), None, None
+    kind = column.kind
+    if kind in ("text",):
+        if column.choices and text not in column.choices:
+            hint = suggest_word(text, column.choices)
+            tail = f"; did you mean {hint}?" if hint else ""
+            return None, f"expected one of {', '.join(column.choices)}{tail}", None
+        return text, None, None
+    if kind == "code":
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", text):
+            return None, "expected an ASCII code (a letter, then letters, digits or _)", None
+        return text, None, None
+    if kind == "adcode":
+        clean, note = parse_number(text)
+        if not re.fullmatch(r"\d{6}", clean):
+            return None, "expected a 6-digit division code", None
+        return clean, None, note
+    if kind == "bool":
+        low = text.strip().lower()
+        if low in _TRUE:
+            return True, None, None
+        if low in _FALSE:
+            return False, None, None
+        return None, "expected true or false (是/否)", None
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(unicodedata.normalize("NFKC", text)), None, None
+        except ValueError:
+            return None, "expected a date as YYYY-MM-DD", None
+    clean, note = parse_number(text)
+    try:
+        number = Decimal(clean)
+    except InvalidOperation:
+        return None, f"expected a number{' (' + column.unit + ')' if column.unit else ''}", None
+    if not number.is_finite():
+        return None, "expected a finite number", None
+    if number < 0 and not column.signed:
+        return None, "must not be negative", None
+    if column.maximum is not None and number > Decimal(str(column.maximum)):
+        return None, f"must be at most {column.maximum:g}", None
+    if kind == "int":
+        if number != number.to_integral_value():
+            return None, "expected a whole number", None
+        return int(number), None, note
+    if kind == "wan":
+        return number, None, note
+    return float(number), None, note
+
+
+def parse_table(raw: RawTable, schema: TableSchema, problems: ProblemList) -> pd.DataFrame:
+    """Typed frame of ``raw`` under ``schema``; adds a ``src_row`` column (spreadsheet row number)."""
+    positions = check_header(raw, schema.column_names, problems)
+    records = []
+    if any(c.name not in positions for c in schema.columns if c.required):
+        return pd.DataFrame(columns=[*schema.column_names, "src_row"])
+    noted: set[str] = set()
+    seen: dict[tuple, int] = {}
+    for row_no, cells in raw.rows:
+        record: dict[str, object] = {"src_row": row_no}
+        ok = True
+        for column in schema.columns:
+            pos = positions.get(column.name)
+            text = cells[pos] if pos is not None and pos < len(cells) else ""
+            value, error, note = convert_cell(text, column)
+            if error:
+                problems.add(raw.file, row_no, column.name, text, error)
+                ok = False
+            if note and note not in noted:
+                noted.add(note)
+                raw.notes.append(f"{raw.file}, row {row_no}, column '{column.name}': {note}")
+            record[column.name] = value
+        if any(c.name == "basis" for c in schema.columns) and record.get("basis"):
+            basis = str(record["basis"])
+            if not basis.startswith(("notice", "reference", "assumed")):
+                problems.add(raw.file, row_no, "basis", basis,
+                             "basis must start with 'notice', 'reference' or 'assumed: <reason>'")
+        key = tuple(record.get(k) for k in schema.key)
+        if ok and key in seen:
+            problems.add(raw.file, row_no, ",".join(schema.key), ", ".join(map(str, key)),
+                         f"duplicate row: the same {'/'.join(schema.key)} is already on row {seen[key]}")
+        seen.setdefault(key, row_no)
+        records.append(record)
+    if len(records) < schema.min_rows:
+        problems.add(raw.file, None, None, None, "table has a header but no data rows")
+    return pd.DataFrame.from_records(records, columns=[*schema.column_names, "src_row"])
