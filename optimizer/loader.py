@@ -343,24 +343,25 @@ def _annex5(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList):
     for k, n in out["prefecture"].dropna().value_counts().items():
         if n > 1:
             problems.add(file, None, "prefecture", prefs.canonical[k], "prefecture appears on more than one row")
-    _require_all_prefectures(file, list(out["prefecture"]), prefs, problems)
+    _require_all_prefectures(file, [r["prefecture"] for r in rows], prefs, problems)
     return out, totals
 
 
 def _courses(frame: pd.DataFrame, groups: set[str], problems: ProblemList) -> pd.DataFrame:
     file = "courses.csv"
     for r in frame.itertuples():
+        certificate_class = rules.is_certificate_class(r.certificate_type)  # the type decides, not the flag
         if r.group not in groups:
             problems.add(file, r.src_row, "group", r.group, "unknown profession group (see profession_groups.csv)")
-        if r.certificate_class != rules.is_certificate_class(r.certificate_type):
+        if r.certificate_class != certificate_class:
             problems.add(file, r.src_row, "certificate_class", r.certificate_class,
                          f"R1: only {' and '.join(sorted(rules.CERTIFICATE_CLASS_TYPES))} count as certificate-class")
-        if r.advanced != (r.certificate_class and rules.is_advanced(r.level)):
+        if r.advanced != (certificate_class and rules.is_advanced(r.level)):
             problems.add(file, r.src_row, "advanced", r.advanced,
                          "Annex 1 column 3: advanced means a certificate-class course at 三级 or above")
-        if r.certificate_class and not r.level:
+        if certificate_class and not r.level:
             problems.add(file, r.src_row, "level", "", "a certificate-class course needs a level (五级 … 一级)")
-        if r.certificate_class and r.class_hours < rules.MIN_CERTIFICATE_CLASS_HOURS:
+        if certificate_class and r.class_hours < rules.MIN_CERTIFICATE_CLASS_HOURS:
             problems.add(file, r.src_row, "class_hours", r.class_hours,
                          f"R6: certificate-class courses need at least {rules.MIN_CERTIFICATE_CLASS_HOURS} class hours")
         if r.max_class_size > rules.max_class_size(r.certificate_type) or r.max_class_size == 0:

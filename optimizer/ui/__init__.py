@@ -1,0 +1,1 @@
+"""Streamlit pages. They call the package and hold no model logic."""

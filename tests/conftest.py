@@ -1,0 +1,42 @@
+"""Shared helpers: a temporary copy of the shipped data that a test may damage."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of data/ (tables only)."""
+    target = tmp_path / "data"
+    target.mkdir()
+    for path in DATA.glob("*.csv"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def write_rows(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    with open(path, "w", encoding=encoding, newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def set_cell(path: Path, row_label: str, column: str, value: str) -> None:
+    """Set one cell of a CSV, the row found by its first column's text."""
+    rows = read_rows(path)
+    col = rows[0].index(column)
+    hits = [r for r in rows[1:] if r[0] == row_label]
+    assert len(hits) == 1, f"{row_label} not unique in {path.name}"
+    hits[0][col] = value
+    write_rows(path, rows)
