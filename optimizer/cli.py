@@ -10,7 +10,14 @@ import json
 import sys
 from pathlib import Path
 
-from optimizer.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, InputError
+from optimizer.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    EXIT_SOLVER_FAILED,
+    InputError,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the plan's own numbers and names for inconsistencies")
     check.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data/)")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    solve = sub.add_parser("solve", help="allocate school quotas and unit trainees; verify; write the tables")
+    solve.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
+    solve.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
+    solve.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    solve.add_argument("--solver", choices=("highs", "cbc"), default=None)
+    solve.add_argument("--time-limit", type=float, default=None, help="seconds per solver call")
+    solve.add_argument("--cert-share", type=float, default=None, help="R1 share ρ (default 0.60)")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
     return parser
@@ -32,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args.data, args.format)
+        if args.command == "solve":
+            return run_solve(args)
         if args.command == "templates":
             return run_templates(args.out)
     except InputError as exc:
@@ -63,4 +79,56 @@ def run_templates(out: Path) -> int:
 
     for path in write_templates(out):
         print(path)
+    return EXIT_OK
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure."""
+    from optimizer.loader import load_plan
+    from optimizer.output import write_solution
+    from optimizer.problem import build_problem
+    from optimizer.scenario import default_scenario, load_scenario
+    from optimizer.solve import SolverUnavailable, allocate
+    from optimizer.verify import verify
+
+    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+    overrides = {k: v for k, v in (("solver", args.solver), ("time_limit", args.time_limit),
+                                   ("cert_share", args.cert_share)) if v is not None}
+    params = scenario.params.model_copy(update=overrides) if overrides else scenario.params
+    if overrides:
+        params = type(params).model_validate(params.model_dump())
+    plan = load_plan(args.data or scenario.data_dir)
+    problem = build_problem(plan, params)
+    try:
+        solution = allocate(problem)
+    except SolverUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    extra = {"scenario": scenario.name}
+    if solution.status == "infeasible":
+        write_solution(solution, args.out, extra)
+        print(f"INFEASIBLE: scenario '{scenario.name}' cannot be met. Diagnosis:")
+        for line in solution.diagnosis.messages:
+            print(f"  - {line}")
+        print(f"(details in {args.out / 'diagnosis.json'})")
+        return EXIT_INFEASIBLE
+    if not solution.ok:
+        print(f"error: {solution.summary.get('message', solution.status)}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    violations = verify(problem, solution)
+    extra["verified"] = not violations
+    write_solution(solution, args.out, extra)
+    s = solution.summary
+    print(f"scenario {scenario.name}: {s['status']} with {s['solver']}; objective {s['objective']:,.0f} yuan "
+          f"(LP bound {s['lp_bound']:,.0f}, gap {s['integer_gap']:.2e}, rounding: {s['rounding']['method']})")
+    for term, value in s["objective_terms"].items():
+        print(f"  {term:<7} {value:>16,.0f}")
+    print("  certificate share: " + ", ".join(f"{u} {v:.1%}" for u, v in s["certificate_share"].items()))
+    print("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s["seconds"].items()))
+    if violations:
+        print(f"VERIFY FAILED: {len(violations)} violation(s)", file=sys.stderr)
+        for v in violations[:20]:
+            print(f"  - {v}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    print(f"verify: no violation. Tables written to {args.out}/")
     return EXIT_OK

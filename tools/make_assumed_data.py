@@ -232,6 +232,11 @@ def pick_courses(chosen: list[dict[str, str]], n: int) -> list[dict[str, str]]:
     by_group: dict[str, list[dict[str, str]]] = {}
     for c in chosen:
         by_group.setdefault(c["group"], []).append(c)
+    for group, courses in by_group.items():  # alternate certificate-class and other courses in each group
+        cert = [c for c in courses if c["certificate_class"] == "true"]
+        other = [c for c in courses if c["certificate_class"] != "true"]
+        mixed = [c for pair in zip(cert, other, strict=False) for c in pair]
+        by_group[group] = mixed + cert[len(other):] + other[len(cert):]
     picked: list[dict[str, str]] = []
     depth = 0
     while len(picked) < n and any(depth < len(v) for v in by_group.values()):

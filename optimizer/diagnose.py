@@ -1,0 +1,273 @@
+"""Why a plan cannot be met, in people's terms.
+
+1. ``precheck``: cheap necessary conditions before solving (a school's own capacity vs its quota, quotas vs
+   targets, each unit's eligible and certificate-class capacity).
+2. A flow network in networkx — source → (institution, course) [capacity] → school / unit demand →
+   prefecture / unit-plan demand → sink — whose min cut names the demands that cannot be met together
+   and the institutions × courses that block them, with the shortfall in trainees (Hall's condition).
+3. An elastic LP: every hard row gets a slack; the rows that need one, and by how much.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pandas as pd
+import pulp
+
+from optimizer.problem import AllocationProblem
+
+SOURCE, SINK = "source", "sink"
+
+
+@dataclass
+class Issue:
+    """One necessary condition that fails, with the amounts."""
+
+    kind: str
+    code: str
+    needed: int
+    available: int
+    message: str
+
+
+@dataclass
+class Diagnosis:
+    """Everything known about why the plan is infeasible; plain data for the CLI and the UI."""
+
+    messages: list[str]
+    issues: list[Issue] = field(default_factory=list)
+    shortfalls: pd.DataFrame = field(default_factory=pd.DataFrame)  # demand, name, needed, received, shortfall
+    blocking: pd.DataFrame = field(default_factory=pd.DataFrame)  # institution, course, capacity
+    violations: pd.DataFrame = field(default_factory=pd.DataFrame)  # constraint, amount
+    graph: nx.DiGraph | None = None  # the blocking part of the network
+
+    def to_dict(self) -> dict:
+        return {
+            "messages": self.messages,
+            "issues": [vars(i) for i in self.issues],
+            "shortfalls": self.shortfalls.to_dict("records"),
+            "blocking": self.blocking.to_dict("records"),
+            "violations": self.violations.to_dict("records"),
+        }
+
+
+def _eligible(problem: AllocationProblem) -> pd.DataFrame:
+    """(unit, institution, course, capacity, certificate_class) pairs a unit may use."""
+    usable = problem.offers[problem.offers["active"] & problem.offers["subsidised"]]
+    return problem.unit_scope.merge(usable, on="group")[["unit", "institution", "course", "capacity",
+                                                         "certificate_class"]]
+
+
+def precheck(problem: AllocationProblem) -> list[Issue]:
+    """Necessary conditions, each checked on its own (sharing of capacity is left to the LP)."""
+    n, out = problem.names, []
+    p = problem.params
+    offers = problem.offers
+    for s in problem.schools.itertuples():
+        need = s.quota if p.quota_mode != "band" else math.ceil(s.quota * (1 - p.quota_band))
+        if not s.active and need > 0:
+            out.append(Issue("school_blocked", s.code, need, 0,
+                             f"{n[s.code]} is debarred or excluded but Annex 2 gives it {s.quota:,} trainees"))
+            continue
+        own = int(offers[(offers["institution"] == s.code) & offers["active"]]["capacity"].sum())
+        if own < need:
+            out.append(Issue("school_capacity", s.code, need, own,
+                             f"{n[s.code]} must train {need:,} (Annex 2) but its courses have {own:,} places "
+                             f"(short {need - own:,})"))
+    quota, target = problem.total_quota, int(problem.targets["target"].sum())
+    if p.quota_mode == "eq" and quota != target:
+        out.append(Issue("quota_vs_target", "province", target, quota,
+                         f"the active schools' Annex 2 quotas sum to {quota:,} but Annex 1 column 5 needs "
+                         f"{target:,}"))
+    eligible = _eligible(problem)
+    plans = problem.unit_plans.groupby("unit")["trainees"].sum()
+    for unit, total in plans.items():
+        mine = eligible[eligible["unit"] == unit]
+        have = int(mine["capacity"].sum())
+        if have < total:
+            out.append(Issue("unit_capacity", unit, int(total), have,
+                             f"{n[unit]} must train {int(total):,} (Annex 4) but institutions offering its "
+                             f"business scope have {have:,} places (short {int(total) - have:,})"))
+        need = math.ceil(p.cert_share_of(unit) * total - 1e-9)
+        cert = int(mine.loc[mine["certificate_class"], "capacity"].sum())
+        if cert < need:
+            out.append(Issue("unit_certificate", unit, need, cert,
+                             f"{n[unit]} needs {need:,} certificate-class trainees (R1, ρ = "
+                             f"{p.cert_share_of(unit):.0%}) but only {cert:,} certificate-class places exist "
+                             "in its business scope"))
+    for r in problem.unit_plans.itertuples():
+        if problem.z_keys[(problem.z_keys["unit"] == r.unit) & (problem.z_keys["prefecture"] == r.prefecture)].empty:
+            out.append(Issue("unit_no_option", f"{r.unit}@{r.prefecture}", int(r.trainees), 0,
+                             f"{n[r.unit]} has {int(r.trainees):,} trainees in {n[r.prefecture]} but no allowed "
+                             "(county, course, institution) combination"))
+    return out
+
+
+def build_network(problem: AllocationProblem, with_certificate: bool) -> nx.DiGraph:
+    """Source → IK(i,k) [cap] → school S_s / unit demand → prefecture P_p [T_p] / unit plan → sink.
+
+    Without the certificate split, unit demand is per (unit, prefecture) so shortfalls name prefectures;
+    with it, per unit: cert part ⌈ρA_u⌉ (certificate-class courses only) and the rest.
+    """
+    g = nx.DiGraph()
+    for o in problem.offers[problem.offers["active"]].itertuples():
+        g.add_edge(SOURCE, ("ik", o.institution, o.course), capacity=int(o.capacity))
+    school_courses = problem.offers[problem.offers["active"] & problem.offers["is_school"]]
+    for s in problem.schools[problem.schools["active"]].itertuples():
+        for o in school_courses[school_courses["institution"] == s.code].itertuples():
+            g.add_edge(("ik", s.code, o.course), ("school", s.code))
+        g.add_edge(("school", s.code), ("quota", s.code), capacity=int(s.quota))
+        for t in problem.targets.itertuples():
+            g.add_edge(("quota", s.code), ("pref", t.prefecture))
+    for t in problem.targets.itertuples():
+        g.add_edge(("pref", t.prefecture), SINK, capacity=int(t.target))
+    eligible = _eligible(problem)
+    if with_certificate:
+        for unit, total in problem.unit_plans.groupby("unit")["trainees"].sum().items():
+            need = math.ceil(problem.params.cert_share_of(unit) * total - 1e-9)
+            g.add_edge(("unit_cert", unit), SINK, capacity=int(need))
+            g.add_edge(("unit_rest", unit), SINK, capacity=int(total - need))
+            for e in eligible[eligible["unit"] == unit].itertuples():
+                if e.certificate_class:
+                    g.add_edge(("ik", e.institution, e.course), ("unit_cert", unit))
+                g.add_edge(("ik", e.institution, e.course), ("unit_rest", unit))
+    else:
+        for r in problem.unit_plans.itertuples():
+            node = ("plan", r.unit, r.prefecture)
+            g.add_edge(node, SINK, capacity=int(r.trainees))
+            for e in eligible[eligible["unit"] == r.unit].itertuples():
+                g.add_edge(("ik", e.institution, e.course), node)
+    return g
+
+
+def _label(problem: AllocationProblem, node) -> str:
+    n = problem.names
+    kind = node[0]
+    if kind == "pref":
+        return f"{n[node[1]]} tech-school target (Annex 1 column 5)"
+    if kind == "plan":
+        return f"{n[node[1]]} in {n[node[2]]} (Annex 4)"
+    if kind == "unit_cert":
+        return f"{n[node[1]]} certificate-class trainees (R1)"
+    if kind == "unit_rest":
+        return f"{n[node[1]]} other trainees"
+    if kind == "school":
+        return f"{n[node[1]]} quota (Annex 2)"
+    if kind == "quota":
+        return f"{n[node[1]]} quota (Annex 2)"
+    return str(node)
+
+
+def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[list[str], pd.DataFrame,
+                                                                                  pd.DataFrame, nx.DiGraph] | None:
+    """Max-flow/min-cut explanation, or None when this network has enough flow."""
+    g = build_network(problem, with_certificate)
+    demand = sum(d["capacity"] for _, _, d in g.in_edges(SINK, data=True))
+    value, flow = nx.maximum_flow(g, SOURCE, SINK, flow_func=nx.algorithms.flow.preflow_push)
+    if value >= demand:
+        return None
+    residual = nx.DiGraph()
+    for u, v, d in g.edges(data=True):
+        cap = d.get("capacity", math.inf)
+        if flow[u][v] < cap:
+            residual.add_edge(u, v)
+        if flow[u][v] > 0:
+            residual.add_edge(v, u)
+    reach = nx.descendants(residual, SOURCE) | {SOURCE} if SOURCE in residual else {SOURCE}
+    short_nodes = [u for u, _, d in g.in_edges(SINK, data=True) if u not in reach]
+    # demands on the sink side of the cut, with what the flow gave them
+    rows = []
+    for node in short_nodes:
+        need = g[node][SINK]["capacity"]
+        got = flow[node][SINK]
+        rows.append({"demand": node[0], "code": "/".join(node[1:]), "name": _label(problem, node),
+                     "needed": int(need), "received": int(got), "shortfall": int(need - got)})
+    shortfalls = pd.DataFrame(rows, columns=["demand", "code", "name", "needed", "received", "shortfall"])
+    # suppliers of those demands: every (institution, course) that could feed them, all on the sink side
+    suppliers: set = set()
+    for node in short_nodes:
+        suppliers |= _suppliers(g, node)
+    blocking = pd.DataFrame(
+        [{"institution": problem.names[i], "institution_code": i, "course": problem.names[k], "course_code": k,
+          "capacity": int(g[SOURCE][("ik", i, k)]["capacity"])} for (_, i, k) in sorted(suppliers)],
+        columns=["institution", "institution_code", "course", "course_code", "capacity"])
+    need_total = int(shortfalls["needed"].sum())
+    have_total = int(blocking["capacity"].sum())
+    other_demands = int(sum(flow[i][v] for i in suppliers for v in g.successors(i)
+                            if v not in short_nodes and not _feeds(g, v, short_nodes)))
+    messages = [
+        f"{len(short_nodes)} demand(s) cannot all be met: together they need {need_total:,} trainees; the "
+        f"institutions and courses able to serve them have {have_total:,} places"
+        + (f", of which {other_demands:,} are taken by other demands" if other_demands else "")
+        + f" (short {int(demand - value):,} in all)."
+    ]
+    for r in shortfalls.sort_values("shortfall", ascending=False).itertuples():
+        if r.shortfall > 0:
+            messages.append(f"{r.name} needs {r.needed:,}; the flow could place {r.received:,} "
+                            f"(short {r.shortfall:,}).")
+    sub = g.subgraph([SOURCE, SINK, *short_nodes, *suppliers, *_middle(g, suppliers, short_nodes)]).copy()
+    return messages, shortfalls, blocking, sub
+
+
+def _suppliers(g: nx.DiGraph, node) -> set:
+    out = set()
+    for pred in g.predecessors(node):
+        if pred[0] == "ik":
+            out.add(pred)
+        elif pred != SOURCE:
+            out |= _suppliers(g, pred)
+    return out
+
+
+def _feeds(g: nx.DiGraph, node, targets: list) -> bool:
+    return any(t in g.successors(node) for t in targets) if node in g else False
+
+
+def _middle(g: nx.DiGraph, suppliers: set, short_nodes: list) -> set:
+    mids = set()
+    for s in suppliers:
+        for v in g.successors(s):
+            if v[0] == "school":
+                for q in g.successors(v):
+                    if _feeds(g, q, short_nodes):
+                        mids |= {v, q}
+    return mids
+
+
+def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:
+    """Solve the elastic LP; the hard rows that need slack, largest first."""
+    from optimizer.model import AllocationModel
+    from optimizer.solve import make_solver
+
+    model = AllocationModel(problem, elastic=True)
+    model.lp.solve(make_solver(problem.params.solver, problem.params.time_limit))
+    if model.lp.sol_status != pulp.LpSolutionOptimal:
+        return pd.DataFrame(columns=["constraint", "direction", "amount"])
+    rows = [{"constraint": name.split("_", 1)[1], "direction": name.split("_", 1)[0],
+             "amount": round(float(v.varValue or 0.0), 3)}
+            for name, v in model.violation.items() if (v.varValue or 0.0) > 1e-6]
+    return pd.DataFrame(rows, columns=["constraint", "direction", "amount"]).sort_values(
+        ["amount", "constraint"], ascending=[False, True]).reset_index(drop=True)
+
+
+def diagnose_infeasible(problem: AllocationProblem, issues: list[Issue]) -> Diagnosis:
+    """Combine pre-checks, the flow network's min cut and the elastic LP into one diagnosis."""
+    messages = [i.message for i in issues]
+    shortfalls, blocking, graph = pd.DataFrame(), pd.DataFrame(), None
+    for with_cert in (False, True):
+        found = flow_diagnosis(problem, with_cert)
+        if found:
+            more, shortfalls, blocking, graph = found
+            messages += more
+            break
+    violations = elastic_violations(problem)
+    if not messages and not violations.empty:
+        messages.append("the plan's rows cannot all hold; the smallest total violation needs: "
+                        + "; ".join(f"{r.constraint} {r.direction} by {r.amount:,.0f}"
+                                    for r in violations.head(5).itertuples()))
+    if not messages:
+        messages.append("the solver reports the model infeasible, but no capacity or quota shortfall was found")
+    return Diagnosis(messages, issues, shortfalls, blocking, violations, graph)

@@ -1,0 +1,71 @@
+"""Parameters of one allocation run (a scenario's model settings), validated with pydantic.
+
+The defaults are the tool's assumptions, each with its reason in the field description; the rules of
+the notice (ρ = 60%, class sizes …) come from ``rules``. A scenario file overrides any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from optimizer import rules
+
+
+class ObjectiveWeights(BaseModel):
+    """Weights of the objective's terms (each term is reported separately)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cost: float = Field(1.0, ge=0, description="weight of training cost (price × trainees, yuan)")
+    travel: float = Field(1.0, ge=0, description="weight of travel cost (trainee-km × travel_cost_per_km)")
+    band: float = Field(1.0, ge=0, description="weight of county-band slack penalties")
+    mix: float = Field(1.0, ge=0, description="weight of profession-mix slack penalties")
+
+
+class ModelParams(BaseModel):
+    """Everything the allocation model needs besides the data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cert_share: float = Field(float(rules.MIN_CERTIFICATE_SHARE), ge=0, le=1,
+                              description="R1: minimum certificate-class share of each unit's plan (ρ)")
+    cert_share_by_unit: dict[str, float] = Field(default_factory=dict,
+                                                 description="ρ for named units (unit code → share)")
+    quota_mode: Literal["eq", "ge", "band"] = Field(
+        "eq", description="school quota: exactly (eq), at least (ge), or within ±quota_band (band)")
+    quota_band: float = Field(0.0, ge=0, le=1, description="relative band for quota_mode=band")
+    indicator: str = Field("population_2020", description="county column whose shares set the county band")
+    band_delta: float = Field(0.25, ge=0, le=1, description=(
+        "assumed: county band is relative — a county with indicator share w hosts between (1−δ)w and (1+δ)w "
+        "of its prefecture's tech-school trainees; 0.25 keeps training spread without forcing small counties"))
+    band_penalty: float = Field(5000.0, ge=0, description=(
+        "assumed: yuan per trainee outside the county band — above any price or travel saving, so the band "
+        "is left only when nothing else works"))
+    mix_tolerance: float = Field(0.05, ge=0, le=1, description=(
+        "assumed: each profession group's share of a prefecture's tech-school trainees may differ from the "
+        "focus share by this many share points"))
+    mix_penalty: float = Field(2000.0, ge=0, description=(
+        "assumed: yuan per trainee outside the mix tolerance — about one course price, so a planner sees "
+        "where capacity cannot follow demand"))
+    travel_cost_per_km: float = Field(0.3, ge=0, description=(
+        "assumed: yuan per trainee-km between the institution's home county and the training county "
+        "(teachers' and equipment travel, straight-line distance)"))
+    weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
+    excluded: list[str] = Field(default_factory=list, description="institution codes excluded from this run")
+    as_of: dt.date = Field(rules.NOTICE_DATE, description="date for debarments (R14): decision + years")
+    solver: Literal["highs", "cbc"] = Field("highs", description="LP solver (measured faster: see docs/model.md)")
+    time_limit: float = Field(120.0, gt=0, description="seconds per solver call")
+
+    @field_validator("cert_share_by_unit")
+    @classmethod
+    def _shares_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for unit, share in value.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"certificate share of {unit} must lie in [0, 1], got {share}")
+        return value
+
+    def cert_share_of(self, unit: str) -> float:
+        return self.cert_share_by_unit.get(unit, self.cert_share)

@@ -1,0 +1,168 @@
+"""The allocation problem as plain tables: derived once from ``PlanData`` and ``ModelParams``.
+
+Everything the model, the pre-solve checks, the diagnosis and the verifier need is here, keyed by
+stable codes and sorted, so that the same inputs in any row order give the same model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer import rules
+from optimizer.loader import PlanData
+from optimizer.params import ModelParams
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), for haversine distances
+
+
+def capacity(equipment_sets: int, days_available: int, class_hours: int, max_class_size: int) -> int:
+    """R5–R7: trainees a year = sets × ⌊days / ⌈hours / 8⌉⌋ × class size."""
+    return int(equipment_sets) * (int(days_available) // rules.days_per_class(class_hours)) * int(max_class_size)
+
+
+def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in km (vectorised)."""
+    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def debarred_on(debarments: pd.DataFrame, day: dt.date) -> set[str]:
+    """R14: institutions whose exclusion (decision date + years) covers ``day``."""
+    out = set()
+    for r in debarments.itertuples():
+        start = r.decision_date
+        try:
+            end = start.replace(year=start.year + int(r.years))
+        except ValueError:  # 29 February + years lands on a non-leap year
+            end = start.replace(year=start.year + int(r.years), day=28)
+        if start <= day < end:
+            out.add(r.institution)
+    return out
+
+
+@dataclass
+class AllocationProblem:
+    """Sets, parameters and allowed pairs of the allocation model, as tables."""
+
+    params: ModelParams
+    schools: pd.DataFrame  # code, name, quota, home_county, prefecture_adcode, active
+    targets: pd.DataFrame  # prefecture, name, target (Annex 1 column 5, persons)
+    counties: pd.DataFrame  # adcode, county, prefecture_adcode, lon, lat, indicator, share
+    unit_plans: pd.DataFrame  # unit, name, prefecture, trainees (Annex 4 cells > 0)
+    offers: pd.DataFrame  # institution, course, group, certificate_class, capacity, price, class_size, home_county…
+    institutions: pd.DataFrame  # code, name, kind, home_county, is_school, active, subsidised
+    courses: pd.DataFrame
+    focus: pd.DataFrame  # prefecture, group, share
+    unit_scope: pd.DataFrame  # unit, group
+    unit_counties: dict[tuple[str, str], list[str]]
+    distance: pd.DataFrame  # index home county, columns county adcode, km
+    x_keys: pd.DataFrame  # school, county, course
+    z_keys: pd.DataFrame  # unit, prefecture, county, course, institution
+    names: dict[str, str]  # code → Chinese name, for result tables
+
+    @property
+    def total_quota(self) -> int:
+        return int(self.schools.loc[self.schools["active"], "quota"].sum())
+
+
+def build_problem(plan: PlanData, params: ModelParams | None = None) -> AllocationProblem:
+    """Derive the model's tables; no checks here beyond what the loader guaranteed."""
+    params = params or ModelParams()
+    blocked = debarred_on(plan.debarments, params.as_of) | set(params.excluded)
+
+    inst = plan.institutions.rename(columns={"county_adcode": "home_county"}).sort_values("code")
+    inst = inst.assign(active=~inst["code"].isin(blocked), subsidised=inst["platform_teachers"] > 0)
+    inst = inst[["code", "name", "kind", "unit", "prefecture_adcode", "home_county", "is_school", "active",
+                 "subsidised", "platform_teachers", "siyb_trainers"]].reset_index(drop=True)
+
+    schools = plan.annex2.merge(inst, left_on="institution", right_on="code", how="left")
+    schools = schools[["code", "name", "quota", "home_county", "prefecture_adcode", "active"]]
+    schools = schools.sort_values("code").reset_index(drop=True)
+
+    a1 = plan.annex1_persons()
+    targets = a1[~a1["is_total"]][["prefecture", "col5"]].rename(columns={"col5": "target"})
+    targets = targets.assign(name=[plan.prefecture_name(p) for p in targets["prefecture"]])
+    targets = targets.sort_values("prefecture").reset_index(drop=True)[["prefecture", "name", "target"]]
+
+    counties = plan.counties[["adcode", "county", "prefecture_adcode", "lon", "lat"]].copy()
+    counties["indicator"] = plan.counties[params.indicator].astype(float)
+    counties = counties.sort_values("adcode").reset_index(drop=True)
+    totals = counties.groupby("prefecture_adcode")["indicator"].transform("sum")
+    counties["share"] = np.where(totals > 0, counties["indicator"] / totals.where(totals > 0, 1), 0.0)
+
+    courses = plan.courses.sort_values("code").reset_index(drop=True)
+    offers = plan.offers.merge(courses[["code", "group", "certificate_class", "class_hours", "max_class_size"]],
+                               left_on="course", right_on="code", how="left").drop(columns="code")
+    offers["capacity"] = [capacity(*v) for v in zip(offers["equipment_sets"], offers["days_available"],
+                                                     offers["class_hours"], offers["max_class_size"], strict=True)]
+    offers = offers.merge(inst[["code", "home_county", "is_school", "active", "subsidised"]],
+                          left_on="institution", right_on="code", how="left").drop(columns="code")
+    offers = offers.rename(columns={"price_per_trainee": "price", "max_class_size": "class_size"})
+    offers = offers.sort_values(["institution", "course"]).reset_index(drop=True)
+
+    plans = plan.annex4[plan.annex4["trainees"] > 0][["unit", "prefecture", "trainees"]]
+    plans = plans.sort_values(["unit", "prefecture"]).reset_index(drop=True)
+    unit_names = dict(zip(plan.units["code"], plan.units["name"], strict=True))
+    plans.insert(1, "name", plans["unit"].map(unit_names))
+
+    focus = plan.focus[["prefecture_adcode", "group", "share"]].rename(columns={"prefecture_adcode": "prefecture"})
+    focus = focus.sort_values(["prefecture", "group"]).reset_index(drop=True)
+    scope = plan.unit_scope[["unit", "group"]].sort_values(["unit", "group"]).reset_index(drop=True)
+    unit_counties: dict[tuple[str, str], list[str]] = {}
+    for r in plan.unit_counties.sort_values(["unit", "prefecture_adcode", "county_adcode"]).itertuples():
+        unit_counties.setdefault((r.unit, r.prefecture_adcode), []).append(r.county_adcode)
+
+    homes = sorted(set(inst["home_county"]))
+    seat = counties.set_index("adcode")
+    h = seat.loc[homes]
+    dist = haversine_km(h["lon"].to_numpy()[:, None], h["lat"].to_numpy()[:, None],
+                        seat["lon"].to_numpy()[None, :], seat["lat"].to_numpy()[None, :])
+    distance = pd.DataFrame(dist, index=homes, columns=seat.index)
+
+    x_keys = _school_pairs(schools, offers, counties)
+    z_keys = _unit_pairs(plans, offers, scope, counties, unit_counties)
+    names = {**dict(zip(inst["code"], inst["name"], strict=True)), **unit_names,
+             **dict(zip(courses["code"], courses["profession"] + "（" + courses["certificate_type"]
+                        + courses["level"].fillna("").map(lambda s: f"·{s}" if s else "") + "）", strict=True)),
+             **dict(zip(counties["adcode"], counties["county"], strict=True)),
+             **dict(zip(targets["prefecture"], targets["name"], strict=True))}
+    return AllocationProblem(params, schools, targets, counties, plans, offers, inst, courses, focus, scope,
+                             unit_counties, distance, x_keys, z_keys, names)
+
+
+def _school_pairs(schools: pd.DataFrame, offers: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
+    """x[s, c, k]: k among s's own offers (R3), any county of the province (R4); active schools only."""
+    own = offers[offers["is_school"] & offers["active"] & offers["institution"].isin(schools["code"])]
+    pairs = own[["institution", "course"]].rename(columns={"institution": "school"})
+    keys = pairs.merge(counties[["adcode"]].rename(columns={"adcode": "county"}), how="cross")
+    return keys[["school", "county", "course"]].sort_values(["school", "county", "course"]).reset_index(drop=True)
+
+
+def _unit_pairs(plans: pd.DataFrame, offers: pd.DataFrame, scope: pd.DataFrame, counties: pd.DataFrame,
+                unit_counties: dict[tuple[str, str], list[str]]) -> pd.DataFrame:
+    """z[u, c, k, i]: c in the Annex 4 prefecture (and u's counties there, R10); k in u's scope (R2) and in i's
+    offers (R3, R11); i active (R14) with platform-registered teachers (R15)."""
+    usable = offers[offers["active"] & offers["subsidised"]][["institution", "course", "group"]]
+    by_unit = scope.merge(usable, on="group")[["unit", "course", "institution"]]
+    rows = []
+    county_lists = counties.groupby("prefecture_adcode")["adcode"].apply(list).to_dict()
+    for r in plans.itertuples():
+        allowed = unit_counties.get((r.unit, r.prefecture)) or county_lists.get(r.prefecture, [])
+        frame = by_unit[by_unit["unit"] == r.unit]
+        for c in allowed:
+            rows.append(frame.assign(prefecture=r.prefecture, county=c))
+    if not rows:
+        return pd.DataFrame(columns=["unit", "prefecture", "county", "course", "institution"])
+    keys = pd.concat(rows, ignore_index=True)[["unit", "prefecture", "county", "course", "institution"]]
+    return keys.sort_values(["unit", "county", "course", "institution"]).reset_index(drop=True)
+
+
+def classes_needed(trainees: int, class_size: int) -> int:
+    """Classes for ``trainees`` at most ``class_size`` each (R5)."""
+    return math.ceil(trainees / class_size) if trainees > 0 else 0

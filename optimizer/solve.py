@@ -1,0 +1,278 @@
+"""Solve an allocation problem: pre-checks → LP → whole-person rounding → result tables.
+
+Whole persons: the LP's vertex is integral except for a few hundred variables. Those are rounded by a
+small MIP in which every integral variable is fixed and each fractional one may only go to its floor
+or ceiling, under *all* the model's constraints — so every row and column total (quotas, targets,
+Annex 4 cells, capacities) stays exact and the certificate share still holds. The LP objective is a
+lower bound; the summary reports it beside the integer objective and the gap. If that restricted MIP
+were infeasible, the whole model is solved as a MIP with the solver's time limit instead (reported).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from optimizer.diagnose import Diagnosis, diagnose_infeasible, precheck
+from optimizer.model import AllocationModel, Bounds
+from optimizer.problem import AllocationProblem
+
+INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
+
+
+class SolverUnavailable(RuntimeError):
+    """The chosen solver is not installed."""
+
+
+@dataclass
+class Solution:
+    """Plain result tables plus a JSON-ready summary; ``diagnosis`` is set when infeasible."""
+
+    status: str  # optimal | infeasible | time_limit | solver_failed
+    solver: str
+    school_allocation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    project_allocation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    institution_load: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: dict = field(default_factory=dict)
+    diagnosis: Diagnosis | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "optimal"
+
+
+_BANNER_SILENCED = False
+
+
+def _silence_highs_banner() -> None:
+    """HiGHS prints a copyright banner on stdout when the first instance is made; make that one silently."""
+    global _BANNER_SILENCED
+    if _BANNER_SILENCED:
+        return
+    _BANNER_SILENCED = True
+    try:
+        import highspy
+    except ImportError:
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w", encoding="utf-8") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def make_solver(name: str, time_limit: float, mip: bool = False) -> pulp.LpSolver:
+    """A PuLP solver object; a missing solver is a clear error, not a crash later."""
+    if name == "highs":
+        _silence_highs_banner()
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, mip=mip, threads=1)
+    elif name == "cbc":
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip, threads=1)
+    else:
+        raise SolverUnavailable(f"unknown solver '{name}': choose highs or cbc")
+    if not solver.available():
+        raise SolverUnavailable(f"solver '{name}' is not available on this machine "
+                                f"({'pip install highspy' if name == 'highs' else 'PuLP bundles CBC'})")
+    return solver
+
+
+def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
+    """Trust only ``sol_status``: PuLP 3.3 calls a time-limit stop "Optimal" (solver-notes)."""
+    if lp.sol_status == pulp.LpSolutionOptimal:
+        return "optimal"
+    if lp.status == pulp.LpStatusInfeasible or lp.sol_status == pulp.LpSolutionInfeasible:
+        return "infeasible"
+    if elapsed >= limit * 0.98 or lp.sol_status in (pulp.LpSolutionIntegerFeasible, pulp.LpSolutionNoSolutionFound):
+        return "time_limit"
+    return "solver_failed"
+
+
+def allocate(problem: AllocationProblem) -> Solution:
+    """Assign school quotas and unit trainees at least cost; never raises for an infeasible problem."""
+    params = problem.params
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    issues = precheck(problem)
+    if issues:
+        return Solution("infeasible", params.solver, summary={"status": "infeasible"},
+                        diagnosis=diagnose_infeasible(problem, issues))
+    model = AllocationModel(problem)
+    timings["build"] = time.perf_counter() - t0
+    solver = make_solver(params.solver, params.time_limit)
+    t1 = time.perf_counter()
+    model.lp.solve(solver)
+    timings["solve_lp"] = time.perf_counter() - t1
+    status = _status(model.lp, timings["solve_lp"], params.time_limit)
+    if status == "infeasible":
+        return Solution("infeasible", params.solver, summary={"status": "infeasible"},
+                        diagnosis=diagnose_infeasible(problem, []))
+    if status != "optimal":
+        return Solution(status, params.solver, summary={"status": status, "seconds": timings,
+                                                        "message": _stop_message(status, params.time_limit)})
+    lp_objective = float(pulp.value(model.lp.objective) or 0.0)
+    duals = _duals(model)
+    x_lp = np.array([v.varValue or 0.0 for v in model.x])
+    z_lp = np.array([v.varValue or 0.0 for v in model.z])
+
+    t2 = time.perf_counter()
+    rounded, method = _round(problem, x_lp, z_lp)
+    timings["round"] = time.perf_counter() - t2
+    if rounded is None:
+        return Solution("solver_failed", params.solver, summary={
+            "status": "solver_failed", "message": "no whole-person allocation found within the time limit"})
+    x_int, z_int, final = rounded
+    solution = _tables(problem, final, x_int, z_int, duals)
+    terms = {k: float(pulp.value(t) or 0.0) for k, t in final.terms.items()}
+    weights = params.weights.model_dump()
+    integer_objective = sum(weights[k] * v for k, v in terms.items())
+    solution.summary = _summary(problem, solution, params, lp_objective, integer_objective, terms, method,
+                                timings, final)
+    return solution
+
+
+def _stop_message(status: str, limit: float) -> str:
+    if status == "time_limit":
+        return (f"the solver stopped at its time limit ({limit:g} s) before proving an optimum; "
+                "no allocation is reported (a time-limited point may not even be feasible)")
+    return "the solver failed without a solution"
+
+
+def _round(problem: AllocationProblem, x_lp: np.ndarray, z_lp: np.ndarray):
+    """Floor/ceiling MIP over the fractional variables; falls back to the full MIP."""
+    params = problem.params
+    frac_x = np.abs(x_lp - np.round(x_lp)) > INTEGRALITY_TOLERANCE
+    frac_z = np.abs(z_lp - np.round(z_lp)) > INTEGRALITY_TOLERANCE
+    bounds = Bounds(
+        x={i: ((math.floor(v), math.floor(v) + 1, True) if frac_x[i] else (round(v), round(v), False))
+           for i, v in enumerate(x_lp)},
+        z={i: ((math.floor(v), math.floor(v) + 1, True) if frac_z[i] else (round(v), round(v), False))
+           for i, v in enumerate(z_lp)},
+    )
+    attempts = [("lp+floor/ceiling MIP", bounds)] if frac_x.any() or frac_z.any() else [("lp (integral)", bounds)]
+    attempts.append(("full MIP", Bounds(x={i: (0, None, True) for i in range(len(x_lp))},
+                                        z={i: (0, None, True) for i in range(len(z_lp))})))
+    for method, b in attempts:
+        model = AllocationModel(problem, b)
+        t = time.perf_counter()
+        model.lp.solve(make_solver(params.solver, params.time_limit, mip=True))
+        if _status(model.lp, time.perf_counter() - t, params.time_limit) == "optimal":
+            x = np.array([round(v.varValue or 0.0) for v in model.x], dtype=np.int64)
+            z = np.array([round(v.varValue or 0.0) for v in model.z], dtype=np.int64)
+            detail = {"method": method, "fractional_variables": int(frac_x.sum() + frac_z.sum())}
+            return (x, z, model), detail
+    return None, {}
+
+
+def _duals(model: AllocationModel) -> dict[str, float]:
+    """Shadow prices of the LP (yuan per trainee), by constraint name. Not unique: our LPs are degenerate."""
+    out = {}
+    for family in ("capacity", "quota", "cert", "target", "plan"):
+        for name, c in model.constraints.get(family, {}).items():
+            if c.pi is not None:
+                out[name] = float(c.pi)
+    return out
+
+
+def _tables(problem: AllocationProblem, model: AllocationModel, x: np.ndarray, z: np.ndarray,
+            duals: dict[str, float]) -> Solution:
+    names = problem.names
+    courses = problem.courses.set_index("code")
+    county = problem.counties.set_index("adcode")
+    inst_pref = problem.institutions.set_index("code")["prefecture_adcode"]
+
+    xk = problem.x_keys.assign(trainees=x, price=model.x_price, km=model.x_km)
+    xk = xk[xk["trainees"] > 0]
+    size = xk["course"].map(courses["max_class_size"])
+    school = pd.DataFrame({
+        "school": xk["school"].map(names), "school_code": xk["school"],
+        "school_prefecture": xk["school"].map(inst_pref).map(names),
+        "prefecture": xk["county"].map(county["prefecture_adcode"]).map(names),
+        "county": xk["county"].map(names), "adcode": xk["county"],
+        "course": xk["course"].map(courses["profession"]), "course_code": xk["course"],
+        "certificate_type": xk["course"].map(courses["certificate_type"]),
+        "level": xk["course"].map(courses["level"]).fillna(""),
+        "trainees": xk["trainees"].astype(int),
+        "classes": [math.ceil(t / s) for t, s in zip(xk["trainees"], size, strict=True)],
+        "cost": (xk["trainees"] * xk["price"]).round(2),
+        "travel_km": xk["km"].round(1),
+        "trainee_km": (xk["trainees"] * xk["km"]).round(1),
+    }).reset_index(drop=True)
+
+    zk = problem.z_keys.assign(trainees=z, price=model.z_price, km=model.z_km)
+    zk = zk[zk["trainees"] > 0]
+    size = zk["course"].map(courses["max_class_size"])
+    project = pd.DataFrame({
+        "unit": zk["unit"].map(names), "unit_code": zk["unit"],
+        "prefecture": zk["prefecture"].map(names), "county": zk["county"].map(names), "adcode": zk["county"],
+        "course": zk["course"].map(courses["profession"]), "course_code": zk["course"],
+        "certificate_type": zk["course"].map(courses["certificate_type"]),
+        "level": zk["course"].map(courses["level"]).fillna(""),
+        "certificate_class": zk["course"].map(courses["certificate_class"]).astype(bool),
+        "institution": zk["institution"].map(names), "institution_code": zk["institution"],
+        "trainees": zk["trainees"].astype(int),
+        "classes": [math.ceil(t / s) for t, s in zip(zk["trainees"], size, strict=True)],
+        "cost": (zk["trainees"] * zk["price"]).round(2),
+        "travel_km": zk["km"].round(1),
+        "trainee_km": (zk["trainees"] * zk["km"]).round(1),
+    }).reset_index(drop=True)
+
+    used = pd.concat([xk.groupby(["school", "course"])["trainees"].sum().rename_axis(["institution", "course"]),
+                      zk.groupby(["institution", "course"])["trainees"].sum()]).groupby(level=[0, 1]).sum()
+    offers = problem.offers.set_index(["institution", "course"])
+    load = pd.DataFrame({
+        "institution": [names[i] for i, _ in offers.index], "institution_code": offers.index.get_level_values(0),
+        "course": offers.index.get_level_values(1).map(courses["profession"]),
+        "course_code": offers.index.get_level_values(1),
+        "capacity": offers["capacity"].to_numpy(),
+        "used": used.reindex(offers.index, fill_value=0).to_numpy().astype(int),
+    })
+    positive = load["capacity"].where(load["capacity"] > 0, 1)
+    load["utilisation"] = np.where(load["capacity"] > 0, load["used"] / positive, 0.0).round(4)
+    load["shadow_price"] = [round(-duals.get(f"cap_{i}_{k}", 0.0), 4) + 0.0
+                            for i, k in zip(load["institution_code"], load["course_code"], strict=True)]
+    return Solution("optimal", problem.params.solver, school, project, load)
+
+
+def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: float, integer_objective: float,
+             terms: dict[str, float], method: dict, timings: dict[str, float], model: AllocationModel) -> dict:
+    proj = sol.project_allocation
+    cert_share = {}
+    for unit, frame in proj.groupby("unit_code"):
+        total = int(frame["trainees"].sum())
+        cert = int(frame.loc[frame["certificate_class"], "trainees"].sum())
+        cert_share[unit] = round(cert / total, 6) if total else 0.0
+    slack = {n: round(float(v.varValue or 0.0), 6) for n, v in model.slack.items() if (v.varValue or 0) > 1e-9}
+    gap = (integer_objective - lp_objective) / abs(integer_objective) if integer_objective else 0.0
+    return {
+        "status": "optimal",
+        "solver": params.solver,
+        "objective": round(integer_objective, 2),
+        "objective_terms": {k: round(v, 2) for k, v in terms.items()},
+        "lp_bound": round(lp_objective, 2),
+        "integer_gap": round(gap, 9),
+        "rounding": method,
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "certificate_share": cert_share,
+        "certificate_share_required": {u: params.cert_share_of(u) for u in sorted(cert_share)},
+        "totals": {
+            "school": {k: int(v) for k, v in sol.school_allocation.groupby("school_code")["trainees"].sum().items()},
+            "prefecture_tech_school": {
+                k: int(v) for k, v in sol.school_allocation.groupby("adcode")["trainees"].sum()
+                .groupby(lambda c: problem.counties.set_index("adcode").loc[c, "prefecture_adcode"]).sum().items()},
+            "unit": {k: int(v) for k, v in proj.groupby("unit_code")["trainees"].sum().items()},
+        },
+        "trainee_km": round(float(sol.school_allocation["trainee_km"].sum() + proj["trainee_km"].sum()), 1),
+        "slack_used": slack,
+        "variables": {"x": len(problem.x_keys), "z": len(problem.z_keys), "slack": len(model.slack)},
+    }

@@ -1,0 +1,172 @@
+"""An independent checker: every constraint recomputed from the result tables alone.
+
+It never looks at PuLP objects. Capacities are recomputed from the offer's raw inputs here (a second,
+deliberately separate implementation of R5–R7), certificate-class status from the certificate type.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from optimizer import rules
+from optimizer.problem import AllocationProblem
+from optimizer.solve import Solution
+
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: str
+    where: str
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        return f"{self.check} at {self.where}: expected {self.expected}, found {self.found}"
+
+
+def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:
+    """Every violated constraint of the solution; an empty list means the allocation is valid."""
+    out: list[Violation] = []
+    x, z = solution.school_allocation, solution.project_allocation
+    courses = problem.courses.set_index("code")
+    counties = problem.counties.set_index("adcode")
+    out += _whole_people_and_classes(x, "school_allocation", courses)
+    out += _whole_people_and_classes(z, "project_allocation", courses)
+    out += _geography(x, z, counties, problem)
+    out += _school_quotas(x, problem)
+    out += _prefecture_targets(x, counties, problem)
+    out += _unit_plans(z, problem)
+    out += _certificate_share(z, courses, problem)
+    out += _allowed_pairs(x, z, problem)
+    out += _capacity(x, z, problem)
+    return out
+
+
+def _whole_people_and_classes(frame: pd.DataFrame, table: str, courses: pd.DataFrame) -> list[Violation]:
+    out = []
+    for r in frame.itertuples():
+        if r.trainees <= 0 or r.trainees != int(r.trainees):
+            out.append(Violation("whole persons", f"{table} row {r.Index}", "positive whole number", str(r.trainees)))
+            continue
+        size = rules.max_class_size(courses.loc[r.course_code, "certificate_type"])
+        size = min(size, int(courses.loc[r.course_code, "max_class_size"]))
+        if r.classes != math.ceil(r.trainees / size):
+            out.append(Violation("classes (R5)", f"{table} row {r.Index}", str(math.ceil(r.trainees / size)),
+                                 str(r.classes)))
+    return out
+
+
+def _geography(x: pd.DataFrame, z: pd.DataFrame, counties: pd.DataFrame, problem: AllocationProblem):
+    out = []
+    names = problem.names
+    for table, frame in (("school_allocation", x), ("project_allocation", z)):
+        for r in frame.itertuples():
+            if r.adcode not in counties.index:
+                out.append(Violation("county exists", f"{table} row {r.Index}", "a county of Yunnan", r.adcode))
+            elif names[counties.loc[r.adcode, "prefecture_adcode"]] != r.prefecture:
+                out.append(Violation("county in prefecture", f"{table} row {r.Index}",
+                                     names[counties.loc[r.adcode, "prefecture_adcode"]], r.prefecture))
+    return out
+
+
+def _school_quotas(x: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    p = problem.params
+    got = x.groupby("school_code")["trainees"].sum()
+    out = []
+    for s in problem.schools.itertuples():
+        found = int(got.get(s.code, 0))
+        quota = s.quota if s.active else 0
+        low = quota if p.quota_mode != "band" else quota * (1 - p.quota_band)
+        high = quota if p.quota_mode == "eq" else (quota * (1 + p.quota_band) if p.quota_mode == "band" else math.inf)
+        if not (low - TOLERANCE <= found <= high + TOLERANCE):
+            out.append(Violation("school quota (Annex 2)", s.code, f"{low:g}..{high:g}", str(found)))
+    return out
+
+
+def _prefecture_targets(x: pd.DataFrame, counties: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    got = x.groupby(x["adcode"].map(counties["prefecture_adcode"]))["trainees"].sum()
+    return [Violation("prefecture tech-school target (Annex 1 col 5)", t.prefecture, str(t.target),
+                      str(int(got.get(t.prefecture, 0))))
+            for t in problem.targets.itertuples() if int(got.get(t.prefecture, 0)) != t.target]
+
+
+def _unit_plans(z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    got = z.groupby(["unit_code", "prefecture"])["trainees"].sum()
+    out = []
+    seen = set()
+    for r in problem.unit_plans.itertuples():
+        key = (r.unit, problem.names[r.prefecture])
+        seen.add(key)
+        if int(got.get(key, 0)) != r.trainees:
+            out.append(Violation("unit plan (Annex 4)", f"{r.unit} {key[1]}", str(r.trainees),
+                                 str(int(got.get(key, 0)))))
+    for key, value in got.items():
+        if key not in seen:
+            out.append(Violation("unit plan (Annex 4)", f"{key[0]} {key[1]}", "0", str(int(value))))
+    return out
+
+
+def _certificate_share(z: pd.DataFrame, courses: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    out = []
+    cert = z["course_code"].map(courses["certificate_type"]).map(rules.is_certificate_class)
+    for unit, frame in z.groupby("unit_code"):
+        total = frame["trainees"].sum()
+        share = frame.loc[cert[frame.index], "trainees"].sum() / total if total else 1.0
+        need = problem.params.cert_share_of(unit)
+        if share < need - TOLERANCE:
+            out.append(Violation("certificate share (R1)", unit, f">= {need:.4f}", f"{share:.4f}"))
+    return out
+
+
+def _allowed_pairs(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    out = []
+    offers = problem.offers
+    offered = set(zip(offers["institution"], offers["course"], strict=True))
+    inst = problem.institutions.set_index("code")
+    groups = problem.courses.set_index("code")["group"]
+    scope = set(zip(problem.unit_scope["unit"], problem.unit_scope["group"], strict=True))
+    pref_code = {v: k for k, v in problem.names.items() if k in set(problem.targets["prefecture"])}
+    for r in x.itertuples():
+        if (r.school_code, r.course_code) not in offered:
+            out.append(Violation("school teaches its own majors (R3)", f"{r.school_code} {r.course_code}",
+                                 "offered course", "not offered"))
+        if not inst.loc[r.school_code, "active"]:
+            out.append(Violation("debarred or excluded (R14)", r.school_code, "no trainees", str(r.trainees)))
+    for r in z.itertuples():
+        if (r.institution_code, r.course_code) not in offered:
+            out.append(Violation("institution offers the course (R3, R11)", f"{r.institution_code} {r.course_code}",
+                                 "offered course", "not offered"))
+        if (r.unit_code, groups[r.course_code]) not in scope:
+            out.append(Violation("unit business scope (R2)", f"{r.unit_code} {r.course_code}",
+                                 "course in scope", groups[r.course_code]))
+        if not inst.loc[r.institution_code, "active"]:
+            out.append(Violation("debarred or excluded (R14)", r.institution_code, "no trainees", str(r.trainees)))
+        if not inst.loc[r.institution_code, "platform_teachers"] > 0:
+            out.append(Violation("platform-registered teachers (R15)", r.institution_code, "> 0 teachers", "0"))
+        allowed = problem.unit_counties.get((r.unit_code, pref_code.get(r.prefecture)))
+        if allowed and r.adcode not in allowed:
+            out.append(Violation("unit's counties (R10)", f"{r.unit_code} {r.adcode}", ", ".join(allowed), r.adcode))
+    return out
+
+
+def _capacity(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    used = pd.concat([
+        x.groupby(["school_code", "course_code"])["trainees"].sum().rename_axis(["i", "k"]),
+        z.groupby(["institution_code", "course_code"])["trainees"].sum().rename_axis(["i", "k"]),
+    ]).groupby(level=[0, 1]).sum()
+    out = []
+    offers = problem.offers.set_index(["institution", "course"])
+    for (i, k), n in used.items():
+        if (i, k) not in offers.index:
+            continue  # reported by _allowed_pairs
+        o = offers.loc[(i, k)]
+        days_per_class = -(-int(o["class_hours"]) // rules.MAX_CLASS_HOURS_PER_DAY)
+        cap = int(o["equipment_sets"]) * (int(o["days_available"]) // days_per_class) * int(o["class_size"])
+        if n > cap:
+            out.append(Violation("capacity (R5–R7)", f"{i} {k}", f"<= {cap}", str(int(n))))
+    return out
