@@ -176,8 +176,11 @@ def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[
             residual.add_edge(u, v)
         if flow[u][v] > 0:
             residual.add_edge(v, u)
-    reach = nx.descendants(residual, SOURCE) | {SOURCE} if SOURCE in residual else {SOURCE}
-    short_nodes = [u for u, _, d in g.in_edges(SINK, data=True) if u not in reach]
+    # The smallest sink side of a minimum cut: nodes that can still reach the sink in the residual
+    # graph. Its demand nodes are the ones that cannot be met together; its (institution, course)
+    # nodes are the only places able to serve them, all full (Hall's condition, with amounts).
+    sink_side = nx.ancestors(residual, SINK) if SINK in residual else set()
+    short_nodes = [u for u, _, d in g.in_edges(SINK, data=True) if u in sink_side]
     # demands on the sink side of the cut, with what the flow gave them
     rows = []
     for node in short_nodes:
@@ -187,9 +190,7 @@ def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[
                      "needed": int(need), "received": int(got), "shortfall": int(need - got)})
     shortfalls = pd.DataFrame(rows, columns=["demand", "code", "name", "needed", "received", "shortfall"])
     # suppliers of those demands: every (institution, course) that could feed them, all on the sink side
-    suppliers: set = set()
-    for node in short_nodes:
-        suppliers |= _suppliers(g, node)
+    suppliers = {n for n in sink_side if isinstance(n, tuple) and n[0] == "ik"}
     blocking = pd.DataFrame(
         [{"institution": problem.names[i], "institution_code": i, "course": problem.names[k], "course_code": k,
           "capacity": int(g[SOURCE][("ik", i, k)]["capacity"])} for (_, i, k) in sorted(suppliers)],

@@ -21,13 +21,15 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    row_word: str = "row"  # "line" for YAML files
+    column_word: str = "column"  # "key" for YAML files
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {self.row_word} {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
+            where += f", {self.column_word} '{self.column}'"
         shown = "" if self.value is None else f" (found {self.value!r})"
         return f"{where}: {self.message}{shown}"
 
@@ -50,9 +52,10 @@ class ProblemList:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, file: str, row: int | None, column: str | None, value: object, message: str) -> None:
+    def add(self, file: str, row: int | None, column: str | None, value: object, message: str,
+            row_word: str = "row", column_word: str = "column") -> None:
         shown = None if value is None else str(value)
-        self.items.append(Problem(file, row, column, shown, message))
+        self.items.append(Problem(file, row, column, shown, message, row_word, column_word))
 
     def extend(self, other: ProblemList | list[Problem]) -> None:
         self.items.extend(other.items if isinstance(other, ProblemList) else other)

@@ -18,6 +18,7 @@ from optimizer.names import suggest_word
 from optimizer.params import ModelParams
 
 SCENARIO_KEYS = {"name", "description", "data"}
+YAML_WORDS = {"row_word": "line", "column_word": "key"}
 
 
 @dataclass
@@ -41,10 +42,10 @@ def load_scenario(path: Path | str) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        problems.add(file, None, None, None, f"cannot read the scenario: {exc.strerror or exc}")
+        problems.add(file, None, None, None, f"cannot read the scenario: {exc.strerror or exc}", **YAML_WORDS)
         problems.raise_if_any()
     except UnicodeDecodeError:
-        problems.add(file, None, None, None, "scenario files must be UTF-8 text")
+        problems.add(file, None, None, None, "scenario files must be UTF-8 text", **YAML_WORDS)
         problems.raise_if_any()
     try:
         doc = yaml.safe_load(text)
@@ -53,12 +54,12 @@ def load_scenario(path: Path | str) -> Scenario:
         mark = getattr(exc, "problem_mark", None)
         problems.add(file, mark.line + 1 if mark else None, None, None,
                      f"not valid YAML (only plain values, lists and mappings are allowed): "
-                     f"{getattr(exc, 'problem', None) or exc}")
+                     f"{getattr(exc, 'problem', None) or exc}", **YAML_WORDS)
         problems.raise_if_any()
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        problems.add(file, 1, None, None, "a scenario must be a mapping of keys to values")
+        problems.add(file, 1, None, None, "a scenario must be a mapping of keys to values", **YAML_WORDS)
         problems.raise_if_any()
     params_fields = set(ModelParams.model_fields)
     known = SCENARIO_KEYS | params_fields
@@ -66,7 +67,7 @@ def load_scenario(path: Path | str) -> Scenario:
         if key not in known:
             hint = suggest_word(str(key), known)
             problems.add(file, lines.get(str(key)), str(key), None,
-                         f"unknown key{f'; did you mean {hint}?' if hint else ''}")
+                         f"unknown key{f'; did you mean {hint}?' if hint else ''}", **YAML_WORDS)
     problems.raise_if_any()
     data = doc.get("data")
     data_dir = (path.parent / data).resolve() if data else DEFAULT_DATA_DIR
@@ -76,7 +77,7 @@ def load_scenario(path: Path | str) -> Scenario:
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
             top = str(err["loc"][0]) if err["loc"] else ""
-            problems.add(file, lines.get(top), key, err.get("input"), err["msg"])
+            problems.add(file, lines.get(top), key, err.get("input"), err["msg"], **YAML_WORDS)
         raise InputError(problems.items) from None
     return Scenario(str(doc.get("name") or path.stem), str(doc.get("description") or ""), data_dir, params,
                     str(path))

@@ -76,7 +76,9 @@ def make_solver(name: str, time_limit: float, mip: bool = False) -> pulp.LpSolve
     """A PuLP solver object; a missing solver is a clear error, not a crash later."""
     if name == "highs":
         _silence_highs_banner()
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, mip=mip, threads=1)
+        # no `threads` option: HiGHS fixes its thread pool once per process and fails a later run that
+        # asks for another size; its simplex is deterministic either way.
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, mip=mip)
     elif name == "cbc":
         solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip, threads=1)
     else:
@@ -93,7 +95,7 @@ def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
         return "optimal"
     if lp.status == pulp.LpStatusInfeasible or lp.sol_status == pulp.LpSolutionInfeasible:
         return "infeasible"
-    if elapsed >= limit * 0.98 or lp.sol_status in (pulp.LpSolutionIntegerFeasible, pulp.LpSolutionNoSolutionFound):
+    if elapsed >= limit * 0.98 or lp.sol_status == pulp.LpSolutionIntegerFeasible:
         return "time_limit"
     return "solver_failed"
 

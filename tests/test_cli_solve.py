@@ -1,0 +1,69 @@
+"""`yunnan-plan solve` exit statuses: 0 solved and verified, 2 bad input, 3 infeasible, 4 solver failure."""
+
+from __future__ import annotations
+
+import json
+
+import pulp
+
+from optimizer.cli import main
+from tests.conftest import ROOT
+from tests.test_model import base_offers
+from tests.tiny import B, Offer, Tiny, write
+
+
+def test_infeasible_exits_3_with_the_diagnosis(tmp_path, capsys):
+    offers = [*base_offers(), Offer("i01", "k3", 9, days=15)]
+    data = write(tmp_path / "data", Tiny(offers=offers, plans={("u02", B): 100}, scope={"u02": ["g2"]}))
+    assert main(["solve", "--data", str(data), "--out", str(tmp_path / "out"), "--cert-share", "0"]) == 3
+    out = capsys.readouterr().out
+    assert "INFEASIBLE" in out and "曲靖市" in out and "short 40" in out
+    diagnosis = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert diagnosis["shortfalls"][0]["shortfall"] == 40
+    assert not (tmp_path / "out" / "school_allocation.csv").exists()  # nothing that looks like a plan
+
+
+def test_bad_scenario_exits_2_with_a_suggestion(tmp_path, capsys):
+    path = tmp_path / "typo.yaml"
+    path.write_text("name: typo\ncert_shar: 0.7\n", encoding="utf-8")
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "typo.yaml, line 2, key 'cert_shar': unknown key; did you mean cert_share?" in err
+
+
+def test_out_of_range_share_exits_2(tmp_path, capsys):
+    path = tmp_path / "rho.yaml"
+    path.write_text("cert_share: 1.5\n", encoding="utf-8")
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "cert_share" in capsys.readouterr().err
+
+
+def test_yaml_object_tag_is_refused(tmp_path, capsys):
+    path = tmp_path / "evil.yaml"
+    path.write_text("name: !!python/object/apply:os.system ['echo hacked']\n", encoding="utf-8")
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_time_limit_stop_is_not_presented_as_optimal(tmp_path, capsys):
+    assert main(["solve", "--time-limit", "0.05", "--out", str(tmp_path / "out")]) == 4
+    assert "time limit" in capsys.readouterr().err
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8")) \
+        if (tmp_path / "out" / "summary.json").exists() else {}
+    assert summary.get("status") != "optimal"
+    assert not (tmp_path / "out" / "school_allocation.csv").exists()
+
+
+def test_missing_solver_is_a_clear_message(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
+    assert main(["solve", "--out", str(tmp_path / "out")]) == 4
+    assert "solver 'highs' is not available" in capsys.readouterr().err
+
+
+def test_baseline_scenario_file_is_valid():
+    from optimizer.params import ModelParams
+    from optimizer.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert scenario.params == ModelParams()  # the file states the defaults explicitly
+    assert scenario.data_dir == (ROOT / "data").resolve()

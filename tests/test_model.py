@@ -1,0 +1,183 @@
+"""Tiny instances whose optimum is worked out by hand (tests/tiny.py describes the layout)."""
+
+from __future__ import annotations
+
+import math
+
+import pulp
+import pytest
+
+from optimizer.loader import load_plan
+from optimizer.model import AllocationModel
+from optimizer.params import ModelParams, ObjectiveWeights
+from optimizer.problem import build_problem, capacity, debarred_on
+from optimizer.solve import allocate
+from optimizer.verify import verify
+from tests.tiny import A1, B1, B2, B, Offer, Tiny, write
+
+COST_ONLY = ObjectiveWeights(cost=1, travel=0, band=0, mix=0)
+
+
+def base_offers(s01_k1_days: int = 300) -> list[Offer]:
+    # capacities: k1 (15 days a class, 60 a class); k2 (8 days a class)
+    return [
+        Offer("s01", "k1", 10, days=s01_k1_days),  # s01 k1: ⌊days/15⌋ × 60
+        Offer("s02", "k1", 12),  # 20 classes × 60 = 1,200
+        Offer("s02", "k2", 5),  # 37 classes × 60 = 2,220
+        Offer("i01", "k2", 3),  # 2,220
+    ]
+
+
+def solve(tmp_path, tiny: Tiny, **params):
+    plan = load_plan(write(tmp_path / "data", tiny))
+    problem = build_problem(plan, ModelParams(weights=COST_ONLY, **params))
+    solution = allocate(problem)
+    return problem, solution
+
+
+def test_capacity_formula_by_hand():
+    assert capacity(1, 300, 120, 60) == 1200  # 120 h → 15 days; 300 // 15 = 20 classes
+    assert capacity(2, 100, 64, 60) == 2 * 12 * 60  # 64 h → 8 days; 100 // 8 = 12
+    assert capacity(3, 29, 120, 50) == 3 * 1 * 50  # one whole class only
+    assert capacity(1, 14, 120, 60) == 0
+
+
+def test_certificate_share_binds_and_changes_the_answer(tmp_path):
+    """Unit u01 (100 in 曲靖市) could train everyone in k2 at i01 for 3 yuan (300). R1 needs 60
+    certificate-class: cheapest k1 is s01 at 10 → 60×10 + 40×3 = 720. Schools: s01 100 in k1 at 10 = 1,000;
+    s02 50 in k2 at 5 = 250. Optimum 1,970 (without R1: 1,550)."""
+    tiny = Tiny(offers=base_offers())
+    problem, sol = solve(tmp_path, tiny)
+    assert sol.ok and sol.summary["objective"] == pytest.approx(1970)
+    assert sol.summary["certificate_share"]["u01"] == pytest.approx(0.6)
+    assert verify(problem, sol) == []
+    _, free = solve(tmp_path / "no_r1", tiny, cert_share=0.0)
+    assert free.summary["objective"] == pytest.approx(1550)
+
+
+def test_capacity_binds(tmp_path):
+    """s01's k1 holds 120 (30 days → 2 classes × 60): 100 own + 20 of the unit's certificate trainees;
+    the other 40 go to s02 k1 at 12. Unit cost 20×10 + 40×12 + 40×3 = 800; total 1,000 + 250 + 800 = 2,050.
+    One more place at s01 k1 saves 12 − 10 = 2 yuan: its shadow price."""
+    problem, sol = solve(tmp_path, Tiny(offers=base_offers(s01_k1_days=30)))
+    assert sol.ok and sol.summary["objective"] == pytest.approx(2050)
+    load = sol.institution_load.set_index(["institution_code", "course_code"])
+    assert load.loc[("s01", "k1"), "used"] == 120 and load.loc[("s01", "k1"), "utilisation"] == 1.0
+    assert load.loc[("s01", "k1"), "shadow_price"] == pytest.approx(2.0)
+    assert verify(problem, sol) == []
+
+
+def test_infeasible_names_the_prefecture_and_the_amount(tmp_path):
+    """u02 (g2 courses only) needs 100 in 曲靖市; only i01 offers a g2 course (k3), with 1 set × 15 days =
+    one class of 60: short 40. u01 (g1, 50 in 昆明市) and the schools are served in full."""
+    offers = [*base_offers(), Offer("i01", "k3", 9, days=15)]
+    tiny = Tiny(offers=offers, plans={("u01", "530100"): 50, ("u02", B): 100},
+                scope={"u01": ["g1"], "u02": ["g2"]})
+    _, sol = solve(tmp_path, tiny, cert_share=0.0)
+    assert sol.status == "infeasible"
+    d = sol.diagnosis
+    short = d.shortfalls.set_index("code")
+    assert list(short.index) == [f"u02/{B}"]
+    assert (short.loc[f"u02/{B}", "needed"], short.loc[f"u02/{B}", "shortfall"]) == (100, 40)
+    assert any("曲靖市" in m and "short 40" in m for m in d.messages)
+    assert list(d.blocking["course_code"]) == ["k3"] and list(d.blocking["capacity"]) == [60]
+    # the elastic LP agrees on the amount: 40 trainees of violation, either u02's plan in 曲靖市 short or
+    # i01's k3 capacity exceeded (equivalent minimal repairs; which one the LP picks is a tie)
+    assert d.violations["amount"].sum() == pytest.approx(40)
+    assert set(d.violations["constraint"]) <= {f"plan_u02_p{B}", "cap_i01_k3"}
+
+
+def test_school_without_enough_capacity_is_caught_before_solving(tmp_path):
+    offers = [Offer("s01", "k1", 10, days=15), *base_offers()[1:]]  # s01 can train 60 of its 100
+    _, sol = solve(tmp_path, Tiny(offers=offers))
+    assert sol.status == "infeasible"
+    (issue,) = [i for i in sol.diagnosis.issues if i.kind == "school_capacity"]
+    assert (issue.code, issue.needed, issue.available) == ("s01", 100, 60)
+    assert "测试学校s01" in sol.diagnosis.messages[0] and "short 40" in sol.diagnosis.messages[0]
+
+
+def test_debarment_expires_on_the_anniversary(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+
+    deb = pd.DataFrame({"institution": ["i01"], "decision_date": [dt.date(2019, 2, 12)], "years": [3]})
+    assert debarred_on(deb, dt.date(2022, 2, 11)) == {"i01"}
+    assert debarred_on(deb, dt.date(2022, 2, 12)) == set()
+
+
+def test_debarred_centre_carries_no_trainees(tmp_path):
+    """i01 debarred (R14): the unit's 40 other trainees move to s02's k2 at 5: 60×10 + 40×5 = 800;
+    but s02's k2 must also hold its own 50 (2,220 places: fine). Total 1,000 + 250 + 800 = 2,050."""
+    tiny = Tiny(offers=base_offers(), debarments=[("i01", "2021-06-01", 3)])
+    problem, sol = solve(tmp_path, tiny)
+    assert sol.ok and sol.summary["objective"] == pytest.approx(2050)
+    assert "i01" not in set(sol.project_allocation["institution_code"])
+    assert verify(problem, sol) == []
+
+
+def test_centre_without_platform_teachers_gets_no_unit_trainees(tmp_path):
+    """R15: same answer as a debarment of i01 for the unit's trainees."""
+    tiny = Tiny(offers=base_offers(), teachers={"i01": 0})
+    _, sol = solve(tmp_path, tiny)
+    assert sol.summary["objective"] == pytest.approx(2050)
+
+
+def test_unit_counties_restrict_where_the_unit_trains(tmp_path):
+    tiny = Tiny(offers=base_offers(), unit_counties=[("u01", B, B2)])
+    problem, sol = solve(tmp_path, tiny)
+    assert set(sol.project_allocation["adcode"]) == {B2}
+    assert verify(problem, sol) == []
+
+
+def test_travel_cost_prefers_near_counties(tmp_path):
+    """With travel on, s02 (home 麒麟区) trains 曲靖市's 60 in 麒麟区 (0 km) rather than 沾益区, and s01
+    trains in 五华区; distance 五华区→麒麟区 is one degree of longitude at 25°N (≈ 100.9 km by the
+    spherical law of cosines, a second formula)."""
+    plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers(), targets={"530100": 100, B: 50})))
+    weights = ObjectiveWeights(cost=1, travel=1, band=0, mix=0)
+    problem = build_problem(plan, ModelParams(weights=weights, travel_cost_per_km=1.0))
+    lat = math.radians(25.0)
+    by_cosines = 6371.0088 * math.acos(math.sin(lat) ** 2 + math.cos(lat) ** 2 * math.cos(math.radians(1.0)))
+    assert problem.distance.loc[A1, B1] == pytest.approx(by_cosines, rel=1e-9)
+    sol = allocate(problem)
+    x = sol.school_allocation.groupby(["school_code", "adcode"])["trainees"].sum()
+    assert x.to_dict() == {("s01", A1): 100, ("s02", B1): 50}
+    assert verify(problem, sol) == []
+
+
+def test_county_band_spreads_trainees_when_priced(tmp_path):
+    """Band δ = 0.25 on population shares 60/40 of 曲靖市's 60: 麒麟区 27..45, 沾益区 18..30 (floors and
+    ceilings). With travel on and band slack penalised, 沾益区 gets exactly its floor 18."""
+    plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers())))
+    weights = ObjectiveWeights(cost=1, travel=1, band=1, mix=0)
+    problem = build_problem(plan, ModelParams(weights=weights, band_delta=0.25))
+    sol = allocate(problem)
+    by_county = sol.school_allocation.groupby("adcode")["trainees"].sum()
+    assert by_county[B2] == 18 and by_county[B1] == 42
+    assert not [k for k in sol.summary["slack_used"] if k.startswith("band")]
+
+
+def test_strong_duality_and_complementary_slackness(tmp_path):
+    """Duals are not unique (degenerate LPs), so test them by duality, not by value."""
+    plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers(s01_k1_days=30))))
+    problem = build_problem(plan, ModelParams(weights=ObjectiveWeights(cost=1, travel=1, band=1, mix=1)))
+    model = AllocationModel(problem)
+    model.lp.solve(pulp.HiGHS(msg=False))
+    assert model.lp.sol_status == pulp.LpSolutionOptimal
+    primal = pulp.value(model.lp.objective)
+    dual = sum(c.pi * -c.constant for c in model.lp.constraints.values())
+    assert dual == pytest.approx(primal, rel=1e-9)
+    for c in model.lp.constraints.values():
+        if abs(c.value()) > 1e-7:  # a row with slack has a zero dual
+            assert c.pi == pytest.approx(0, abs=1e-7)
+    for v in model.lp.variables():
+        if (v.varValue or 0) > 1e-7:  # a basic / positive variable has zero reduced cost
+            assert v.dj == pytest.approx(0, abs=1e-7)
+
+
+def test_cbc_and_highs_agree_on_the_optimum(tmp_path):
+    tiny = Tiny(offers=base_offers(s01_k1_days=30))
+    _, highs = solve(tmp_path / "h", tiny)
+    _, cbc = solve(tmp_path / "c", tiny, solver="cbc")
+    assert highs.summary["objective"] == pytest.approx(cbc.summary["objective"]) == pytest.approx(2050)

@@ -1,0 +1,93 @@
+"""`yunnan-plan solve` on the shipped data: the written tables meet every total of the notice."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from optimizer.cli import main
+from optimizer.loader import load_plan
+
+# Annex 1 column 5 (万人次 → 人次), typed from the notice
+TECH_SCHOOL_TARGETS = {
+    "昆明市": 50000, "曲靖市": 26000, "玉溪市": 12000, "保山市": 9000, "昭通市": 15000, "丽江市": 3000,
+    "普洱市": 10000, "临沧市": 14000, "楚雄州": 8000, "红河州": 16000, "文山州": 10000, "西双版纳州": 3000,
+    "大理州": 14000, "德宏州": 6000, "怒江州": 2000, "迪庆州": 2000,
+}
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory):
+    out = tmp_path_factory.mktemp("solve")
+    code = main(["solve", "--out", str(out)])
+    read = {name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype={"adcode": str})
+            for name in ("school_allocation", "project_allocation", "institution_load")}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return code, read, summary, out
+
+
+def test_solve_succeeds_and_is_verified(solved):
+    code, _, summary, _ = solved
+    assert code == 0
+    assert summary["status"] == "optimal" and summary["verified"] is True
+
+
+def test_every_school_meets_its_annex2_quota(solved):
+    _, t, _, _ = solved
+    got = t["school_allocation"].groupby("school")["trainees"].sum()
+    plan = load_plan()
+    expected = dict(zip(plan.annex2["school"], plan.annex2["quota"], strict=True))
+    assert got.to_dict() == expected
+    assert got["云南技师学院"] == 20000 and got["昆明华航技校"] == 1000 and got.sum() == 200000
+
+
+def test_every_prefecture_meets_annex1_column5(solved):
+    _, t, _, _ = solved
+    assert t["school_allocation"].groupby("prefecture")["trainees"].sum().to_dict() == TECH_SCHOOL_TARGETS
+
+
+def test_every_unit_prefecture_cell_meets_annex4(solved):
+    _, t, _, _ = solved
+    got = t["project_allocation"].groupby(["unit", "prefecture"])["trainees"].sum()
+    plan = load_plan()
+    cells = plan.annex4[plan.annex4["trainees"] > 0]
+    expected = {(h, plan.prefecture_name(p)): n for h, p, n in zip(cells["header"], cells["prefecture"],
+                                                                     cells["trainees"], strict=True)}
+    assert got.to_dict() == expected
+    assert got.sum() == 60000
+
+
+def test_every_unit_reaches_the_certificate_share(solved):
+    _, t, summary, _ = solved
+    proj = t["project_allocation"]
+    for unit, frame in proj.groupby("unit"):
+        cert = frame.loc[frame["certificate_type"].isin(["职业资格证书", "职业技能等级证书"]), "trainees"].sum()
+        assert cert / frame["trainees"].sum() >= 0.6, unit
+    assert min(summary["certificate_share"].values()) >= 0.6
+
+
+def test_capacity_and_classes(solved):
+    _, t, _, _ = solved
+    load = t["institution_load"]
+    assert (load["used"] <= load["capacity"]).all()
+    for table in ("school_allocation", "project_allocation"):
+        frame = t[table]
+        size = frame["certificate_type"].map(lambda c: 30 if c == "创业培训" else 60)
+        assert ((frame["trainees"] + size - 1) // size == frame["classes"]).all()
+
+
+def test_lp_bound_and_integer_gap_are_reported(solved):
+    _, _, summary, out = solved
+    assert summary["lp_bound"] <= summary["objective"] + 1e-6
+    assert 0 <= summary["integer_gap"] < 1e-3
+    assert set(summary["objective_terms"]) == {"cost", "travel", "band", "mix"}
+    assert json.loads((out / "timings.json").read_text(encoding="utf-8"))["seconds"]["solve_lp"] > 0
+
+
+def test_same_input_gives_byte_identical_output(solved, tmp_path):
+    _, _, _, first = solved
+    assert main(["solve", "--out", str(tmp_path)]) == 0
+    for name in ("school_allocation.csv", "project_allocation.csv", "institution_load.csv", "summary.json"):
+        assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
