@@ -128,7 +128,7 @@ def allocate(problem: AllocationProblem) -> Solution:
     z_lp = np.array([v.varValue or 0.0 for v in model.z])
 
     t2 = time.perf_counter()
-    rounded, method = _round(problem, x_lp, z_lp)
+    rounded, method = _round(problem, model, x_lp, z_lp)
     timings["round"] = time.perf_counter() - t2
     if rounded is None:
         return Solution("solver_failed", params.solver, summary={
@@ -150,30 +150,81 @@ def _stop_message(status: str, limit: float) -> str:
     return "the solver failed without a solution"
 
 
-def _round(problem: AllocationProblem, x_lp: np.ndarray, z_lp: np.ndarray):
-    """Floor/ceiling MIP over the fractional variables; falls back to the full MIP."""
+def _round(problem: AllocationProblem, model: AllocationModel, x_lp: np.ndarray, z_lp: np.ndarray):
+    """Whole persons: floor/ceiling MIP over the LP's fractional variables; full MIP as a fallback.
+
+    Returns ((x, z, model whose varValues hold the integer point), detail) or (None, {}).
+    """
     params = problem.params
     frac_x = np.abs(x_lp - np.round(x_lp)) > INTEGRALITY_TOLERANCE
     frac_z = np.abs(z_lp - np.round(z_lp)) > INTEGRALITY_TOLERANCE
-    bounds = Bounds(
-        x={i: ((math.floor(v), math.floor(v) + 1, True) if frac_x[i] else (round(v), round(v), False))
-           for i, v in enumerate(x_lp)},
-        z={i: ((math.floor(v), math.floor(v) + 1, True) if frac_z[i] else (round(v), round(v), False))
-           for i, v in enumerate(z_lp)},
-    )
-    attempts = [("lp+floor/ceiling MIP", bounds)] if frac_x.any() or frac_z.any() else [("lp (integral)", bounds)]
-    attempts.append(("full MIP", Bounds(x={i: (0, None, True) for i in range(len(x_lp))},
-                                        z={i: (0, None, True) for i in range(len(z_lp))})))
-    for method, b in attempts:
-        model = AllocationModel(problem, b)
-        t = time.perf_counter()
-        model.lp.solve(make_solver(params.solver, params.time_limit, mip=True))
-        if _status(model.lp, time.perf_counter() - t, params.time_limit) == "optimal":
-            x = np.array([round(v.varValue or 0.0) for v in model.x], dtype=np.int64)
-            z = np.array([round(v.varValue or 0.0) for v in model.z], dtype=np.int64)
-            detail = {"method": method, "fractional_variables": int(frac_x.sum() + frac_z.sum())}
-            return (x, z, model), detail
-    return None, {}
+    n_frac = int(frac_x.sum() + frac_z.sum())
+    if n_frac == 0:
+        x, z = np.round(x_lp).astype(np.int64), np.round(z_lp).astype(np.int64)
+        _set_values(model, x, z)
+        return (x, z, model), {"method": "lp (integral)", "fractional_variables": 0}
+    rounded = _residual_mip(model, frac_x, frac_z, params)
+    if rounded is not None:
+        return (*rounded, model), {"method": "lp + floor/ceiling MIP", "fractional_variables": n_frac}
+    full = AllocationModel(problem, Bounds(x={i: (0, None, True) for i in range(len(x_lp))},
+                                           z={i: (0, None, True) for i in range(len(z_lp))}))
+    t = time.perf_counter()
+    full.lp.solve(make_solver(params.solver, params.time_limit, mip=True))
+    if _status(full.lp, time.perf_counter() - t, params.time_limit) != "optimal":
+        return None, {}
+    x = np.array([round(v.varValue or 0.0) for v in full.x], dtype=np.int64)
+    z = np.array([round(v.varValue or 0.0) for v in full.z], dtype=np.int64)
+    return (x, z, full), {"method": "full MIP", "fractional_variables": n_frac}
+
+
+def _residual_mip(model: AllocationModel, frac_x: np.ndarray, frac_z: np.ndarray, params):
+    """Each fractional variable becomes floor + d (d binary), every other model variable is fixed at its
+    LP value except the slacks, which stay continuous; every row touching a fractional variable is kept."""
+    fractional = [v for v, f in zip(model.x, frac_x, strict=True) if f] + [
+        v for v, f in zip(model.z, frac_z, strict=True) if f]
+    frac_names = {v.name for v in fractional}
+    slack_names = set(model.slack)
+    d = {v.name: pulp.LpVariable(f"d_{v.name}", cat=pulp.LpBinary) for v in fractional}
+    s_new = {name: pulp.LpVariable(f"r_{name}", lowBound=0) for name in slack_names}
+    residual = pulp.LpProblem("rounding", pulp.LpMinimize)
+    for name, c in model.lp.constraints.items():
+        if not any(v.name in frac_names for v in c):
+            continue
+        pairs, constant = [], c.constant
+        for v, a in c.items():
+            if v.name in frac_names:
+                pairs.append((d[v.name], a))
+                constant += a * math.floor(v.varValue)
+            elif v.name in slack_names:
+                pairs.append((s_new[v.name], a))
+            else:
+                constant += a * round(v.varValue or 0.0)
+        residual.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), c.sense, name, -constant), name)
+    used_slack = {v.name for c in residual.constraints.values() for v in c if v.name.startswith("r_")}
+    objective = [(d[v.name], a) for v, a in model.lp.objective.items() if v.name in frac_names]
+    objective += [(s_new[v.name], a) for v, a in model.lp.objective.items()
+                  if v.name in slack_names and f"r_{v.name}" in used_slack]
+    residual.setObjective(pulp.LpAffineExpression(objective))
+    t = time.perf_counter()
+    residual.solve(make_solver(params.solver, params.time_limit, mip=True))
+    if _status(residual, time.perf_counter() - t, params.time_limit) != "optimal":
+        return None
+    x = np.array([math.floor(v.varValue) + round(d[v.name].varValue) if f else round(v.varValue or 0.0)
+                  for v, f in zip(model.x, frac_x, strict=True)], dtype=np.int64)
+    z = np.array([math.floor(v.varValue) + round(d[v.name].varValue) if f else round(v.varValue or 0.0)
+                  for v, f in zip(model.z, frac_z, strict=True)], dtype=np.int64)
+    slack_values = {name: s_new[name].varValue for name in slack_names if f"r_{name}" in used_slack}
+    _set_values(model, x, z)
+    for name, value in slack_values.items():
+        model.slack[name].varValue = value
+    return x, z
+
+
+def _set_values(model: AllocationModel, x: np.ndarray, z: np.ndarray) -> None:
+    for v, value in zip(model.x, x, strict=True):
+        v.varValue = float(value)
+    for v, value in zip(model.z, z, strict=True):
+        v.varValue = float(value)
 
 
 def _duals(model: AllocationModel) -> dict[str, float]:
