@@ -140,6 +140,14 @@ def allocate(problem: AllocationProblem) -> Solution:
     integer_objective = sum(weights[k] * v for k, v in terms.items())
     solution.summary = _summary(problem, solution, params, lp_objective, integer_objective, terms, method,
                                 timings, final)
+    solution.summary["shadow_prices"] = {
+        "meaning": "LP duals in yuan per trainee (not unique: the LP is degenerate). quota: cost of one more "
+                   "trainee in the school's quota; certificate_share: cost of one more certificate-class "
+                   "trainee required of the unit; capacity: see institution_load.csv",
+        "quota": {k.removeprefix("quota_"): round(v, 4) + 0.0 for k, v in duals.items() if k.startswith("quota_")},
+        "certificate_share": {k.removeprefix("cert_"): round(v, 4) + 0.0 for k, v in duals.items()
+                              if k.startswith("cert_")},
+    }
     return solution
 
 
