@@ -33,6 +33,15 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--solver", choices=("highs", "cbc"), default=None)
     solve.add_argument("--time-limit", type=float, default=None, help="seconds per solver call")
     solve.add_argument("--cert-share", type=float, default=None, help="R1 share ρ (default 0.60)")
+    export = sub.add_parser("export", help="county task breakdowns as the prefectures' submission workbooks")
+    export.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
+    export.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
+    export.add_argument("--out", type=Path, default=Path("export"), help="output folder (default: export/)")
+    export.add_argument("--as-of", type=_date, default=None, help="date for the days-left count (default: today)")
+    export.add_argument("--method", choices=("hamilton", "webster", "dhondt", "huntington_hill"),
+                        default="hamilton", help="apportionment method for the county shares")
+    export.add_argument("--weights", type=Path, default=None,
+                        help="county weights per column (CSV/.xlsx: adcode, table, column, weight)")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
     return parser
@@ -48,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(args.data, args.format)
         if args.command == "solve":
             return run_solve(args)
+        if args.command == "export":
+            return run_export(args)
         if args.command == "templates":
             return run_templates(args.out)
     except InputError as exc:
@@ -82,21 +93,30 @@ def run_templates(out: Path) -> int:
     return EXIT_OK
 
 
-def run_solve(args: argparse.Namespace) -> int:
-    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure."""
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _solve_scenario(args: argparse.Namespace):
+    """Load the scenario and data, solve; returns (scenario, plan, problem, solution) or an exit status."""
     from optimizer.loader import load_plan
     from optimizer.output import write_solution
     from optimizer.problem import build_problem
     from optimizer.scenario import default_scenario, load_scenario
     from optimizer.solve import SolverUnavailable, allocate
-    from optimizer.verify import verify
 
     scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
-    overrides = {k: v for k, v in (("solver", args.solver), ("time_limit", args.time_limit),
-                                   ("cert_share", args.cert_share)) if v is not None}
-    params = scenario.params.model_copy(update=overrides) if overrides else scenario.params
+    overrides = {k: v for k, v in (("solver", getattr(args, "solver", None)),
+                                   ("time_limit", getattr(args, "time_limit", None)),
+                                   ("cert_share", getattr(args, "cert_share", None))) if v is not None}
+    params = scenario.params
     if overrides:
-        params = type(params).model_validate(params.model_dump())
+        params = type(params).model_validate({**params.model_dump(), **overrides})
     plan = load_plan(args.data or scenario.data_dir)
     problem = build_problem(plan, params)
     try:
@@ -104,9 +124,8 @@ def run_solve(args: argparse.Namespace) -> int:
     except SolverUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
-    extra = {"scenario": scenario.name}
     if solution.status == "infeasible":
-        write_solution(solution, args.out, extra)
+        write_solution(solution, args.out, {"scenario": scenario.name})
         print(f"INFEASIBLE: scenario '{scenario.name}' cannot be met. Diagnosis:")
         for line in solution.diagnosis.messages:
             print(f"  - {line}")
@@ -115,6 +134,46 @@ def run_solve(args: argparse.Namespace) -> int:
     if not solution.ok:
         print(f"error: {solution.summary.get('message', solution.status)}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
+    return scenario, plan, problem, solution
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
+    import datetime as dt
+
+    from optimizer.breakdown import county_breakdown, load_county_weights
+    from optimizer.verify import verify
+    from optimizer.workbook import export_workbooks
+
+    solved = _solve_scenario(args)
+    if isinstance(solved, int):
+        return solved
+    scenario, plan, problem, solution = solved
+    violations = verify(problem, solution)
+    if violations:
+        print(f"VERIFY FAILED: {len(violations)} violation(s); no workbook written", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    weights = load_county_weights(args.weights, plan.counties) if args.weights else None
+    breakdown = county_breakdown(plan, problem, solution, args.method, weights)
+    as_of = args.as_of or dt.date.today()
+    written = export_workbooks(args.out, breakdown, plan, scenario.name, problem.params, as_of)
+    print(f"{len(written)} files written to {args.out}/ (scenario {scenario.name}, method {args.method}, "
+          f"as of {as_of.isoformat()})")
+    for note in (n for ns in breakdown.notes.values() for n in ns):
+        print(f"  note: {note}")
+    return EXIT_OK
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure."""
+    from optimizer.output import write_solution
+    from optimizer.verify import verify
+
+    solved = _solve_scenario(args)
+    if isinstance(solved, int):
+        return solved
+    scenario, _, problem, solution = solved
+    extra: dict[str, object] = {"scenario": scenario.name}
     violations = verify(problem, solution)
     extra["verified"] = not violations
     write_solution(solution, args.out, extra)

@@ -1,0 +1,200 @@
+"""County task breakdown (各县级任务分解): every prefecture's Annex 1, 4 and 5 figures per county, in 人次.
+
+Column 5 of Annex 1 (technical schools) and Annex 4 come from the model's allocation; every other column
+is apportioned by a county indicator (population by default, or user weights per column) so that each
+column sums exactly to the prefecture's printed figure and the notice's hierarchy holds in every county:
+2 ≤ 1, 3 ≤ 2, 9 ≤ 8, each of 4–8 ≤ 1; Annex 5 total = SIYB + online, college parts within their parents.
+Where the notice's own numbers disagree, each prefecture's printed row wins, and a note says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from optimizer.apportion import ApportionmentError, apportion
+from optimizer.check import Finding, check_plan_consistency
+from optimizer.errors import InputError, ProblemList
+from optimizer.loader import PROVINCE_ADCODE, PlanData
+from optimizer.problem import AllocationProblem
+from optimizer.schema import ANNEX5_COLUMNS
+from optimizer.solve import Solution
+
+ANNEX1 = [f"col{i}" for i in range(1, 10)]
+ANNEX5 = list(ANNEX5_COLUMNS)
+
+
+@dataclass
+class Breakdown:
+    """Per-county tables for all prefectures, plus the province's own rows and notes per prefecture."""
+
+    annex1: pd.DataFrame  # prefecture, prefecture_name, adcode, county, col1..col9 (人次)
+    annex4: pd.DataFrame  # prefecture, adcode, county, unit, unit_name, trainees
+    annex5: pd.DataFrame  # prefecture, adcode, county, total … livestream
+    schools: pd.DataFrame  # prefecture, adcode, county, school, course, certificate_type, level, trainees, classes
+    projects: pd.DataFrame  # prefecture, adcode, county, unit, course, institution, trainees, classes
+    province: dict[str, pd.DataFrame]  # annex1 / annex4 / annex5 rows per prefecture, as printed (人次)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # prefecture adcode → notes
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # prefecture adcode → check findings
+    method: str = "hamilton"
+    indicator: str = "population_2020"
+
+    def long(self) -> pd.DataFrame:
+        """``breakdown.csv``: adcode, county, prefecture, table, column, value (人次)."""
+        parts = []
+        a1 = self.annex1.melt(id_vars=["adcode", "county", "prefecture_name"], value_vars=ANNEX1,
+                              var_name="column", value_name="value")
+        a1["column"] = a1["column"].str.removeprefix("col")
+        parts.append(a1.assign(table="annex1"))
+        a4 = self.annex4.rename(columns={"unit_name": "column", "trainees": "value"})
+        parts.append(a4[["adcode", "county", "prefecture_name", "column", "value"]].assign(table="annex4"))
+        a5 = self.annex5.melt(id_vars=["adcode", "county", "prefecture_name"], value_vars=ANNEX5,
+                              var_name="column", value_name="value")
+        parts.append(a5.assign(table="annex5"))
+        out = pd.concat(parts, ignore_index=True).rename(columns={"prefecture_name": "prefecture"})
+        out["value"] = out["value"].astype(int)
+        order = {"annex1": 0, "annex4": 1, "annex5": 2}
+        out["_t"] = out["table"].map(order)
+        out = out.sort_values(["adcode", "_t"], kind="stable").drop(columns="_t")
+        return out[["adcode", "county", "prefecture", "table", "column", "value"]].reset_index(drop=True)
+
+
+def load_county_weights(path, counties: pd.DataFrame) -> pd.DataFrame:
+    """A user's county weights per column: adcode, table (annex1/annex5), column, weight."""
+    from optimizer.schema import Column, TableSchema
+    from optimizer.tables import parse_table, read_raw
+
+    schema = TableSchema("county_weights", "county weights", (
+        Column("adcode", "adcode", "county"), Column("table", "text", "annex1 or annex5", choices=("annex1", "annex5")),
+        Column("column", "text", "1…9 for Annex 1; siyb, college_siyb, online, college_online, livestream"),
+        Column("weight", "float", "weight (≥ 0)"),
+    ), key=("adcode", "table", "column"))
+    raw, problems = read_raw(path)
+    if raw is None:
+        problems.raise_if_any()
+    frame = parse_table(raw, schema, problems)
+    known = set(counties["adcode"])
+    valid_cols = {"annex1": {str(i) for i in range(1, 10)}, "annex5": set(ANNEX5) - {"total"}}
+    for r in frame.itertuples():
+        if r.adcode and r.adcode not in known:
+            problems.add(raw.file, r.src_row, "adcode", r.adcode, "unknown county code")
+        if r.table in valid_cols and r.column not in valid_cols[r.table]:
+            problems.add(raw.file, r.src_row, "column", r.column,
+                         f"expected one of {', '.join(sorted(valid_cols[r.table]))}")
+    problems.raise_if_any()
+    return frame.drop(columns="src_row")
+
+
+def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solution, method: str = "hamilton",
+                     weights: pd.DataFrame | None = None) -> Breakdown:
+    """The breakdown for all 16 prefectures; raises ``InputError`` if bounds make a column impossible."""
+    counties = problem.counties.sort_values("adcode")
+    names = problem.names
+    a1 = plan.annex1_persons().set_index("prefecture")
+    a5 = plan.annex5.set_index("prefecture")
+    tech = solution.school_allocation.groupby("adcode")["trainees"].sum()
+    problems = ProblemList()
+    rows1, rows5 = [], []
+    notes: dict[str, list[str]] = {}
+    for pref, group in counties.groupby("prefecture_adcode", sort=True):
+        codes = list(group["adcode"])
+        base = list(group["indicator"])
+
+        def w(table: str, column: str, codes=codes, base=base) -> list[float]:
+            if weights is None:
+                return base
+            sel = weights[(weights["table"] == table) & (weights["column"] == column)]
+            if sel.empty:
+                return base
+            given = dict(zip(sel["adcode"], sel["weight"], strict=True))
+            return [float(given.get(c, 0.0)) for c in codes]
+
+        pname = names[pref]
+        pnotes: list[str] = []
+
+        def share(total: int, what: str, ws: list[float], lower=None, upper=None, pname=pname) -> list[int]:
+            try:
+                return apportion(ws, int(total), method, lower=lower, upper=upper)
+            except ApportionmentError as exc:
+                problems.add("breakdown", None, what, total, f"{pname}: {what} cannot be shared by county: {exc}")
+                return [0] * len(ws)
+
+        r5 = a5.loc[pref]
+        siyb = share(r5["siyb"], "annex5 siyb", w("annex5", "siyb"))
+        college_siyb = share(r5["college_siyb"], "annex5 college_siyb", w("annex5", "college_siyb"), upper=siyb)
+        online = share(r5["online"], "annex5 online", w("annex5", "online"))
+        college_online = share(r5["college_online"], "annex5 college_online", w("annex5", "college_online"),
+                               upper=online)
+        livestream = share(r5["livestream"], "annex5 livestream", w("annex5", "livestream"), upper=online)
+        total5 = [s + o for s, o in zip(siyb, online, strict=True)]
+        if int(r5["total"]) != int(r5["siyb"]) + int(r5["online"]):
+            pnotes.append(f"附件5 total {int(r5['total']):,} ≠ SIYB + online {int(r5['siyb']) + int(r5['online']):,}; "
+                          "county totals follow SIYB + online")
+        r1 = a1.loc[pref]
+        col5 = [int(tech.get(c, 0)) for c in codes]
+        if int(r1["col7"]) == int(r5["total"]):
+            col7 = total5
+        else:
+            col7 = share(r1["col7"], "annex1 col7", w("annex1", "7"))
+            pnotes.append(f"附件1 column 7 ({int(r1['col7']):,}) differs from Annex 5's total ({int(r5['total']):,}); "
+                          "each is shared by county on its own")
+        col1 = share(r1["col1"], "annex1 col1", w("annex1", "1"),
+                     lower=[max(a, b) for a, b in zip(col5, col7, strict=True)])
+        col2 = share(r1["col2"], "annex1 col2", w("annex1", "2"), upper=col1)
+        col3 = share(r1["col3"], "annex1 col3", w("annex1", "3"), upper=col2)
+        col4 = share(r1["col4"], "annex1 col4", w("annex1", "4"), upper=col1)
+        col6 = share(r1["col6"], "annex1 col6", w("annex1", "6"), upper=col1)
+        college = [a + b for a, b in zip(college_siyb, college_online, strict=True)]
+        if int(r1["col8"]) == int(r5["college_siyb"]) + int(r5["college_online"]) + int(r1["col9"]):
+            col8 = share(r1["col8"], "annex1 col8", w("annex1", "8"), lower=college, upper=col1)
+            col9 = [a - b for a, b in zip(col8, college, strict=True)]
+        else:
+            col8 = share(r1["col8"], "annex1 col8", w("annex1", "8"), upper=col1)
+            col9 = share(r1["col9"], "annex1 col9", w("annex1", "9"), upper=col8)
+            implied = int(r5["college_siyb"]) + int(r5["college_online"]) + int(r1["col9"])
+            pnotes.append(f"附件1 column 8 printed {int(r1['col8']):,} ≠ Annex 5 college SIYB + college online + "
+                          f"column 9 = {implied:,} (note under Annex 1): the breakdown follows the printed row, "
+                          "columns 8 and 9 shared by county on their own")
+        for i, c in enumerate(codes):
+            rows1.append({"prefecture": pref, "prefecture_name": pname, "adcode": c, "county": names[c],
+                          "col1": col1[i], "col2": col2[i], "col3": col3[i], "col4": col4[i], "col5": col5[i],
+                          "col6": col6[i], "col7": col7[i], "col8": col8[i], "col9": col9[i]})
+            rows5.append({"prefecture": pref, "prefecture_name": pname, "adcode": c, "county": names[c],
+                          "total": total5[i], "siyb": siyb[i], "college_siyb": college_siyb[i], "online": online[i],
+                          "college_online": college_online[i], "livestream": livestream[i]})
+        notes[pref] = pnotes
+    if problems:
+        raise InputError(problems.items)
+    annex1 = pd.DataFrame(rows1)
+    annex5 = pd.DataFrame(rows5)
+    county_pref = counties.set_index("adcode")["prefecture_adcode"]
+    proj = solution.project_allocation
+    a4 = proj.groupby(["unit_code", "adcode"], as_index=False)["trainees"].sum()
+    a4["prefecture"] = a4["adcode"].map(county_pref)
+    a4 = a4.assign(prefecture_name=a4["prefecture"].map(names), county=a4["adcode"].map(names),
+                   unit=a4["unit_code"], unit_name=a4["unit_code"].map(names))
+    a4 = a4[["prefecture", "prefecture_name", "adcode", "county", "unit", "unit_name", "trainees"]]
+    a4 = a4.sort_values(["adcode", "unit"]).reset_index(drop=True)
+    schools = solution.school_allocation.assign(prefecture=lambda f: f["adcode"].map(county_pref))
+    projects = proj.assign(prefecture_code=lambda f: f["adcode"].map(county_pref))
+    findings = _findings_by_prefecture(plan)
+    return Breakdown(annex1, a4, annex5, schools, projects, _province(plan), notes, findings, method,
+                     problem.params.indicator)
+
+
+def _province(plan: PlanData) -> dict[str, pd.DataFrame]:
+    """The notice's own prefecture rows (人次), for the province workbook."""
+    a1 = plan.annex1_persons()
+    a1 = a1.assign(name=[plan.prefecture_name(p) for p in a1["prefecture"]])
+    a4 = plan.annex4.assign(name=[plan.prefecture_name(p) for p in plan.annex4["prefecture"]])
+    a5 = plan.annex5.assign(name=[plan.prefecture_name(p) for p in plan.annex5["prefecture"]])
+    return {"annex1": a1, "annex4": a4, "annex5": a5}
+
+
+def _findings_by_prefecture(plan: PlanData) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in check_plan_consistency(plan):  # a finding on a prefecture's row goes to it; the rest to the province
+        code = plan.prefecture_names.resolve(f.row) or PROVINCE_ADCODE
+        out.setdefault(code, []).append(f)
+    return out
