@@ -205,3 +205,42 @@ def test_workbook_layout_matches_the_notice(exported):
     assert total[0] == pytest.approx(3.5) and total[8] == pytest.approx(0.05)
     top = wb["前五机构跟踪"]
     assert top["A2"].value == "排名" and top["A3"].value == 1 and top["A7"].value == 5
+
+
+def test_uploaded_county_weights_steer_a_column(tmp_path):
+    """All of 曲靖市's column 4 weight on 沾益区 (530303): with Hamilton it gets the whole column, within its
+    column 1 (which is apportioned by population 60:40 with its own lower bounds)."""
+    from optimizer.breakdown import load_county_weights
+
+    plan, problem, solution = _tiny_solution(tmp_path)
+    path = tmp_path / "weights.csv"
+    path.write_text("adcode,table,column,weight\n530302,annex1,4,0\n530303,annex1,4,1\n", encoding="utf-8")
+    weights = load_county_weights(path, plan.counties)
+    b = county_breakdown(plan, problem, solution, "hamilton", weights)
+    qj = b.annex1[b.annex1["prefecture"] == "530300"].set_index("adcode")
+    assert qj.loc["530303", "col4"] == min(qj["col4"].sum(), qj.loc["530303", "col1"])
+    assert qj["col4"].sum() == 60  # the tiny instance's column 4 = its target 60
+
+
+def test_bad_weights_file_names_row_and_column(tmp_path):
+    from optimizer.breakdown import load_county_weights
+    from optimizer.errors import InputError
+
+    plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers())))
+    path = tmp_path / "w.csv"
+    path.write_text("adcode,table,column,weight\n530302,annex1,12,1\n999999,annex5,siyb,-2\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_county_weights(path, plan.counties)
+    found = {(p.row, p.column) for p in exc.value.problems}
+    assert found == {(2, "column"), (3, "adcode"), (3, "weight")}
+
+
+def test_export_of_an_infeasible_scenario_exits_3_and_writes_no_workbook(tmp_path, capsys):
+    from tests.tiny import B, Offer
+
+    offers = [*base_offers(), Offer("i01", "k3", 9, days=15)]
+    data = write(tmp_path / "data", Tiny(offers=offers, plans={("u02", B): 100}, scope={"u02": ["g2"]}))
+    out = tmp_path / "out"
+    assert main(["export", "--data", str(data), "--out", str(out), "--as-of", "2022-02-01"]) == 3
+    assert not list(out.glob("*.xlsx"))
+    assert "INFEASIBLE" in capsys.readouterr().out
