@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -42,12 +43,29 @@ def build_parser() -> argparse.ArgumentParser:
                         default="hamilton", help="apportionment method for the county shares")
     export.add_argument("--weights", type=Path, default=None,
                         help="county weights per column (CSV/.xlsx: adcode, table, column, weight)")
+    short = sub.add_parser("shortlist", help="procurement shortlists for technical-school training lots (R12)")
+    short.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
+    short.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
+    short.add_argument("--out", type=Path, default=Path("shortlists"), help="output folder")
+    short.add_argument("--lots", type=Path, default=None, help="lots table (CSV/.xlsx) instead of the allocation's")
+    short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
+    short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
+                       default="prefecture_group", help="how the allocation is split into lots")
+    short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
+    short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
+                       help="technical criterion points: capacity_margin, distance, teachers_per_class")
+    short.add_argument("--capacity-share", type=float, default=1.0,
+                       help="share of a lot a school must be able to take (default 1.0)")
+    short.add_argument("--min-suppliers", type=int, default=3)
+    short.add_argument("--lot-date", type=_date, default=None, help="date of the lots, for debarments (R14)")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `yunnan-plan … | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
@@ -59,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_solve(args)
         if args.command == "export":
             return run_export(args)
+        if args.command == "shortlist":
+            return run_shortlist(args)
         if args.command == "templates":
             return run_templates(args.out)
     except InputError as exc:
@@ -190,4 +210,53 @@ def run_solve(args: argparse.Namespace) -> int:
             print(f"  - {v}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
     print(f"verify: no violation. Tables written to {args.out}/")
+    return EXIT_OK
+
+
+def shortlist_params(args: argparse.Namespace):
+    """ShortlistParams from the command line; bad weights are bad input (exit 2)."""
+    from pydantic import ValidationError
+
+    from optimizer.errors import Problem
+    from optimizer.procurement import ShortlistParams
+
+    fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
+                                 "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
+    if args.weight:
+        weights = {}
+        for item in args.weight:
+            name, _, value = item.partition("=")
+            try:
+                weights[name.strip()] = float(value)
+            except ValueError:
+                raise InputError([Problem("--weight", None, name, item, "expected NAME=POINTS")]) from None
+        fields["technical_weights"] = weights
+    if args.lot_date:
+        fields["lot_date"] = args.lot_date
+    try:
+        return ShortlistParams(**fields)
+    except ValidationError as exc:
+        raise InputError([Problem("shortlist settings", None, ".".join(map(str, e["loc"])) or None,
+                                  None, e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
+
+
+def run_shortlist(args: argparse.Namespace) -> int:
+    """Solve, then shortlist schools for every lot; writes Excel and CSV."""
+    from optimizer.procurement import load_lots, shortlist, write_shortlists
+
+    params = shortlist_params(args)
+    solved = _solve_scenario(args)
+    if isinstance(solved, int):
+        return solved
+    _, _, problem, solution = solved
+    lots = load_lots(args.lots, problem, params) if args.lots else None
+    result = shortlist(problem, solution, params, lots)
+    write_shortlists(result, args.out)
+    flagged = result.summary[result.summary["flag"] != ""]
+    print(f"{len(result.lots)} lots; {len(flagged)} with fewer than {params.min_suppliers} eligible schools; "
+          f"written to {args.out}/")
+    for r in flagged.head(15).itertuples():
+        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible} eligible")
+    if len(flagged) > 15:
+        print(f"  … and {len(flagged) - 15} more (shortlist_summary.csv)")
     return EXIT_OK

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,8 @@ class AllocationProblem:
     x_keys: pd.DataFrame  # school, county, course
     z_keys: pd.DataFrame  # unit, prefecture, county, course, institution
     names: dict[str, str]  # code → Chinese name, for result tables
+    debarments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["institution", "decision_date", "years"]))  # R14 decisions, for dates other than as_of
 
     @property
     def total_quota(self) -> int:
@@ -131,9 +133,10 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
              **dict(zip(courses["code"], courses["profession"] + "（" + courses["certificate_type"]
                         + courses["level"].fillna("").map(lambda s: f"·{s}" if s else "") + "）", strict=True)),
              **dict(zip(counties["adcode"], counties["county"], strict=True)),
-             **dict(zip(targets["prefecture"], targets["name"], strict=True))}
+             **dict(zip(targets["prefecture"], targets["name"], strict=True)),
+             **dict(zip(plan.groups["code"], plan.groups["name"], strict=True))}
     return AllocationProblem(params, schools, targets, counties, plans, offers, inst, courses, focus, scope,
-                             unit_counties, distance, x_keys, z_keys, names)
+                             unit_counties, distance, x_keys, z_keys, names, plan.debarments.copy())
 
 
 def _school_pairs(schools: pd.DataFrame, offers: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
