@@ -134,10 +134,7 @@ def _solve_scenario(args: argparse.Namespace):
     overrides = {k: v for k, v in (("solver", getattr(args, "solver", None)),
                                    ("time_limit", getattr(args, "time_limit", None)),
                                    ("cert_share", getattr(args, "cert_share", None))) if v is not None}
-    params = scenario.params
-    if overrides:
-        params = type(params).model_validate({**params.model_dump(), **overrides})
-    plan = load_plan(args.data or scenario.data_dir)
+    plan, params = scenario.apply(load_plan(args.data or scenario.data_dir), overrides)
     problem = build_problem(plan, params)
     try:
         solution = allocate(problem)

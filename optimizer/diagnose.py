@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -119,9 +120,18 @@ def build_network(problem: AllocationProblem, with_certificate: bool) -> nx.DiGr
     for s in problem.schools[problem.schools["active"]].itertuples():
         for o in school_courses[school_courses["institution"] == s.code].itertuples():
             g.add_edge(("ik", s.code, o.course), ("school", s.code))
-        g.add_edge(("school", s.code), ("quota", s.code), capacity=int(s.quota))
+        mode, band = problem.params.quota_mode, problem.params.quota_band
+        if mode == "eq":
+            g.add_edge(("school", s.code), ("quota", s.code), capacity=int(s.quota))
+        elif mode == "band":
+            g.add_edge(("school", s.code), ("quota", s.code), capacity=math.floor(s.quota * (1 + band)))
+        else:  # "ge": no upper limit on a school's own training (a relaxation: the lower bound is left out)
+            g.add_edge(("school", s.code), ("quota", s.code))
+        barred = {lk.prefecture for lk in problem.params.locks
+                  if lk.school == s.code and lk.prefecture and lk.at_most == 0}
         for t in problem.targets.itertuples():
-            g.add_edge(("quota", s.code), ("pref", t.prefecture))
+            if t.prefecture not in barred:
+                g.add_edge(("quota", s.code), ("pref", t.prefecture))
     for t in problem.targets.itertuples():
         g.add_edge(("pref", t.prefecture), SINK, capacity=int(t.target))
     eligible = _eligible(problem)
@@ -191,20 +201,30 @@ def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[
     shortfalls = pd.DataFrame(rows, columns=["demand", "code", "name", "needed", "received", "shortfall"])
     # suppliers of those demands: every (institution, course) that could feed them, all on the sink side
     suppliers = {n for n in sink_side if isinstance(n, tuple) and n[0] == "ik"}
+    cut = [(u, v, g[u][v]["capacity"]) for u, v in g.edges if u not in sink_side and v in sink_side
+           and "capacity" in g[u][v]]
+    capacity_cut = sum(c for u, v, c in cut if u == SOURCE)
+    quota_cut = [(v[1], c) for u, v, c in cut if v[0] == "quota"]
     blocking = pd.DataFrame(
         [{"institution": problem.names[i], "institution_code": i, "course": problem.names[k], "course_code": k,
           "capacity": int(g[SOURCE][("ik", i, k)]["capacity"])} for (_, i, k) in sorted(suppliers)],
         columns=["institution", "institution_code", "course", "course_code", "capacity"])
     need_total = int(shortfalls["needed"].sum())
-    have_total = int(blocking["capacity"].sum())
-    other_demands = int(sum(flow[i][v] for i in suppliers for v in g.successors(i)
-                            if v not in short_nodes and not _feeds(g, v, short_nodes)))
+    parts = []
+    if capacity_cut:
+        parts.append(f"the institutions and courses able to serve them have {capacity_cut:,} places")
+    if quota_cut:
+        parts.append("the schools able to serve them may train at most their quotas, "
+                     + ", ".join(f"{problem.names[s]} {c:,}" for s, c in sorted(quota_cut, key=lambda t: -t[1])[:5])
+                     + (" …" if len(quota_cut) > 5 else "") + f" ({sum(c for _, c in quota_cut):,} in all)")
     messages = [
-        f"{len(short_nodes)} demand(s) cannot all be met: together they need {need_total:,} trainees; the "
-        f"institutions and courses able to serve them have {have_total:,} places"
-        + (f", of which {other_demands:,} are taken by other demands" if other_demands else "")
-        + f" (short {int(demand - value):,} in all)."
+        f"{len(short_nodes)} demand(s) cannot all be met: together they need {need_total:,} trainees; "
+        + "; ".join(parts or ["nothing can serve them"]) + f" (short {int(demand - value):,} in all)."
     ]
+    prefectures = {n for n in g.predecessors(SINK) if n[0] == "pref"}
+    if prefectures and prefectures <= set(short_nodes):
+        messages.append("Every school may train in every prefecture (R4), so this is a province-wide shortage: "
+                        "which prefecture is left short below is one of many equal choices, not a cause.")
     for r in shortfalls.sort_values("shortfall", ascending=False).itertuples():
         if r.shortfall > 0:
             messages.append(f"{r.name} needs {r.needed:,}; the flow could place {r.received:,} "
@@ -238,12 +258,23 @@ def _middle(g: nx.DiGraph, suppliers: set, short_nodes: list) -> set:
     return mids
 
 
+def collapse_counties(problem: AllocationProblem) -> AllocationProblem:
+    """The same problem with one county per prefecture (and per unit cell): the hard rows (quotas, targets,
+    plans, certificate share, capacity) do not depend on the county, and the county-level elastic LP is so
+    degenerate that HiGHS needs half a minute on it."""
+    pref_of = problem.counties.set_index("adcode")["prefecture_adcode"]
+    x = problem.x_keys.assign(_p=problem.x_keys["county"].map(pref_of))
+    x = x.drop_duplicates(["school", "_p", "course"]).drop(columns="_p").reset_index(drop=True)
+    z = problem.z_keys.drop_duplicates(["unit", "prefecture", "course", "institution"]).reset_index(drop=True)
+    return dataclasses.replace(problem, x_keys=x, z_keys=z)
+
+
 def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:
     """Solve the elastic LP; the hard rows that need slack, largest first."""
     from optimizer.model import AllocationModel
     from optimizer.solve import make_solver
 
-    model = AllocationModel(problem, elastic=True)
+    model = AllocationModel(collapse_counties(problem), elastic=True)
     model.lp.solve(make_solver(problem.params.solver, problem.params.time_limit))
     if model.lp.sol_status != pulp.LpSolutionOptimal:
         return pd.DataFrame(columns=["constraint", "direction", "amount"])

@@ -16,6 +16,7 @@ Formulation (docs/model.md has the full text)::
     (5) capacity   Σ_c x[i,c,k] + Σ_{u,c} z[u,c,k,i] ≤ cap[i,k]         (R5–R7)
     (6) band       (1−δ) w_c T_p − b⁻[c] ≤ Σ_{s,k} x[s,c,k] ≤ (1+δ) w_c T_p + b⁺[c]
     (7) mix        (f_{p,g} − τ) T_p − m⁻ ≤ Σ_{s,c∈C(p),k∈g} x ≤ (f_{p,g} + τ) T_p + m⁺
+    (8) locks      L ≤ Σ_{c∈area,k} x[s,c,k] ≤ U   (scenario: school s must / must not serve an area)
     min  ω_cost Σ price·(x+z) + ω_travel κ Σ km·(x+z) + ω_band π_b Σ(b⁻+b⁺) + ω_mix π_m Σ(m⁻+m⁺)
 
 Solver names are ASCII, built from codes only (``x_s01_c530102_k11``): CBC through an LP file reads
@@ -52,7 +53,7 @@ class Bounds:
 class AllocationModel:
     """One PuLP model of an ``AllocationProblem``; see the module docstring for the formulation."""
 
-    HARD_FAMILIES = ("quota", "target", "plan", "cert", "capacity")
+    HARD_FAMILIES = ("quota", "target", "plan", "cert", "capacity", "lock")
 
     def __init__(self, problem: AllocationProblem, bounds: Bounds | None = None, elastic: bool = False):
         """``elastic``: give every hard row a penalised slack and minimise total violation (diagnosis)."""
@@ -79,6 +80,7 @@ class AllocationModel:
         self.define_capacity_constraints()
         self.define_band_constraints()
         self.define_mix_constraints()
+        self.define_lock_constraints()
         self.define_objective()
 
     # -- constraint families -------------------------------------------------------------------------
@@ -193,6 +195,22 @@ class AllocationModel:
                 if pairs:
                     self._add("mix", f"mix_hi_p{t.prefecture}_{g}",
                               [*pairs, (self._slack(f"mixhi_p{t.prefecture}_{g}"), -1.0)], pulp.LpConstraintLE, high)
+
+    def define_lock_constraints(self) -> None:
+        """(8) scenario locks: at least / at most N of school s's quota in a prefecture or county."""
+        locks = self.problem.params.locks
+        if not locks:
+            return
+        pref_of = self.problem.counties.set_index("adcode")["prefecture_adcode"]
+        keys = self.problem.x_keys
+        prefecture = keys["county"].map(pref_of)
+        for n, lock in enumerate(locks):
+            mask = (keys["school"] == lock.school) & ((keys["county"] == lock.area) | (prefecture == lock.area))
+            pairs = [(self.x[i], 1.0) for i in np.flatnonzero(mask.to_numpy())]
+            if lock.at_least is not None:
+                self._add("lock", f"lock{n}_min_{lock.school}_a{lock.area}", pairs, pulp.LpConstraintGE, lock.at_least)
+            if lock.at_most is not None:
+                self._add("lock", f"lock{n}_max_{lock.school}_a{lock.area}", pairs, pulp.LpConstraintLE, lock.at_most)
 
     def define_objective(self) -> None:
         """Weighted sum of cost, travel, band and mix terms; each term kept for reporting."""

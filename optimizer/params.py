@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from optimizer import rules
 
@@ -23,6 +23,54 @@ class ObjectiveWeights(BaseModel):
     travel: float = Field(1.0, ge=0, description="weight of travel cost (trainee-km × travel_cost_per_km)")
     band: float = Field(1.0, ge=0, description="weight of county-band slack penalties")
     mix: float = Field(1.0, ge=0, description="weight of profession-mix slack penalties")
+
+
+class CapacityChange(BaseModel):
+    """Change of an institution's capacity: all its courses, one course, or one profession group."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    institution: str
+    course: str | None = None
+    group: str | None = None
+    percent: float | None = Field(None, ge=-100, description="change in percent (−50 = half the places)")
+    value: int | None = Field(None, ge=0, description="places a year, replacing the computed capacity")
+
+    @model_validator(mode="after")
+    def _one_change(self) -> CapacityChange:
+        if (self.percent is None) == (self.value is None):
+            raise ValueError("give exactly one of percent or value")
+        if self.course and self.group:
+            raise ValueError("give a course or a group, not both")
+        if self.value is not None and not self.course:
+            raise ValueError("an absolute value needs a course (capacity is per course)")
+        return self
+
+
+class Lock(BaseModel):
+    """School s must / must not serve an area: at least / at most N of its own quota there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    school: str
+    prefecture: str | None = None
+    county: str | None = None
+    at_least: int | None = Field(None, ge=0)
+    at_most: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _area_and_bound(self) -> Lock:
+        if (self.prefecture is None) == (self.county is None):
+            raise ValueError("give exactly one of prefecture or county")
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("give at_least, at_most or both (at_most: 0 means must not serve)")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least {self.at_least} is more than at_most {self.at_most}")
+        return self
+
+    @property
+    def area(self) -> str:
+        return self.county or self.prefecture or ""
 
 
 class ModelParams(BaseModel):
@@ -56,6 +104,9 @@ class ModelParams(BaseModel):
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     excluded: list[str] = Field(default_factory=list, description="institution codes excluded from this run")
     as_of: dt.date = Field(rules.NOTICE_DATE, description="date for debarments (R14): decision + years")
+    capacity_changes: list[CapacityChange] = Field(default_factory=list,
+                                                   description="capacity changes (codes), applied in order")
+    locks: list[Lock] = Field(default_factory=list, description="school must / must not serve an area (codes)")
     solver: Literal["highs", "cbc"] = Field("highs", description="LP solver (measured faster: see docs/model.md)")
     time_limit: float = Field(120.0, gt=0, description="seconds per solver call")
 

@@ -107,6 +107,7 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
                           left_on="institution", right_on="code", how="left").drop(columns="code")
     offers = offers.rename(columns={"price_per_trainee": "price", "max_class_size": "class_size"})
     offers = offers.sort_values(["institution", "course"]).reset_index(drop=True)
+    offers["capacity"] = apply_capacity_changes(offers, params.capacity_changes)
 
     plans = plan.annex4[plan.annex4["trainees"] > 0][["unit", "prefecture", "trainees"]]
     plans = plans.sort_values(["unit", "prefecture"]).reset_index(drop=True)
@@ -169,3 +170,19 @@ def _unit_pairs(plans: pd.DataFrame, offers: pd.DataFrame, scope: pd.DataFrame, 
 def classes_needed(trainees: int, class_size: int) -> int:
     """Classes for ``trainees`` at most ``class_size`` each (R5)."""
     return math.ceil(trainees / class_size) if trainees > 0 else 0
+
+
+def apply_capacity_changes(offers: pd.DataFrame, changes) -> pd.Series:
+    """Capacity after a scenario's changes, in order: percent scales (rounded down), value replaces."""
+    cap = offers["capacity"].astype(int).copy()
+    for ch in changes:
+        mask = offers["institution"] == ch.institution
+        if ch.course:
+            mask &= offers["course"] == ch.course
+        if ch.group:
+            mask &= offers["group"] == ch.group
+        if ch.value is not None:
+            cap[mask] = int(ch.value)
+        else:
+            cap[mask] = (cap[mask] * (100 + ch.percent) // 100).astype(int)
+    return cap

@@ -1,91 +1,457 @@
-"""Scenario files (``scenarios/*.yaml``): a name, a data folder and the model parameters to use.
+"""Scenario files (``scenarios/*.yaml``): what a planner changes, in a small readable file.
 
-Read with ``yaml.safe_load`` only (a tag that would construct an object is an error), validated with
-pydantic; unknown keys and bad values are errors naming the file, line and key, with a suggestion.
+Read with ``yaml.safe_load`` only (a tag that would construct a Python object is an error), validated with
+pydantic (unknown keys are errors with a "did you mean"), names resolved against the data (unknown school
+or prefecture: an error naming file, line and key). ``base:`` extends another file: mappings merge key by
+key, every other value (numbers, lists) is replaced by the extending file's; a ``base:`` cycle is an error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from optimizer import rules
 from optimizer.errors import InputError, ProblemList
-from optimizer.loader import DEFAULT_DATA_DIR
-from optimizer.names import suggest_word
-from optimizer.params import ModelParams
+from optimizer.loader import DEFAULT_DATA_DIR, PlanData
+from optimizer.names import NameIndex, suggest_word
+from optimizer.params import CapacityChange, Lock, ModelParams
 
-SCENARIO_KEYS = {"name", "description", "data"}
 YAML_WORDS = {"row_word": "line", "column_word": "key"}
+SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
+
+
+def _one_of(obj: BaseModel, *names: str) -> None:
+    given = [n for n in names if getattr(obj, n) is not None]
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of {' or '.join(names)}")
+
+
+class TargetChange(BaseModel):
+    """Annex 1 target change: a column (1–9, 5 = technical schools), one prefecture or all."""
+
+    model_config = ConfigDict(extra="forbid")
+    column: int = Field(5, ge=1, le=9)
+    prefecture: str | None = None
+    percent: float | None = Field(None, ge=-100)
+    value: int | None = Field(None, ge=0, description="persons (人次)")
+
+    @model_validator(mode="after")
+    def _check(self) -> TargetChange:
+        _one_of(self, "percent", "value")
+        if self.value is not None and self.prefecture is None:
+            raise ValueError("an absolute value needs a prefecture")
+        return self
+
+
+class QuotaChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    school: str
+    percent: float | None = Field(None, ge=-100)
+    value: int | None = Field(None, ge=0, description="persons")
+
+    @model_validator(mode="after")
+    def _check(self) -> QuotaChange:
+        _one_of(self, "percent", "value")
+        return self
+
+
+class FocusChange(BaseModel):
+    """Profession focus: multiply a group's share (then renormalise) or set it."""
+
+    model_config = ConfigDict(extra="forbid")
+    prefecture: str
+    group: str
+    factor: float | None = Field(None, ge=0)
+    share: float | None = Field(None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> FocusChange:
+        _one_of(self, "factor", "share")
+        return self
+
+
+class Debarment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    institution: str
+    decision_date: dt.date
+    years: int = Field(rules.DEBARMENT_YEARS, ge=0)
+    reason: str = ""
+
+
+class ScenarioFile(BaseModel):
+    """Everything a scenario file may say; the model settings are those of ``ModelParams``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    description: str = ""
+    base: str | None = None
+    data: str | None = None
+    targets: list[TargetChange] = Field(default_factory=list)
+    quotas: list[QuotaChange] = Field(default_factory=list)
+    capacity: list[CapacityChange] = Field(default_factory=list)
+    focus: list[FocusChange] = Field(default_factory=list)
+    debarred: list[Debarment] = Field(default_factory=list)
+    # model settings (ModelParams), names allowed where the params take codes
+    cert_share: float | None = None
+    cert_share_by_unit: dict[str, float] | None = None
+    quota_mode: str | None = None
+    quota_band: float | None = None
+    indicator: str | None = None
+    band_delta: float | None = None
+    band_penalty: float | None = None
+    mix_tolerance: float | None = None
+    mix_penalty: float | None = None
+    travel_cost_per_km: float | None = None
+    weights: dict[str, float] | None = None
+    excluded: list[str] | None = None
+    as_of: dt.date | None = None
+    locks: list[Lock] = Field(default_factory=list)
+    solver: str | None = None
+    time_limit: float | None = None
+
+
+PARAM_KEYS = ("cert_share", "cert_share_by_unit", "quota_mode", "quota_band", "indicator", "band_delta",
+              "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km", "weights", "excluded", "as_of",
+              "solver", "time_limit")
+INDICATORS = ("population_2020", "population_outside_districts")
 
 
 @dataclass
 class Scenario:
+    """A validated scenario: its settings and where every key came from (file, line) for messages."""
+
     name: str
     description: str
     data_dir: Path
-    params: ModelParams
+    spec: ScenarioFile
     source: str = ""
+    origins: dict[tuple, tuple[str, int | None]] = field(default_factory=dict)
+
+    @property
+    def params(self) -> ModelParams:
+        """Model settings before names are resolved (for scenarios that name no school or unit)."""
+        return ModelParams(**{k: getattr(self.spec, k) for k in PARAM_KEYS if getattr(self.spec, k) is not None})
+
+    def apply(self, plan: PlanData, overrides: dict[str, Any] | None = None) -> tuple[PlanData, ModelParams]:
+        """The plan with this scenario's data changes, and its model parameters with names resolved."""
+        return _apply(self, plan, overrides or {})
+
+    def where(self, *path) -> tuple[str, int | None]:
+        """(file, line) of a key path, for messages; falls back to the top-level key, then the file."""
+        for n in range(len(path), 0, -1):
+            if path[:n] in self.origins:
+                return self.origins[path[:n]]
+        return (Path(self.source).name if self.source else "scenario", None)
 
 
 def default_scenario() -> Scenario:
-    return Scenario("default", "the shipped data with the default parameters", DEFAULT_DATA_DIR, ModelParams())
+    return Scenario("default", "the shipped data with the default parameters", DEFAULT_DATA_DIR, ScenarioFile())
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    """Read and validate one scenario file."""
-    path = Path(path)
-    problems = ProblemList()
+def _read_yaml(path: Path, problems: ProblemList) -> tuple[dict, dict[tuple, int]]:
     file = path.name
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problems.add(file, None, None, None, f"cannot read the scenario: {exc.strerror or exc}", **YAML_WORDS)
+    except FileNotFoundError:
+        problems.add(file, None, None, None, "scenario file not found", **YAML_WORDS)
         problems.raise_if_any()
     except UnicodeDecodeError:
         problems.add(file, None, None, None, "scenario files must be UTF-8 text", **YAML_WORDS)
         problems.raise_if_any()
+    except OSError as exc:
+        problems.add(file, None, None, None, f"cannot read the scenario: {exc.strerror or exc}", **YAML_WORDS)
+        problems.raise_if_any()
     try:
         doc = yaml.safe_load(text)
-        lines = _key_lines(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.add(file, mark.line + 1 if mark else None, None, None,
-                     f"not valid YAML (only plain values, lists and mappings are allowed): "
-                     f"{getattr(exc, 'problem', None) or exc}", **YAML_WORDS)
+                     "not valid YAML (only plain values, lists and mappings are allowed; tags that build "
+                     f"objects are refused): {getattr(exc, 'problem', None) or exc}", **YAML_WORDS)
         problems.raise_if_any()
     if doc is None:
-        doc = {}
+        return {}, {}
     if not isinstance(doc, dict):
         problems.add(file, 1, None, None, "a scenario must be a mapping of keys to values", **YAML_WORDS)
         problems.raise_if_any()
-    params_fields = set(ModelParams.model_fields)
-    known = SCENARIO_KEYS | params_fields
+    lines: dict[tuple, int] = {}
+    _lines(node, (), lines)
+    return doc, lines
+
+
+def _lines(node, path: tuple, out: dict[tuple, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = (*path, k.value)
+            out[key] = k.start_mark.line + 1
+            _lines(v, key, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out[(*path, i)] = v.start_mark.line + 1
+            _lines(v, (*path, i), out)
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in child.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
+    """Read, extend (``base:``) and validate one scenario file; all problems raised as ``InputError``."""
+    path = Path(path).resolve()
+    problems = ProblemList()
+    if path in _chain:
+        cycle = " → ".join(p.name for p in (*_chain, path))
+        problems.add(_chain[-1].name, None, "base", path.name, f"base: cycle ({cycle})", **YAML_WORDS)
+        problems.raise_if_any()
+    doc, lines = _read_yaml(path, problems)
+    origins = {k: (path.name, line) for k, line in lines.items()}
+    known = set(ScenarioFile.model_fields)
     for key in doc:
         if key not in known:
             hint = suggest_word(str(key), known)
-            problems.add(file, lines.get(str(key)), str(key), None,
+            problems.add(path.name, lines.get((key,)), str(key), None,
                          f"unknown key{f'; did you mean {hint}?' if hint else ''}", **YAML_WORDS)
     problems.raise_if_any()
-    data = doc.get("data")
-    data_dir = (path.parent / data).resolve() if data else DEFAULT_DATA_DIR
+    merged = doc
+    if doc.get("base"):
+        base_path = (path.parent / str(doc["base"])).resolve()
+        if not base_path.exists() and base_path not in _chain:
+            problems.add(path.name, lines.get(("base",)), "base", doc["base"], "base scenario file not found",
+                         **YAML_WORDS)
+            problems.raise_if_any()
+        base = load_scenario(base_path, (*_chain, path))
+        base_doc = base.spec.model_dump(exclude_unset=True, exclude={"base", "name", "description"})
+        if base.spec.data and "data" not in doc:  # keep the base's data folder relative to the base file
+            base_doc["data"] = str((base_path.parent / base.spec.data).resolve())
+        merged = _merge(base_doc, {k: v for k, v in doc.items() if k != "base"})
+        origins = {**base.origins, **origins}
     try:
-        params = ModelParams(**{k: v for k, v in doc.items() if k in params_fields})
+        spec = ScenarioFile.model_validate(merged)
     except ValidationError as exc:
         for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            top = str(err["loc"][0]) if err["loc"] else ""
-            problems.add(file, lines.get(top), key, err.get("input"), err["msg"], **YAML_WORDS)
+            loc = tuple(err["loc"])
+            file, line = _origin(origins, loc, path.name)
+            problems.add(file, line, ".".join(str(p) for p in loc) or None, err.get("input"),
+                         err["msg"].removeprefix("Value error, "), **YAML_WORDS)
         raise InputError(problems.items) from None
-    return Scenario(str(doc.get("name") or path.stem), str(doc.get("description") or ""), data_dir, params,
-                    str(path))
+    data_dir = (path.parent / spec.data).resolve() if spec.data else DEFAULT_DATA_DIR
+    scenario = Scenario(spec.name or path.stem, spec.description, data_dir, spec, str(path), origins)
+    _check_params(scenario, problems)
+    problems.raise_if_any()
+    return scenario
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Line (1-based) of each top-level key, for messages."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+def _origin(origins: dict, loc: tuple, default: str) -> tuple[str, int | None]:
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in origins:
+            return origins[loc[:n]]
+    return default, None
+
+
+def _check_params(scenario: Scenario, problems: ProblemList) -> None:
+    """Model settings validated by ``ModelParams`` itself (ranges, choices), each error at its line."""
+    spec = scenario.spec
+    fields = {k: getattr(spec, k) for k in PARAM_KEYS if getattr(spec, k) is not None}
+    fields.pop("cert_share_by_unit", None)  # names resolved later; ranges checked here
+    fields.pop("excluded", None)
+    for unit, share in (spec.cert_share_by_unit or {}).items():
+        if not 0 <= share <= 1:
+            file, line = scenario.where("cert_share_by_unit", unit)
+            problems.add(file, line, f"cert_share_by_unit.{unit}", share, "a share must lie in [0, 1]",
+                         **YAML_WORDS)
+    if spec.indicator is not None and spec.indicator not in INDICATORS:
+        file, line = scenario.where("indicator")
+        hint = suggest_word(spec.indicator, INDICATORS)
+        problems.add(file, line, "indicator", spec.indicator,
+                     f"expected one of {', '.join(INDICATORS)}{f'; did you mean {hint}?' if hint else ''}",
+                     **YAML_WORDS)
+        fields.pop("indicator")
+    try:
+        ModelParams(**fields)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            file, line = scenario.where(*loc)
+            problems.add(file, line, ".".join(str(p) for p in loc), err.get("input"),
+                         err["msg"].removeprefix("Value error, "), **YAML_WORDS)
+
+
+def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tuple[PlanData, ModelParams]:
+    spec = scenario.spec
+    problems = ProblemList()
+    schools = NameIndex("institution")
+    for r in plan.institutions.itertuples():
+        schools.add(r.code, r.name)
+    counties = NameIndex("county")
+    for r in plan.counties.itertuples():
+        counties.add(r.adcode, r.county)
+    courses = set(plan.courses["code"])
+    groups = set(plan.groups["code"])
+
+    def resolve(index: NameIndex, text: str, *path) -> str | None:
+        key = text if text in index.canonical else index.resolve(text)
+        if key is None:
+            file, line = scenario.where(*path)
+            problems.add(file, line, ".".join(map(str, path)), text, index.unknown_message(text), **YAML_WORDS)
+        return key
+
+    def check_code(value: str | None, known: set[str], what: str, *path) -> None:
+        if value is not None and value not in known:
+            file, line = scenario.where(*path)
+            hint = suggest_word(value, known)
+            problems.add(file, line, ".".join(map(str, path)), value,
+                         f"unknown {what}{f'; did you mean {hint}?' if hint else ''}", **YAML_WORDS)
+
+    plan = copy.copy(plan)
+    # Annex 1 targets
+    if spec.targets:
+        a1 = plan.annex1.copy()
+        for i, t in enumerate(spec.targets):
+            col = f"col{t.column}"
+            rows = a1.index[~a1["is_total"]]
+            if t.prefecture is not None:
+                code = resolve(plan.prefecture_names, t.prefecture, "targets", i, "prefecture")
+                rows = a1.index[a1["prefecture"] == code]
+            for r in rows:
+                persons = Decimal(t.value) if t.value is not None else \
+                    (a1.at[r, col] * rules.WAN * (100 + Decimal(str(t.percent))) / 100).quantize(
+                        Decimal(1), rounding=ROUND_HALF_UP)
+                a1.at[r, col] = persons / rules.WAN
+        plan.annex1 = a1
+    # Annex 2 quotas
+    if spec.quotas:
+        a2 = plan.annex2.copy()
+        for i, q in enumerate(spec.quotas):
+            code = resolve(schools, q.school, "quotas", i, "school")
+            if code is None:
+                continue
+            rows = a2.index[a2["institution"] == code]
+            if rows.empty:
+                file, line = scenario.where("quotas", i, "school")
+                problems.add(file, line, f"quotas.{i}.school", q.school, "not a school of Annex 2", **YAML_WORDS)
+                continue
+            r = rows[0]
+            persons = q.value if q.value is not None else int(
+                (Decimal(int(a2.at[r, "quota"])) * (100 + Decimal(str(q.percent))) / 100).quantize(
+                    Decimal(1), rounding=ROUND_HALF_UP))
+            a2.at[r, "quota"] = persons
+            a2.at[r, "quota_wan"] = Decimal(persons) / rules.WAN
+        plan.annex2 = a2
+    # profession focus
+    if spec.focus:
+        focus = plan.focus.copy()
+        for i, f in enumerate(spec.focus):
+            code = resolve(plan.prefecture_names, f.prefecture, "focus", i, "prefecture")
+            check_code(f.group, groups, "profession group", "focus", i, "group")
+            if code is None or f.group not in groups:
+                continue
+            mask = (focus["prefecture_adcode"] == code) & (focus["group"] == f.group)
+            if not mask.any():
+                added = {"prefecture": plan.prefecture_name(code), "group": f.group, "share": 0.0,
+                         "basis": "scenario", "prefecture_adcode": code}
+                focus = pd.concat([focus, pd.DataFrame([added])], ignore_index=True)
+                mask = (focus["prefecture_adcode"] == code) & (focus["group"] == f.group)
+            mine = focus["prefecture_adcode"] == code
+            if f.factor is not None:
+                focus.loc[mask, "share"] = focus.loc[mask, "share"] * f.factor
+                focus.loc[mine, "share"] = focus.loc[mine, "share"] / focus.loc[mine, "share"].sum()
+            else:
+                others = mine & ~mask
+                rest = focus.loc[others, "share"].sum()
+                focus.loc[mask, "share"] = f.share
+                if rest > 0:
+                    focus.loc[others, "share"] = focus.loc[others, "share"] * (1 - f.share) / rest
+        plan.focus = focus
+    # debarments
+    if spec.debarred:
+        rows = []
+        for i, d in enumerate(spec.debarred):
+            code = resolve(schools, d.institution, "debarred", i, "institution")
+            if code:
+                rows.append({"institution": code, "decision_date": d.decision_date, "years": d.years,
+                             "reason": d.reason or "scenario", "basis": "scenario"})
+        plan.debarments = pd.concat([plan.debarments, pd.DataFrame(rows)], ignore_index=True)
+    # model settings with names → codes
+    fields = {k: getattr(spec, k) for k in PARAM_KEYS if getattr(spec, k) is not None}
+    if spec.cert_share_by_unit:
+        fields["cert_share_by_unit"] = {}
+        for unit, share in spec.cert_share_by_unit.items():
+            code = unit if unit in plan.unit_names.canonical else plan.unit_names.resolve(unit)
+            if code is None:
+                file, line = scenario.where("cert_share_by_unit", unit)
+                problems.add(file, line, f"cert_share_by_unit.{unit}", unit, plan.unit_names.unknown_message(unit),
+                             **YAML_WORDS)
+            else:
+                fields["cert_share_by_unit"][code] = share
+    if spec.excluded:
+        fields["excluded"] = [c for i, name in enumerate(spec.excluded)
+                              if (c := resolve(schools, name, "excluded", i))]
+    changes = []
+    for i, ch in enumerate(spec.capacity):
+        code = resolve(schools, ch.institution, "capacity", i, "institution")
+        check_code(ch.course, courses, "course code", "capacity", i, "course")
+        check_code(ch.group, groups, "profession group", "capacity", i, "group")
+        if code:
+            changes.append(ch.model_copy(update={"institution": code}))
+    fields["capacity_changes"] = changes
+    locks = []
+    for i, lock in enumerate(spec.locks):
+        code = resolve(schools, lock.school, "locks", i, "school")
+        update: dict[str, Any] = {"school": code}
+        if lock.prefecture:
+            update["prefecture"] = resolve(plan.prefecture_names, lock.prefecture, "locks", i, "prefecture")
+        if lock.county:
+            update["county"] = resolve(counties, lock.county, "locks", i, "county")
+        if all(update.values()):
+            locks.append(lock.model_copy(update=update))
+    fields["locks"] = locks
+    problems.raise_if_any()
+    fields.update(overrides)
+    try:
+        params = ModelParams(**fields)
+    except ValidationError as exc:
+        raise InputError([_problem_from(scenario, err) for err in exc.errors()]) from None
+    if params.indicator == "population_outside_districts":
+        plan = copy.copy(plan)
+        c = plan.counties.copy()
+        c["population_outside_districts"] = c["population_2020"].where(c["kind"] != "市辖区", 0)
+        plan.counties = c
+    return plan, params
+
+
+def _problem_from(scenario: Scenario, err: dict):
+    from optimizer.errors import Problem
+
+    loc = tuple(err["loc"])
+    file, line = scenario.where(*loc)
+    return Problem(file, line, ".".join(str(p) for p in loc), None, err["msg"], "line", "key")
+
+
+def scenario_hash(plan: PlanData, params: ModelParams) -> str:
+    """Hash of the inputs that decide a solution: every data table and the model settings."""
+    h = hashlib.sha256()
+    for name in ("annex1", "annex2", "annex4", "counties", "courses", "offers", "institutions", "unit_scope",
+                 "unit_counties", "focus", "debarments"):
+        frame = getattr(plan, name)
+        h.update(name.encode())
+        h.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
+    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True).encode())
+    return h.hexdigest()[:16]

@@ -315,6 +315,7 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
         cert_share[unit] = round(cert / total, 6) if total else 0.0
     slack = {n: round(float(v.varValue or 0.0), 6) for n, v in model.slack.items() if (v.varValue or 0) > 1e-9}
     gap = (integer_objective - lp_objective) / abs(integer_objective) if integer_objective else 0.0
+    gap = 0.0 if abs(gap) < 1e-12 else gap  # no "-0.00e+00" from floating-point noise
     return {
         "status": "optimal",
         "solver": params.solver,

@@ -44,6 +44,20 @@ def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:
     out += _certificate_share(z, courses, problem)
     out += _allowed_pairs(x, z, problem)
     out += _capacity(x, z, problem)
+    out += _locks(x, counties, problem)
+    return out
+
+
+def _locks(x: pd.DataFrame, counties: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    out = []
+    pref = x["adcode"].map(counties["prefecture_adcode"])
+    for lock in problem.params.locks:
+        mine = x[(x["school_code"] == lock.school) & ((x["adcode"] == lock.area) | (pref == lock.area))]
+        n = int(mine["trainees"].sum())
+        if lock.at_least is not None and n < lock.at_least:
+            out.append(Violation("scenario lock", f"{lock.school} in {lock.area}", f">= {lock.at_least}", str(n)))
+        if lock.at_most is not None and n > lock.at_most:
+            out.append(Violation("scenario lock", f"{lock.school} in {lock.area}", f"<= {lock.at_most}", str(n)))
     return out
 
 
