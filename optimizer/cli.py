@@ -58,6 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="share of a lot a school must be able to take (default 1.0)")
     short.add_argument("--min-suppliers", type=int, default=3)
     short.add_argument("--lot-date", type=_date, default=None, help="date of the lots, for debarments (R14)")
+    comp = sub.add_parser("compare", help="compare two scenarios: key figures and the largest changes")
+    comp.add_argument("a", type=Path, help="scenario A (YAML)")
+    comp.add_argument("b", type=Path, help="scenario B (YAML)")
+    comp.add_argument("--format", choices=("text", "json"), default="text")
+    comp.add_argument("--out", type=Path, default=None, help="also write an Excel workbook")
+    comp.add_argument("--top", type=int, default=10, help="differences shown per table in text output")
+    sw = sub.add_parser("sweep", help="solve a scenario over a grid of settings (parallel, cached)")
+    sw.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
+    sw.add_argument("--param", action="append", required=True, metavar="NAME=START:STOP:STEP",
+                    help="setting to vary (repeat for a grid), e.g. cert_share=0.6:0.9:0.05")
+    sw.add_argument("--data", type=Path, default=None)
+    sw.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.csv and the plots")
+    sw.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
+    sw.add_argument("--cache", type=Path, default=None, help="cache folder (default ~/.cache/yunnan-plan)")
+    sw.add_argument("--no-cache", action="store_true", help="solve every point again")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
     return parser
@@ -79,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_export(args)
         if args.command == "shortlist":
             return run_shortlist(args)
+        if args.command == "compare":
+            return run_compare(args)
+        if args.command == "sweep":
+            return run_sweep_command(args)
         if args.command == "templates":
             return run_templates(args.out)
     except InputError as exc:
@@ -256,4 +275,48 @@ def run_shortlist(args: argparse.Namespace) -> int:
         print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible} eligible")
     if len(flagged) > 15:
         print(f"  … and {len(flagged) - 15} more (shortlist_summary.csv)")
+    return EXIT_OK
+
+
+def solve_scenario_file(path: Path | None, data: Path | None = None):
+    """(scenario, plan, problem, solution) for a scenario file; infeasible ones come back as such."""
+    from optimizer.loader import load_plan
+    from optimizer.problem import build_problem
+    from optimizer.scenario import default_scenario, load_scenario
+    from optimizer.solve import allocate
+
+    scenario = load_scenario(path) if path else default_scenario()
+    plan, params = scenario.apply(load_plan(data or scenario.data_dir))
+    problem = build_problem(plan, params)
+    return scenario, plan, problem, allocate(problem)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from optimizer.compare import compare, comparison_text, write_comparison_xlsx
+
+    sa, _, pa, sol_a = solve_scenario_file(args.a)
+    sb, _, pb, sol_b = solve_scenario_file(args.b)
+    result = compare((sa.name, pa, sol_a), (sb.name, pb, sol_b))
+    print(result.to_json() if args.format == "json" else comparison_text(result, args.top))
+    if args.out:
+        write_comparison_xlsx(result, args.out)
+    return EXIT_OK
+
+
+def run_sweep_command(args: argparse.Namespace) -> int:
+    """Solve every grid point; write sweep.csv and one plot per figure."""
+    from optimizer.output import write_csv
+    from optimizer.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
+
+    params = [parse_param(p) for p in args.param]
+    cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
+    results = run_sweep(args.scenario, params, args.data, args.workers, cache)
+    table = sweep_table(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_csv(table, args.out / "sweep.csv")
+    plots = plot_sweep(table, params, args.out)
+    shown = [n for n, _ in params] + ["status", "cached", "objective", "min_cert_share", "capacity_utilisation"]
+    print(table[shown].to_string(index=False))
+    print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
+          f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
     return EXIT_OK

@@ -94,6 +94,7 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
 
     counties = plan.counties[["adcode", "county", "prefecture_adcode", "lon", "lat"]].copy()
     counties["indicator"] = plan.counties[params.indicator].astype(float)
+    counties["population"] = plan.counties["population_2020"].astype(int)
     counties = counties.sort_values("adcode").reset_index(drop=True)
     totals = counties.groupby("prefecture_adcode")["indicator"].transform("sum")
     counties["share"] = np.where(totals > 0, counties["indicator"] / totals.where(totals > 0, 1), 0.0)

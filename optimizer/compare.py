@@ -1,0 +1,169 @@
+"""Key figures of a solved scenario, and the comparison of two scenarios.
+
+Figures: objective and its terms, trainee-km, certificate share per unit, capacity utilisation, slack
+used, counties outside their band, and equity — trainees (tech-school + provincial-project) per 10,000
+residents by county: lowest, highest and a population-weighted Gini coefficient.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.problem import AllocationProblem
+from optimizer.solve import Solution
+
+
+def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Weighted Gini coefficient: Σ_i Σ_j w_i w_j |v_i − v_j| / (2 (Σ w)² · weighted mean)."""
+    v = np.asarray(values, dtype=float)
+    w = np.ones_like(v) if weights is None else np.asarray(weights, dtype=float)
+    total, mean = w.sum(), (w * v).sum() / w.sum() if w.sum() else 0.0
+    if total == 0 or mean == 0:
+        return 0.0
+    return float((w[:, None] * w[None, :] * np.abs(v[:, None] - v[None, :])).sum() / (2 * total**2 * mean))
+
+
+def county_rates(problem: AllocationProblem, solution: Solution) -> pd.DataFrame:
+    """Trainees per county (tech-school and provincial-project) and per 10,000 residents (2020 census)."""
+    c = problem.counties.set_index("adcode")
+    tech = solution.school_allocation.groupby("adcode")["trainees"].sum()
+    proj = solution.project_allocation.groupby("adcode")["trainees"].sum()
+    out = pd.DataFrame({"county": c["county"], "prefecture": c["prefecture_adcode"].map(problem.names),
+                        "tech": tech.reindex(c.index, fill_value=0), "project": proj.reindex(c.index, fill_value=0)})
+    out["trainees"] = out["tech"] + out["project"]
+    out["population"] = c["population"]
+    out["per_10k"] = (out["trainees"] / out["population"] * 10000).round(3)
+    return out
+
+
+@dataclass
+class KeyFigures:
+    name: str
+    status: str
+    figures: dict[str, float | int | str]
+    cert_share: dict[str, float]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "status": self.status, "figures": self.figures, "cert_share": self.cert_share}
+
+
+def key_figures(name: str, problem: AllocationProblem, solution: Solution) -> KeyFigures:
+    if not solution.ok:
+        return KeyFigures(name, solution.status, {}, {})
+    s = solution.summary
+    terms = s["objective_terms"]
+    load = solution.institution_load
+    rates = county_rates(problem, solution)
+    slack = s.get("slack_used", {})
+    figures = {
+        "objective": s["objective"], "cost": terms["cost"], "travel": terms["travel"], "band": terms["band"],
+        "mix": terms["mix"], "lp_bound": s["lp_bound"], "trainee_km": s["trainee_km"],
+        "capacity_utilisation": round(float(load["used"].sum() / load["capacity"].sum()), 6),
+        "full_offers": int((load["used"] >= load["capacity"]).sum()),
+        "band_slack_trainees": round(sum(v for k, v in slack.items() if k.startswith("band")), 3),
+        "mix_slack_trainees": round(sum(v for k, v in slack.items() if k.startswith("mix")), 3),
+        "counties_outside_band": len({k.split("_c")[-1] for k, v in slack.items() if k.startswith("band") and v > 0}),
+        "per_10k_lowest": float(rates["per_10k"].min()), "per_10k_highest": float(rates["per_10k"].max()),
+        "per_10k_gini": round(gini(rates["per_10k"].to_numpy(), rates["population"].to_numpy()), 6),
+        "min_cert_share": min(s["certificate_share"].values()) if s["certificate_share"] else 0.0,
+    }
+    return KeyFigures(name, solution.status, figures, dict(s["certificate_share"]))
+
+
+@dataclass
+class Comparison:
+    a: KeyFigures
+    b: KeyFigures
+    figures: pd.DataFrame  # figure, a, b, difference
+    by_school: pd.DataFrame  # code, name, a, b, difference (largest |difference| first)
+    by_prefecture: pd.DataFrame
+    by_county: pd.DataFrame
+    by_course: pd.DataFrame
+
+    def to_dict(self) -> dict:
+        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "figures": self.figures.to_dict("records"),
+                **{k: getattr(self, k).to_dict("records") for k in ("by_school", "by_prefecture", "by_county",
+                                                                   "by_course")}}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+
+def _totals(problem: AllocationProblem, solution: Solution) -> dict[str, pd.Series]:
+    if not solution.ok:
+        return {k: pd.Series(dtype=float) for k in ("school", "prefecture", "county", "course")}
+    x, z = solution.school_allocation, solution.project_allocation
+    pref = problem.counties.set_index("adcode")["prefecture_adcode"]
+    both = pd.concat([x[["school_code", "adcode", "course_code", "trainees"]].rename(columns={"school_code": "inst"}),
+                      z[["institution_code", "adcode", "course_code", "trainees"]].rename(
+                          columns={"institution_code": "inst"})])
+    return {"school": both.groupby("inst")["trainees"].sum(),
+            "prefecture": both.groupby(both["adcode"].map(pref))["trainees"].sum(),
+            "county": both.groupby("adcode")["trainees"].sum(),
+            "course": both.groupby("course_code")["trainees"].sum()}
+
+
+def _diff(a: pd.Series, b: pd.Series, names: dict[str, str]) -> pd.DataFrame:
+    keys = sorted(set(a.index) | set(b.index))
+    frame = pd.DataFrame({"code": keys, "name": [names.get(k, k) for k in keys],
+                          "a": a.reindex(keys, fill_value=0).astype(int).to_numpy(),
+                          "b": b.reindex(keys, fill_value=0).astype(int).to_numpy()})
+    frame["difference"] = frame["b"] - frame["a"]
+    frame = frame[frame["difference"] != 0]
+    order = frame["difference"].abs().sort_values(ascending=False, kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def compare(a: tuple[str, AllocationProblem, Solution], b: tuple[str, AllocationProblem, Solution]) -> Comparison:
+    """Side-by-side key figures and the differences per school, prefecture, county and course (B − A)."""
+    fa, fb = key_figures(*a), key_figures(*b)
+    names = {**a[1].names, **b[1].names}
+    rows = [{"figure": "status", "a": fa.status, "b": fb.status, "difference": ""}]
+    for key in dict.fromkeys([*fa.figures, *fb.figures]):
+        va, vb = fa.figures.get(key), fb.figures.get(key)
+        diff = round(vb - va, 6) if isinstance(va, int | float) and isinstance(vb, int | float) else ""
+        rows.append({"figure": key, "a": va, "b": vb, "difference": diff})
+    for unit in sorted(set(fa.cert_share) | set(fb.cert_share)):
+        va, vb = fa.cert_share.get(unit), fb.cert_share.get(unit)
+        rows.append({"figure": f"cert_share {unit} {names.get(unit, '')}", "a": va, "b": vb,
+                     "difference": round(vb - va, 6) if va is not None and vb is not None else ""})
+    ta, tb = _totals(a[1], a[2]), _totals(b[1], b[2])
+    return Comparison(fa, fb, pd.DataFrame(rows), _diff(ta["school"], tb["school"], names),
+                      _diff(ta["prefecture"], tb["prefecture"], names), _diff(ta["county"], tb["county"], names),
+                      _diff(ta["course"], tb["course"], names))
+
+
+def comparison_text(c: Comparison, top: int = 10) -> str:
+    def fmt(v) -> str:
+        if isinstance(v, float):
+            return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.0f}"
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    lines = [f"A = {c.a.name} ({c.a.status})   B = {c.b.name} ({c.b.status})", ""]
+    lines.append(f"{'figure':<46} {'A':>16} {'B':>16} {'B − A':>16}")
+    for r in c.figures.itertuples():
+        lines.append(f"{r.figure:<46} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
+    for title, frame in (("school / institution", c.by_school), ("prefecture", c.by_prefecture),
+                         ("county", c.by_county), ("course", c.by_course)):
+        lines.append("")
+        if frame.empty:
+            lines.append(f"by {title}: no differences")
+            continue
+        lines.append(f"by {title}: {len(frame)} differ; largest first")
+        for r in frame.head(top).itertuples():
+            lines.append(f"  {r.code:<8} {r.name:<24} {r.a:>9,} → {r.b:>9,}  ({r.difference:+,})")
+    return "\n".join(lines)
+
+
+def write_comparison_xlsx(c: Comparison, path) -> None:
+    from optimizer.output import neutralise_text
+
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
+        neutralise_text(c.figures.astype({"a": str, "b": str, "difference": str})).to_excel(
+            xw, sheet_name="key figures", index=False)
+        for name in ("by_school", "by_prefecture", "by_county", "by_course"):
+            neutralise_text(getattr(c, name)).to_excel(xw, sheet_name=name, index=False)

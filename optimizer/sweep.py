@@ -1,0 +1,226 @@
+"""Parameter sweeps: solve a scenario over a grid of settings, in parallel, answered from a cache.
+
+``--param cert_share=0.6:0.9:0.05`` (start:stop:step, stop included) or ``--param band_delta=0.1,0.25``;
+several ``--param`` make a grid. Every point is solved in a worker process; its key figures are cached on
+disk by a hash of its inputs (data tables + settings), so a repeated sweep, or a point shared by two
+sweeps, is not solved again. Infeasible points are reported as such, never dropped. A worker that dies
+takes only its own point down: the others are retried in a fresh pool.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.errors import InputError, Problem
+from optimizer.names import suggest_word
+from optimizer.params import ModelParams
+
+SWEEPABLE = ("cert_share", "band_delta", "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km",
+             "quota_band", "weights.cost", "weights.travel", "weights.band", "weights.mix", "time_limit")
+FIGURES = ("objective", "cost", "travel", "trainee_km", "min_cert_share", "capacity_utilisation",
+           "band_slack_trainees", "mix_slack_trainees", "counties_outside_band", "per_10k_gini")
+MAX_POINTS = 400  # a grid larger than this is almost surely a typo in a step
+DEFAULT_CACHE = Path(os.environ.get("YUNNAN_PLAN_CACHE", Path.home() / ".cache" / "yunnan-plan"))
+
+
+def parse_param(text: str) -> tuple[str, list[float]]:
+    """``name=start:stop:step`` or ``name=v1,v2,…`` → (name, values)."""
+    name, sep, spec = text.partition("=")
+    name = name.strip()
+    if not sep or not spec:
+        raise InputError([Problem("--param", None, None, text, "expected NAME=START:STOP:STEP or NAME=V1,V2")])
+    if name not in SWEEPABLE:
+        hint = suggest_word(name, SWEEPABLE)
+        raise InputError([Problem("--param", None, name, text, f"cannot sweep '{name}'"
+                                  + (f"; did you mean {hint}?" if hint else f"; choose from {', '.join(SWEEPABLE)}"))])
+    try:
+        if ":" in spec:
+            start, stop, step = (Decimal(p) for p in spec.split(":"))
+            if step <= 0 or stop < start:
+                raise InvalidOperation
+            count = int((stop - start) / step) + 1
+            values = [float(start + i * step) for i in range(count)]
+        else:
+            values = [float(Decimal(p)) for p in spec.split(",")]
+    except (InvalidOperation, ValueError):
+        raise InputError([Problem("--param", None, name, spec, "expected START:STOP:STEP with STEP > 0 and "
+                                  "STOP ≥ START, or a comma-separated list of numbers")]) from None
+    return name, values
+
+
+def grid(params: list[tuple[str, list[float]]]) -> list[dict[str, float]]:
+    points = [dict(zip([n for n, _ in params], combo, strict=True))
+              for combo in itertools.product(*(v for _, v in params))]
+    if len(points) > MAX_POINTS:
+        raise InputError([Problem("--param", None, None, str(len(points)),
+                                  f"the grid has {len(points)} points, more than {MAX_POINTS}")])
+    return points
+
+
+def overrides_for(base: ModelParams, point: dict[str, float]) -> dict:
+    """ModelParams overrides for a grid point (``weights.travel`` → the weights mapping)."""
+    out: dict = {}
+    weights = base.weights.model_dump()
+    for key, value in point.items():
+        if key.startswith("weights."):
+            weights[key.split(".", 1)[1]] = value
+            out["weights"] = weights
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass
+class PointResult:
+    point: dict[str, float]
+    status: str
+    figures: dict
+    cached: bool = False
+    message: str = ""
+    worker: int | None = None  # process id that solved the point
+
+
+def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, float]) -> dict:
+    """Worker: solve one point; returns plain data (status, figures, message)."""
+    from optimizer.compare import key_figures
+    from optimizer.loader import load_plan
+    from optimizer.problem import build_problem
+    from optimizer.scenario import default_scenario, load_scenario
+    from optimizer.solve import allocate
+
+    if os.environ.get("YUNNAN_PLAN_CRASH_POINT") == json.dumps(point, sort_keys=True):
+        os._exit(17)  # test hook: simulate a worker dying on this point
+    scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
+    plan = load_plan(Path(data) if data else scenario.data_dir)
+    plan, params = scenario.apply(plan, overrides_for(scenario.apply(plan)[1], point))
+    problem = build_problem(plan, params)
+    solution = allocate(problem)
+    figures = key_figures("point", problem, solution)
+    message = "; ".join(solution.diagnosis.messages[:2]) if solution.diagnosis else \
+        str(solution.summary.get("message", ""))
+    return {"status": solution.status, "figures": figures.figures, "cert_share": figures.cert_share,
+            "message": message, "worker": os.getpid()}
+
+
+def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict[str, float]]) -> list[str]:
+    """Cache keys: the hash of every input that decides a point's solution."""
+    from optimizer.loader import load_plan
+    from optimizer.scenario import default_scenario, load_scenario, scenario_hash
+
+    scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
+    plan = load_plan(Path(data) if data else scenario.data_dir)
+    base = scenario.apply(plan)[1]
+    return [scenario_hash(*scenario.apply(plan, overrides_for(base, p))) for p in points]
+
+
+def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]], data: Path | None = None,
+              workers: int = 2, cache_dir: Path | None = DEFAULT_CACHE, progress: bool = True) -> list[PointResult]:
+    """Solve every grid point (cached ones from the cache); results in grid order."""
+    from tqdm import tqdm
+
+    points = grid(params)
+    spath = str(scenario_path) if scenario_path else None
+    dpath = str(data) if data else None
+    results: dict[int, PointResult] = {}
+    keys = dict(enumerate(_point_hashes(spath, dpath, points)))
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for i, p in enumerate(points):
+            hit = cache_dir / f"{keys[i]}.json"
+            if hit.exists():
+                stored = json.loads(hit.read_text(encoding="utf-8"))
+                results[i] = PointResult(p, stored["status"], stored["figures"], True, stored.get("message", ""))
+    todo = [i for i in range(len(points)) if i not in results]
+    attempts = dict.fromkeys(todo, 0)
+    bar = tqdm(total=len(points), initial=len(results), desc="sweep", unit="point", file=sys.stderr,
+               disable=not progress)
+    isolated = False
+    while todo:
+        retry = []
+        # first round: one shared pool; after a worker died, each remaining point runs in a pool of its own,
+        # so a point that kills its worker cannot take another point down with it
+        batches = [todo] if not isolated else [[i] for i in todo]
+        for batch in batches:
+            retry += _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, cache_dir, bar)
+        todo, isolated = sorted(retry), True
+    bar.close()
+    return [results[i] for i in range(len(points))]
+
+
+def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, cache_dir, bar) -> list[int]:
+    """Solve ``batch`` in one pool; returns the points whose worker died (to retry once, alone)."""
+    retry = []
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(batch)))) as pool:
+        futures = {pool.submit(_solve_point, spath, dpath, points[i]): i for i in batch}
+        for future in as_completed(futures):
+            i = futures[future]
+            attempts[i] += 1
+            try:
+                out = future.result()
+            except BrokenProcessPool:
+                if attempts[i] < 2:
+                    retry.append(i)
+                    continue
+                results[i] = PointResult(points[i], "failed", {}, False, "the worker process died on this point")
+            except Exception as exc:  # a point's own failure is reported, the sweep goes on
+                results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
+            else:
+                results[i] = PointResult(points[i], out["status"], out["figures"], False, out["message"],
+                                         out["worker"])
+                if cache_dir is not None and out["status"] in ("optimal", "infeasible"):
+                    tmp = cache_dir / f".{keys[i]}.{os.getpid()}.tmp"
+                    tmp.write_text(json.dumps(out, ensure_ascii=False, default=str), encoding="utf-8")
+                    os.replace(tmp, cache_dir / f"{keys[i]}.json")
+            bar.update(1)
+    return retry
+
+
+def sweep_table(results: list[PointResult]) -> pd.DataFrame:
+    rows = []
+    for r in results:
+        rows.append({**r.point, "status": r.status, "cached": r.cached,
+                     **{f: r.figures.get(f) for f in FIGURES}, "message": r.message})
+    return pd.DataFrame(rows)
+
+
+def plot_sweep(table: pd.DataFrame, params: list[tuple[str, list[float]]], out: Path) -> list[Path]:
+    """One PNG per figure against the first parameter (one line per value of the second, if any)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = params[0][0]
+    series = params[1][0] if len(params) > 1 else None
+    written = []
+    ok = table[table["status"] == "optimal"]
+    bad = table[table["status"] != "optimal"]
+    for fig_name in FIGURES:
+        fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+        groups = ok.groupby(series) if series else [(None, ok)]
+        for value, part in groups:
+            ax.plot(part[x], part[fig_name], marker="o", label=f"{series}={value}" if series else None)
+        for v in bad[x]:
+            ax.axvline(v, color="#cc3333", alpha=0.3, linestyle="--")
+        ax.set_xlabel(x)
+        ax.set_ylabel(fig_name)
+        ax.set_title(f"{fig_name} against {x}" + (" (red: infeasible or failed)" if not bad.empty else ""))
+        if series:
+            ax.legend()
+        ax.grid(alpha=0.3)
+        path = out / f"sweep_{fig_name}.png"
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+        written.append(path)
+    return written

@@ -1,0 +1,266 @@
+"""Shipped scenarios, directions worked out by reasoning, comparison, bad scenario files, sweeps."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from optimizer.cli import main, solve_scenario_file
+from optimizer.compare import compare, gini
+from optimizer.errors import InputError
+from optimizer.scenario import load_scenario
+from optimizer.sweep import parse_param, run_sweep
+from tests.conftest import DATA, ROOT
+from tests.test_model import base_offers
+from tests.tiny import Tiny, write
+
+SCEN = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def solved():
+    out = {}
+    for name in ("baseline", "cert_share_70", "capacity_loss", "tea_tourism_push", "travel_min", "rural_focus",
+                 "stress_infeasible"):
+        out[name] = solve_scenario_file(SCEN / f"{name}.yaml")
+    return out
+
+
+def test_every_shipped_scenario_solves_except_the_stress_case(solved):
+    from optimizer.verify import verify
+
+    for name, (scenario, _, problem, solution) in solved.items():
+        assert scenario.description, name
+        if name == "stress_infeasible":
+            assert solution.status == "infeasible"
+            continue
+        assert solution.ok, name
+        assert verify(problem, solution) == [], name
+
+
+def test_raising_rho_never_lowers_the_share_or_the_cost(solved):
+    base, high = solved["baseline"][3].summary, solved["cert_share_70"][3].summary
+    assert min(high["certificate_share"].values()) >= 0.7 > min(base["certificate_share"].values())
+    assert high["lp_bound"] >= base["lp_bound"]  # a tighter LP cannot be cheaper
+
+
+def test_removing_capacity_never_lowers_the_cost(solved, tmp_path):
+    path = tmp_path / "less.yaml"
+    path.write_text(f"base: {SCEN / 'baseline.yaml'}\ncapacity:\n  - {{institution: 云南建投技工学校, percent: -20}}\n",
+                    encoding="utf-8")
+    _, _, _, less = solve_scenario_file(path)
+    assert less.ok and less.summary["lp_bound"] >= solved["baseline"][3].summary["lp_bound"]
+
+
+def test_weighting_travel_more_never_increases_travel(solved):
+    base, travel = solved["baseline"][3].summary, solved["travel_min"][3].summary
+    assert travel["trainee_km"] <= base["trainee_km"] * (1 + 1e-6)
+    assert travel["objective_terms"]["cost"] >= base["objective_terms"]["cost"] - 1e-6
+
+
+def test_tea_push_runs_out_of_tea_capacity(solved):
+    # tea workshops were sized at 75% of the rest (data/SOURCES.md): doubling the tea focus must use mix slack
+    assert solved["tea_tourism_push"][3].summary["objective_terms"]["mix"] > 0
+    assert solved["baseline"][3].summary["objective_terms"]["mix"] == 0
+
+
+def test_rural_focus_moves_tech_training_out_of_urban_districts(solved):
+    _, _, _, sol = solved["rural_focus"]
+    kinds = load_plan_kinds()
+    tech = sol.school_allocation.groupby("adcode")["trainees"].sum()
+    urban = sum(v for c, v in tech.items() if kinds[c] == "市辖区")
+    _, _, _, base = solved["baseline"]
+    base_tech = base.school_allocation.groupby("adcode")["trainees"].sum()
+    assert urban < sum(v for c, v in base_tech.items() if kinds[c] == "市辖区")
+    assert urban == 0  # their indicator is 0, so their band is 0..0 and the slack is penalised
+
+
+def load_plan_kinds() -> dict[str, str]:
+    frame = pd.read_csv(DATA / "counties.csv", dtype={"adcode": str}, encoding="utf-8")
+    return dict(zip(frame["adcode"], frame["kind"], strict=True))
+
+
+def test_stress_case_diagnosis_names_the_provincewide_shortfall(solved):
+    """Demand: 30万 tech-school (20万 × 1.5) + 60,000 Annex 4 = 360,000. Places: every offer's capacity,
+    computed here from offers.csv and courses.csv, except those of institutions that can take nobody: not a
+    school (no Annex 2 quota) and no teachers on the provincial platform (R15: no unit trainees). The
+    shortfall must be their difference."""
+    inst = pd.read_csv(DATA / "institutions.csv", encoding="utf-8")
+    idle = set(inst.loc[(inst["platform_teachers"] == 0) & inst["code"].str.startswith("i"), "code"])
+    assert idle == {"i09"}
+    offers = pd.read_csv(DATA / "offers.csv", encoding="utf-8")
+    offers = offers[~offers["institution"].isin(idle)]
+    courses = pd.read_csv(DATA / "courses.csv", encoding="utf-8").set_index("code")
+    hours = offers["course"].map(courses["class_hours"])
+    size = offers["course"].map(courses["max_class_size"])
+    places = int((offers["equipment_sets"] * (offers["days_available"] // ((hours + 7) // 8)) * size).sum())
+    _, _, _, sol = solved["stress_infeasible"]
+    assert sol.diagnosis is not None
+    assert f"short {360_000 - places:,} in all" in sol.diagnosis.messages[0]
+    assert any("province-wide shortage" in m for m in sol.diagnosis.messages)
+
+
+def test_comparing_a_scenario_with_itself_shows_no_difference(solved):
+    s, _, p, sol = solved["baseline"]
+    c = compare((s.name, p, sol), (s.name, p, sol))
+    assert c.by_school.empty and c.by_prefecture.empty and c.by_county.empty and c.by_course.empty
+    numeric = [d for d in c.figures["difference"] if d != ""]
+    assert numeric and all(d == 0 for d in numeric)
+
+
+def test_capacity_loss_moves_that_schools_trainees_and_keeps_the_annex_totals(solved):
+    a, b = solved["baseline"], solved["capacity_loss"]
+    c = compare((a[0].name, a[2], a[3]), (b[0].name, b[2], b[3]))
+    school = c.by_school.set_index("code")
+    assert school.loc["s01", "a"] == 20000 and school.loc["s01", "b"] == 16000
+    assert c.by_school["difference"].sum() == 0  # the 4,000 moved, none lost
+    assert c.by_prefecture.empty  # every prefecture still gets its Annex 1 column 5 and Annex 4 totals
+    tech = b[3].school_allocation.groupby("prefecture")["trainees"].sum()
+    assert tech.sum() == 200000
+
+
+def test_compare_cli_text_json_and_excel(tmp_path, capsys):
+    out = tmp_path / "cmp.xlsx"
+    assert main(["compare", str(SCEN / "baseline.yaml"), str(SCEN / "cert_share_70.yaml"), "--format", "json",
+                 "--out", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["a"]["name"] == "baseline" and data["b"]["figures"]["min_cert_share"] >= 0.7
+    with pd.ExcelFile(out) as book:
+        assert set(book.sheet_names) == {"key figures", "by_school", "by_prefecture", "by_county", "by_course"}
+
+
+def test_gini_by_hand():
+    assert gini([1, 1, 1]) == 0
+    # two equal-weight counties with rates 0 and 2: Σ|vi−vj| over ordered pairs = 4; 2·n²·mean = 2·4·1 = 8 → 0.5
+    assert gini([0, 2]) == pytest.approx(0.5)
+    # weights 3 and 1, rates 1 and 5: mean 2; pairs: 2·3·1·4 = 24; 2·16·2 = 64 → 0.375
+    assert gini([1, 5], [3, 1]) == pytest.approx(0.375)
+
+
+# -- bad scenario files --------------------------------------------------------------------------------
+
+def bad(tmp_path, text: str, name: str = "bad.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scenario = load_scenario(path)
+        from optimizer.loader import load_plan
+
+        scenario.apply(load_plan(DATA))
+    return exc.value.problems
+
+
+def test_unknown_key_suggests_the_closest(tmp_path):
+    (p,) = bad(tmp_path, "name: x\n\ncert_shar: 0.7\n")
+    assert (p.file, p.row, p.column) == ("bad.yaml", 3, "cert_shar") and "did you mean cert_share?" in p.message
+    assert str(p) == "bad.yaml, line 3, key 'cert_shar': unknown key; did you mean cert_share?"
+
+
+def test_wrong_type(tmp_path):
+    (p,) = bad(tmp_path, "band_delta: wide\n")
+    assert p.column == "band_delta" and p.row == 1 and "number" in p.message
+
+
+def test_rho_out_of_range(tmp_path):
+    (p,) = bad(tmp_path, "name: x\ncert_share: 1.5\n")
+    assert p.column == "cert_share" and p.row == 2 and "less than or equal to 1" in p.message
+
+
+def test_unknown_school_name(tmp_path):
+    (p,) = bad(tmp_path, "capacity:\n  - {institution: 云南技师学校, percent: -10}\n")
+    assert p.row == 2 and p.column == "capacity.0.institution" and "did you mean 云南技师学院?" in p.message
+
+
+def test_yaml_tag_that_would_construct_an_object(tmp_path):
+    (p,) = bad(tmp_path, "name: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
+    assert "not valid YAML" in p.message and p.row == 1
+
+
+def test_base_cycle(tmp_path):
+    (tmp_path / "a.yaml").write_text("base: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cycle"):
+        load_scenario(tmp_path / "a.yaml")
+
+
+def test_extension_overrides_a_few_fields(tmp_path):
+    path = tmp_path / "child.yaml"
+    path.write_text(f"base: {SCEN / 'baseline.yaml'}\nweights: {{travel: 3}}\n", encoding="utf-8")
+    s = load_scenario(path)
+    assert s.params.weights.travel == 3 and s.params.weights.cost == 1  # mappings merge key by key
+    assert s.params.band_delta == 0.25 and s.data_dir == DATA.resolve()
+
+
+# -- locks ---------------------------------------------------------------------------------------------
+
+def test_lock_must_not_serve_a_prefecture(tmp_path):
+    """昆明市 needs 100, 曲靖市 50; s01 (100) may not serve 曲靖市, so it trains all 100 in 昆明市 and s02 (50) all
+    of 曲靖市. s02 must put at least 30 in 沾益区, more than the county band's ⌈1.25 × 0.4 × 50⌉ = 25: the lock
+    wins and the band takes slack."""
+    data = write(tmp_path / "data", Tiny(offers=base_offers(), targets={"530100": 100, "530300": 50}))
+    path = tmp_path / "lock.yaml"
+    path.write_text(f"data: {data}\nlocks:\n  - {{school: 测试学校s01, prefecture: 曲靖市, at_most: 0}}\n"
+                    "  - {school: s02, county: 沾益区, at_least: 30}\n", encoding="utf-8")
+    _, _, problem, sol = solve_scenario_file(path)
+    assert sol.ok
+    x = sol.school_allocation
+    assert x[(x["school_code"] == "s01") & (x["prefecture"] == "曲靖市")].empty
+    assert x[(x["school_code"] == "s02") & (x["adcode"] == "530303")]["trainees"].sum() >= 30
+    assert sol.summary["slack_used"].get("bandhi_c530303", 0) > 0
+    from optimizer.verify import verify
+
+    assert verify(problem, sol) == []
+
+
+# -- sweeps --------------------------------------------------------------------------------------------
+
+def test_parse_param():
+    assert parse_param("cert_share=0.6:0.9:0.05")[1] == pytest.approx([0.6 + 0.05 * i for i in range(7)])
+    assert parse_param("weights.travel=1,2") == ("weights.travel", [1.0, 2.0])
+    with pytest.raises(InputError, match="did you mean cert_share"):
+        parse_param("cert_shar=0.6:0.9:0.1")
+    with pytest.raises(InputError, match="STEP > 0"):
+        parse_param("cert_share=0.9:0.6:0.1")
+
+
+def test_sweep_of_eleven_points_runs_in_parallel_and_then_from_the_cache(tmp_path):
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"data: {data}\n", encoding="utf-8")
+    params = [parse_param("cert_share=0.0:1.0:0.1")]
+    first = run_sweep(scen, params, workers=2, cache_dir=tmp_path / "cache", progress=False)
+    assert len(first) == 11 and not any(r.cached for r in first)
+    assert len({r.worker for r in first}) == 2  # two worker processes shared the points
+    # R1 on the tiny instance: the unit's 100 trainees need ρ·100 in k1; the cost rises with ρ
+    costs = [r.figures["objective"] for r in first if r.status == "optimal"]
+    assert costs == sorted(costs)
+    second = run_sweep(scen, params, workers=2, cache_dir=tmp_path / "cache", progress=False)
+    assert all(r.cached for r in second)
+    assert [r.figures for r in second] == [r.figures for r in first]
+
+
+def test_infeasible_points_are_reported_not_dropped(tmp_path):
+    # s01 k1 holds 120 (100 own); the unit's certificate trainees must fit in s01 (20) and s02 (1,200):
+    # with s02's k1 gone, ρ ≥ 0.3 needs ≥ 30 > 20 → infeasible
+    offers = [o for o in base_offers(s01_k1_days=30) if not (o.institution == "s02" and o.course == "k1")]
+    data = write(tmp_path / "data", Tiny(offers=offers))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"data: {data}\n", encoding="utf-8")
+    results = run_sweep(scen, [parse_param("cert_share=0.1,0.2,0.3")], workers=2, cache_dir=None, progress=False)
+    assert [r.status for r in results] == ["optimal", "optimal", "infeasible"]
+    assert results[2].message
+
+
+def test_a_dying_worker_loses_only_its_own_point(tmp_path, monkeypatch):
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"data: {data}\n", encoding="utf-8")
+    monkeypatch.setenv("YUNNAN_PLAN_CRASH_POINT", json.dumps({"cert_share": 0.5}, sort_keys=True))
+    results = run_sweep(scen, [parse_param("cert_share=0.3:0.7:0.1")], workers=2, cache_dir=None, progress=False)
+    status = {round(r.point["cert_share"], 1): r.status for r in results}
+    assert status == {0.3: "optimal", 0.4: "optimal", 0.5: "failed", 0.6: "optimal", 0.7: "optimal"}
+    assert "died" in next(r.message for r in results if r.status == "failed")
+    assert not math.isnan(results[0].figures["objective"])
