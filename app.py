@@ -3,11 +3,17 @@
 import streamlit as st
 
 from optimizer.ui import pages
+from optimizer.ui.i18n import t
 
 st.set_page_config(page_title="云南职业培训规划 Yunnan training planner", layout="wide")
+st.sidebar.radio("语言 Language", ["中文", "English"], horizontal=True, key="lang")
+st.sidebar.caption(t("app_title"))
 navigation = st.navigation([
-    st.Page(pages.plan_data_page, title="计划数据 Plan data", url_path="plan", default=True),
-    st.Page(pages.findings_page, title="检查结果 Findings", url_path="findings"),
-    st.Page(pages.assumed_inputs_page, title="假设数据 Assumed inputs", url_path="inputs"),
+    st.Page(pages.plan_data_page, title=t("page_plan"), url_path="plan", default=True),
+    st.Page(pages.allocate_page, title=t("page_allocate"), url_path="allocate"),
+    st.Page(pages.compare_page, title=t("page_compare"), url_path="compare"),
+    st.Page(pages.procurement_page, title=t("page_procurement"), url_path="procurement"),
+    st.Page(pages.export_page, title=t("page_export"), url_path="export"),
+    st.Page(pages.sweep_page, title=t("page_sweep"), url_path="sweep"),
 ])
 navigation.run()

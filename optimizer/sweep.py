@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -124,8 +125,11 @@ def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict
 
 
 def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]], data: Path | None = None,
-              workers: int = 2, cache_dir: Path | None = DEFAULT_CACHE, progress: bool = True) -> list[PointResult]:
-    """Solve every grid point (cached ones from the cache); results in grid order."""
+              workers: int = 2, cache_dir: Path | None = DEFAULT_CACHE, progress: bool = True,
+              on_progress: Callable[[int, int], None] | None = None) -> list[PointResult]:
+    """Solve every grid point (cached ones from the cache); results in grid order.
+
+    ``on_progress(done, total)`` is called after every point (the UI's progress bar)."""
     from tqdm import tqdm
 
     points = grid(params)
@@ -144,6 +148,15 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
     attempts = dict.fromkeys(todo, 0)
     bar = tqdm(total=len(points), initial=len(results), desc="sweep", unit="point", file=sys.stderr,
                disable=not progress)
+    if on_progress:
+        original = bar.update
+
+        def update(n: int = 1) -> None:
+            original(n)
+            on_progress(len(results), len(points))
+
+        bar.update = update
+        on_progress(len(results), len(points))
     isolated = False
     while todo:
         retry = []
