@@ -102,11 +102,11 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
     groups = frames["profession_groups"]
     courses = _courses(frames["courses"], set(groups["code"]), problems)
     offers = _offers(frames["offers"], institutions, courses, set(groups["code"]), problems)
-    unit_scope = _references(frames["unit_scope"], "unit_scope.csv", {"unit": set(frames["units"]["code"]),
-                                                    "group": set(groups["code"])}, problems)
+    unit_scope = _references(frames["unit_scope"], frames["unit_scope"].attrs.get("file", "unit_scope.csv"),
+                             {"unit": set(frames["units"]["code"]), "group": set(groups["code"])}, problems)
     unit_counties = _unit_counties(frames["unit_counties"], frames["units"], pref_index, counties, problems)
     focus = _focus(frames["profession_focus"], pref_index, set(groups["code"]), problems)
-    debarments = _references(frames["debarments"], "debarments.csv",
+    debarments = _references(frames["debarments"], frames["debarments"].attrs.get("file", "debarments.csv"),
                              {"institution": set(institutions["code"])}, problems)
     problems.raise_if_any()
 
@@ -177,7 +177,7 @@ def _resolve(index: NameIndex, text: str, file: str, row: int, column: str, prob
 
 
 def _counties(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> pd.DataFrame:
-    file = "counties.csv"
+    file = frame.attrs.get("file", "counties.csv")  # the name the user gave the file
     for r in frame.itertuples():
         key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
         if key and key != r.prefecture_adcode:
@@ -189,7 +189,7 @@ def _counties(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> p
 
 
 def _annex1(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> pd.DataFrame:
-    file = "annex1_targets.csv"
+    file = frame.attrs.get("file", "annex1_targets.csv")  # the name the user gave the file
     keys = []
     for r in frame.itertuples():
         if normalise(r.row) == ANNEX1_TOTAL_ROW:
@@ -218,8 +218,8 @@ def _require_all_prefectures(file: str, keys: list[str | None], prefs: NameIndex
 
 def _institutions(frames: dict[str, pd.DataFrame], prefs: NameIndex, counties: pd.DataFrame,
                   problems: ProblemList) -> pd.DataFrame:
-    file = "institutions.csv"
     frame = frames["institutions"]
+    file = frame.attrs.get("file", "institutions.csv")
     county_pref = dict(zip(counties["adcode"], counties["prefecture_adcode"], strict=True))
     units = set(frames["units"]["code"])
     keys = []
@@ -239,12 +239,13 @@ def _institutions(frames: dict[str, pd.DataFrame], prefs: NameIndex, counties: p
 
 
 def _annex2(frame: pd.DataFrame, institutions: pd.DataFrame, problems: ProblemList):
-    file = "annex2_school_quotas.csv"
+    file = frame.attrs.get("file", "annex2_school_quotas.csv")  # the name the user gave the file
     index = NameIndex("school")
     for r in institutions.itertuples():
         index.add(r.code, r.name)
     total = None
     rows = []
+    seen_rows: dict[str, int] = {}
     for r in frame.itertuples():
         if normalise(r.seq) == ANNEX2_TOTAL_ROW:
             total = r.quota_wan
@@ -256,15 +257,15 @@ def _annex2(frame: pd.DataFrame, institutions: pd.DataFrame, problems: ProblemLi
         if r.quota_wan is not None and (r.quota_wan * rules.WAN) != (r.quota_wan * rules.WAN).to_integral_value():
             problems.add(file, r.src_row, "quota_wan", r.quota_wan, "万人 value is not a whole number of persons")
             continue
+        if code is not None and code in seen_rows:
+            problems.add(file, r.src_row, "school", r.school, f"school listed twice: already on row {seen_rows[code]}")
+            continue
+        seen_rows[code] = r.src_row
         rows.append({"seq": r.seq, "school": r.school, "institution": code, "quota_wan": r.quota_wan,
                      "quota": rules.wan_to_persons(r.quota_wan) if r.quota_wan is not None else None})
     if total is None:
         problems.add(file, None, "seq", None, f"the printed total row '{ANNEX2_TOTAL_ROW}' is missing")
-    out = pd.DataFrame(rows, columns=["seq", "school", "institution", "quota_wan", "quota"])
-    dup = out["institution"].dropna().duplicated()
-    for i in dup[dup].index:
-        problems.add(file, None, "school", out.loc[i, "school"], "school listed twice")
-    return out, total
+    return pd.DataFrame(rows, columns=["seq", "school", "institution", "quota_wan", "quota"]), total
 
 
 def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: ProblemList):
@@ -303,10 +304,12 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
         seen.setdefault(key, row_no)
         for h in headers:
             text = row[positions[h]] if positions[h] < len(row) else ""
-            value, error, _ = convert_cell(text, number)
+            value, error, note = convert_cell(text, number)
             if error:
                 problems.add(file, row_no, h, text, error)
                 continue
+            if note:
+                raw.notes.append(f"{file}, row {row_no}, column '{h}': {note}")
             unit = col_units[h]
             if is_total and unit is None:
                 grand = value
@@ -324,7 +327,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
 
 
 def _annex5(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList):
-    file = "annex5_entrepreneurship.csv"
+    file = frame.attrs.get("file", "annex5_entrepreneurship.csv")  # the name the user gave the file
     totals: dict[str, int] = {}
     rows = []
     for r in frame.itertuples():
@@ -348,7 +351,7 @@ def _annex5(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList):
 
 
 def _courses(frame: pd.DataFrame, groups: set[str], problems: ProblemList) -> pd.DataFrame:
-    file = "courses.csv"
+    file = frame.attrs.get("file", "courses.csv")  # the name the user gave the file
     for r in frame.itertuples():
         certificate_class = rules.is_certificate_class(r.certificate_type)  # the type decides, not the flag
         if r.group not in groups:
@@ -374,7 +377,7 @@ def _courses(frame: pd.DataFrame, groups: set[str], problems: ProblemList) -> pd
 
 def _offers(frame: pd.DataFrame, institutions: pd.DataFrame, courses: pd.DataFrame, groups: set[str],
             problems: ProblemList) -> pd.DataFrame:
-    file = "offers.csv"
+    file = frame.attrs.get("file", "offers.csv")  # the name the user gave the file
     known_inst = set(institutions["code"])
     course_group = dict(zip(courses["code"], courses["group"], strict=True))
     for r in frame.itertuples():
@@ -403,7 +406,7 @@ def _references(frame: pd.DataFrame, file: str, refs: dict[str, set[str]], probl
 
 def _unit_counties(frame: pd.DataFrame, units: pd.DataFrame, prefs: NameIndex, counties: pd.DataFrame,
                    problems: ProblemList) -> pd.DataFrame:
-    file = "unit_counties.csv"
+    file = frame.attrs.get("file", "unit_counties.csv")  # the name the user gave the file
     county_pref = dict(zip(counties["adcode"], counties["prefecture_adcode"], strict=True))
     keys = []
     for r in frame.itertuples():
@@ -421,7 +424,7 @@ def _unit_counties(frame: pd.DataFrame, units: pd.DataFrame, prefs: NameIndex, c
 
 
 def _focus(frame: pd.DataFrame, prefs: NameIndex, groups: set[str], problems: ProblemList) -> pd.DataFrame:
-    file = "profession_focus.csv"
+    file = frame.attrs.get("file", "profession_focus.csv")  # the name the user gave the file
     keys = []
     for r in frame.itertuples():
         keys.append(_resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems))

@@ -91,6 +91,12 @@ def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = 
     if not numbered:
         problems.add(file, None, None, None, "file is empty: expected a header row and data rows")
         return None, problems
+    if len(numbered) > 1 and sum(1 for c in numbered[0][1] if c) == 1 and sum(1 for c in numbered[1][1] if c) > 1:
+        # a title line above the header, as Chinese offices write tables (often merged across the columns)
+        title = next(c for c in numbered[0][1] if c)
+        notes.append(f"{file}: row {numbered[0][0]} read as the table's title ('{title}'), header on row "
+                     f"{numbered[1][0]}")
+        numbered = numbered[1:]
     (_, header), body = numbered[0], numbered[1:]
     return RawTable(file, header, body, notes), problems
 
@@ -228,7 +234,9 @@ def parse_table(raw: RawTable, schema: TableSchema, problems: ProblemList) -> pd
     positions = check_header(raw, schema.column_names, problems)
     records = []
     if any(c.name not in positions for c in schema.columns if c.required):
-        return pd.DataFrame(columns=[*schema.column_names, "src_row"])
+        empty = pd.DataFrame(columns=[*schema.column_names, "src_row"])
+        empty.attrs["file"] = raw.file
+        return empty
     noted: set[str] = set()
     seen: dict[tuple, int] = {}
     for row_no, cells in raw.rows:
@@ -258,4 +266,6 @@ def parse_table(raw: RawTable, schema: TableSchema, problems: ProblemList) -> pd
         records.append(record)
     if len(records) < schema.min_rows:
         problems.add(raw.file, None, None, None, "table has a header but no data rows")
-    return pd.DataFrame.from_records(records, columns=[*schema.column_names, "src_row"])
+    frame = pd.DataFrame.from_records(records, columns=[*schema.column_names, "src_row"])
+    frame.attrs["file"] = raw.file
+    return frame
