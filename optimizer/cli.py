@@ -1,6 +1,7 @@
 """Command line: ``yunnan-plan <command>`` (same as ``python -m optimizer``).
 
-Exit statuses: 0 success / no finding, 1 findings, 2 bad input, 3 infeasible, 4 solver failure.
+Exit statuses: 0 success / no finding, 1 findings, 2 bad input, 3 infeasible, 4 solver failure,
+5 output could not be written (docs/errors.md).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from optimizer.errors import (
     EXIT_FINDINGS,
     EXIT_INFEASIBLE,
     EXIT_OK,
+    EXIT_OUTPUT_FAILED,
     EXIT_SOLVER_FAILED,
     InputError,
 )
@@ -100,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_sweep_command(args)
         if args.command == "templates":
             return run_templates(args.out)
+    except OSError as exc:  # disk full, read-only folder …: nothing partial was left (writers stage, then move)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"error: cannot write the output{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return EXIT_OUTPUT_FAILED
     except InputError as exc:
         if getattr(args, "format", "text") == "json":
             print(json.dumps({"error": "bad input", "problems": [p.to_dict() for p in exc.problems]},

@@ -455,3 +455,36 @@ def scenario_hash(plan: PlanData, params: ModelParams) -> str:
         h.update(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes())
     h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True).encode())
     return h.hexdigest()[:16]
+
+
+SAFE_NAME = r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,64}"
+
+
+def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yaml",
+                  folder: Path = SCENARIO_DIR, description: str = "") -> Path:
+    """Write a scenario file atomically inside ``folder``; a name that could escape it is refused."""
+    import os
+    import re
+    import tempfile
+
+    from optimizer.errors import Problem
+
+    if not re.fullmatch(SAFE_NAME, name or ""):
+        raise InputError([Problem("scenario name", None, None, name, "use 1–64 letters, digits, Chinese characters, "
+                                  "_ or - (no paths, no dots)")])
+    folder = Path(folder).resolve()
+    target = (folder / f"{name}.yaml").resolve()
+    if target.parent != folder:
+        raise InputError([Problem("scenario name", None, None, name, "the file would land outside the scenarios "
+                                  "folder")])
+    doc = {"name": name, "description": description or "saved from the workspace", "base": base, **settings}
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            yaml.safe_dump(doc, f, allow_unicode=True, sort_keys=False)
+        load_scenario(tmp)  # never leave a file that would not load
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

@@ -378,14 +378,21 @@ def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, par
 
 
 def _move_all(staging: Path, out: Path, names: list[str]) -> list[Path]:
-    """Move every file in; if one move fails, take back the ones already moved."""
+    """Move every file in under an exclusive lock (two exports to one folder never interleave); if one move
+    fails, take back the ones already moved."""
+    import fcntl
+
     moved: list[Path] = []
-    try:
-        for name in names:
-            os.replace(staging / name, out / name)
-            moved.append(out / name)
-    except OSError:
-        for path in moved:
-            path.unlink(missing_ok=True)
-        raise
+    with open(out / ".export.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for name in names:
+                os.replace(staging / name, out / name)
+                moved.append(out / name)
+        except OSError:
+            for path in moved:
+                path.unlink(missing_ok=True)
+            raise
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return moved

@@ -96,6 +96,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep_step": ("步长", "Step"),
     "run_sweep": ("运行扫描", "Run the sweep"),
     "figure": ("指标", "Figure"),
+    "save_scenario": ("保存为方案文件", "Save as a scenario file"),
+    "save_as": ("方案名称", "Scenario name"),
+    "save": ("保存", "Save"),
+    "saved": ("已保存", "Saved"),
 }
 
 

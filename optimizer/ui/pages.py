@@ -89,6 +89,24 @@ def scenario_sidebar(prefix: str = "alloc") -> tuple[str, str]:
     return choice, json.dumps(overrides, sort_keys=True)
 
 
+def save_sidebar(scenario: str, overrides: str) -> None:
+    """Save the sidebar's settings as a scenario file extending the chosen one (atomic, inside scenarios/)."""
+    from optimizer.scenario import save_scenario
+
+    with st.sidebar.expander(t("save_scenario")):
+        name = st.text_input(t("save_as"), key="save_name")
+        if st.button(t("save"), key="save_button"):
+            settings = json.loads(overrides)
+            if "capacity_changes" in settings:
+                settings["capacity"] = settings.pop("capacity_changes")
+            try:
+                path = save_scenario(name, settings, base=scenario)
+            except InputError as exc:
+                st.error("; ".join(str(p) for p in exc.problems))
+            else:
+                st.success(f"{t('saved')}: scenarios/{path.name}")
+
+
 def solve_with_spinner(scenario: str, overrides: str) -> Solved:
     with st.spinner(t("solving")):
         return solve_cached(scenario, current_source(), overrides)
@@ -266,6 +284,7 @@ def allocate_page() -> None:
     """Solve a scenario (with the sidebar's settings) and see the allocation."""
     st.title(t("page_allocate"))
     scenario, overrides = scenario_sidebar("alloc")
+    save_sidebar(scenario, overrides)
     if st.button(t("solve"), key="solve", type="primary"):
         st.session_state["alloc_request"] = (scenario, overrides)
     request = st.session_state.get("alloc_request")
