@@ -80,9 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    if hasattr(signal, "SIGPIPE"):  # `yunnan-plan … | head` ends quietly
+def console() -> int:
+    """The ``yunnan-plan`` executable: `yunnan-plan … | head` ends quietly. (Not done in ``main``, which tests and
+    other programs call in their own process.)"""
+    if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    return main()
+
+
+def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
