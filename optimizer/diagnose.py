@@ -100,7 +100,8 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
                              f"{p.cert_share_of(unit):.0%}) but only {cert:,} certificate-class places exist "
                              "in its business scope"))
     for r in problem.unit_plans.itertuples():
-        if problem.z_keys[(problem.z_keys["unit"] == r.unit) & (problem.z_keys["prefecture"] == r.prefecture)].empty:
+        v = problem.v_keys
+        if v[(v["unit"] == r.unit) & (v["prefecture"] == r.prefecture)].empty:
             out.append(Issue("unit_no_option", f"{r.unit}@{r.prefecture}", int(r.trainees), 0,
                              f"{n[r.unit]} has {int(r.trainees):,} trainees in {n[r.prefecture]} but no allowed "
                              "(county, course, institution) combination"))
@@ -262,11 +263,9 @@ def collapse_counties(problem: AllocationProblem) -> AllocationProblem:
     """The same problem with one county per prefecture (and per unit cell): the hard rows (quotas, targets,
     plans, certificate share, capacity) do not depend on the county, and the county-level elastic LP is so
     degenerate that HiGHS needs half a minute on it."""
-    pref_of = problem.counties.set_index("adcode")["prefecture_adcode"]
-    x = problem.x_keys.assign(_p=problem.x_keys["county"].map(pref_of))
-    x = x.drop_duplicates(["school", "_p", "course"]).drop(columns="_p").reset_index(drop=True)
-    z = problem.z_keys.drop_duplicates(["unit", "prefecture", "course", "institution"]).reset_index(drop=True)
-    return dataclasses.replace(problem, x_keys=x, z_keys=z)
+    y = problem.y_keys.drop_duplicates(["school", "prefecture"]).reset_index(drop=True)
+    q = problem.q_keys.drop_duplicates(["unit", "prefecture", "institution"]).reset_index(drop=True)
+    return dataclasses.replace(problem, y_keys=y, q_keys=q)
 
 
 def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:

@@ -1,26 +1,29 @@
 """The allocation LP, built with PuLP from the problem's tables.
 
-Formulation (docs/model.md has the full text)::
+Formulation (docs/model.md has the full text). The issue's variables x[s,c,k] and z[u,c,k,i] are stated in
+two factors each, because price depends only on (institution, course) and travel only on (institution,
+county): any split of a school's prefecture total over counties and courses is a transport problem with
+equal totals, so the factored LP has the same optimum with a quarter of the variables::
 
-    Sets      S schools (Annex 2), U units (Annex 4), P prefectures, C(p) counties, K courses,
-              I institutions, G profession groups.
-    Variables x[s,c,k] ≥ 0  school s's own quota trained in county c in course k (k ∈ offers(s): R3; any c: R4)
-              z[u,c,k,i] ≥ 0  unit u's trainees in county c in course k delivered by institution i
-                              (c ∈ C(p) ∩ counties(u,p): R10; k ∈ scope(u) ∩ offers(i): R2, R3, R11;
-                               i not debarred: R14; i with platform teachers: R15)
+    Variables y[s,c] ≥ 0      school s's own trainees in county c (c in s's province: R4)
+              w[s,p,k] ≥ 0    … of them in prefecture p in course k (k ∈ offers(s): R3)
+              v[u,p,k,i] ≥ 0  unit u's trainees of its Annex 4 cell in p, in course k at institution i
+                              (k ∈ scope(u) ∩ offers(i): R2, R3, R11; i not debarred: R14; platform teachers: R15)
+              q[u,p,i,c] ≥ 0  … of them trained by i in county c (c ∈ C(p) ∩ counties(u,p): R10)
               b⁻[c], b⁺[c], m⁻[p,g], m⁺[p,g] ≥ 0  band and mix slack
-    (1) quota      Σ_{c,k} x[s,c,k] = q_s                    (R9; or ≥, or within ±band)
-    (2) target     Σ_{s,c∈C(p),k} x[s,c,k] = T_p             (Annex 1 column 5)
-    (3) plan       Σ_{c∈C(p),k,i} z[u,c,k,i] = a_{u,p}       (Annex 4, R10)
-    (4) cert       Σ_{k certificate-class} z[u,·,k,·] ≥ ρ_u Σ_p a_{u,p}   (R1)
-    (5) capacity   Σ_c x[i,c,k] + Σ_{u,c} z[u,c,k,i] ≤ cap[i,k]         (R5–R7)
-    (6) band       (1−δ) w_c T_p − b⁻[c] ≤ Σ_{s,k} x[s,c,k] ≤ (1+δ) w_c T_p + b⁺[c]
-    (7) mix        (f_{p,g} − τ) T_p − m⁻ ≤ Σ_{s,c∈C(p),k∈g} x ≤ (f_{p,g} + τ) T_p + m⁺
-    (8) locks      L ≤ Σ_{c∈area,k} x[s,c,k] ≤ U   (scenario: school s must / must not serve an area)
-    min  ω_cost Σ price·(x+z) + ω_travel κ Σ km·(x+z) + ω_band π_b Σ(b⁻+b⁺) + ω_mix π_m Σ(m⁻+m⁺)
+    (0) link       Σ_{c∈C(p)} y[s,c] = Σ_k w[s,p,k];   Σ_c q[u,p,i,c] = Σ_k v[u,p,k,i]
+    (1) quota      Σ_c y[s,c] = q_s                        (R9; or ≥, or within ±band)
+    (2) target     Σ_{s, c∈C(p)} y[s,c] = T_p              (Annex 1 column 5)
+    (3) plan       Σ_{k,i} v[u,p,k,i] = a_{u,p}            (Annex 4, R10)
+    (4) cert       Σ_{k certificate-class} v[u,·,k,·] ≥ ρ_u Σ_p a_{u,p}   (R1)
+    (5) capacity   Σ_p w[i,p,k] + Σ_{u,p} v[u,p,k,i] ≤ cap[i,k]       (R5–R7)
+    (6) band       ⌊(1−δ) w_c T_p⌋ − b⁻[c] ≤ Σ_s y[s,c] ≤ ⌈(1+δ) w_c T_p⌉ + b⁺[c]
+    (7) mix        ⌊(f_{p,g} − τ) T_p⌋ − m⁻ ≤ Σ_{s,k∈g} w[s,p,k] ≤ ⌈(f_{p,g} + τ) T_p⌉ + m⁺
+    (8) locks      L ≤ Σ_{c∈area} y[s,c] ≤ U   (scenario: school s must / must not serve an area)
+    min  ω_cost Σ price·(w + v) + ω_travel κ Σ km·(y + q) + ω_band π_b Σ(b⁻+b⁺) + ω_mix π_m Σ(m⁻+m⁺)
 
-Solver names are ASCII, built from codes only (``x_s01_c530102_k11``): CBC through an LP file reads
-Chinese names as all-zero "Optimal" solutions.
+Solver names are ASCII, built from codes only (``y_s01_c530102``): CBC through an LP file reads Chinese
+names as all-zero "Optimal" solutions.
 """
 
 from __future__ import annotations
@@ -41,13 +44,17 @@ try:  # PuLP 3.3 warns on every variable about its v4 API; the warning costs sec
 except ImportError:  # pragma: no cover - other PuLP versions
     pass
 
+FLOW_FAMILIES = ("y", "w", "v", "q")
+KEY_COLUMNS = {"y": ["school", "county"], "w": ["school", "prefecture", "course"],
+               "v": ["unit", "prefecture", "course", "institution"],
+               "q": ["unit", "prefecture", "institution", "county"]}
+
 
 @dataclass
 class Bounds:
-    """Optional per-variable bounds for the rounding pass: positions → (low, high, integer)."""
+    """Optional per-variable bounds (rounding pass): family → position → (low, high, integer)."""
 
-    x: dict[int, tuple[float, float, bool]] = field(default_factory=dict)
-    z: dict[int, tuple[float, float, bool]] = field(default_factory=dict)
+    by_family: dict[str, dict[int, tuple[float, float | None, bool]]] = field(default_factory=dict)
 
 
 class AllocationModel:
@@ -61,18 +68,29 @@ class AllocationModel:
         self.elastic = elastic
         self.violation: dict[str, pulp.LpVariable] = {}
         self.lp = pulp.LpProblem("yunnan_allocation", pulp.LpMinimize)
-        self.x = _variables("x", problem.x_keys, ["school", "county", "course"], bounds.x if bounds else {})
-        self.z = _variables("z", problem.z_keys, ["unit", "county", "course", "institution"],
-                            bounds.z if bounds else {})
+        keys = self.keys = {"y": problem.y_keys, "w": problem.w_keys, "v": problem.v_keys, "q": problem.q_keys}
+        b = bounds.by_family if bounds else {}
+        self.vars = {f: _variables(f, keys[f], KEY_COLUMNS[f], b.get(f, {})) for f in FLOW_FAMILIES}
         self.slack: dict[str, pulp.LpVariable] = {}
         self.constraints: dict[str, dict[str, pulp.LpConstraint]] = {}
         self.terms: dict[str, pulp.LpAffineExpression] = {}
-        self.x_price, self.x_km = _arc_data(problem, problem.x_keys.rename(columns={"school": "institution"}))
-        self.z_price, self.z_km = _arc_data(problem, problem.z_keys)
+        offers = problem.offers.set_index(["institution", "course"])["price"]
+        self.price = {"w": offers.reindex(pd.MultiIndex.from_arrays([keys["w"]["school"], keys["w"]["course"]]))
+                      .to_numpy(float),
+                      "v": offers.reindex(pd.MultiIndex.from_arrays([keys["v"]["institution"], keys["v"]["course"]]))
+                      .to_numpy(float)}
+        home = problem.institutions.set_index("code")["home_county"]
+        self.km = {"y": _km(problem, keys["y"]["school"].map(home), keys["y"]["county"]),
+                   "q": _km(problem, keys["q"]["institution"].map(home), keys["q"]["county"])}
         self.build()
 
+    @property
+    def flow(self) -> list[pulp.LpVariable]:
+        return [v for f in FLOW_FAMILIES for v in self.vars[f]]
+
     def build(self) -> None:
-        """Check → variables (in __init__) → constraints → objective."""
+        """Variables (in __init__) → constraints → objective."""
+        self.define_link_constraints()
         self.define_quota_constraints()
         self.define_target_constraints()
         self.define_plan_constraints()
@@ -83,7 +101,7 @@ class AllocationModel:
         self.define_lock_constraints()
         self.define_objective()
 
-    # -- constraint families -------------------------------------------------------------------------
+    # -- helpers -----------------------------------------------------------------------------------------
     def _add(self, family: str, name: str, pairs: list[tuple[pulp.LpVariable, float]], sense: int,
              rhs: float) -> None:
         if self.elastic and family in self.HARD_FAMILIES:
@@ -91,8 +109,7 @@ class AllocationModel:
                 pairs = [*pairs, (self._violation(f"under_{name}"), 1.0)]
             if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ):
                 pairs = [*pairs, (self._violation(f"over_{name}"), -1.0)]
-        expr = pulp.LpAffineExpression(pairs)
-        constraint = pulp.LpConstraint(expr, sense, name, rhs)
+        constraint = pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, name, rhs)
         self.lp.addConstraint(constraint, name)
         self.constraints.setdefault(family, {})[name] = constraint
 
@@ -106,12 +123,32 @@ class AllocationModel:
         self.slack[name] = var
         return var
 
+    def _groups(self, family: str, by: str | list[str]) -> dict:
+        """Row positions of ``family``'s variables per key (a value for one column, a tuple for several)."""
+        return self.keys[family].groupby(by).indices
+
+    def _pairs(self, family: str, positions, coef: float = 1.0) -> list[tuple[pulp.LpVariable, float]]:
+        vs = self.vars[family]
+        return [(vs[i], coef) for i in positions]
+
+    # -- constraint families -----------------------------------------------------------------------------
+    def define_link_constraints(self) -> None:
+        """(0) a school's county and course totals agree per prefecture; likewise per unit cell and institution."""
+        yg = self._groups("y", ["school", "prefecture"])
+        for (s, p), idx in self._groups("w", ["school", "prefecture"]).items():
+            self._add("link", f"link_{s}_p{p}", self._pairs("y", yg.get((s, p), [])) + self._pairs("w", idx, -1.0),
+                      pulp.LpConstraintEQ, 0)
+        qg = self._groups("q", ["unit", "prefecture", "institution"])
+        for (u, p, i), idx in self._groups("v", ["unit", "prefecture", "institution"]).items():
+            self._add("link", f"link_{u}_p{p}_{i}",
+                      self._pairs("q", qg.get((u, p, i), [])) + self._pairs("v", idx, -1.0), pulp.LpConstraintEQ, 0)
+
     def define_quota_constraints(self) -> None:
-        """(1) Σ_{c,k} x[s,c,k] = q_s (or ≥ q_s, or within q_s(1 ± band))."""
+        """(1) Σ_c y[s,c] = q_s (or ≥ q_s, or within q_s(1 ± band))."""
         p = self.problem.params
-        groups = self.problem.x_keys.groupby("school").indices
+        groups = self._groups("y", "school")
         for s in self.problem.schools[self.problem.schools["active"]].itertuples():
-            pairs = [(self.x[i], 1.0) for i in groups.get(s.code, [])]
+            pairs = self._pairs("y", groups.get(s.code, []))
             if p.quota_mode == "eq":
                 self._add("quota", f"quota_{s.code}", pairs, pulp.LpConstraintEQ, s.quota)
             else:
@@ -121,40 +158,37 @@ class AllocationModel:
                     self._add("quota", f"quota_hi_{s.code}", pairs, pulp.LpConstraintLE, s.quota * (1 + p.quota_band))
 
     def define_target_constraints(self) -> None:
-        """(2) Σ_{s,c∈C(p),k} x = T_p (Annex 1 column 5)."""
-        pref_of = self.problem.counties.set_index("adcode")["prefecture_adcode"]
-        prefecture = self.problem.x_keys["county"].map(pref_of)
-        groups = prefecture.groupby(prefecture).indices
+        """(2) Σ_{s,c∈C(p)} y = T_p (Annex 1 column 5)."""
+        groups = self._groups("y", "prefecture")
         for t in self.problem.targets.itertuples():
-            pairs = [(self.x[i], 1.0) for i in groups.get(t.prefecture, [])]
+            pairs = self._pairs("y", groups.get(t.prefecture, []))
             self._add("target", f"target_p{t.prefecture}", pairs, pulp.LpConstraintEQ, t.target)
 
     def define_plan_constraints(self) -> None:
-        """(3) Σ_{c∈C(p),k,i} z[u,c,k,i] = a_{u,p} (Annex 4)."""
-        groups = self.problem.z_keys.groupby(["unit", "prefecture"]).indices
+        """(3) Σ_{k,i} v[u,p,k,i] = a_{u,p} (Annex 4)."""
+        groups = self._groups("v", ["unit", "prefecture"])
         for r in self.problem.unit_plans.itertuples():
-            pairs = [(self.z[i], 1.0) for i in groups.get((r.unit, r.prefecture), [])]
+            pairs = self._pairs("v", groups.get((r.unit, r.prefecture), []))
             self._add("plan", f"plan_{r.unit}_p{r.prefecture}", pairs, pulp.LpConstraintEQ, r.trainees)
 
     def define_certificate_constraints(self) -> None:
-        """(4) Σ certificate-class z[u,…] ≥ ρ_u · Σ_p a_{u,p} (R1)."""
+        """(4) Σ certificate-class v[u,…] ≥ ρ_u · Σ_p a_{u,p} (R1)."""
         cert = set(self.problem.courses.loc[self.problem.courses["certificate_class"], "code"])
-        keys = self.problem.z_keys
-        groups = keys[keys["course"].isin(cert)].groupby("unit").indices
-        positions = np.flatnonzero(keys["course"].isin(cert).to_numpy())
+        keys = self.keys["v"]
+        mask = keys["course"].isin(cert).to_numpy()
         totals = self.problem.unit_plans.groupby("unit")["trainees"].sum()
         for unit, total in totals.items():
-            pairs = [(self.z[positions[i]], 1.0) for i in groups.get(unit, [])]
+            positions = np.flatnonzero(mask & (keys["unit"] == unit).to_numpy())
             rho = self.problem.params.cert_share_of(unit)
-            self._add("cert", f"cert_{unit}", pairs, pulp.LpConstraintGE, rho * float(total))
+            self._add("cert", f"cert_{unit}", self._pairs("v", positions), pulp.LpConstraintGE, rho * float(total))
 
     def define_capacity_constraints(self) -> None:
         """(5) own quota plus every unit's trainees at (i, k) ≤ cap[i, k] (R5–R7)."""
-        xg = self.problem.x_keys.groupby(["school", "course"]).indices
-        zg = self.problem.z_keys.groupby(["institution", "course"]).indices
+        wg = self._groups("w", ["school", "course"])
+        vg = self._groups("v", ["institution", "course"])
         for o in self.problem.offers.itertuples():
-            pairs = [(self.x[i], 1.0) for i in xg.get((o.institution, o.course), [])]
-            pairs += [(self.z[i], 1.0) for i in zg.get((o.institution, o.course), [])]
+            pairs = self._pairs("w", wg.get((o.institution, o.course), []))
+            pairs += self._pairs("v", vg.get((o.institution, o.course), []))
             if pairs:
                 self._add("capacity", f"cap_{o.institution}_{o.course}", pairs, pulp.LpConstraintLE, o.capacity)
 
@@ -162,10 +196,12 @@ class AllocationModel:
         """(6) county share of its prefecture's tech-school trainees within (1 ± δ) × indicator share."""
         delta = self.problem.params.band_delta
         target = self.problem.targets.set_index("prefecture")["target"]
-        groups = self.problem.x_keys.groupby("county").indices
+        groups = self._groups("y", "county")
         for c in self.problem.counties.itertuples():
-            t = float(target.get(c.prefecture_adcode, 0))
-            pairs = [(self.x[i], 1.0) for i in groups.get(c.adcode, [])]
+            if c.prefecture_adcode not in target.index:
+                continue
+            t = float(target[c.prefecture_adcode])
+            pairs = self._pairs("y", groups.get(c.adcode, []))
             # whole-person bounds, so a rounded allocation can meet the band without slack
             low, high = math.floor((1 - delta) * c.share * t), math.ceil((1 + delta) * c.share * t)
             if low > 0:
@@ -177,16 +213,14 @@ class AllocationModel:
     def define_mix_constraints(self) -> None:
         """(7) each profession group's share of T_p within f_{p,g} ± τ."""
         tau = self.problem.params.mix_tolerance
-        pref_of = self.problem.counties.set_index("adcode")["prefecture_adcode"]
         group_of = self.problem.courses.set_index("code")["group"]
-        keys = pd.DataFrame({"p": self.problem.x_keys["county"].map(pref_of),
-                             "g": self.problem.x_keys["course"].map(group_of)})
-        groups = keys.groupby(["p", "g"]).indices
+        keys = self.keys["w"]
+        groups = pd.DataFrame({"p": keys["prefecture"], "g": keys["course"].map(group_of)}).groupby(["p", "g"]).indices
         focus = {(r.prefecture, r.group): r.share for r in self.problem.focus.itertuples()}
         for t in self.problem.targets.itertuples():
             present = {g for (p, g) in groups if p == t.prefecture} | {g for (p, g) in focus if p == t.prefecture}
             for g in sorted(present):
-                pairs = [(self.x[i], 1.0) for i in groups.get((t.prefecture, g), [])]
+                pairs = self._pairs("w", groups.get((t.prefecture, g), []))
                 share = focus.get((t.prefecture, g), 0.0)
                 low, high = math.floor((share - tau) * t.target), math.ceil((share + tau) * t.target)
                 if low > 0:
@@ -198,15 +232,10 @@ class AllocationModel:
 
     def define_lock_constraints(self) -> None:
         """(8) scenario locks: at least / at most N of school s's quota in a prefecture or county."""
-        locks = self.problem.params.locks
-        if not locks:
-            return
-        pref_of = self.problem.counties.set_index("adcode")["prefecture_adcode"]
-        keys = self.problem.x_keys
-        prefecture = keys["county"].map(pref_of)
-        for n, lock in enumerate(locks):
-            mask = (keys["school"] == lock.school) & ((keys["county"] == lock.area) | (prefecture == lock.area))
-            pairs = [(self.x[i], 1.0) for i in np.flatnonzero(mask.to_numpy())]
+        keys = self.keys["y"]
+        for n, lock in enumerate(self.problem.params.locks):
+            mask = (keys["school"] == lock.school) & ((keys["county"] == lock.area) | (keys["prefecture"] == lock.area))
+            pairs = self._pairs("y", np.flatnonzero(mask.to_numpy()))
             if lock.at_least is not None:
                 self._add("lock", f"lock{n}_min_{lock.school}_a{lock.area}", pairs, pulp.LpConstraintGE, lock.at_least)
             if lock.at_most is not None:
@@ -215,13 +244,12 @@ class AllocationModel:
     def define_objective(self) -> None:
         """Weighted sum of cost, travel, band and mix terms; each term kept for reporting."""
         p = self.problem.params
-        xs, zs = self.x, self.z
+        kappa = p.travel_cost_per_km
         self.terms["cost"] = pulp.LpAffineExpression(
-            [(v, float(c)) for v, c in zip(xs, self.x_price, strict=True)]
-            + [(v, float(c)) for v, c in zip(zs, self.z_price, strict=True)])
+            [(v, float(c)) for f in ("w", "v") for v, c in zip(self.vars[f], self.price[f], strict=True)])
         self.terms["travel"] = pulp.LpAffineExpression(
-            [(v, float(km) * p.travel_cost_per_km) for v, km in zip(xs, self.x_km, strict=True) if km > 0]
-            + [(v, float(km) * p.travel_cost_per_km) for v, km in zip(zs, self.z_km, strict=True) if km > 0])
+            [(v, float(km) * kappa) for f in ("y", "q") for v, km in zip(self.vars[f], self.km[f], strict=True)
+             if km > 0])
         self.terms["band"] = pulp.LpAffineExpression(
             [(v, p.band_penalty) for n, v in self.slack.items() if n.startswith("band")])
         self.terms["mix"] = pulp.LpAffineExpression(
@@ -238,9 +266,11 @@ class AllocationModel:
 
 
 def _variables(prefix: str, keys: pd.DataFrame, columns: list[str],
-               bounds: dict[int, tuple[float, float, bool]]) -> list[pulp.LpVariable]:
+               bounds: dict[int, tuple[float, float | None, bool]]) -> list[pulp.LpVariable]:
     """One variable per allowed key row; names from codes only."""
     tags = {"county": "c", "prefecture": "p"}
+    if keys.empty:
+        return []
     parts = [tags.get(c, "") + keys[c].astype(str) for c in columns]
     names = parts[0].str.cat(parts[1:], sep="_") if len(parts) > 1 else parts[0]
     out = []
@@ -254,13 +284,9 @@ def _variables(prefix: str, keys: pd.DataFrame, columns: list[str],
     return out
 
 
-def _arc_data(problem: AllocationProblem, keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Price per trainee and km from the institution's home county to the training county, per key row."""
-    offers = problem.offers.set_index(["institution", "course"])
-    price = offers["price"].reindex(pd.MultiIndex.from_frame(keys[["institution", "course"]])).to_numpy(float)
-    home = offers["home_county"].reindex(pd.MultiIndex.from_frame(keys[["institution", "course"]])).to_numpy()
+def _km(problem: AllocationProblem, homes: pd.Series, counties: pd.Series) -> np.ndarray:
+    """Distance from each row's institution home county to its training county."""
     dist = problem.distance
-    rows = dist.index.get_indexer(home)
-    cols = dist.columns.get_indexer(keys["county"])
-    km = dist.to_numpy()[rows, cols]
-    return price, km
+    if len(homes) == 0:
+        return np.zeros(0)
+    return dist.to_numpy()[dist.index.get_indexer(homes), dist.columns.get_indexer(counties)]

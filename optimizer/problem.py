@@ -62,8 +62,10 @@ class AllocationProblem:
     unit_scope: pd.DataFrame  # unit, group
     unit_counties: dict[tuple[str, str], list[str]]
     distance: pd.DataFrame  # index home county, columns county adcode, km
-    x_keys: pd.DataFrame  # school, county, course
-    z_keys: pd.DataFrame  # unit, prefecture, county, course, institution
+    y_keys: pd.DataFrame  # school, county, prefecture: where a school trains (travel, band, locks)
+    w_keys: pd.DataFrame  # school, prefecture, course: what it trains in each prefecture (price, capacity, mix)
+    v_keys: pd.DataFrame  # unit, prefecture, course, institution: what a unit's trainees take, and where
+    q_keys: pd.DataFrame  # unit, prefecture, institution, county: where an institution trains a unit's trainees
     names: dict[str, str]  # code → Chinese name, for result tables
     debarments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["institution", "decision_date", "years"]))  # R14 decisions, for dates other than as_of
@@ -129,8 +131,8 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
                         seat["lon"].to_numpy()[None, :], seat["lat"].to_numpy()[None, :])
     distance = pd.DataFrame(dist, index=homes, columns=seat.index)
 
-    x_keys = _school_pairs(schools, offers, counties)
-    z_keys = _unit_pairs(plans, offers, scope, counties, unit_counties)
+    y_keys, w_keys = _school_pairs(schools, offers, counties)
+    v_keys, q_keys = _unit_pairs(plans, offers, scope, counties, unit_counties)
     names = {**dict(zip(inst["code"], inst["name"], strict=True)), **unit_names,
              **dict(zip(courses["code"], courses["profession"] + "（" + courses["certificate_type"]
                         + courses["level"].fillna("").map(lambda s: f"·{s}" if s else "") + "）", strict=True)),
@@ -138,34 +140,49 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
              **dict(zip(targets["prefecture"], targets["name"], strict=True)),
              **dict(zip(plan.groups["code"], plan.groups["name"], strict=True))}
     return AllocationProblem(params, schools, targets, counties, plans, offers, inst, courses, focus, scope,
-                             unit_counties, distance, x_keys, z_keys, names, plan.debarments.copy())
+                             unit_counties, distance, y_keys, w_keys, v_keys, q_keys, names, plan.debarments.copy())
 
 
-def _school_pairs(schools: pd.DataFrame, offers: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
-    """x[s, c, k]: k among s's own offers (R3), any county of the province (R4); active schools only."""
-    own = offers[offers["is_school"] & offers["active"] & offers["institution"].isin(schools["code"])]
-    pairs = own[["institution", "course"]].rename(columns={"institution": "school"})
-    keys = pairs.merge(counties[["adcode"]].rename(columns={"adcode": "county"}), how="cross")
-    return keys[["school", "county", "course"]].sort_values(["school", "county", "course"]).reset_index(drop=True)
+def province_of(adcode: str) -> str:
+    """The province of a division code (its first two digits): schools serve their own province (R4)."""
+    return str(adcode)[:2]
+
+
+def _school_pairs(schools: pd.DataFrame, offers: pd.DataFrame, counties: pd.DataFrame):
+    """y[s, c]: any county of the school's province (R4); w[s, p, k]: k among s's own offers (R3), any prefecture
+    of its province. Active schools only."""
+    active = schools[schools["active"]][["code", "home_county"]].rename(columns={"code": "school"})
+    active = active.assign(_prov=active["home_county"].map(province_of))
+    c = counties[["adcode", "prefecture_adcode"]].rename(
+        columns={"adcode": "county", "prefecture_adcode": "prefecture"})
+    c = c.assign(_prov=c["county"].map(province_of))
+    y = active.merge(c, on="_prov")[["school", "county", "prefecture"]]
+    y = y.sort_values(["school", "county"]).reset_index(drop=True)
+    own = offers[offers["is_school"] & offers["active"]][["institution", "course"]].rename(
+        columns={"institution": "school"})
+    sp = y[["school", "prefecture"]].drop_duplicates()
+    w = sp.merge(own, on="school")[["school", "prefecture", "course"]]
+    return y, w.sort_values(["school", "prefecture", "course"]).reset_index(drop=True)
 
 
 def _unit_pairs(plans: pd.DataFrame, offers: pd.DataFrame, scope: pd.DataFrame, counties: pd.DataFrame,
-                unit_counties: dict[tuple[str, str], list[str]]) -> pd.DataFrame:
-    """z[u, c, k, i]: c in the Annex 4 prefecture (and u's counties there, R10); k in u's scope (R2) and in i's
-    offers (R3, R11); i active (R14) with platform-registered teachers (R15)."""
+                unit_counties: dict[tuple[str, str], list[str]]):
+    """v[u, p, k, i]: k in u's scope (R2) and in i's offers (R3, R11); i active (R14) with platform-registered
+    teachers (R15). q[u, p, i, c]: c in the Annex 4 prefecture and among u's counties there (R10)."""
     usable = offers[offers["active"] & offers["subsidised"]][["institution", "course", "group"]]
     by_unit = scope.merge(usable, on="group")[["unit", "course", "institution"]]
-    rows = []
     county_lists = counties.groupby("prefecture_adcode")["adcode"].apply(list).to_dict()
+    vs, qs = [], []
     for r in plans.itertuples():
+        frame = by_unit[by_unit["unit"] == r.unit].assign(prefecture=r.prefecture)
+        vs.append(frame)
         allowed = unit_counties.get((r.unit, r.prefecture)) or county_lists.get(r.prefecture, [])
-        frame = by_unit[by_unit["unit"] == r.unit]
-        for c in allowed:
-            rows.append(frame.assign(prefecture=r.prefecture, county=c))
-    if not rows:
-        return pd.DataFrame(columns=["unit", "prefecture", "county", "course", "institution"])
-    keys = pd.concat(rows, ignore_index=True)[["unit", "prefecture", "county", "course", "institution"]]
-    return keys.sort_values(["unit", "county", "course", "institution"]).reset_index(drop=True)
+        inst = frame[["unit", "prefecture", "institution"]].drop_duplicates()
+        qs.append(inst.merge(pd.DataFrame({"county": allowed}), how="cross"))
+    v_cols, q_cols = ["unit", "prefecture", "course", "institution"], ["unit", "prefecture", "institution", "county"]
+    v = pd.concat(vs, ignore_index=True)[v_cols] if vs else pd.DataFrame(columns=v_cols)
+    q = pd.concat(qs, ignore_index=True)[q_cols] if qs else pd.DataFrame(columns=q_cols)
+    return (v.sort_values(v_cols).reset_index(drop=True), q.sort_values(q_cols).reset_index(drop=True))
 
 
 def classes_needed(trainees: int, class_size: int) -> int:

@@ -21,7 +21,7 @@ import pandas as pd
 import pulp
 
 from optimizer.diagnose import Diagnosis, diagnose_infeasible, precheck
-from optimizer.model import AllocationModel, Bounds
+from optimizer.model import FLOW_FAMILIES, AllocationModel, Bounds
 from optimizer.problem import AllocationProblem
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
@@ -124,17 +124,16 @@ def allocate(problem: AllocationProblem) -> Solution:
                                                         "message": _stop_message(status, params.time_limit)})
     lp_objective = float(pulp.value(model.lp.objective) or 0.0)
     duals = _duals(model)
-    x_lp = np.array([v.varValue or 0.0 for v in model.x])
-    z_lp = np.array([v.varValue or 0.0 for v in model.z])
+    lp_values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in FLOW_FAMILIES}
 
     t2 = time.perf_counter()
-    rounded, method = _round(problem, model, x_lp, z_lp)
+    rounded, method = _round(problem, model, lp_values)
     timings["round"] = time.perf_counter() - t2
     if rounded is None:
         return Solution("solver_failed", params.solver, summary={
             "status": "solver_failed", "message": "no whole-person allocation found within the time limit"})
-    x_int, z_int, final = rounded
-    solution = _tables(problem, final, x_int, z_int, duals)
+    values, final = rounded
+    solution = _tables(problem, final, values, duals)
     terms = {k: float(pulp.value(t) or 0.0) for k, t in final.terms.items()}
     weights = params.weights.model_dump()
     integer_objective = sum(weights[k] * v for k, v in terms.items())
@@ -158,38 +157,34 @@ def _stop_message(status: str, limit: float) -> str:
     return "the solver failed without a solution"
 
 
-def _round(problem: AllocationProblem, model: AllocationModel, x_lp: np.ndarray, z_lp: np.ndarray):
+def _round(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray]):
     """Whole persons: floor/ceiling MIP over the LP's fractional variables; full MIP as a fallback.
 
-    Returns ((x, z, model whose varValues hold the integer point), detail) or (None, {}).
+    Returns ((integer values per family, model whose varValues hold the integer point), detail) or (None, {}).
     """
     params = problem.params
-    frac_x = np.abs(x_lp - np.round(x_lp)) > INTEGRALITY_TOLERANCE
-    frac_z = np.abs(z_lp - np.round(z_lp)) > INTEGRALITY_TOLERANCE
-    n_frac = int(frac_x.sum() + frac_z.sum())
+    frac = {f: np.abs(v - np.round(v)) > INTEGRALITY_TOLERANCE for f, v in lp.items()}
+    n_frac = int(sum(m.sum() for m in frac.values()))
     if n_frac == 0:
-        x, z = np.round(x_lp).astype(np.int64), np.round(z_lp).astype(np.int64)
-        _set_values(model, x, z)
-        return (x, z, model), {"method": "lp (integral)", "fractional_variables": 0}
-    rounded = _residual_mip(model, frac_x, frac_z, params)
-    if rounded is not None:
-        return (*rounded, model), {"method": "lp + floor/ceiling MIP", "fractional_variables": n_frac}
-    full = AllocationModel(problem, Bounds(x={i: (0, None, True) for i in range(len(x_lp))},
-                                           z={i: (0, None, True) for i in range(len(z_lp))}))
+        values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
+        _set_values(model, values)
+        return (values, model), {"method": "lp (integral)", "fractional_variables": 0}
+    values = _residual_mip(model, frac, params)
+    if values is not None:
+        return (values, model), {"method": "lp + floor/ceiling MIP", "fractional_variables": n_frac}
+    full = AllocationModel(problem, Bounds({f: {i: (0, None, True) for i in range(len(v))} for f, v in lp.items()}))
     t = time.perf_counter()
     full.lp.solve(make_solver(params.solver, params.time_limit, mip=True))
     if _status(full.lp, time.perf_counter() - t, params.time_limit) != "optimal":
         return None, {}
-    x = np.array([round(v.varValue or 0.0) for v in full.x], dtype=np.int64)
-    z = np.array([round(v.varValue or 0.0) for v in full.z], dtype=np.int64)
-    return (x, z, full), {"method": "full MIP", "fractional_variables": n_frac}
+    values = {f: np.array([round(v.varValue or 0.0) for v in full.vars[f]], dtype=np.int64) for f in FLOW_FAMILIES}
+    return (values, full), {"method": "full MIP", "fractional_variables": n_frac}
 
 
-def _residual_mip(model: AllocationModel, frac_x: np.ndarray, frac_z: np.ndarray, params):
+def _residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -> dict[str, np.ndarray] | None:
     """Each fractional variable becomes floor + d (d binary), every other model variable is fixed at its
     LP value except the slacks, which stay continuous; every row touching a fractional variable is kept."""
-    fractional = [v for v, f in zip(model.x, frac_x, strict=True) if f] + [
-        v for v, f in zip(model.z, frac_z, strict=True) if f]
+    fractional = [v for f in FLOW_FAMILIES for v, m in zip(model.vars[f], frac[f], strict=True) if m]
     frac_names = {v.name for v in fractional}
     slack_names = set(model.slack)
     d = {v.name: pulp.LpVariable(f"d_{v.name}", cat=pulp.LpBinary) for v in fractional}
@@ -217,22 +212,54 @@ def _residual_mip(model: AllocationModel, frac_x: np.ndarray, frac_z: np.ndarray
     residual.solve(make_solver(params.solver, params.time_limit, mip=True))
     if _status(residual, time.perf_counter() - t, params.time_limit) != "optimal":
         return None
-    x = np.array([math.floor(v.varValue) + round(d[v.name].varValue) if f else round(v.varValue or 0.0)
-                  for v, f in zip(model.x, frac_x, strict=True)], dtype=np.int64)
-    z = np.array([math.floor(v.varValue) + round(d[v.name].varValue) if f else round(v.varValue or 0.0)
-                  for v, f in zip(model.z, frac_z, strict=True)], dtype=np.int64)
+    values = {f: np.array([math.floor(v.varValue) + round(d[v.name].varValue) if m else round(v.varValue or 0.0)
+                           for v, m in zip(model.vars[f], frac[f], strict=True)], dtype=np.int64)
+              for f in FLOW_FAMILIES}
     slack_values = {name: s_new[name].varValue for name in slack_names if f"r_{name}" in used_slack}
-    _set_values(model, x, z)
+    _set_values(model, values)
     for name, value in slack_values.items():
         model.slack[name].varValue = value
-    return x, z
+    return values
 
 
-def _set_values(model: AllocationModel, x: np.ndarray, z: np.ndarray) -> None:
-    for v, value in zip(model.x, x, strict=True):
-        v.varValue = float(value)
-    for v, value in zip(model.z, z, strict=True):
-        v.varValue = float(value)
+def _set_values(model: AllocationModel, values: dict[str, np.ndarray]) -> None:
+    for f in FLOW_FAMILIES:
+        for v, value in zip(model.vars[f], values[f], strict=True):
+            v.varValue = float(value)
+
+
+def northwest_corner(rows: list[int], cols: list[int]) -> list[tuple[int, int, int]]:
+    """Whole-number flows (row index, column index, amount) that meet both marginals (equal totals)."""
+    out, i, j = [], 0, 0
+    rows, cols = list(rows), list(cols)
+    while i < len(rows) and j < len(cols):
+        amount = min(rows[i], cols[j])
+        if amount > 0:
+            out.append((i, j, amount))
+        rows[i] -= amount
+        cols[j] -= amount
+        if rows[i] == 0:
+            i += 1
+        if j < len(cols) and cols[j] == 0:
+            j += 1
+    return out
+
+
+def expand_flows(county_part: pd.DataFrame, course_part: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """Join a (…, county, trainees) and a (…, course, trainees) table with equal totals per ``group`` into
+    whole-person (…, county, course, trainees) rows, counties and courses in code order (north-west corner)."""
+    rows = []
+    courses = {k: g for k, g in course_part[course_part["trainees"] > 0].groupby(group, sort=True)}
+    for key, part in county_part[county_part["trainees"] > 0].groupby(group, sort=True):
+        other = courses.get(key)
+        if other is None:
+            continue
+        part = part.sort_values("county")
+        other = other.sort_values("course")
+        for i, j, amount in northwest_corner(part["trainees"].tolist(), other["trainees"].tolist()):
+            rows.append((*((key,) if isinstance(key, str) else key), part["county"].iloc[i], other["course"].iloc[j],
+                         amount))
+    return pd.DataFrame(rows, columns=[*group, "county", "course", "trainees"])
 
 
 def _duals(model: AllocationModel) -> dict[str, float]:
@@ -245,15 +272,22 @@ def _duals(model: AllocationModel) -> dict[str, float]:
     return out
 
 
-def _tables(problem: AllocationProblem, model: AllocationModel, x: np.ndarray, z: np.ndarray,
+def _tables(problem: AllocationProblem, model: AllocationModel, values: dict[str, np.ndarray],
             duals: dict[str, float]) -> Solution:
     names = problem.names
     courses = problem.courses.set_index("code")
     county = problem.counties.set_index("adcode")
-    inst_pref = problem.institutions.set_index("code")["prefecture_adcode"]
+    inst = problem.institutions.set_index("code")
+    inst_pref = inst["prefecture_adcode"]
+    price = problem.offers.set_index(["institution", "course"])["price"]
+    dist = problem.distance
 
-    xk = problem.x_keys.assign(trainees=x, price=model.x_price, km=model.x_km)
-    xk = xk[xk["trainees"] > 0]
+    y = problem.y_keys.assign(trainees=values["y"])
+    w = problem.w_keys.assign(trainees=values["w"])
+    xk = expand_flows(y[["school", "prefecture", "county", "trainees"]], w, ["school", "prefecture"])
+    xk = xk.assign(price=price.reindex(pd.MultiIndex.from_arrays([xk["school"], xk["course"]])).to_numpy(float),
+                   km=dist.to_numpy()[dist.index.get_indexer(xk["school"].map(inst["home_county"])),
+                                      dist.columns.get_indexer(xk["county"])] if len(xk) else np.zeros(0))
     size = xk["course"].map(courses["max_class_size"])
     school = pd.DataFrame({
         "school": xk["school"].map(names), "school_code": xk["school"],
@@ -268,10 +302,14 @@ def _tables(problem: AllocationProblem, model: AllocationModel, x: np.ndarray, z
         "cost": (xk["trainees"] * xk["price"]).round(2),
         "travel_km": xk["km"].round(1),
         "trainee_km": (xk["trainees"] * xk["km"]).round(1),
-    }).reset_index(drop=True)
+    }).sort_values(["school_code", "adcode", "course_code"]).reset_index(drop=True)
 
-    zk = problem.z_keys.assign(trainees=z, price=model.z_price, km=model.z_km)
-    zk = zk[zk["trainees"] > 0]
+    q = problem.q_keys.assign(trainees=values["q"])
+    v = problem.v_keys.assign(trainees=values["v"])
+    zk = expand_flows(q, v, ["unit", "prefecture", "institution"])
+    zk = zk.assign(price=price.reindex(pd.MultiIndex.from_arrays([zk["institution"], zk["course"]])).to_numpy(float),
+                   km=dist.to_numpy()[dist.index.get_indexer(zk["institution"].map(inst["home_county"])),
+                                      dist.columns.get_indexer(zk["county"])] if len(zk) else np.zeros(0))
     size = zk["course"].map(courses["max_class_size"])
     project = pd.DataFrame({
         "unit": zk["unit"].map(names), "unit_code": zk["unit"],
@@ -286,10 +324,13 @@ def _tables(problem: AllocationProblem, model: AllocationModel, x: np.ndarray, z
         "cost": (zk["trainees"] * zk["price"]).round(2),
         "travel_km": zk["km"].round(1),
         "trainee_km": (zk["trainees"] * zk["km"]).round(1),
-    }).reset_index(drop=True)
+    }).sort_values(["unit_code", "adcode", "course_code", "institution_code"]).reset_index(drop=True)
+    xk = xk.rename(columns={"course": "course_code"})
+    zk = zk.rename(columns={"course": "course_code"})
 
-    used = pd.concat([xk.groupby(["school", "course"])["trainees"].sum().rename_axis(["institution", "course"]),
-                      zk.groupby(["institution", "course"])["trainees"].sum()]).groupby(level=[0, 1]).sum()
+    by_school = xk.groupby(["school", "course_code"])["trainees"].sum().rename_axis(["institution", "course"])
+    by_inst = zk.groupby(["institution", "course_code"])["trainees"].sum().rename_axis(["institution", "course"])
+    used = pd.concat([by_school, by_inst]).groupby(level=[0, 1]).sum()
     offers = problem.offers.set_index(["institution", "course"])
     load = pd.DataFrame({
         "institution": [names[i] for i, _ in offers.index], "institution_code": offers.index.get_level_values(0),
@@ -336,5 +377,5 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
         },
         "trainee_km": round(float(sol.school_allocation["trainee_km"].sum() + proj["trainee_km"].sum()), 1),
         "slack_used": slack,
-        "variables": {"x": len(problem.x_keys), "z": len(problem.z_keys), "slack": len(model.slack)},
+        "variables": {**{f: len(model.vars[f]) for f in FLOW_FAMILIES}, "slack": len(model.slack)},
     }

@@ -15,9 +15,18 @@ from scipy.sparse import coo_matrix
 from optimizer.problem import AllocationProblem
 
 
+def full_keys(problem: AllocationProblem):
+    """The issue's own variables: x[s,c,k] (school, county, course), z[u,c,k,i] (unit, prefecture, county,
+    course, institution), every allowed combination — not the factored y/w, v/q of the model."""
+    courses_of = problem.w_keys[["school", "course"]].drop_duplicates()
+    xk = problem.y_keys[["school", "county"]].merge(courses_of, on="school")
+    zk = problem.q_keys.merge(problem.v_keys, on=["unit", "prefecture", "institution"])
+    return xk[["school", "county", "course"]], zk[["unit", "prefecture", "county", "course", "institution"]]
+
+
 def solve_reference(problem: AllocationProblem) -> tuple[str, float | None]:
     p = problem.params
-    xk, zk = problem.x_keys, problem.z_keys
+    xk, zk = full_keys(problem)
     nx_, nz = len(xk), len(zk)
     pref = problem.counties.set_index("adcode")["prefecture_adcode"]
     group = problem.courses.set_index("code")["group"]
