@@ -169,20 +169,24 @@ def _unit_pairs(plans: pd.DataFrame, offers: pd.DataFrame, scope: pd.DataFrame, 
                 unit_counties: dict[tuple[str, str], list[str]]):
     """v[u, p, k, i]: k in u's scope (R2) and in i's offers (R3, R11); i active (R14) with platform-registered
     teachers (R15). q[u, p, i, c]: c in the Annex 4 prefecture and among u's counties there (R10)."""
-    usable = offers[offers["active"] & offers["subsidised"]][["institution", "course", "group"]]
-    by_unit = scope.merge(usable, on="group")[["unit", "course", "institution"]]
-    county_lists = counties.groupby("prefecture_adcode")["adcode"].apply(list).to_dict()
-    vs, qs = [], []
-    for r in plans.itertuples():
-        frame = by_unit[by_unit["unit"] == r.unit].assign(prefecture=r.prefecture)
-        vs.append(frame)
-        allowed = unit_counties.get((r.unit, r.prefecture)) or county_lists.get(r.prefecture, [])
-        inst = frame[["unit", "prefecture", "institution"]].drop_duplicates()
-        qs.append(inst.merge(pd.DataFrame({"county": allowed}), how="cross"))
+    usable = offers[offers["active"] & offers["subsidised"]][["institution", "course", "group", "home_county"]]
+    usable = usable.assign(_prov=usable["home_county"].map(province_of))
+    by_unit = scope.merge(usable, on="group")[["unit", "course", "institution", "_prov"]]
+    cells = plans[["unit", "prefecture"]].assign(_prov=plans["prefecture"].map(province_of))
+    # a provincial project partners with the province's own institutions (R11), any of them (R4)
+    v = cells.merge(by_unit, on=["unit", "_prov"])[["unit", "prefecture", "course", "institution"]]
+    listed = pd.DataFrame([(u, p, c) for (u, p), cs in unit_counties.items() for c in cs],
+                          columns=["unit", "prefecture", "county"])
+    everywhere = cells.merge(listed[["unit", "prefecture"]].drop_duplicates(), how="left", indicator=True)
+    everywhere = everywhere[everywhere["_merge"] == "left_only"][["unit", "prefecture"]]
+    all_counties = counties[["adcode", "prefecture_adcode"]].rename(
+        columns={"adcode": "county", "prefecture_adcode": "prefecture"})
+    allowed = pd.concat([listed.merge(cells[["unit", "prefecture"]]), everywhere.merge(all_counties, on="prefecture")],
+                        ignore_index=True)
+    inst = v[["unit", "prefecture", "institution"]].drop_duplicates()
+    q = inst.merge(allowed, on=["unit", "prefecture"])[["unit", "prefecture", "institution", "county"]]
     v_cols, q_cols = ["unit", "prefecture", "course", "institution"], ["unit", "prefecture", "institution", "county"]
-    v = pd.concat(vs, ignore_index=True)[v_cols] if vs else pd.DataFrame(columns=v_cols)
-    q = pd.concat(qs, ignore_index=True)[q_cols] if qs else pd.DataFrame(columns=q_cols)
-    return (v.sort_values(v_cols).reset_index(drop=True), q.sort_values(q_cols).reset_index(drop=True))
+    return (v[v_cols].sort_values(v_cols).reset_index(drop=True), q[q_cols].sort_values(q_cols).reset_index(drop=True))
 
 
 def classes_needed(trainees: int, class_size: int) -> int:

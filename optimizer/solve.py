@@ -100,8 +100,26 @@ def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
     return "solver_failed"
 
 
-def allocate(problem: AllocationProblem) -> Solution:
-    """Assign school quotas and unit trainees at least cost; never raises for an infeasible problem."""
+def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2) -> Solution:
+    """Assign school quotas and unit trainees at least cost; never raises for an infeasible problem.
+
+    An instance that separates into independent blocks (provinces) is solved block by block in ``workers``
+    processes and merged; the optimum is the same (the blocks share no variable and no row)."""
+    if decompose:
+        blocks = split_blocks(problem)
+        if len(blocks) > 1:
+            t0 = time.perf_counter()
+            if workers > 1:
+                from concurrent.futures import ProcessPoolExecutor
+
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    parts = list(pool.map(_allocate_block, blocks, chunksize=max(1, len(blocks) // (4 * workers))))
+            else:
+                parts = [_allocate_block(b) for b in blocks]
+            merged = merge_solutions(parts, problem.params.solver)
+            if merged.ok:
+                merged.summary["seconds"]["wall"] = round(time.perf_counter() - t0, 3)
+            return merged
     params = problem.params
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -379,3 +397,107 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
         "slack_used": slack,
         "variables": {**{f: len(model.vars[f]) for f in FLOW_FAMILIES}, "slack": len(model.slack)},
     }
+
+
+# -- decomposition ---------------------------------------------------------------------------------------
+
+def split_blocks(problem: AllocationProblem) -> list[AllocationProblem]:
+    """Independent blocks: connected components of the graph linking schools to the prefectures they may serve,
+    units to their prefectures and to the institutions they may use. Provinces never share a block."""
+    import dataclasses
+
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(("p", p) for p in problem.targets["prefecture"])
+    g.add_edges_from((("i", s), ("p", p)) for s, p in problem.y_keys[["school", "prefecture"]]
+                     .drop_duplicates().itertuples(index=False))
+    g.add_edges_from((("u", u), ("p", p))
+                     for u, p in problem.unit_plans[["unit", "prefecture"]].itertuples(index=False))
+    g.add_edges_from((("u", u), ("i", i)) for u, i in problem.v_keys[["unit", "institution"]]
+                     .drop_duplicates().itertuples(index=False))
+    components = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: c[0])
+    if len(components) <= 1:
+        return [problem]
+    blocks = []
+    for comp in components:
+        prefs = {n for k, n in comp if k == "p"}
+        insts = {n for k, n in comp if k == "i"}
+        units = {n for k, n in comp if k == "u"}
+        if not prefs:
+            continue
+        f = problem
+        counties = f.counties[f.counties["prefecture_adcode"].isin(prefs)]
+        homes = f.institutions.loc[f.institutions["code"].isin(insts), "home_county"].unique()
+        blocks.append(dataclasses.replace(
+            f,
+            # only the block's rows of the distance matrix travel to the worker process (the whole one is large)
+            distance=f.distance.loc[f.distance.index.isin(homes), counties["adcode"]],
+            institutions=f.institutions[f.institutions["code"].isin(insts)].reset_index(drop=True),
+            schools=f.schools[f.schools["code"].isin(insts)].reset_index(drop=True),
+            targets=f.targets[f.targets["prefecture"].isin(prefs)].reset_index(drop=True),
+            counties=counties.reset_index(drop=True),
+            unit_plans=f.unit_plans[f.unit_plans["unit"].isin(units)].reset_index(drop=True),
+            offers=f.offers[f.offers["institution"].isin(insts)].reset_index(drop=True),
+            focus=f.focus[f.focus["prefecture"].isin(prefs)].reset_index(drop=True),
+            unit_scope=f.unit_scope[f.unit_scope["unit"].isin(units)].reset_index(drop=True),
+            y_keys=f.y_keys[f.y_keys["prefecture"].isin(prefs)].reset_index(drop=True),
+            w_keys=f.w_keys[f.w_keys["prefecture"].isin(prefs)].reset_index(drop=True),
+            v_keys=f.v_keys[f.v_keys["unit"].isin(units)].reset_index(drop=True),
+            q_keys=f.q_keys[f.q_keys["unit"].isin(units)].reset_index(drop=True),
+        ))
+    orphans = set(problem.schools.loc[problem.schools["active"], "code"]) - {
+        c for b in blocks for c in b.schools["code"]}
+    if orphans:  # an active school with no prefecture to serve: keep it in the first block so precheck names it
+        first = blocks[0]
+        blocks[0] = dataclasses.replace(first, schools=pd.concat(
+            [first.schools, problem.schools[problem.schools["code"].isin(orphans)]], ignore_index=True))
+    return blocks
+
+
+def _allocate_block(problem: AllocationProblem) -> Solution:
+    return allocate(problem, decompose=False)
+
+
+def merge_solutions(parts: list[Solution], solver: str) -> Solution:
+    """One solution from independent blocks: tables concatenated, objective terms and bounds added."""
+    bad = [p for p in parts if not p.ok]
+    if bad:
+        status = "infeasible" if any(p.status == "infeasible" for p in bad) else bad[0].status
+        messages = [m for p in bad if p.diagnosis for m in p.diagnosis.messages]
+        diagnosis = None
+        if status == "infeasible":
+            first = next(p.diagnosis for p in bad if p.diagnosis is not None)
+            diagnosis = Diagnosis(messages, [i for p in bad if p.diagnosis for i in p.diagnosis.issues],
+                                  pd.concat([p.diagnosis.shortfalls for p in bad if p.diagnosis], ignore_index=True),
+                                  pd.concat([p.diagnosis.blocking for p in bad if p.diagnosis], ignore_index=True),
+                                  pd.concat([p.diagnosis.violations for p in bad if p.diagnosis], ignore_index=True),
+                                  first.graph)
+        return Solution(status, solver, summary={"status": status, "message": bad[0].summary.get("message", "")},
+                        diagnosis=diagnosis)
+    sums = lambda key: round(sum(p.summary[key] for p in parts), 2)  # noqa: E731 - a local shorthand
+    terms = {k: round(sum(p.summary["objective_terms"][k] for p in parts), 2)
+             for k in parts[0].summary["objective_terms"]}
+    objective, bound = sums("objective"), sums("lp_bound")
+    summary = {
+        "status": "optimal", "solver": solver, "objective": objective, "objective_terms": terms, "lp_bound": bound,
+        "integer_gap": round((objective - bound) / abs(objective), 9) if objective else 0.0,
+        "rounding": {"method": "by block: " + ", ".join(sorted({p.summary["rounding"]["method"] for p in parts})),
+                     "fractional_variables": sum(p.summary["rounding"]["fractional_variables"] for p in parts)},
+        "seconds": {k: round(sum(p.summary["seconds"].get(k, 0.0) for p in parts), 3)
+                    for k in ("build", "solve_lp", "round")},
+        "certificate_share": {u: v for p in parts for u, v in p.summary["certificate_share"].items()},
+        "certificate_share_required": {u: v for p in parts for u, v in p.summary["certificate_share_required"].items()},
+        "totals": {k: {a: b for p in parts for a, b in p.summary["totals"][k].items()}
+                   for k in parts[0].summary["totals"]},
+        "trainee_km": round(sum(p.summary["trainee_km"] for p in parts), 1),
+        "slack_used": {k: v for p in parts for k, v in p.summary["slack_used"].items()},
+        "variables": {k: sum(p.summary["variables"][k] for p in parts) for k in parts[0].summary["variables"]},
+        "blocks": len(parts),
+        "shadow_prices": {"meaning": parts[0].summary["shadow_prices"]["meaning"],
+                          **{k: {a: b for p in parts for a, b in p.summary["shadow_prices"][k].items()}
+                             for k in ("quota", "certificate_share")}},
+    }
+    cat = lambda name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)  # noqa: E731
+    return Solution("optimal", solver, cat("school_allocation"), cat("project_allocation"),
+                    cat("institution_load"), summary)

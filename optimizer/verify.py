@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from optimizer import rules
@@ -63,15 +64,15 @@ def _locks(x: pd.DataFrame, counties: pd.DataFrame, problem: AllocationProblem) 
 
 def _whole_people_and_classes(frame: pd.DataFrame, table: str, courses: pd.DataFrame) -> list[Violation]:
     out = []
-    for r in frame.itertuples():
-        if r.trainees <= 0 or r.trainees != int(r.trainees):
-            out.append(Violation("whole persons", f"{table} row {r.Index}", "positive whole number", str(r.trainees)))
-            continue
-        size = rules.max_class_size(courses.loc[r.course_code, "certificate_type"])
-        size = min(size, int(courses.loc[r.course_code, "max_class_size"]))
-        if r.classes != math.ceil(r.trainees / size):
-            out.append(Violation("classes (R5)", f"{table} row {r.Index}", str(math.ceil(r.trainees / size)),
-                                 str(r.classes)))
+    trainees = frame["trainees"]
+    bad = (trainees <= 0) | (trainees != trainees.round())
+    for i in np.flatnonzero(bad.to_numpy()):
+        out.append(Violation("whole persons", f"{table} row {i}", "positive whole number", str(trainees.iloc[i])))
+    rule = frame["course_code"].map(courses["certificate_type"]).map(rules.max_class_size)
+    size = np.minimum(rule.to_numpy(), frame["course_code"].map(courses["max_class_size"]).to_numpy())
+    expected = -(-trainees.to_numpy() // size)
+    for i in np.flatnonzero((frame["classes"].to_numpy() != expected) & ~bad.to_numpy()):
+        out.append(Violation("classes (R5)", f"{table} row {i}", str(expected[i]), str(frame["classes"].iloc[i])))
     return out
 
 
@@ -79,12 +80,14 @@ def _geography(x: pd.DataFrame, z: pd.DataFrame, counties: pd.DataFrame, problem
     out = []
     names = problem.names
     for table, frame in (("school_allocation", x), ("project_allocation", z)):
-        for r in frame.itertuples():
-            if r.adcode not in counties.index:
-                out.append(Violation("county exists", f"{table} row {r.Index}", "a county of Yunnan", r.adcode))
-            elif names[counties.loc[r.adcode, "prefecture_adcode"]] != r.prefecture:
-                out.append(Violation("county in prefecture", f"{table} row {r.Index}",
-                                     names[counties.loc[r.adcode, "prefecture_adcode"]], r.prefecture))
+        known = frame["adcode"].isin(counties.index).to_numpy()
+        for i in np.flatnonzero(~known):
+            out.append(Violation("county exists", f"{table} row {i}", "a county", frame["adcode"].iloc[i]))
+        expected = frame["adcode"].map(counties["prefecture_adcode"]).map(names)
+        wrong = known & (expected != frame["prefecture"]).to_numpy()
+        for i in np.flatnonzero(wrong):
+            out.append(Violation("county in prefecture", f"{table} row {i}", expected.iloc[i],
+                                 frame["prefecture"].iloc[i]))
     return out
 
 
@@ -144,7 +147,8 @@ def _allowed_pairs(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem)
     inst = problem.institutions.set_index("code")
     groups = problem.courses.set_index("code")["group"]
     scope = set(zip(problem.unit_scope["unit"], problem.unit_scope["group"], strict=True))
-    pref_code = {v: k for k, v in problem.names.items() if k in set(problem.targets["prefecture"])}
+    prefectures = set(problem.targets["prefecture"])
+    pref_code = {v: k for k, v in problem.names.items() if k in prefectures}
     for r in x.itertuples():
         if (r.school_code, r.course_code) not in offered:
             out.append(Violation("school teaches its own majors (R3)", f"{r.school_code} {r.course_code}",
@@ -173,14 +177,14 @@ def _capacity(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> l
         x.groupby(["school_code", "course_code"])["trainees"].sum().rename_axis(["i", "k"]),
         z.groupby(["institution_code", "course_code"])["trainees"].sum().rename_axis(["i", "k"]),
     ]).groupby(level=[0, 1]).sum()
-    out = []
-    offers = problem.offers.set_index(["institution", "course"])
-    for (i, k), n in used.items():
-        if (i, k) not in offers.index:
-            continue  # reported by _allowed_pairs
-        o = offers.loc[(i, k)]
-        days_per_class = -(-int(o["class_hours"]) // rules.MAX_CLASS_HOURS_PER_DAY)
-        cap = int(o["equipment_sets"]) * (int(o["days_available"]) // days_per_class) * int(o["class_size"])
-        if n > cap:
-            out.append(Violation("capacity (R5–R7)", f"{i} {k}", f"<= {cap}", str(int(n))))
-    return out
+    o = problem.offers.set_index(["institution", "course"])
+    o = o.reindex(used.index)
+    known = o["class_hours"].notna().to_numpy()  # unknown pairs are reported by _allowed_pairs
+    days_per_class = -(-o["class_hours"].fillna(1).astype(int) // rules.MAX_CLASS_HOURS_PER_DAY)
+    cap = (o["equipment_sets"].fillna(0).astype(int) * (o["days_available"].fillna(0).astype(int) // days_per_class)
+           * o["class_size"].fillna(0).astype(int))
+    over = known & (used.to_numpy() > cap.to_numpy())
+    return [Violation("capacity (R5–R7)", f"{i} {k}", f"<= {int(c)}", str(int(n)))
+            for (i, k), n, c in zip(used.index[over], used.to_numpy()[over], cap.to_numpy()[over], strict=True)]
+
+

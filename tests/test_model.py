@@ -181,3 +181,21 @@ def test_cbc_and_highs_agree_on_the_optimum(tmp_path):
     _, highs = solve(tmp_path / "h", tiny)
     _, cbc = solve(tmp_path / "c", tiny, solver="cbc")
     assert highs.summary["objective"] == pytest.approx(cbc.summary["objective"]) == pytest.approx(2050)
+
+
+def test_the_verifier_catches_tampered_tables(tmp_path):
+    """The checker must fail on a wrong table: more trainees than a quota and than a capacity, a course the school
+    does not offer, a wrong class count, a unit below its certificate share."""
+    problem, sol = solve(tmp_path, Tiny(offers=base_offers(s01_k1_days=30)))
+    assert verify(problem, sol) == []
+    x = sol.school_allocation
+    row = x.index[x["school_code"] == "s01"][0]
+    x.loc[row, "trainees"] += 500
+    x.loc[row, "classes"] = 1
+    z = sol.project_allocation
+    z.loc[z["certificate_class"], "trainees"] = 1
+    checks = {v.check for v in verify(problem, sol)}
+    assert {"school quota (Annex 2)", "capacity (R5–R7)", "classes (R5)", "certificate share (R1)",
+            "prefecture tech-school target (Annex 1 col 5)", "unit plan (Annex 4)"} <= checks
+    x.loc[row, "course_code"] = "k3"  # s01 does not teach k3
+    assert "school teaches its own majors (R3)" in {v.check for v in verify(problem, sol)}
