@@ -78,7 +78,9 @@ def make_solver(name: str, time_limit: float, mip: bool = False) -> pulp.LpSolve
         _silence_highs_banner()
         # no `threads` option: HiGHS fixes its thread pool once per process and fails a later run that
         # asks for another size; its simplex is deterministic either way.
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, mip=mip)
+        from optimizer.highs_fast import FastHiGHS
+
+        solver = FastHiGHS(msg=False, timeLimit=time_limit, mip=mip)
     elif name == "cbc":
         solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip, threads=1)
     else:

@@ -1,0 +1,73 @@
+"""PuLP's HiGHS interface, handing the model over in one call.
+
+PuLP 3.3's ``HiGHS.buildSolverModel`` adds the model one column and one row at a time; for our LP that hand-off
+costs about a third of the solve stage. This subclass builds the row-wise matrix in arrays and passes it with
+``Highs.passModel`` once; everything else (options, status mapping, reading values and duals back) is PuLP's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+from pulp import constants
+
+
+class FastHiGHS(pulp.HiGHS):
+    """``pulp.HiGHS`` with a one-call model hand-off (same options, same results)."""
+
+    def actualSolve(self, lp, **kwargs):
+        """PuLP's solve, with the variable list computed once: ``LpProblem.variables()`` rescans every constraint
+        and is called three times per solve (solver notes: 1.3 s a call at country scale)."""
+        variables = lp.variables()
+        lp.variables = lambda: variables  # shadows the method for this solve only
+        try:
+            return super().actualSolve(lp, **kwargs)
+        finally:
+            del lp.variables
+
+    def buildSolverModel(self, lp):
+        import highspy
+
+        inf = highspy.kHighsInf
+        sense = -1 if lp.sense == constants.LpMaximize else 1
+        variables = lp.variables()
+        n = len(variables)
+        cost, lower, upper = np.zeros(n), np.empty(n), np.empty(n)
+        integer = []
+        objective = lp.objective
+        for i, var in enumerate(variables):
+            var.index = i
+            cost[i] = sense * objective.get(var, 0.0)
+            lower[i] = -inf if var.lowBound is None else var.lowBound
+            upper[i] = inf if var.upBound is None else var.upBound
+            if var.cat == constants.LpInteger and self.mip:
+                integer.append(i)
+        constraints = list(lp._constraints.values())
+        m = len(constraints)
+        start, index, value = np.zeros(m + 1, dtype=np.int32), [], []
+        row_lower, row_upper = np.empty(m), np.empty(m)
+        for r, c in enumerate(constraints):
+            c.index = r
+            for var, a in c.items():
+                if a != 0:
+                    index.append(var.index)
+                    value.append(a)
+            start[r + 1] = len(index)
+            lb, ub = c.getLb(), c.getUb()
+            row_lower[r] = -inf if lb is None else lb
+            row_upper[r] = inf if ub is None else ub
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = n, m
+        model.col_cost_, model.col_lower_, model.col_upper_ = cost, lower, upper
+        model.row_lower_, model.row_upper_ = row_lower, row_upper
+        model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        model.a_matrix_.start_ = start
+        model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+        model.a_matrix_.value_ = np.asarray(value, dtype=float)
+        model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, m
+        if integer:
+            kinds = [highspy.HighsVarType.kContinuous] * n
+            for i in integer:
+                kinds[i] = highspy.HighsVarType.kInteger
+            model.integrality_ = kinds
+        lp.solverModel.passModel(model)
