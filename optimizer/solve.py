@@ -114,7 +114,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
             if workers > 1:
                 from concurrent.futures import ProcessPoolExecutor
 
-                with ProcessPoolExecutor(max_workers=workers) as pool:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
                     parts = list(pool.map(_allocate_block, blocks, chunksize=max(1, len(blocks) // (4 * workers))))
             else:
                 parts = [_allocate_block(b) for b in blocks]
@@ -455,6 +455,14 @@ def split_blocks(problem: AllocationProblem) -> list[AllocationProblem]:
         blocks[0] = dataclasses.replace(first, schools=pd.concat(
             [first.schools, problem.schools[problem.schools["code"].isin(orphans)]], ignore_index=True))
     return blocks
+
+
+def worker_context():
+    """Worker processes are spawned, never forked: a process that has run HiGHS holds its thread pool, and a forked
+    child that solves again can wait forever on threads it did not inherit (seen: a benchmark's sweep hung)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
 
 
 def _allocate_block(problem: AllocationProblem) -> Solution:

@@ -173,7 +173,9 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
 def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, cache_dir, bar) -> list[int]:
     """Solve ``batch`` in one pool; returns the points whose worker died (to retry once, alone)."""
     retry = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(batch)))) as pool:
+    from optimizer.solve import worker_context
+
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(batch))), mp_context=worker_context()) as pool:
         futures = {pool.submit(_solve_point, spath, dpath, points[i]): i for i in batch}
         for future in as_completed(futures):
             i = futures[future]
