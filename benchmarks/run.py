@@ -7,7 +7,8 @@ Prints a table and writes benchmarks/results.json: records of instance, stage, s
 variables, constraints. Stages: load (read + validate), build (PuLP model; for a decomposed instance the sum
 over its blocks), solve (LP; decomposed: the wall time of the parallel block solves), round, verify, export
 (write the result tables), end_to_end (`yunnan-plan solve` as a separate process, Python start-up included),
-raw_highs (the same LP written once to MPS and solved by highspy alone: the floor). Peak RSS is the high-water
+raw_highs (the same LP written once to MPS and solved by highspy alone: the floor). In-process stages are the
+median of three runs (a single sub-second measurement is noisy). Peak RSS is the high-water
 mark of this process after the stage (of the child process for end_to_end). Each target is printed beside its
 measured value; a miss says by how much.
 """
@@ -18,6 +19,7 @@ import argparse
 import json
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+REPEATS = 3  # runs of each in-process stage; the median is reported
 sys.path.insert(0, str(ROOT))
 
 TARGETS = {  # (instance, stage) → (limit, unit, what)
@@ -79,14 +82,21 @@ def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
     plan, params = scenario.apply(plan)
     add("load", time.perf_counter() - t)
     problem = build_problem(plan, params)
-    t = time.perf_counter()
-    solution = allocate(problem)
-    wall = time.perf_counter() - t
+    runs = []
+    for _ in range(REPEATS):  # the median of a few runs: one run of a sub-second stage is noisy
+        t = time.perf_counter()
+        solution = allocate(problem)
+        runs.append((time.perf_counter() - t, solution))
+    wall = statistics.median(r[0] for r in runs)
     s = solution.summary
+
+    def median_of(key: str) -> float:
+        return statistics.median(r[1].summary["seconds"].get(key, r[1].summary["seconds"].get("solve_lp"))
+                                 for r in runs)
+
     n_vars = sum(s["variables"].values())
-    add("build", s["seconds"]["build"], n_vars)
-    add("solve", s["seconds"].get("wall", s["seconds"]["solve_lp"]) if s.get("blocks") else s["seconds"]["solve_lp"],
-        n_vars)
+    add("build", median_of("build"), n_vars)
+    add("solve", median_of("wall") if s.get("blocks") else median_of("solve_lp"), n_vars)
     add("round", s["seconds"]["round"], s["rounding"]["fractional_variables"])
     t = time.perf_counter()
     assert not verify(problem, solution)
@@ -103,7 +113,8 @@ def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
         add("end_to_end", time.perf_counter() - t, n_vars, children=True)
     if raw:
         model = AllocationModel(problem)
-        add("raw_highs", raw_highs_seconds(model), n_vars, len(model.lp.constraints))
+        add("raw_highs", statistics.median(raw_highs_seconds(model) for _ in range(REPEATS)), n_vars,
+            len(model.lp.constraints))
     rec.append({"instance": name, "stage": "allocate_wall", "seconds": round(wall, 3),
                 "peak_rss_mb": round(peak_mb(), 1), "variables": n_vars, "constraints": 0})
     return rec

@@ -183,3 +183,13 @@ def test_time_limited_stop_is_reported_as_stopped_not_optimal():
     assert sol.status == "time_limit" and not sol.ok and sol.school_allocation.empty
     assert "time limit" in sol.summary["message"]
     _ = pulp
+
+
+def test_time_limit_on_a_larger_synthetic_instance_is_a_stop_not_an_answer(tmp_path):
+    """Two synthetic provinces (~50,000 variables), solved as blocks in worker processes, 0.01 s each."""
+    from optimizer.synthetic import write_synthetic
+
+    plan = load_plan(write_synthetic(tmp_path / "syn", provinces=2, seed=5))
+    problem = build_problem(plan, ModelParams(time_limit=0.01))
+    sol = allocate(problem)
+    assert sol.status == "time_limit" and not sol.ok and sol.school_allocation.empty
