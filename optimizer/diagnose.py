@@ -165,9 +165,7 @@ def _label(problem: AllocationProblem, node) -> str:
         return f"{n[node[1]]} certificate-class trainees (R1)"
     if kind == "unit_rest":
         return f"{n[node[1]]} other trainees"
-    if kind == "school":
-        return f"{n[node[1]]} quota (Annex 2)"
-    if kind == "quota":
+    if kind in ("school", "quota"):
         return f"{n[node[1]]} quota (Annex 2)"
     return str(node)
 

@@ -302,48 +302,48 @@ def _tables(problem: AllocationProblem, model: AllocationModel, values: dict[str
     price = problem.offers.set_index(["institution", "course"])["price"]
     dist = problem.distance
 
+    def priced(frame: pd.DataFrame, who: str) -> pd.DataFrame:
+        """Price per trainee and km from the institution's home county, for each (…, county, course) row."""
+        index = pd.MultiIndex.from_arrays([frame[who], frame["course"]])
+        km = dist.to_numpy()[dist.index.get_indexer(frame[who].map(inst["home_county"])),
+                             dist.columns.get_indexer(frame["county"])] if len(frame) else np.zeros(0)
+        return frame.assign(price=price.reindex(index).to_numpy(float), km=km)
+
+    def course_columns(frame: pd.DataFrame) -> dict[str, object]:
+        """The columns both allocation tables share: course, certificate, trainees, classes, cost, travel."""
+        size = frame["course"].map(courses["max_class_size"])
+        return {
+            "course": frame["course"].map(courses["profession"]), "course_code": frame["course"],
+            "certificate_type": frame["course"].map(courses["certificate_type"]),
+            "level": frame["course"].map(courses["level"]).fillna(""),
+            "trainees": frame["trainees"].astype(int),
+            "classes": [math.ceil(t / s) for t, s in zip(frame["trainees"], size, strict=True)],
+            "cost": (frame["trainees"] * frame["price"]).round(2),
+            "travel_km": frame["km"].round(1),
+            "trainee_km": (frame["trainees"] * frame["km"]).round(1),
+        }
+
     y = problem.y_keys.assign(trainees=values["y"])
     w = problem.w_keys.assign(trainees=values["w"])
-    xk = expand_flows(y[["school", "prefecture", "county", "trainees"]], w, ["school", "prefecture"])
-    xk = xk.assign(price=price.reindex(pd.MultiIndex.from_arrays([xk["school"], xk["course"]])).to_numpy(float),
-                   km=dist.to_numpy()[dist.index.get_indexer(xk["school"].map(inst["home_county"])),
-                                      dist.columns.get_indexer(xk["county"])] if len(xk) else np.zeros(0))
-    size = xk["course"].map(courses["max_class_size"])
+    xk = priced(expand_flows(y[["school", "prefecture", "county", "trainees"]], w, ["school", "prefecture"]), "school")
     school = pd.DataFrame({
         "school": xk["school"].map(names), "school_code": xk["school"],
         "school_prefecture": xk["school"].map(inst_pref).map(names),
         "prefecture": xk["county"].map(county["prefecture_adcode"]).map(names),
-        "county": xk["county"].map(names), "adcode": xk["county"],
-        "course": xk["course"].map(courses["profession"]), "course_code": xk["course"],
-        "certificate_type": xk["course"].map(courses["certificate_type"]),
-        "level": xk["course"].map(courses["level"]).fillna(""),
-        "trainees": xk["trainees"].astype(int),
-        "classes": [math.ceil(t / s) for t, s in zip(xk["trainees"], size, strict=True)],
-        "cost": (xk["trainees"] * xk["price"]).round(2),
-        "travel_km": xk["km"].round(1),
-        "trainee_km": (xk["trainees"] * xk["km"]).round(1),
+        "county": xk["county"].map(names), "adcode": xk["county"], **course_columns(xk),
     }).sort_values(["school_code", "adcode", "course_code"]).reset_index(drop=True)
 
     q = problem.q_keys.assign(trainees=values["q"])
     v = problem.v_keys.assign(trainees=values["v"])
-    zk = expand_flows(q, v, ["unit", "prefecture", "institution"])
-    zk = zk.assign(price=price.reindex(pd.MultiIndex.from_arrays([zk["institution"], zk["course"]])).to_numpy(float),
-                   km=dist.to_numpy()[dist.index.get_indexer(zk["institution"].map(inst["home_county"])),
-                                      dist.columns.get_indexer(zk["county"])] if len(zk) else np.zeros(0))
-    size = zk["course"].map(courses["max_class_size"])
+    zk = priced(expand_flows(q, v, ["unit", "prefecture", "institution"]), "institution")
+    columns = course_columns(zk)
     project = pd.DataFrame({
         "unit": zk["unit"].map(names), "unit_code": zk["unit"],
         "prefecture": zk["prefecture"].map(names), "county": zk["county"].map(names), "adcode": zk["county"],
-        "course": zk["course"].map(courses["profession"]), "course_code": zk["course"],
-        "certificate_type": zk["course"].map(courses["certificate_type"]),
-        "level": zk["course"].map(courses["level"]).fillna(""),
+        **{k: columns[k] for k in ("course", "course_code", "certificate_type", "level")},
         "certificate_class": zk["course"].map(courses["certificate_class"]).astype(bool),
         "institution": zk["institution"].map(names), "institution_code": zk["institution"],
-        "trainees": zk["trainees"].astype(int),
-        "classes": [math.ceil(t / s) for t, s in zip(zk["trainees"], size, strict=True)],
-        "cost": (zk["trainees"] * zk["price"]).round(2),
-        "travel_km": zk["km"].round(1),
-        "trainee_km": (zk["trainees"] * zk["km"]).round(1),
+        **{k: columns[k] for k in ("trainees", "classes", "cost", "travel_km", "trainee_km")},
     }).sort_values(["unit_code", "adcode", "course_code", "institution_code"]).reset_index(drop=True)
     xk = xk.rename(columns={"course": "course_code"})
     zk = zk.rename(columns={"course": "course_code"})
