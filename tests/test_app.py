@@ -144,3 +144,17 @@ def test_sweep_page(lang, tmp_path, monkeypatch):
     assert not at.exception
     table = frame_with(at, "cached")
     assert list(table["status"]) == ["optimal", "optimal"]
+
+
+def test_county_choropleth_from_an_uploaded_geojson():
+    """Boundaries are third-party map data and not shipped; the user's file (here the shared reference one,
+    which CI lays beside the clone) turns the point map into a choropleth."""
+    geojson = ROOT.parent / "shared" / "reference" / "yunnan_counties.geojson"
+    at = page("allocate_page").run()
+    at.button(key="solve").click().run()
+    at.file_uploader(key="geojson").set_value(("yunnan_counties.geojson", geojson.read_bytes(),
+                                               "application/geo+json")).run()
+    assert not at.exception
+    assert not at.error
+    charts = at.get("vega_lite_chart")
+    assert any("geoshape" in c.proto.spec for c in charts)  # the map is drawn from the county boundaries
