@@ -60,7 +60,7 @@ def cert_share_bars(frame: pd.DataFrame, rho: float) -> alt.Chart:
 
 def sweep_chart(frame: pd.DataFrame, x: str, y: str) -> alt.Chart:
     ok = frame[frame["status"] == "optimal"]
-    line = alt.Chart(ok).mark_line(point=True).encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"),
+    line = alt.Chart(ok).mark_line(point=True).encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q", scale=alt.Scale(zero=False)),
                                                        tooltip=[x, y, "status"])
     bad = frame[frame["status"] != "optimal"]
     if bad.empty:
