@@ -69,7 +69,8 @@ def grid(params: list[tuple[str, list[float]]]) -> list[dict[str, float]]:
 
 
 def overrides_for(base: ModelParams, point: dict[str, float]) -> dict:
-    """ModelParams overrides for a grid point (``weights.travel`` → the weights mapping)."""
+    """ModelParams overrides for a grid point (``weights.travel`` → the weights mapping). Only ``base.weights``
+    is read, so the scenario's unresolved settings will do: no need to apply the scenario twice."""
     out: dict = {}
     weights = base.weights.model_dump()
     for key, value in point.items():
@@ -103,7 +104,7 @@ def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, f
         os._exit(17)  # test hook: simulate a worker dying on this point
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
     plan = load_plan(Path(data) if data else scenario.data_dir)
-    plan, params = scenario.apply(plan, overrides_for(scenario.apply(plan)[1], point))
+    plan, params = scenario.apply(plan, overrides_for(scenario.params, point))
     problem = build_problem(plan, params)
     solution = allocate(problem)
     figures = key_figures("point", problem, solution)
@@ -120,8 +121,7 @@ def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict
 
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
     plan = load_plan(Path(data) if data else scenario.data_dir)
-    base = scenario.apply(plan)[1]
-    return [scenario_hash(*scenario.apply(plan, overrides_for(base, p))) for p in points]
+    return [scenario_hash(*scenario.apply(plan, overrides_for(scenario.params, p))) for p in points]
 
 
 def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]], data: Path | None = None,
