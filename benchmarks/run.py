@@ -62,13 +62,13 @@ def raw_highs_seconds(model) -> float:
 
 
 def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
-    from optimizer.loader import DEFAULT_DATA_DIR, load_plan
-    from optimizer.model import AllocationModel
-    from optimizer.output import write_solution
-    from optimizer.problem import build_problem
-    from optimizer.scenario import load_scenario
-    from optimizer.solve import allocate
-    from optimizer.verify import verify
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
+    from optimizer.data.scenario import load_scenario
+    from optimizer.model.lp import AllocationModel
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solve import allocate
+    from optimizer.model.verify import verify
+    from optimizer.outputs.files import write_solution
 
     rec: list[dict] = []
 
@@ -121,12 +121,12 @@ def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
 
 
 def run_sweep_and_ui() -> list[dict]:
-    from optimizer.loader import load_plan
-    from optimizer.problem import build_problem
-    from optimizer.scenario import load_scenario
-    from optimizer.solve import allocate
-    from optimizer.sweep import parse_param, run_sweep
-    from optimizer.verify import verify
+    from optimizer.analysis.sweep import parse_param, run_sweep
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import load_scenario
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solve import allocate
+    from optimizer.model.verify import verify
 
     rec = []
     with tempfile.TemporaryDirectory() as cache:
@@ -153,7 +153,7 @@ def run_sweep_and_ui() -> list[dict]:
 
 
 def main() -> int:
-    from optimizer.synthetic import write_synthetic
+    from optimizer.data.synthetic import write_synthetic
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="province only (CI smoke step)")

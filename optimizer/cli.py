@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_check(data: Path | None, fmt: str) -> int:
-    from optimizer.check import check_plan_consistency, findings_to_json, findings_to_text
-    from optimizer.loader import DEFAULT_DATA_DIR, load_plan
+    from optimizer.data.check import check_plan_consistency, findings_to_json, findings_to_text
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
 
     plan = load_plan(data or DEFAULT_DATA_DIR)
     findings = check_plan_consistency(plan)
@@ -137,7 +137,7 @@ def run_check(data: Path | None, fmt: str) -> int:
 
 
 def run_templates(out: Path) -> int:
-    from optimizer.templates import write_templates
+    from optimizer.data.templates import write_templates
 
     for path in write_templates(out):
         print(path)
@@ -155,11 +155,11 @@ def _date(text: str):
 
 def _solve_scenario(args: argparse.Namespace):
     """Load the scenario and data, solve; returns (scenario, plan, problem, solution) or an exit status."""
-    from optimizer.loader import load_plan
-    from optimizer.output import write_solution
-    from optimizer.problem import build_problem
-    from optimizer.scenario import default_scenario, load_scenario
-    from optimizer.solve import SolverUnavailable, allocate
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solve import SolverUnavailable, allocate
+    from optimizer.outputs.files import write_solution
 
     scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
     overrides = {k: v for k, v in (("solver", getattr(args, "solver", None)),
@@ -189,9 +189,9 @@ def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
     import datetime as dt
 
-    from optimizer.breakdown import county_breakdown, load_county_weights
-    from optimizer.verify import verify
-    from optimizer.workbook import export_workbooks
+    from optimizer.model.verify import verify
+    from optimizer.outputs.breakdown import county_breakdown, load_county_weights
+    from optimizer.outputs.workbook import export_workbooks
 
     solved = _solve_scenario(args)
     if isinstance(solved, int):
@@ -214,8 +214,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_solve(args: argparse.Namespace) -> int:
     """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure."""
-    from optimizer.output import write_solution
-    from optimizer.verify import verify
+    from optimizer.model.verify import verify
+    from optimizer.outputs.files import write_solution
 
     solved = _solve_scenario(args)
     if isinstance(solved, int):
@@ -246,7 +246,7 @@ def shortlist_params(args: argparse.Namespace):
     from pydantic import ValidationError
 
     from optimizer.errors import Problem
-    from optimizer.procurement import ShortlistParams
+    from optimizer.procurement.shortlist import ShortlistParams
 
     fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
                                  "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
@@ -270,7 +270,7 @@ def shortlist_params(args: argparse.Namespace):
 
 def run_shortlist(args: argparse.Namespace) -> int:
     """Solve, then shortlist schools for every lot; writes Excel and CSV."""
-    from optimizer.procurement import load_lots, shortlist, write_shortlists
+    from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
 
     params = shortlist_params(args)
     solved = _solve_scenario(args)
@@ -292,10 +292,10 @@ def run_shortlist(args: argparse.Namespace) -> int:
 
 def solve_scenario_file(path: Path | None, data: Path | None = None):
     """(scenario, plan, problem, solution) for a scenario file; infeasible ones come back as such."""
-    from optimizer.loader import load_plan
-    from optimizer.problem import build_problem
-    from optimizer.scenario import default_scenario, load_scenario
-    from optimizer.solve import allocate
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solve import allocate
 
     scenario = load_scenario(path) if path else default_scenario()
     plan, params = scenario.apply(load_plan(data or scenario.data_dir))
@@ -304,7 +304,7 @@ def solve_scenario_file(path: Path | None, data: Path | None = None):
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from optimizer.compare import compare, comparison_text, write_comparison_xlsx
+    from optimizer.analysis.compare import compare, comparison_text, write_comparison_xlsx
 
     sa, _, pa, sol_a = solve_scenario_file(args.a)
     sb, _, pb, sol_b = solve_scenario_file(args.b)
@@ -317,8 +317,8 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_sweep_command(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
-    from optimizer.output import write_csv
-    from optimizer.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
+    from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
+    from optimizer.outputs.files import write_csv
 
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)

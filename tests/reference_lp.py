@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
-from optimizer.problem import AllocationProblem
+from optimizer.model.problem import AllocationProblem
 
 
 def full_keys(problem: AllocationProblem):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from optimizer import rules
-from optimizer.loader import load_plan
+from optimizer.data.loader import load_plan
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_assumed_inputs_are_complete(plan):
 
 
 def test_sources_md_documents_every_file_and_column():
-    from optimizer.schema import SCHEMAS
+    from optimizer.data.schema import SCHEMAS
     from tests.conftest import DATA
 
     text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
@@ -153,7 +153,7 @@ def test_sources_md_documents_every_file_and_column():
 def test_every_row_of_an_assumed_table_has_a_basis():
     import csv
 
-    from optimizer.schema import SCHEMAS
+    from optimizer.data.schema import SCHEMAS
     from tests.conftest import DATA
 
     for name, schema in SCHEMAS.items():

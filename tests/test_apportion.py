@@ -7,7 +7,7 @@ from apportionment import methods as reference
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from optimizer.apportion import METHODS, ApportionmentError, apportion
+from optimizer.outputs.apportion import METHODS, ApportionmentError, apportion
 
 VOTES = [100_000, 80_000, 30_000, 20_000]  # the classic D'Hondt example: 8 seats
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from optimizer.cli import main
+from optimizer.data.loader import load_plan
+from optimizer.data.schema import TABLE_ORDER
 from optimizer.errors import InputError
-from optimizer.loader import load_plan
-from optimizer.schema import TABLE_ORDER
 from tests.conftest import DATA, ROOT
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
@@ -81,7 +81,7 @@ def test_library_raises_one_exception_type_with_the_fixture_named(case):
 
 
 def test_a_file_over_the_size_limit(tmp_path, capsys):
-    from optimizer.tables import MAX_INPUT_BYTES
+    from optimizer.data.tables import MAX_INPUT_BYTES
 
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("templates", "*.md"))

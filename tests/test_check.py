@@ -17,8 +17,8 @@ import json
 
 import pytest
 
-from optimizer.check import FINDING_KEYS, check_plan_consistency, findings_to_json, findings_to_text
-from optimizer.loader import load_plan
+from optimizer.data.check import FINDING_KEYS, check_plan_consistency, findings_to_json, findings_to_text
+from optimizer.data.loader import load_plan
 from tests.conftest import read_rows, set_cell, write_rows
 
 HAND_WORKED = {

@@ -6,8 +6,8 @@ import json
 import subprocess
 import sys
 
-from optimizer.check import FINDING_KEYS
 from optimizer.cli import main
+from optimizer.data.check import FINDING_KEYS
 from tests.conftest import ROOT, read_rows, set_cell, write_rows
 
 
@@ -71,8 +71,8 @@ def test_module_entry_point_and_console_script_agree():
 
 
 def test_templates_written_and_readable(tmp_path, capsys):
-    from optimizer.schema import SCHEMAS
-    from optimizer.tables import read_raw
+    from optimizer.data.schema import SCHEMAS
+    from optimizer.data.tables import read_raw
 
     assert main(["templates", "--out", str(tmp_path)]) == 0
     for name, schema in SCHEMAS.items():
@@ -86,7 +86,7 @@ def test_templates_written_and_readable(tmp_path, capsys):
 
 def test_shipped_templates_are_current(tmp_path):
     """data/templates must match the schemas (regenerate with `yunnan-plan templates --out data/templates`)."""
-    from optimizer.templates import write_templates
+    from optimizer.data.templates import write_templates
 
     for path in write_templates(tmp_path):
         if path.suffix == ".csv":

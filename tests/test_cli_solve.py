@@ -61,8 +61,8 @@ def test_missing_solver_is_a_clear_message(tmp_path, capsys, monkeypatch):
 
 
 def test_baseline_scenario_file_is_valid():
-    from optimizer.params import ModelParams
-    from optimizer.scenario import load_scenario
+    from optimizer.data.params import ModelParams
+    from optimizer.data.scenario import load_scenario
 
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     assert scenario.params == ModelParams()  # the file states the defaults explicitly

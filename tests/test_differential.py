@@ -7,12 +7,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from optimizer.loader import load_plan
-from optimizer.model import AllocationModel
-from optimizer.params import ModelParams, ObjectiveWeights
-from optimizer.problem import build_problem
-from optimizer.solve import allocate
-from optimizer.verify import verify
+from optimizer.data.loader import load_plan
+from optimizer.data.params import ModelParams, ObjectiveWeights
+from optimizer.model.lp import AllocationModel
+from optimizer.model.problem import build_problem
+from optimizer.model.solve import allocate
+from optimizer.model.verify import verify
 from tests.reference_lp import solve_reference
 from tests.tiny import A, B, Offer, Tiny, write
 
@@ -76,8 +76,8 @@ def test_pulp_model_matches_an_independent_scipy_formulation(tmp_path_factory, c
 def test_decomposed_solve_equals_the_monolithic_one_on_a_multi_province_instance(tmp_path):
     """Four synthetic provinces: schools and units stay in their province, so the instance separates into four
     blocks; solving them apart (in two processes) gives the same objective as one model (1e-6 relative)."""
-    from optimizer.solve import split_blocks
-    from optimizer.synthetic import write_synthetic
+    from optimizer.data.synthetic import write_synthetic
+    from optimizer.model.solve import split_blocks
 
     plan = load_plan(write_synthetic(tmp_path / "syn", provinces=4, seed=3, schools_per_province=20,
                                      prefectures_per_province=4, counties_per_prefecture=5))

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from optimizer.breakdown import county_breakdown
 from optimizer.cli import main
-from optimizer.loader import load_plan
-from optimizer.params import ModelParams
-from optimizer.problem import build_problem
-from optimizer.solve import allocate
-from optimizer.workbook import export_workbooks
+from optimizer.data.loader import load_plan
+from optimizer.data.params import ModelParams
+from optimizer.model.problem import build_problem
+from optimizer.model.solve import allocate
+from optimizer.outputs.breakdown import county_breakdown
+from optimizer.outputs.workbook import export_workbooks
 from tests.conftest import read_rows, write_rows
 from tests.test_model import base_offers
 from tests.tiny import Tiny, write
@@ -210,7 +210,7 @@ def test_workbook_layout_matches_the_notice(exported):
 def test_uploaded_county_weights_steer_a_column(tmp_path):
     """All of 曲靖市's column 4 weight on 沾益区 (530303): with Hamilton it gets the whole column, within its
     column 1 (which is apportioned by population 60:40 with its own lower bounds)."""
-    from optimizer.breakdown import load_county_weights
+    from optimizer.outputs.breakdown import load_county_weights
 
     plan, problem, solution = _tiny_solution(tmp_path)
     path = tmp_path / "weights.csv"
@@ -223,8 +223,8 @@ def test_uploaded_county_weights_steer_a_column(tmp_path):
 
 
 def test_bad_weights_file_names_row_and_column(tmp_path):
-    from optimizer.breakdown import load_county_weights
     from optimizer.errors import InputError
+    from optimizer.outputs.breakdown import load_county_weights
 
     plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers())))
     path = tmp_path / "w.csv"

@@ -16,19 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.cli import main
+from optimizer.data.loader import load_plan
+from optimizer.data.params import ModelParams
+from optimizer.data.scenario import load_scenario, save_scenario
 from optimizer.errors import InputError
-from optimizer.loader import load_plan
-from optimizer.params import ModelParams
-from optimizer.problem import build_problem
-from optimizer.scenario import load_scenario, save_scenario
-from optimizer.solve import allocate
+from optimizer.model.problem import build_problem
+from optimizer.model.solve import allocate
 from tests.conftest import DATA, ROOT
 from tests.test_model import base_offers
 from tests.tiny import B, Offer, Tiny, write
 
 
 def test_disk_full_half_way_through_an_export_leaves_nothing(tmp_path, capsys, monkeypatch):
-    import optimizer.workbook as wb
+    import optimizer.outputs.workbook as wb
 
     real = wb.write_prefecture_workbook
     calls = []
@@ -49,7 +49,7 @@ def test_disk_full_half_way_through_an_export_leaves_nothing(tmp_path, capsys, m
 def test_a_refused_move_takes_back_what_was_moved(tmp_path, capsys, monkeypatch):
     import os
 
-    import optimizer.workbook as wb
+    import optimizer.outputs.workbook as wb
 
     real, moves = os.replace, []
 
@@ -159,8 +159,8 @@ def test_an_export_read_back_equals_the_breakdown(tmp_path_factory, method, weig
 
     import pandas as pd
 
-    from optimizer.breakdown import county_breakdown
-    from optimizer.workbook import export_workbooks
+    from optimizer.outputs.breakdown import county_breakdown
+    from optimizer.outputs.workbook import export_workbooks
 
     plan = load_plan(write(tmp_path_factory.mktemp("d"), Tiny(offers=base_offers())))
     problem = build_problem(plan, ModelParams())
@@ -187,7 +187,7 @@ def test_time_limited_stop_is_reported_as_stopped_not_optimal():
 
 def test_time_limit_on_a_larger_synthetic_instance_is_a_stop_not_an_answer(tmp_path):
     """Two synthetic provinces (~50,000 variables), solved as blocks in worker processes, 0.01 s each."""
-    from optimizer.synthetic import write_synthetic
+    from optimizer.data.synthetic import write_synthetic
 
     plan = load_plan(write_synthetic(tmp_path / "syn", provinces=2, seed=5))
     problem = build_problem(plan, ModelParams(time_limit=0.01))

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from optimizer.data.geo import load_county_geojson
+from optimizer.data.loader import load_plan
 from optimizer.errors import InputError
-from optimizer.geo import load_county_geojson
-from optimizer.loader import load_plan
 from tests.conftest import ROOT
 
 # CI lays ../shared beside the clone; the file is third-party map data and is not committed.

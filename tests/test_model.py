@@ -7,12 +7,12 @@ import math
 import pulp
 import pytest
 
-from optimizer.loader import load_plan
-from optimizer.model import AllocationModel
-from optimizer.params import ModelParams, ObjectiveWeights
-from optimizer.problem import build_problem, capacity, debarred_on
-from optimizer.solve import allocate
-from optimizer.verify import verify
+from optimizer.data.loader import load_plan
+from optimizer.data.params import ModelParams, ObjectiveWeights
+from optimizer.model.lp import AllocationModel
+from optimizer.model.problem import build_problem, capacity, debarred_on
+from optimizer.model.solve import allocate
+from optimizer.model.verify import verify
 from tests.tiny import A1, B1, B2, B, Offer, Tiny, write
 
 COST_ONLY = ObjectiveWeights(cost=1, travel=0, band=0, mix=0)

@@ -9,11 +9,11 @@ import pytest
 from pydantic import ValidationError
 
 from optimizer.cli import main
-from optimizer.loader import load_plan
-from optimizer.params import ModelParams
-from optimizer.problem import build_problem
-from optimizer.procurement import ShortlistParams, rank_entries, shortlist
-from optimizer.solve import allocate
+from optimizer.data.loader import load_plan
+from optimizer.data.params import ModelParams
+from optimizer.model.problem import build_problem
+from optimizer.model.solve import allocate
+from optimizer.procurement.shortlist import ShortlistParams, rank_entries, shortlist
 from tests.tiny import B, Offer, Tiny, write
 
 

@@ -8,11 +8,11 @@ import math
 import pandas as pd
 import pytest
 
+from optimizer.analysis.compare import compare, gini
+from optimizer.analysis.sweep import parse_param, run_sweep
 from optimizer.cli import main, solve_scenario_file
-from optimizer.compare import compare, gini
+from optimizer.data.scenario import load_scenario
 from optimizer.errors import InputError
-from optimizer.scenario import load_scenario
-from optimizer.sweep import parse_param, run_sweep
 from tests.conftest import DATA, ROOT
 from tests.test_model import base_offers
 from tests.tiny import Tiny, write
@@ -30,7 +30,7 @@ def solved():
 
 
 def test_every_shipped_scenario_solves_except_the_stress_case(solved):
-    from optimizer.verify import verify
+    from optimizer.model.verify import verify
 
     for name, (scenario, _, problem, solution) in solved.items():
         assert scenario.description, name
@@ -147,7 +147,7 @@ def bad(tmp_path, text: str, name: str = "bad.yaml"):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as exc:
         scenario = load_scenario(path)
-        from optimizer.loader import load_plan
+        from optimizer.data.loader import load_plan
 
         scenario.apply(load_plan(DATA))
     return exc.value.problems
@@ -210,7 +210,7 @@ def test_lock_must_not_serve_a_prefecture(tmp_path):
     assert x[(x["school_code"] == "s01") & (x["prefecture"] == "曲靖市")].empty
     assert x[(x["school_code"] == "s02") & (x["adcode"] == "530303")]["trainees"].sum() >= 30
     assert sol.summary["slack_used"].get("bandhi_c530303", 0) > 0
-    from optimizer.verify import verify
+    from optimizer.model.verify import verify
 
     assert verify(problem, sol) == []
 

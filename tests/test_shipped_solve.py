@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from optimizer.cli import main
-from optimizer.loader import load_plan
+from optimizer.data.loader import load_plan
 
 # Annex 1 column 5 (万人次 → 人次), typed from the notice
 TECH_SCHOOL_TARGETS = {

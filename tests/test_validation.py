@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from optimizer.data.loader import load_plan
 from optimizer.errors import InputError
-from optimizer.loader import load_plan
 from tests.conftest import read_rows, set_cell, write_rows
 
 

@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from optimizer import rules
-from optimizer.check import RULE_TITLES, Finding, check_plan_consistency
+from optimizer.data.check import RULE_TITLES, Finding, check_plan_consistency
+from optimizer.data.loader import PlanData, load_plan
+from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS, SCHEMAS
 from optimizer.errors import InputError
-from optimizer.loader import PlanData, load_plan
-from optimizer.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS, SCHEMAS
 from optimizer.ui import charts
 from optimizer.ui.i18n import t
 from optimizer.ui.state import (
@@ -91,7 +91,7 @@ def scenario_sidebar(prefix: str = "alloc") -> tuple[str, str]:
 
 def save_sidebar(scenario: str, overrides: str) -> None:
     """Save the sidebar's settings as a scenario file extending the chosen one (atomic, inside scenarios/)."""
-    from optimizer.scenario import save_scenario
+    from optimizer.data.scenario import save_scenario
 
     with st.sidebar.expander(t("save_scenario")):
         name = st.text_input(t("save_as"), key="save_name")
@@ -140,7 +140,7 @@ def show_not_solved(solved: Solved) -> bool:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    from optimizer.output import neutralise_text
+    from optimizer.outputs.files import neutralise_text
 
     return neutralise_text(frame).to_csv(index=False).encode("utf-8-sig")
 
@@ -228,7 +228,7 @@ def findings_section(findings: list[Finding]) -> None:
 
 def upload_section(plan: PlanData | None = None) -> None:
     """Each assumed table: view and edit, replace by an upload, or download a blank template."""
-    from optimizer.templates import write_csv_template
+    from optimizer.data.templates import write_csv_template
 
     name = st.selectbox("table", ASSUMED_TABLES, key="assumed_table",
                         format_func=lambda n: f"{n} — {SCHEMAS[n].title}")
@@ -319,7 +319,7 @@ def show_allocation(solved: Solved) -> None:
     geo = st.file_uploader(t("geojson"), type=["geojson", "json"], key="geojson")
     boundaries = None
     if geo is not None:
-        from optimizer.geo import load_county_geojson
+        from optimizer.data.geo import load_county_geojson
 
         try:
             boundaries = load_county_geojson(geo.name, problem.counties.rename(columns={}), geo.getvalue()).geojson
@@ -360,7 +360,7 @@ def county_frame(problem, sol) -> pd.DataFrame:
 
 def compare_page() -> None:
     """Two scenarios side by side: key figures, a difference map, the largest changes."""
-    from optimizer.compare import compare
+    from optimizer.analysis.compare import compare
 
     st.title(t("page_compare"))
     files = scenario_files()
@@ -400,7 +400,7 @@ def procurement_page() -> None:
     """Lots and their shortlists, reasons for every exclusion, flags, the score breakdown; export."""
     from pydantic import ValidationError
 
-    from optimizer.procurement import ShortlistParams, shortlist
+    from optimizer.procurement.shortlist import ShortlistParams, shortlist
 
     st.title(t("page_procurement"))
     scenario, overrides = scenario_sidebar("proc")
@@ -462,8 +462,8 @@ def workbooks_zip(scenario: str, overrides: str, data_key: str, as_of: dt.date, 
     """Every workbook of a solved scenario, as bytes by file name (cached per scenario and date)."""
     import tempfile
 
-    from optimizer.breakdown import county_breakdown
-    from optimizer.workbook import export_workbooks
+    from optimizer.outputs.breakdown import county_breakdown
+    from optimizer.outputs.workbook import export_workbooks
 
     b = county_breakdown(_solved.plan, _solved.problem, _solved.solution)
     with tempfile.TemporaryDirectory() as tmp:
@@ -502,7 +502,7 @@ def export_page() -> None:
 
 def sweep_page() -> None:
     """Choose a parameter and a range, run with a progress bar, see the plot and the table."""
-    from optimizer.sweep import DEFAULT_CACHE, FIGURES, SWEEPABLE, run_sweep, sweep_table
+    from optimizer.analysis.sweep import DEFAULT_CACHE, FIGURES, SWEEPABLE, run_sweep, sweep_table
 
     st.title(t("page_sweep"))
     files = scenario_files()
@@ -514,7 +514,7 @@ def sweep_page() -> None:
     step = c4.number_input(t("sweep_step"), value=0.1, min_value=0.001, key="sw_step")
     if not st.button(t("run_sweep"), key="run_sweep", type="primary"):
         return
-    from optimizer.sweep import parse_param
+    from optimizer.analysis.sweep import parse_param
 
     try:
         params = [parse_param(f"{param}={start}:{stop}:{step}")]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData, load_plan
+from optimizer.data.schema import TABLE_ORDER
 from optimizer.errors import InputError
-from optimizer.loader import DEFAULT_DATA_DIR, PlanData, load_plan
-from optimizer.problem import AllocationProblem, build_problem
-from optimizer.schema import TABLE_ORDER
-from optimizer.solve import Solution, SolverUnavailable, allocate
-from optimizer.verify import Violation, verify
+from optimizer.model.problem import AllocationProblem, build_problem
+from optimizer.model.solve import Solution, SolverUnavailable, allocate
+from optimizer.model.verify import Violation, verify
 
 SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
 DataSource = tuple[tuple[str, str, bytes], ...]
@@ -73,7 +73,7 @@ class Solved:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def solve_cached(scenario_file: str, source: DataSource, overrides_json: str) -> Solved:
     """Solve a scenario file on a data source with the sidebar's overrides; errors come back as data."""
-    from optimizer.scenario import load_scenario
+    from optimizer.data.scenario import load_scenario
 
     try:
         scenario = load_scenario(SCENARIO_DIR / scenario_file)

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from optimizer.apportion import ApportionmentError, apportion
-from optimizer.check import Finding, check_plan_consistency
+from optimizer.data.check import Finding, check_plan_consistency
+from optimizer.data.loader import PROVINCE_ADCODE, PlanData
+from optimizer.data.schema import ANNEX5_COLUMNS
 from optimizer.errors import InputError, ProblemList
-from optimizer.loader import PROVINCE_ADCODE, PlanData
-from optimizer.problem import AllocationProblem
-from optimizer.schema import ANNEX5_COLUMNS
-from optimizer.solve import Solution
+from optimizer.model.problem import AllocationProblem
+from optimizer.model.solve import Solution
+from optimizer.outputs.apportion import ApportionmentError, apportion
 
 ANNEX1 = [f"col{i}" for i in range(1, 10)]
 ANNEX5 = list(ANNEX5_COLUMNS)
@@ -62,8 +62,8 @@ class Breakdown:
 
 def load_county_weights(path, counties: pd.DataFrame) -> pd.DataFrame:
     """A user's county weights per column: adcode, table (annex1/annex5), column, weight."""
-    from optimizer.schema import Column, TableSchema
-    from optimizer.tables import parse_table, read_raw
+    from optimizer.data.schema import Column, TableSchema
+    from optimizer.data.tables import parse_table, read_raw
 
     schema = TableSchema("county_weights", "county weights", (
         Column("adcode", "adcode", "county"), Column("table", "text", "annex1 or annex5", choices=("annex1", "annex5")),

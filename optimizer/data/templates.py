@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from optimizer.schema import SCHEMAS, TableSchema
+from optimizer.data.schema import SCHEMAS, TableSchema
 
 GUIDE_SHEET = "说明"
 

@@ -21,11 +21,11 @@ import pandas as pd
 import xlsxwriter
 
 from optimizer import rules
-from optimizer.breakdown import ANNEX1, ANNEX5, Breakdown
-from optimizer.loader import PROVINCE_ADCODE, PlanData
-from optimizer.output import write_csv
-from optimizer.params import ModelParams
-from optimizer.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
+from optimizer.data.loader import PROVINCE_ADCODE, PlanData
+from optimizer.data.params import ModelParams
+from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
+from optimizer.outputs.breakdown import ANNEX1, ANNEX5, Breakdown
+from optimizer.outputs.files import write_csv
 from optimizer.workdays import CalendarNotCovered, days_left, subsidy_approval_deadline
 
 PROVINCE_NAME = "云南省"

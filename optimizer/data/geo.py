@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.data.tables import MAX_INPUT_BYTES
 from optimizer.errors import ProblemList
-from optimizer.tables import MAX_INPUT_BYTES
 
 # Boundary files are larger than tables (the province's counties are ~1.1 MB simplified).
 MAX_GEOJSON_BYTES = 5 * MAX_INPUT_BYTES

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer import rules
+from optimizer.data.names import NameIndex, normalise
+from optimizer.data.schema import ANNEX5_COLUMNS, SCHEMAS, TABLE_ORDER, Column
+from optimizer.data.tables import RawTable, check_header, convert_cell, parse_table, read_raw
 from optimizer.errors import ProblemList
-from optimizer.names import NameIndex, normalise
-from optimizer.schema import ANNEX5_COLUMNS, SCHEMAS, TABLE_ORDER, Column
-from optimizer.tables import RawTable, check_header, convert_cell, parse_table, read_raw
 
 # Labels of the printed total rows / columns in the annexes' layout.
 ANNEX1_TOTAL_ROW = "全省"
@@ -29,7 +29,7 @@ PROVINCE_ADCODE = "530000"
 # Tolerance for profession-focus shares of a prefecture summing to 1 (they are rounded to 0.001).
 FOCUS_SHARE_TOLERANCE = 0.005
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass

@@ -18,8 +18,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from optimizer import rules
-from optimizer.problem import AllocationProblem, debarred_on, haversine_km
-from optimizer.solve import Solution
+from optimizer.model.problem import AllocationProblem, debarred_on, haversine_km
+from optimizer.model.solve import Solution
 
 NEGOTIATION, CONSULTATION = "negotiation", "consultation"
 METHOD_NAMES = {NEGOTIATION: "竞争性谈判", CONSULTATION: "竞争性磋商"}
@@ -318,8 +318,8 @@ def _graph(entries: pd.DataFrame, lots: pd.DataFrame) -> tuple[pd.DataFrame, pd.
 def load_lots(path, problem: AllocationProblem, params: ShortlistParams) -> pd.DataFrame:
     """A user's lots table: lot, area (prefecture or county, name or code), course_or_group, trainees,
     method (negotiation/consultation or 竞争性谈判/竞争性磋商), date (optional)."""
-    from optimizer.schema import Column, TableSchema
-    from optimizer.tables import parse_table, read_raw
+    from optimizer.data.schema import Column, TableSchema
+    from optimizer.data.tables import parse_table, read_raw
 
     schema = TableSchema("lots", "procurement lots", (
         Column("lot", "code", "lot id"), Column("area", "text", "prefecture or county (name or adcode)"),
@@ -340,7 +340,7 @@ def load_lots(path, problem: AllocationProblem, params: ShortlistParams) -> pd.D
     for r in frame.itertuples():
         area = r.area if r.area in problem.names else by_name.get(r.area)
         if area is None:
-            from optimizer.names import suggest_word
+            from optimizer.data.names import suggest_word
 
             hint = suggest_word(r.area, list(by_name))
             problems.add(raw.file, r.src_row, "area", r.area,
@@ -372,7 +372,7 @@ def write_shortlists(result: ShortlistResult, out) -> list:
 
     import xlsxwriter
 
-    from optimizer.output import write_csv
+    from optimizer.outputs.files import write_csv
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

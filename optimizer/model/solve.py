@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from optimizer.diagnose import Diagnosis, diagnose_infeasible, precheck
-from optimizer.model import FLOW_FAMILIES, AllocationModel, Bounds
-from optimizer.problem import AllocationProblem
+from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
+from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds
+from optimizer.model.problem import AllocationProblem
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
 
@@ -78,7 +78,7 @@ def make_solver(name: str, time_limit: float, mip: bool = False) -> pulp.LpSolve
         _silence_highs_banner()
         # no `threads` option: HiGHS fixes its thread pool once per process and fails a later run that
         # asks for another size; its simplex is deterministic either way.
-        from optimizer.highs_fast import FastHiGHS
+        from optimizer.model.highs_fast import FastHiGHS
 
         solver = FastHiGHS(msg=False, timeLimit=time_limit, mip=mip)
     elif name == "cbc":

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from optimizer import rules
-from optimizer.loader import PlanData
-from optimizer.params import ModelParams
+from optimizer.data.loader import PlanData
+from optimizer.data.params import ModelParams
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), for haversine distances
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.problem import AllocationProblem
-from optimizer.solve import Solution
+from optimizer.model.problem import AllocationProblem
+from optimizer.model.solve import Solution
 
 
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
@@ -160,7 +160,7 @@ def comparison_text(c: Comparison, top: int = 10) -> str:
 
 
 def write_comparison_xlsx(c: Comparison, path) -> None:
-    from optimizer.output import neutralise_text
+    from optimizer.outputs.files import neutralise_text
 
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
         neutralise_text(c.figures.astype({"a": str, "b": str, "difference": str})).to_excel(

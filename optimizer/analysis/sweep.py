@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.data.names import suggest_word
+from optimizer.data.params import ModelParams
 from optimizer.errors import InputError, Problem
-from optimizer.names import suggest_word
-from optimizer.params import ModelParams
 
 SWEEPABLE = ("cert_share", "band_delta", "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km",
              "quota_band", "weights.cost", "weights.travel", "weights.band", "weights.mix", "time_limit")
@@ -94,11 +94,11 @@ class PointResult:
 
 def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, float]) -> dict:
     """Worker: solve one point; returns plain data (status, figures, message)."""
-    from optimizer.compare import key_figures
-    from optimizer.loader import load_plan
-    from optimizer.problem import build_problem
-    from optimizer.scenario import default_scenario, load_scenario
-    from optimizer.solve import allocate
+    from optimizer.analysis.compare import key_figures
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solve import allocate
 
     if os.environ.get("YUNNAN_PLAN_CRASH_POINT") == json.dumps(point, sort_keys=True):
         os._exit(17)  # test hook: simulate a worker dying on this point
@@ -116,8 +116,8 @@ def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, f
 
 def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict[str, float]]) -> list[str]:
     """Cache keys: the hash of every input that decides a point's solution."""
-    from optimizer.loader import load_plan
-    from optimizer.scenario import default_scenario, load_scenario, scenario_hash
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario, scenario_hash
 
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
     plan = load_plan(Path(data) if data else scenario.data_dir)
@@ -173,7 +173,7 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
 def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, cache_dir, bar) -> list[int]:
     """Solve ``batch`` in one pool; returns the points whose worker died (to retry once, alone)."""
     retry = []
-    from optimizer.solve import worker_context
+    from optimizer.model.solve import worker_context
 
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(batch))), mp_context=worker_context()) as pool:
         futures = {pool.submit(_solve_point, spath, dpath, points[i]): i for i in batch}

@@ -22,10 +22,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from optimizer import rules
+from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData
+from optimizer.data.names import NameIndex, suggest_word
+from optimizer.data.params import CapacityChange, Lock, ModelParams
 from optimizer.errors import InputError, ProblemList
-from optimizer.loader import DEFAULT_DATA_DIR, PlanData
-from optimizer.names import NameIndex, suggest_word
-from optimizer.params import CapacityChange, Lock, ModelParams
 
 YAML_WORDS = {"row_word": "line", "column_word": "key"}
 SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.solve import Solution
+from optimizer.model.solve import Solution
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 

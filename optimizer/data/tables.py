@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.data.names import suggest_word
+from optimizer.data.schema import Column, TableSchema
 from optimizer.errors import ProblemList
-from optimizer.names import suggest_word
-from optimizer.schema import Column, TableSchema
 
 # Largest input file accepted (a setting of this tool, not a rule of the notice): the shipped tables
 # are under 100 kB, a bureau's own data a few MB at most.

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from optimizer import rules
-from optimizer.loader import (
+from optimizer.data.loader import (
     ANNEX1_TOTAL_ROW,
     ANNEX2_TOTAL_ROW,
     ANNEX4_TOTAL_COLUMN,
@@ -24,7 +24,7 @@ from optimizer.loader import (
     PROVINCE_ADCODE,
     PlanData,
 )
-from optimizer.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
+from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 FINDING_KEYS = ("rule", "table", "row", "column", "expected", "found", "difference", "severity", "message")

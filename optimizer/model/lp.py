@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from optimizer.problem import AllocationProblem
+from optimizer.model.problem import AllocationProblem
 
 try:  # PuLP 3.3 warns on every variable about its v4 API; the warning costs seconds at scale
     from pulp import v4_migration

@@ -18,7 +18,7 @@ import networkx as nx
 import pandas as pd
 import pulp
 
-from optimizer.problem import AllocationProblem
+from optimizer.model.problem import AllocationProblem
 
 SOURCE, SINK = "source", "sink"
 
@@ -268,8 +268,8 @@ def collapse_counties(problem: AllocationProblem) -> AllocationProblem:
 
 def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:
     """Solve the elastic LP; the hard rows that need slack, largest first."""
-    from optimizer.model import AllocationModel
-    from optimizer.solve import make_solver
+    from optimizer.model.lp import AllocationModel
+    from optimizer.model.solve import make_solver
 
     model = AllocationModel(collapse_counties(problem), elastic=True)
     model.lp.solve(make_solver(problem.params.solver, problem.params.time_limit))

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from optimizer import rules
-from optimizer.problem import AllocationProblem
-from optimizer.solve import Solution
+from optimizer.model.problem import AllocationProblem
+from optimizer.model.solve import Solution
 
 TOLERANCE = 1e-9
 
