@@ -1,0 +1,55 @@
+"""One message catalogue for everything a user reads: Chinese by default, English when asked.
+
+Each domain keeps its messages in a module of this package with a ``CATALOGUE`` dict
+``key -> (中文, English)``; this module merges them (a key defined twice is an error at import) and
+formats them. The language is a context variable: the command line sets it from ``--lang`` or
+``YUNNAN_PLAN_LANG``, the workspace from its switch. A dict catalogue (rather than gettext .po files)
+keeps both languages of a message on one line, where a test can check that their placeholders agree.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+from contextvars import ContextVar
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+_language: ContextVar[str] = ContextVar("language", default=os.environ.get("YUNNAN_PLAN_LANG", DEFAULT_LANGUAGE))
+
+
+def _load_catalogue() -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_") or info.name == "numbers":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for key, pair in getattr(module, "CATALOGUE", {}).items():
+            if key in merged:
+                raise RuntimeError(f"message key {key!r} is defined twice (second time in {info.name})")
+            merged[key] = pair
+    return merged
+
+
+CATALOGUE: dict[str, tuple[str, str]] = _load_catalogue()
+
+
+def set_language(lang: str) -> None:
+    """Choose the language of every later message in this context ('zh' or 'en')."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
+    _language.set(lang)
+
+
+def current_language() -> str:
+    lang = _language.get()
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def msg(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The message ``key`` in ``lang`` (default: the current language), formatted with ``values``."""
+    pair = CATALOGUE[key]
+    text = pair[LANGUAGES.index(lang or current_language())]
+    return text.format(**values) if values else text

@@ -1,0 +1,29 @@
+"""Amounts as a Chinese bureau reads them: 万人 / 万元 with thousands separators; English alike in words."""
+
+from __future__ import annotations
+
+from optimizer.messages import current_language
+
+
+def persons(n: float, lang: str | None = None, digits: int = 2) -> str:
+    """Trainees: '20.00 万人' in Chinese (1 万 = 10,000), '200,000 persons' in English."""
+    if (lang or current_language()) == "zh":
+        return f"{n / 10_000:,.{digits}f} 万人"
+    return f"{n:,.0f} persons"
+
+
+def yuan(amount: float, lang: str | None = None, digits: int = 2) -> str:
+    """Money: '30,860.45 万元' in Chinese, '308.60 million yuan' in English."""
+    if (lang or current_language()) == "zh":
+        return f"{amount / 10_000:,.{digits}f} 万元"
+    return f"{amount / 1_000_000:,.{digits}f} million yuan"
+
+
+def count(n: float) -> str:
+    """A plain count with separators: 1,234."""
+    return f"{n:,.0f}"
+
+
+def share(x: float, digits: int = 1) -> str:
+    """A share as a percentage: 60.0%."""
+    return f"{x:.{digits}%}"

@@ -1,0 +1,31 @@
+"""The message catalogue: both languages for every key, the same placeholders in each."""
+
+import string
+
+import pytest
+
+from optimizer.messages import CATALOGUE, msg, set_language
+from optimizer.messages.numbers import persons, yuan
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_both_languages_with_the_same_placeholders(key):
+    zh, en = CATALOGUE[key]
+    assert zh.strip() and en.strip()
+    assert _fields(zh) == _fields(en), key
+
+
+def test_language_switch_and_amounts():
+    set_language("en")
+    try:
+        assert msg("nothing_written") == "nothing was written"
+        assert yuan(308_604_525) == "308.60 million yuan"
+    finally:
+        set_language("zh")
+    assert msg("nothing_written") == "未写入任何文件"
+    assert yuan(308_604_525) == "30,860.45 万元"  # 308,604,525 / 10,000
+    assert persons(200_000) == "20.00 万人"
