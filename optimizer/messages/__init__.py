@@ -17,7 +17,7 @@ from contextvars import ContextVar
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
-_language: ContextVar[str] = ContextVar("language", default=os.environ.get("YUNNAN_PLAN_LANG", DEFAULT_LANGUAGE))
+_language: ContextVar[str | None] = ContextVar("language", default=None)
 
 
 def _load_catalogue() -> dict[str, tuple[str, str]]:
@@ -44,7 +44,7 @@ def set_language(lang: str) -> None:
 
 
 def current_language() -> str:
-    lang = _language.get()
+    lang = _language.get() or os.environ.get("YUNNAN_PLAN_LANG", DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
