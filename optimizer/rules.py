@@ -49,6 +49,8 @@ CERTIFICATE_TYPES = (
 )
 CERTIFICATE_CLASS_TYPES = frozenset({"职业资格证书", "职业技能等级证书"})
 ENTREPRENEURSHIP_TYPE = "创业培训"
+# 三(三): cut 培训合格证书 classes in favour of certificate-class ones.
+QUALIFICATION_CERTIFICATE_TYPE = "培训合格证书"
 
 # Skill levels; 高级工 (三级) and above count for Annex 1 column 3.
 LEVELS = ("五级", "四级", "三级", "二级", "一级")

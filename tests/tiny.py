@@ -43,6 +43,10 @@ class Tiny:
         default_factory=lambda: {A1: (102.0, 25.0), B1: (103.0, 25.0), B2: (103.0, 26.0)})
     unit_counties: list[tuple[str, str, str]] = field(default_factory=list)  # unit, prefecture, county
     debarments: list[tuple[str, str, int]] = field(default_factory=list)  # institution, date, years
+    centre_units: dict[str, str] = field(default_factory=dict)  # centre → owning unit (a company centre)
+    filed: dict[str, bool] = field(default_factory=dict)  # institution → filed (R11); default: not a company centre
+    siyb: dict[str, int] = field(default_factory=dict)  # institution → SIYB trainers (R16), default 0
+    annex1: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # prefecture → (col1, col2, col3) persons
 
 
 # Courses: k1 certificate-class (120 h → 15 days a class), k2 special ability (64 h → 8 days),
@@ -52,6 +56,8 @@ COURSES = [
     ("k2", "电工安全", "g1", "专项职业能力证书", "", 64, 60, "false", "false"),
     ("k3", "茶艺师", "g2", "职业技能等级证书", "五级", 120, 60, "true", "false"),
     ("k4", "茶园管理", "g2", "培训合格证书", "", 40, 60, "false", "false"),
+    ("k5", "电工", "g1", "职业技能等级证书", "三级", 160, 60, "true", "true"),
+    ("k6", "SIYB创业培训", "g1", "创业培训", "", 80, 30, "false", "false"),
 ]
 
 
@@ -72,12 +78,15 @@ def write(folder: Path, t: Tiny) -> Path:
           [[c, NAMES[c], NAMES[PREF_OF[c]], PREF_OF[c], "市辖区", *t.coords[c], t.population[c], "", ""]
            for c in (A1, B1, B2)])
     cols = [f"col{i}" for i in range(1, 10)]
-    rows = []
+    rows, sums = [], [0, 0, 0, 0]
     for p in (A, B):
-        wan = t.targets.get(p, 0) / 10000
-        rows.append([NAMES[p], *[f"{wan:.4f}"] * 5, 0, 0, 0, 0])
+        t5 = t.targets.get(p, 0)
+        c1, c2, c3 = t.annex1.get(p, (t5, 0, 0))  # default: columns 2 and 3 zero, so no floor binds
+        sums = [a + b for a, b in zip(sums, (c1, c2, c3, t5), strict=True)]
+        rows.append([NAMES[p], *[f"{v / 10000:.4f}" for v in (c1, c2, c3, t5, t5)], 0, 0, 0, 0])
     total = sum(t.targets.values()) / 10000
-    table("annex1_targets", ["row", *cols], [["全省", *[f"{total:.4f}"] * 5, 0, 0, 0, 0], *rows])
+    table("annex1_targets", ["row", *cols], [["全省", *[f"{v / 10000:.4f}" for v in (*sums[:3], sums[3], sums[3])],
+                                              0, 0, 0, 0], *rows])
     names = {s: f"测试学校{s}" for s in t.quotas}
     table("annex2_school_quotas", ["seq", "school", "quota_wan", "note"],
           [[i + 1, names[s], f"{q / 10000:.4f}", ""] for i, (s, q) in enumerate(sorted(t.quotas.items()))]
@@ -104,13 +113,15 @@ def write(folder: Path, t: Tiny) -> Path:
     inst_rows = []
     for code in sorted(t.quotas):
         home = t.homes[code]
-        inst_rows.append([code, names[code], "技工学校", "", NAMES[PREF_OF[home]], home, t.teachers.get(code, 5), 0,
-                          basis])
+        inst_rows.append([code, names[code], "技工学校", "", NAMES[PREF_OF[home]], home, t.teachers.get(code, 5),
+                          t.siyb.get(code, 0), str(t.filed.get(code, True)).lower(), basis])
     for code, home in sorted(t.centres.items()):
-        inst_rows.append([code, f"测试机构{code}", "培训机构", "", NAMES[PREF_OF[home]], home, t.teachers.get(code, 5),
-                          0, basis])
+        unit = t.centre_units.get(code, "")
+        kind = "企业培训中心" if unit else "培训机构"
+        inst_rows.append([code, f"测试机构{code}", kind, unit, NAMES[PREF_OF[home]], home, t.teachers.get(code, 5),
+                          t.siyb.get(code, 0), str(t.filed.get(code, not unit)).lower(), basis])
     table("institutions", ["code", "name", "kind", "unit", "prefecture", "county_adcode", "platform_teachers",
-                           "siyb_trainers", "basis"], inst_rows)
+                           "siyb_trainers", "filed", "basis"], inst_rows)
     group = {c[0]: c[2] for c in COURSES}
     table("offers", ["institution", "course", "major", "equipment_sets", "days_available", "price_per_trainee",
                      "evaluator", "basis"],

@@ -204,6 +204,16 @@ FOCUS_TILT = {
     "迪庆州": {"tourism": 3, "forestry": 2, "agriculture": 1},
 }
 
+# R11 (三(一)): units partner with filed technical schools or training institutions; a company's own centre
+# trains its own staff (三(三): 企业职工培训中心可组织本企业职工…), so it is not filed for other units.
+FILED_BASIS = {
+    "技师学院": "filed: notice 三(一) names technical schools as partners of provincial projects",
+    "高级技工学校": "filed: notice 三(一) names technical schools as partners of provincial projects",
+    "技工学校": "filed: notice 三(一) names technical schools as partners of provincial projects",
+    "培训机构": "filed: assumed 备案 with the prefecture's HRSS bureau (a filed training institution, 三(一))",
+    "企业培训中心": "not filed: assumed; a company centre trains its own unit's staff (notice 三(三))",
+}
+
 DAYS_AVAILABLE = {"技师学院": 200, "高级技工学校": 180, "技工学校": 160, "企业培训中心": 220, "培训机构": 240}
 BASE_PRICE = {"五级": 1200, "四级": 1600, "三级": 2000, "专项职业能力证书": 900, "培训合格证书": 500, "创业培训": 1000}
 PRICE_FACTOR = {"技师学院": 1.10, "高级技工学校": 1.05, "技工学校": 1.0, "企业培训中心": 0.95, "培训机构": 0.9}
@@ -285,17 +295,19 @@ def main() -> None:
     courses = read_courses()
     inst_rows, offer_rows = [], []
     for code, name, pref, county, kind, groups, factor, teachers, siyb, reason in SCHOOLS:
-        inst_rows.append([code, name, kind, "", pref, county, teachers, siyb, f"assumed: {reason}"])
+        inst_rows.append([code, name, kind, "", pref, county, teachers, siyb, "true",
+                          f"assumed: {reason}; {FILED_BASIS[kind]}"])
         target = factor * (QUOTA[code] + UNIT_PARTNER_LOAD.get(code, 0))
         offer_rows += offers_for(code, kind, groups.split(), target, courses, siyb)
     for code, name, kind, unit, pref, county, groups, target, teachers, siyb, reason in INSTITUTIONS:
-        inst_rows.append([code, name, kind, unit, pref, county, teachers, siyb, reason])
+        filed = "false" if kind == "企业培训中心" else "true"
+        inst_rows.append([code, name, kind, unit, pref, county, teachers, siyb, filed, f"{reason}; {FILED_BASIS[kind]}"])
         offer_rows += offers_for(code, kind, groups.split(), target, courses, siyb)
 
     with open(DATA / "institutions.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["code", "name", "kind", "unit", "prefecture", "county_adcode", "platform_teachers",
-                    "siyb_trainers", "basis"])
+                    "siyb_trainers", "filed", "basis"])
         w.writerows(inst_rows)
     with open(DATA / "offers.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")

@@ -23,6 +23,7 @@ class ObjectiveWeights(BaseModel):
     travel: float = Field(1.0, ge=0, description="weight of travel cost (trainee-km × travel_cost_per_km)")
     band: float = Field(1.0, ge=0, description="weight of county-band slack penalties")
     mix: float = Field(1.0, ge=0, description="weight of profession-mix slack penalties")
+    balance: float = Field(1.0, ge=0, description="weight of the county-deviation cost inside the band")
 
 
 class CapacityChange(BaseModel):
@@ -98,6 +99,28 @@ class ModelParams(BaseModel):
     mix_penalty: float = Field(2000.0, ge=0, description=(
         "assumed: yuan per trainee outside the mix tolerance — about one course price, so a planner sees "
         "where capacity cannot follow demand"))
+    balance_inner: float = Field(0.10, ge=0, le=1, description=(
+        "assumed: a county's school trainees within ±10% of its indicator share of the prefecture's target cost "
+        "balance_cost_inner a trainee; beyond that, up to the band, balance_cost_outer (piecewise-linear)"))
+    balance_cost_inner: float = Field(20.0, ge=0, description=(
+        "assumed: yuan per trainee of deviation within ±balance_inner of a county's share — about 67 km of travel "
+        "at 0.3 yuan/km, so a county leaves its share only for a real travel saving"))
+    balance_cost_outer: float = Field(100.0, ge=0, description=(
+        "assumed: yuan per trainee of deviation between balance_inner and the band — a county sits on a band "
+        "limit only where that saves more than 100 yuan a trainee (≈ 330 km of travel, 5–10% of a course price)"))
+    advanced_floor: float | None = Field(None, ge=0, le=1, description=(
+        "share of each prefecture's Annex 1 column 3 (高级工 and above) to be delivered by technical-school "
+        "training placed there; default (None): the schools' share of that prefecture's training, column 5 / "
+        "column 1 (notice 三(二): technical schools are the main force of training)"))
+    certificate_floor: float | None = Field(None, ge=0, le=1, description=(
+        "share of each prefecture's Annex 1 column 2 (certificate-class) delivered by technical-school training "
+        "placed there; default (None): column 5 / column 1, as advanced_floor"))
+    qualification_cap: float = Field(0.10, ge=0, le=1, description=(
+        "assumed: at most this share of a prefecture's technical-school trainees in 培训合格证书 courses; notice "
+        "三(三) asks to cut those classes; 10% is below the 15.6% the plan placed without a cap (issue 13)"))
+    min_class_size: int = Field(15, ge=1, le=rules.MAX_CLASS_SIZE_ENTREPRENEURSHIP, description=(
+        "assumed: smallest class that may open; 15 is half of R5's entrepreneurship class (30), the smallest "
+        "size at which every total of at least one class splits into classes within [15, 30] and [15, 60]"))
     travel_cost_per_km: float = Field(0.3, ge=0, description=(
         "assumed: yuan per trainee-km between the institution's home county and the training county "
         "(teachers' and equipment travel, straight-line distance)"))

@@ -161,6 +161,8 @@ _add(TableSchema(
         Column("county_adcode", "adcode", "home county"),
         Column("platform_teachers", "int", "teachers registered on the provincial platform (R15)", "teachers"),
         Column("siyb_trainers", "int", "teachers holding an entrepreneurship-trainer certificate (R16)", "teachers"),
+        Column("filed", "bool", "filed (备案) with HRSS as a training institution that provincial-project units may "
+               "partner with (R11); a unit's own centre trains only its own unit unless filed", required=False),
         BASIS,
     ), key=("code",), assumed=True))
 _add(TableSchema(

@@ -68,7 +68,8 @@ def write_synthetic(folder: Path, provinces: int = 31, seed: int = 0, schools_pe
             county = f"{pref[:4]}{rng.randint(1, counties_per_prefecture):02d}"
             quota = rng.choice([1000, 2000, 3000, 5000])
             total_quota += quota
-            inst.append([code, f"技工学校{code}", "技工学校", "", f"省{pv}州{pref[2:4]}", county, 20, 2, basis])
+            inst.append([code, f"技工学校{code}", "技工学校", "", f"省{pv}州{pref[2:4]}", county, 20, 2, "true",
+                        basis])
             annex2.append([str(seq), f"技工学校{code}", f"{quota / 10000:.4f}", ""])
             mine = rng.sample(range(N_COURSES), 8)
             for j, k in enumerate(mine):
@@ -123,7 +124,7 @@ def write_synthetic(folder: Path, provinces: int = 31, seed: int = 0, schools_pe
         pv = u[0][1:3]
         pref = next(p[0] for p in prefectures if p[0].startswith(pv))
         inst.append([code, f"培训中心{code}", "企业培训中心", u[0], f"省{pv}州{pref[2:4]}", f"{pref[:4]}01", 10, 0,
-                     basis])
+                     "false", basis])
         need = sum(v for (uu, _), v in plans.items() if uu == u[0])
         mine = [c for c in courses if c[2] in {s[1] for s in scope if s[0] == u[0]}][:6]
         for c in mine:
@@ -131,7 +132,7 @@ def write_synthetic(folder: Path, provinces: int = 31, seed: int = 0, schools_pe
             sets = max(1, round(need * 0.5 / (220 // days_per_class * 60)))
             offers.append([code, c[0], c[2], sets, 220, rng.randint(600, 1800), "false", basis])
     _w(folder / "institutions.csv", ["code", "name", "kind", "unit", "prefecture", "county_adcode",
-                                     "platform_teachers", "siyb_trainers", "basis"], inst)
+                                     "platform_teachers", "siyb_trainers", "filed", "basis"], inst)
     _w(folder / "offers.csv", ["institution", "course", "major", "equipment_sets", "days_available",
                                "price_per_trainee", "evaluator", "basis"], offers)
     _w(folder / "units.csv", ["code", "name", "name_in_text", "basis"], units)

@@ -17,10 +17,14 @@ equal totals, so the factored LP has the same optimum with a quarter of the vari
     (3) plan       Σ_{k,i} v[u,p,k,i] = a_{u,p}            (Annex 4, R10)
     (4) cert       Σ_{k certificate-class} v[u,·,k,·] ≥ ρ_u Σ_p a_{u,p}   (R1)
     (5) capacity   Σ_p w[i,p,k] + Σ_{u,p} v[u,p,k,i] ≤ cap[i,k]       (R5–R7)
-    (6) band       ⌊(1−δ) w_c T_p⌋ − b⁻[c] ≤ Σ_s y[s,c] ≤ ⌈(1+δ) w_c T_p⌉ + b⁺[c]
+    (6) balance    Σ_s y[s,c] − d1⁺ − d2⁺ − b⁺ + d1⁻ + d2⁻ + b⁻ = n_c = round(w_c T_p), d1 ≤ ⌈θ w_c T_p⌉ (cost κ1),
+                   d2 up to the band ⌊(1−δ) w_c T_p⌋ … ⌈(1+δ) w_c T_p⌉ (cost κ2), b beyond the band (π_b)
     (7) mix        ⌊(f_{p,g} − τ) T_p⌋ − m⁻ ≤ Σ_{s,k∈g} w[s,p,k] ≤ ⌈(f_{p,g} + τ) T_p⌉ + m⁺
     (8) locks      L ≤ Σ_{c∈area} y[s,c] ≤ U   (scenario: school s must / must not serve an area)
+    (9) quality    Σ_{s,k advanced} w[s,p,k] ≥ A_p;  Σ_{s,k certificate-class} w[s,p,k] ≥ C_p  (Annex 1 cols 3, 2);
+                   Σ_{s,k 培训合格证书} w[s,p,k] ≤ ⌊cap · T_p⌋  (三(三))
     min  ω_cost Σ price·(w + v) + ω_travel κ Σ km·(y + q) + ω_band π_b Σ(b⁻+b⁺) + ω_mix π_m Σ(m⁻+m⁺)
+         + ω_balance Σ (κ1 (d1⁺+d1⁻) + κ2 (d2⁺+d2⁻))
 
 Solver names are ASCII, built from codes only (``y_s01_c530102``): CBC through an LP file reads Chinese
 names as all-zero "Optimal" solutions.
@@ -35,7 +39,10 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from optimizer import rules
 from optimizer.model.problem import AllocationProblem
+
+QUALIFICATION_TYPE = rules.QUALIFICATION_CERTIFICATE_TYPE  # 三(三)
 
 try:  # PuLP 3.3 warns on every variable about its v4 API; the warning costs seconds at scale
     from pulp import v4_migration
@@ -60,7 +67,7 @@ class Bounds:
 class AllocationModel:
     """One PuLP model of an ``AllocationProblem``; see the module docstring for the formulation."""
 
-    HARD_FAMILIES = ("quota", "target", "plan", "cert", "capacity", "lock")
+    HARD_FAMILIES = ("quota", "target", "plan", "cert", "capacity", "lock", "advanced", "certfloor", "qualcap")
 
     def __init__(self, problem: AllocationProblem, bounds: Bounds | None = None, elastic: bool = False):
         """``elastic``: give every hard row a penalised slack and minimise total violation (diagnosis)."""
@@ -99,6 +106,7 @@ class AllocationModel:
         self.define_band_constraints()
         self.define_mix_constraints()
         self.define_lock_constraints()
+        self.define_quality_constraints()
         self.define_objective()
 
     # -- helpers -----------------------------------------------------------------------------------------
@@ -118,8 +126,8 @@ class AllocationModel:
         self.violation[name] = var
         return var
 
-    def _slack(self, name: str) -> pulp.LpVariable:
-        var = pulp.LpVariable(name, lowBound=0)
+    def _slack(self, name: str, up: float | None = None) -> pulp.LpVariable:
+        var = pulp.LpVariable(name, lowBound=0, upBound=up)
         self.slack[name] = var
         return var
 
@@ -193,22 +201,18 @@ class AllocationModel:
                 self._add("capacity", f"cap_{o.institution}_{o.course}", pairs, pulp.LpConstraintLE, o.capacity)
 
     def define_band_constraints(self) -> None:
-        """(6) county share of its prefecture's tech-school trainees within (1 ± δ) × indicator share."""
-        delta = self.problem.params.band_delta
-        target = self.problem.targets.set_index("prefecture")["target"]
-        groups = self._groups("y", "county")
-        for c in self.problem.counties.itertuples():
-            if c.prefecture_adcode not in target.index:
-                continue
-            t = float(target[c.prefecture_adcode])
-            pairs = self._pairs("y", groups.get(c.adcode, []))
-            # whole-person bounds, so a rounded allocation can meet the band without slack
-            low, high = math.floor((1 - delta) * c.share * t), math.ceil((1 + delta) * c.share * t)
-            if low > 0:
-                self._add("band", f"band_lo_c{c.adcode}", [*pairs, (self._slack(f"bandlo_c{c.adcode}"), 1.0)],
-                          pulp.LpConstraintGE, low)
-            self._add("band", f"band_hi_c{c.adcode}", [*pairs, (self._slack(f"bandhi_c{c.adcode}"), -1.0)],
-                      pulp.LpConstraintLE, high)
+        """(6) a county's tech-school trainees around its indicator share: a piecewise-linear cost of the deviation,
+        cheap within ±θ, dearer up to the band (1 ± δ), penalised beyond it."""
+        for c in balance_table(self.problem).itertuples():
+            pairs = self._pairs("y", self._groups("y", "county").get(c.adcode, []))
+            pairs += [(self._slack(f"dev1p_c{c.adcode}", c.inner_up), -1.0),
+                      (self._slack(f"dev2p_c{c.adcode}", c.outer_up), -1.0),
+                      (self._slack(f"bandhi_c{c.adcode}"), -1.0),
+                      (self._slack(f"dev1m_c{c.adcode}", c.inner_down), 1.0),
+                      (self._slack(f"dev2m_c{c.adcode}", c.outer_down), 1.0)]
+            if c.low > 0:
+                pairs.append((self._slack(f"bandlo_c{c.adcode}"), 1.0))
+            self._add("band", f"band_c{c.adcode}", pairs, pulp.LpConstraintEQ, c.center)
 
     def define_mix_constraints(self) -> None:
         """(7) each profession group's share of T_p within f_{p,g} ± τ."""
@@ -241,6 +245,26 @@ class AllocationModel:
             if lock.at_most is not None:
                 self._add("lock", f"lock{n}_max_{lock.school}_a{lock.area}", pairs, pulp.LpConstraintLE, lock.at_most)
 
+    def define_quality_constraints(self) -> None:
+        """(9) Annex 1 columns 3 and 2: the schools' advanced and certificate-class trainees placed in each
+        prefecture reach their floors; 培训合格证书 trainees stay under the cap (三(三))."""
+        courses = self.problem.courses.set_index("code")
+        keys = self.keys["w"]
+        kinds = {"advanced": courses["advanced"].astype(bool), "certfloor": courses["certificate_class"].astype(bool),
+                 "qualcap": courses["certificate_type"] == QUALIFICATION_TYPE}
+        for family, flag in kinds.items():
+            mask = keys["course"].map(flag).fillna(False).to_numpy(bool)
+            groups = keys[mask].groupby("prefecture").indices
+            rows = keys.index[mask]
+            for t in self.problem.targets.itertuples():
+                pairs = self._pairs("w", rows[groups[t.prefecture]] if t.prefecture in groups else [])
+                if family == "advanced" and t.advanced_need > 0:
+                    self._add(family, f"adv_p{t.prefecture}", pairs, pulp.LpConstraintGE, t.advanced_need)
+                elif family == "certfloor" and t.certificate_need > 0:
+                    self._add(family, f"certfl_p{t.prefecture}", pairs, pulp.LpConstraintGE, t.certificate_need)
+                elif family == "qualcap" and pairs:
+                    self._add(family, f"qual_p{t.prefecture}", pairs, pulp.LpConstraintLE, t.qualification_cap)
+
     def define_objective(self) -> None:
         """Weighted sum of cost, travel, band and mix terms; each term kept for reporting."""
         p = self.problem.params
@@ -254,6 +278,9 @@ class AllocationModel:
             [(v, p.band_penalty) for n, v in self.slack.items() if n.startswith("band")])
         self.terms["mix"] = pulp.LpAffineExpression(
             [(v, p.mix_penalty) for n, v in self.slack.items() if n.startswith("mix")])
+        self.terms["balance"] = pulp.LpAffineExpression(
+            [(v, p.balance_cost_inner if n.startswith("dev1") else p.balance_cost_outer)
+             for n, v in self.slack.items() if n.startswith("dev")])
         if self.elastic:  # diagnosis: only the amount of violation matters
             self.lp.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in self.violation.values()]))
             return
@@ -263,6 +290,25 @@ class AllocationModel:
             if weights[name]:
                 objective.addInPlace(term * weights[name])
         self.lp.setObjective(objective)
+
+
+def balance_table(problem: AllocationProblem) -> pd.DataFrame:
+    """Per county: the centre n_c = round(w_c T_p), the band limits and the widths of the cost segments (6)."""
+    p = problem.params
+    target = problem.targets.set_index("prefecture")["target"]
+    rows = []
+    for c in problem.counties.itertuples():
+        if c.prefecture_adcode not in target.index:
+            continue
+        ideal = c.share * float(target[c.prefecture_adcode])
+        low, high = math.floor((1 - p.band_delta) * ideal), math.ceil((1 + p.band_delta) * ideal)
+        center = min(max(round(ideal), low), high)
+        inner = math.ceil(p.balance_inner * ideal - 1e-9)
+        inner_up, inner_down = min(inner, high - center), min(inner, center - low)
+        rows.append((c.adcode, c.prefecture_adcode, ideal, center, low, high, inner_up, high - center - inner_up,
+                     inner_down, center - low - inner_down))
+    return pd.DataFrame(rows, columns=["adcode", "prefecture", "ideal", "center", "low", "high", "inner_up",
+                                       "outer_up", "inner_down", "outer_down"])
 
 
 def _variables(prefix: str, keys: pd.DataFrame, columns: list[str],

@@ -25,6 +25,28 @@ def capacity(equipment_sets: int, days_available: int, class_hours: int, max_cla
     return int(equipment_sets) * (int(days_available) // rules.days_per_class(class_hours)) * int(max_class_size)
 
 
+def class_slots(equipment_sets: int, days_available: int, class_hours: int) -> int:
+    """R6, R7: classes a year of one (institution, course) = sets × ⌊days / ⌈hours / 8⌉⌋."""
+    return int(equipment_sets) * (int(days_available) // rules.days_per_class(class_hours))
+
+
+def quality_floors(targets: pd.DataFrame, params: ModelParams) -> pd.DataFrame:
+    """Annex 1 columns 2 and 3 as floors on the schools' trainees placed in each prefecture, and the cap on
+    培训合格证书 trainees (三(三)). Default share of a column: the schools' share of the prefecture's training,
+    column 5 / column 1. Floors are whole persons (rounded up), the cap rounded down."""
+    share = (targets["target"] / targets["col1"].where(targets["col1"] > 0, 1)).clip(upper=1.0)
+    adv = share if params.advanced_floor is None else pd.Series(params.advanced_floor, index=targets.index)
+    cert = share if params.certificate_floor is None else pd.Series(params.certificate_floor, index=targets.index)
+    eps = 1e-9
+    return targets.assign(
+        advanced_share=adv.astype(float), certificate_share=cert.astype(float),
+        advanced_need=[min(int(t), math.ceil(a * c - eps)) for a, c, t in zip(adv, targets["col3"], targets["target"],
+                                                                               strict=True)],
+        certificate_need=[min(int(t), math.ceil(a * c - eps)) for a, c, t in
+                          zip(cert, targets["col2"], targets["target"], strict=True)],
+        qualification_cap=[math.floor(params.qualification_cap * t + eps) for t in targets["target"]])
+
+
 def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
     """Great-circle distance in km (vectorised)."""
     lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
@@ -83,16 +105,18 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
     inst = plan.institutions.rename(columns={"county_adcode": "home_county"}).sort_values("code")
     inst = inst.assign(active=~inst["code"].isin(blocked), subsidised=inst["platform_teachers"] > 0)
     inst = inst[["code", "name", "kind", "unit", "prefecture_adcode", "home_county", "is_school", "active",
-                 "subsidised", "platform_teachers", "siyb_trainers"]].reset_index(drop=True)
+                 "subsidised", "platform_teachers", "siyb_trainers", "filed"]].reset_index(drop=True)
 
     schools = plan.annex2.merge(inst, left_on="institution", right_on="code", how="left")
     schools = schools[["code", "name", "quota", "home_county", "prefecture_adcode", "active"]]
     schools = schools.sort_values("code").reset_index(drop=True)
 
     a1 = plan.annex1_persons()
-    targets = a1[~a1["is_total"]][["prefecture", "col5"]].rename(columns={"col5": "target"})
+    targets = a1[~a1["is_total"]][["prefecture", "col5", "col1", "col2", "col3"]].rename(columns={"col5": "target"})
     targets = targets.assign(name=[plan.prefecture_name(p) for p in targets["prefecture"]])
-    targets = targets.sort_values("prefecture").reset_index(drop=True)[["prefecture", "name", "target"]]
+    targets = targets.sort_values("prefecture").reset_index(drop=True)[["prefecture", "name", "target", "col1",
+                                                                        "col2", "col3"]]
+    targets = quality_floors(targets, params)
 
     counties = plan.counties[["adcode", "county", "prefecture_adcode", "lon", "lat"]].copy()
     counties["indicator"] = plan.counties[params.indicator].astype(float)
@@ -102,12 +126,18 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
     counties["share"] = np.where(totals > 0, counties["indicator"] / totals.where(totals > 0, 1), 0.0)
 
     courses = plan.courses.sort_values("code").reset_index(drop=True)
-    offers = plan.offers.merge(courses[["code", "group", "certificate_class", "class_hours", "max_class_size"]],
+    offers = plan.offers.merge(courses[["code", "group", "certificate_class", "certificate_type", "advanced",
+                                        "class_hours", "max_class_size"]],
                                left_on="course", right_on="code", how="left").drop(columns="code")
     offers["capacity"] = [capacity(*v) for v in zip(offers["equipment_sets"], offers["days_available"],
                                                      offers["class_hours"], offers["max_class_size"], strict=True)]
-    offers = offers.merge(inst[["code", "home_county", "is_school", "active", "subsidised"]],
+    offers["slots"] = [class_slots(a, d, h) for a, d, h in zip(offers["equipment_sets"], offers["days_available"],
+                                                                 offers["class_hours"], strict=True)]
+    offers = offers.merge(inst[["code", "home_county", "is_school", "active", "subsidised", "siyb_trainers", "filed",
+                                "unit"]].rename(columns={"unit": "owner"}),
                           left_on="institution", right_on="code", how="left").drop(columns="code")
+    # R16: entrepreneurship courses only where teachers hold the entrepreneurship-trainer certificate
+    offers["siyb_ok"] = (offers["certificate_type"] != rules.ENTREPRENEURSHIP_TYPE) | (offers["siyb_trainers"] > 0)
     offers = offers.rename(columns={"price_per_trainee": "price", "max_class_size": "class_size"})
     offers = offers.sort_values(["institution", "course"]).reset_index(drop=True)
     offers["capacity"] = apply_capacity_changes(offers, params.capacity_changes)
@@ -158,7 +188,7 @@ def _school_pairs(schools: pd.DataFrame, offers: pd.DataFrame, counties: pd.Data
     c = c.assign(_prov=c["county"].map(province_of))
     y = active.merge(c, on="_prov")[["school", "county", "prefecture"]]
     y = y.sort_values(["school", "county"]).reset_index(drop=True)
-    own = offers[offers["is_school"] & offers["active"]][["institution", "course"]].rename(
+    own = offers[offers["is_school"] & offers["active"] & offers["siyb_ok"]][["institution", "course"]].rename(
         columns={"institution": "school"})
     sp = y[["school", "prefecture"]].drop_duplicates()
     w = sp.merge(own, on="school")[["school", "prefecture", "course"]]
@@ -167,11 +197,15 @@ def _school_pairs(schools: pd.DataFrame, offers: pd.DataFrame, counties: pd.Data
 
 def _unit_pairs(plans: pd.DataFrame, offers: pd.DataFrame, scope: pd.DataFrame, counties: pd.DataFrame,
                 unit_counties: dict[tuple[str, str], list[str]]):
-    """v[u, p, k, i]: k in u's scope (R2) and in i's offers (R3, R11); i active (R14) with platform-registered
-    teachers (R15). q[u, p, i, c]: c in the Annex 4 prefecture and among u's counties there (R10)."""
-    usable = offers[offers["active"] & offers["subsidised"]][["institution", "course", "group", "home_county"]]
+    """v[u, p, k, i]: k in u's scope (R2) and in i's offers (R3); i the unit's own centre or filed (R11), active
+    (R14) with platform-registered teachers (R15), entrepreneurship only with SIYB trainers (R16).
+    q[u, p, i, c]: c in the Annex 4 prefecture and among u's counties there (R10)."""
+    usable = offers[offers["active"] & offers["subsidised"] & offers["siyb_ok"]]
+    usable = usable[["institution", "course", "group", "home_county", "filed", "owner"]]
     usable = usable.assign(_prov=usable["home_county"].map(province_of))
-    by_unit = scope.merge(usable, on="group")[["unit", "course", "institution", "_prov"]]
+    by_unit = scope.merge(usable, on="group")
+    by_unit = by_unit[by_unit["filed"].astype(bool) | (by_unit["owner"] == by_unit["unit"])]
+    by_unit = by_unit[["unit", "course", "institution", "_prov"]]
     cells = plans[["unit", "prefecture"]].assign(_prov=plans["prefecture"].map(province_of))
     # a provincial project partners with the province's own institutions (R11), any of them (R4)
     v = cells.merge(by_unit, on=["unit", "_prov"])[["unit", "prefecture", "course", "institution"]]

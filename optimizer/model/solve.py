@@ -208,7 +208,8 @@ def _residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -
     frac_names = {v.name for v in fractional}
     slack_names = set(model.slack)
     d = {v.name: pulp.LpVariable(f"d_{v.name}", cat=pulp.LpBinary) for v in fractional}
-    s_new = {name: pulp.LpVariable(f"r_{name}", lowBound=0) for name in slack_names}
+    s_new = {name: pulp.LpVariable(f"r_{name}", lowBound=0, upBound=model.slack[name].upBound)
+             for name in slack_names}
     residual = pulp.LpProblem("rounding", pulp.LpMinimize)
     for name, c in model.lp.constraints.items():
         if not any(v.name in frac_names for v in c):
