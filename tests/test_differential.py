@@ -17,7 +17,8 @@ from tests.reference_lp import solve_reference
 from tests.tiny import A, B, Offer, Tiny, write
 
 OFFER_SLOTS = [("s01", "k1"), ("s01", "k2"), ("s01", "k3"), ("s02", "k1"), ("s02", "k2"), ("s02", "k4"),
-               ("i01", "k1"), ("i01", "k2"), ("i01", "k3"), ("i01", "k4")]
+               ("i01", "k1"), ("i01", "k2"), ("i01", "k3"), ("i01", "k4"), ("s01", "k5"), ("s02", "k6"),
+               ("i01", "k6"), ("s02", "k5")]
 
 
 @st.composite
@@ -35,20 +36,32 @@ def instances(draw):
             plans[key] = draw(st.integers(1, 150))
     if not plans:
         plans[("u01", B)] = 10
+    annex1 = {}
+    for pref, t in ((A, ta), (B, q1 + q2 - ta)):  # columns 1 ≥ 2 ≥ 3; column 5 = t ≤ column 1
+        c1 = t + draw(st.integers(0, 100))
+        c2 = draw(st.integers(0, c1))
+        annex1[pref] = (c1, c2, draw(st.integers(0, c2)))
+    owned = draw(st.booleans())  # i01 a company centre of u01 (R11: only u01 may use it unless filed)
     tiny = Tiny(quotas={"s01": q1, "s02": q2}, targets={A: ta, B: q1 + q2 - ta}, plans=plans,
-                scope={"u01": ["g1"], "u02": ["g2"]}, offers=offers)
+                scope={"u01": ["g1"], "u02": ["g2"]}, offers=offers, annex1=annex1,
+                centre_units={"i01": "u01"} if owned else {}, filed={"i01": draw(st.booleans())} if owned else {},
+                siyb={"s02": draw(st.sampled_from([0, 2])), "i01": draw(st.sampled_from([0, 1]))})
     params = ModelParams(
         cert_share=draw(st.sampled_from([0.0, 0.3, 0.6, 0.9])),
         band_delta=draw(st.sampled_from([0.0, 0.25, 1.0])),
         mix_tolerance=draw(st.sampled_from([0.05, 0.5])),
+        advanced_floor=draw(st.sampled_from([None, 0.0, 0.5])),
+        certificate_floor=draw(st.sampled_from([None, 0.0, 0.3])),
+        qualification_cap=draw(st.sampled_from([0.1, 1.0])),
+        balance_inner=draw(st.sampled_from([0.0, 0.1, 0.5])),
         travel_cost_per_km=draw(st.sampled_from([0.0, 0.3])),
         weights=ObjectiveWeights(cost=1, travel=draw(st.sampled_from([0, 1])), band=draw(st.sampled_from([0, 1])),
-                                 mix=draw(st.sampled_from([0, 1]))),
+                                 mix=draw(st.sampled_from([0, 1])), balance=draw(st.sampled_from([0, 1]))),
     )
     return tiny, params
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(instances())
 def test_pulp_model_matches_an_independent_scipy_formulation(tmp_path_factory, case):

@@ -146,16 +146,23 @@ def test_travel_cost_prefers_near_counties(tmp_path):
     assert verify(problem, sol) == []
 
 
-def test_county_band_spreads_trainees_when_priced(tmp_path):
-    """Band δ = 0.25 on population shares 60/40 of 曲靖市's 60: 麒麟区 27..45, 沾益区 18..30 (floors and
-    ceilings). With travel on and band slack penalised, 沾益区 gets exactly its floor 18."""
+def test_county_balance_cost_keeps_counties_at_their_share_unless_travel_pays(tmp_path):
+    """曲靖市's 60 over population shares 60/40: 麒麟区 ideal 36 (band 27..45), 沾益区 24 (band 18..30), inner
+    segment ±⌈10% × ideal⌉ = ±4 / ±3 at 20 yuan a trainee, then 100 yuan up to the band. s02 (home 麒麟区) saves
+    0.3 × 111.2 km ≈ 33 yuan a trainee moved from 沾益区 to 麒麟区, but the move costs 20 + 20 = 40 of balance:
+    both counties stay at their ideal. Without the balance cost (weight 0) the same move is free inside the band,
+    so 沾益区 drops to its band floor 18 (the old vertex behaviour)."""
     plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers())))
     weights = ObjectiveWeights(cost=1, travel=1, band=1, mix=0)
     problem = build_problem(plan, ModelParams(weights=weights, band_delta=0.25))
     sol = allocate(problem)
     by_county = sol.school_allocation.groupby("adcode")["trainees"].sum()
+    assert by_county[B2] == 24 and by_county[B1] == 36
+    assert not [k for k in sol.summary["slack_used"] if k.startswith(("band", "dev"))]
+    free = ObjectiveWeights(cost=1, travel=1, band=1, mix=0, balance=0)
+    sol = allocate(build_problem(plan, ModelParams(weights=free, band_delta=0.25)))
+    by_county = sol.school_allocation.groupby("adcode")["trainees"].sum()
     assert by_county[B2] == 18 and by_county[B1] == 42
-    assert not [k for k in sol.summary["slack_used"] if k.startswith("band")]
 
 
 def test_strong_duality_and_complementary_slackness(tmp_path):

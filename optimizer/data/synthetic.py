@@ -38,7 +38,8 @@ def write_synthetic(folder: Path, provinces: int = 31, seed: int = 0, schools_pe
         group = GROUPS[(k - 1) % len(GROUPS)]
         cert = k % 3 != 0
         level = ["五级", "四级", "三级"][k % 3] if cert else ""
-        ctype = "职业技能等级证书" if cert else "培训合格证书"
+        # non-certificate courses alternate special-ability and training-qualification ones (三(三) caps the latter)
+        ctype = "职业技能等级证书" if cert else ("专项职业能力证书" if k % 6 == 0 else "培训合格证书")
         hours = 120 + 40 * (k % 3) if cert else 40
         courses.append([f"k{k:03d}", f"职业{k:03d}", group, ctype, level, hours, 60, str(cert).lower(),
                         str(cert and level == "三级").lower(), basis])
