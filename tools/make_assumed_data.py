@@ -214,6 +214,14 @@ FILED_BASIS = {
     "企业培训中心": "not filed: assumed; a company centre trains its own unit's staff (notice 三(三))",
 }
 
+# Seats are sized in whole classes (R5–R7): a plan fills about 80% of the seats its class slots hold (classes
+# below 60, one part-filled class per course and county), so sets are sized for the load / 0.8 (issue 13).
+CLASS_FILL = 0.8
+# Schools that train 高级工 (三级) courses: Annex 1 column 3 needs about a sixth of the schools' trainees at
+# 三级 and above (column 3 × column 5 / column 1, summed), so these schools give their 高级工 courses 35% of
+# their places (assumed; 2021's plan had 4万 高级工 of 20万 certificate-class, calibration.md).
+ADVANCED_SCHOOLS = {"技师学院", "高级技工学校"}
+
 DAYS_AVAILABLE = {"技师学院": 200, "高级技工学校": 180, "技工学校": 160, "企业培训中心": 220, "培训机构": 240}
 BASE_PRICE = {"五级": 1200, "四级": 1600, "三级": 2000, "专项职业能力证书": 900, "培训合格证书": 500, "创业培训": 1000}
 PRICE_FACTOR = {"技师学院": 1.10, "高级技工学校": 1.05, "技工学校": 1.0, "企业培训中心": 0.95, "培训机构": 0.9}
@@ -267,15 +275,21 @@ def offers_for(code: str, kind: str, groups: list[str], target: float, courses, 
     if siyb == 0:
         chosen = [c for c in chosen if c["group"] != "entrepreneurship"]
     n = max(4, min(len(chosen), round(target / 1200)))
-    chosen = pick_courses(chosen, n)
-    cert = [c for c in chosen if c["certificate_class"] == "true"]
+    picked = pick_courses(chosen, n)
+    if kind in ADVANCED_SCHOOLS:  # 技师学院 and 高级技工学校 teach their majors' 高级工 courses (Annex 1 column 3)
+        picked = sorted({c["code"]: c for c in picked + [c for c in chosen if c["advanced"] == "true"]}.values(),
+                        key=lambda c: c["code"])
+    chosen = picked
+    advanced = [c for c in chosen if c["advanced"] == "true"]
+    cert = [c for c in chosen if c["certificate_class"] == "true" and c["advanced"] != "true"]
     other = [c for c in chosen if c["certificate_class"] != "true"]
+    shares = ((0.35, advanced), (0.4, cert), (0.25, other)) if advanced else ((0.7, cert), (0.3, other))
     rows = []
-    for share, subset in ((0.7, cert), (0.3, other)):
+    present = sum(share for share, subset in shares if subset)
+    for share, subset in shares:
         if not subset:
             continue
-        if not other:
-            share = 1.0
+        share = share / present
         for c in subset:
             places = target * share / len(subset) * TIGHT_GROUPS.get(c["group"], 1.0)
             days = DAYS_AVAILABLE[kind]
@@ -287,7 +301,8 @@ def offers_for(code: str, kind: str, groups: list[str], target: float, courses, 
                 sets, days = 1, dpc * max(1, math.ceil(places / int(c["max_class_size"])))
             evaluator = "true" if kind == "技师学院" and c["certificate_class"] == "true" else "false"
             rows.append([code, c["code"], c["group"], sets, days, price(c, kind, code), evaluator,
-                         "assumed: sized so capacity is ~1.2–1.6x the expected load; days and price by school type"])
+                         "assumed: sized so 80% of the seats (class_fill) are ~1.2–1.6x the expected load; days and price by "
+                         "school type"])
     return rows
 
 
@@ -297,12 +312,12 @@ def main() -> None:
     for code, name, pref, county, kind, groups, factor, teachers, siyb, reason in SCHOOLS:
         inst_rows.append([code, name, kind, "", pref, county, teachers, siyb, "true",
                           f"assumed: {reason}; {FILED_BASIS[kind]}"])
-        target = factor * (QUOTA[code] + UNIT_PARTNER_LOAD.get(code, 0))
+        target = factor * (QUOTA[code] + UNIT_PARTNER_LOAD.get(code, 0)) / CLASS_FILL
         offer_rows += offers_for(code, kind, groups.split(), target, courses, siyb)
     for code, name, kind, unit, pref, county, groups, target, teachers, siyb, reason in INSTITUTIONS:
         filed = "false" if kind == "企业培训中心" else "true"
         inst_rows.append([code, name, kind, unit, pref, county, teachers, siyb, filed, f"{reason}; {FILED_BASIS[kind]}"])
-        offer_rows += offers_for(code, kind, groups.split(), target, courses, siyb)
+        offer_rows += offers_for(code, kind, groups.split(), target / CLASS_FILL, courses, siyb)
 
     with open(DATA / "institutions.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")

@@ -121,6 +121,9 @@ class ModelParams(BaseModel):
     min_class_size: int = Field(15, ge=1, le=rules.MAX_CLASS_SIZE_ENTREPRENEURSHIP, description=(
         "assumed: smallest class that may open; 15 is half of R5's entrepreneurship class (30), the smallest "
         "size at which every total of at least one class splits into classes within [15, 30] and [15, 60]"))
+    class_fill: float = Field(0.8, gt=0, le=1, description=(
+        "assumed: share of an offer's seats (class slots × class size) the plan may fill; whole classes are "
+        "rarely full and a course taught in several counties has part-filled classes (R5–R7 in classes)"))
     travel_cost_per_km: float = Field(0.3, ge=0, description=(
         "assumed: yuan per trainee-km between the institution's home county and the training county "
         "(teachers' and equipment travel, straight-line distance)"))

@@ -120,6 +120,7 @@ class ScenarioFile(BaseModel):
     certificate_floor: float | None = None
     qualification_cap: float | None = None
     min_class_size: int | None = None
+    class_fill: float | None = None
     weights: dict[str, float] | None = None
     excluded: list[str] | None = None
     as_of: dt.date | None = None
@@ -131,7 +132,7 @@ class ScenarioFile(BaseModel):
 PARAM_KEYS = ("cert_share", "cert_share_by_unit", "quota_mode", "quota_band", "indicator", "band_delta",
               "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km", "weights", "excluded", "as_of",
               "solver", "time_limit", "balance_inner", "balance_cost_inner", "balance_cost_outer", "advanced_floor",
-              "certificate_floor", "qualification_cap", "min_class_size")
+              "certificate_floor", "qualification_cap", "min_class_size", "class_fill")
 INDICATORS = ("population_2020", "population_outside_districts")
 
 

@@ -140,7 +140,9 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
     offers["siyb_ok"] = (offers["certificate_type"] != rules.ENTREPRENEURSHIP_TYPE) | (offers["siyb_trainers"] > 0)
     offers = offers.rename(columns={"price_per_trainee": "price", "max_class_size": "class_size"})
     offers = offers.sort_values(["institution", "course"]).reset_index(drop=True)
-    offers["capacity"] = apply_capacity_changes(offers, params.capacity_changes)
+    offers["seats"] = apply_capacity_changes(offers, params.capacity_changes)
+    # the plan fills at most class_fill of the seats, so that whole classes fit the class slots (R5–R7)
+    offers["capacity"] = (offers["seats"] * params.class_fill + 1e-9).astype(int)
 
     plans = plan.annex4[plan.annex4["trainees"] > 0][["unit", "prefecture", "trainees"]]
     plans = plans.sort_values(["unit", "prefecture"]).reset_index(drop=True)

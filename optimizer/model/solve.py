@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from optimizer.model.classes import assign_assessors, place_classes, solve_class_mip
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
-from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds
+from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_table
 from optimizer.model.problem import AllocationProblem
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
+CLASS_GAP = 1e-4  # relative MIP gap of the class model: 0.01% of ~3.4亿 yuan is ~34,000 yuan
 
 
 class SolverUnavailable(RuntimeError):
@@ -42,6 +44,7 @@ class Solution:
     institution_load: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict = field(default_factory=dict)
     diagnosis: Diagnosis | None = None
+    classes: pd.DataFrame = field(default_factory=pd.DataFrame)  # classes.csv: one row per class
 
     @property
     def ok(self) -> bool:
@@ -72,7 +75,7 @@ def _silence_highs_banner() -> None:
         os.close(saved)
 
 
-def make_solver(name: str, time_limit: float, mip: bool = False) -> pulp.LpSolver:
+def make_solver(name: str, time_limit: float, mip: bool = False, gap: float | None = None) -> pulp.LpSolver:
     """A PuLP solver object; a missing solver is a clear error, not a crash later."""
     if name == "highs":
         _silence_highs_banner()
@@ -80,9 +83,9 @@ def make_solver(name: str, time_limit: float, mip: bool = False) -> pulp.LpSolve
         # asks for another size; its simplex is deterministic either way.
         from optimizer.model.highs_fast import FastHiGHS
 
-        solver = FastHiGHS(msg=False, timeLimit=time_limit, mip=mip)
+        solver = FastHiGHS(msg=False, timeLimit=time_limit, mip=mip, gapRel=gap)
     elif name == "cbc":
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip, threads=1)
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip, threads=1, gapRel=gap)
     else:
         raise SolverUnavailable(f"unknown solver '{name}': choose highs or cbc")
     if not solver.available():
@@ -147,18 +150,24 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     lp_values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in FLOW_FAMILIES}
 
     t2 = time.perf_counter()
-    rounded, method = _round(problem, model, lp_values)
-    timings["round"] = time.perf_counter() - t2
-    if rounded is None:
+    plan = solve_class_mip(problem, lp_values, make_solver(params.solver, params.time_limit, mip=True, gap=CLASS_GAP),
+                           model)
+    timings["classes"] = time.perf_counter() - t2
+    if plan is None:
         return Solution("solver_failed", params.solver, summary={
-            "status": "solver_failed", "message": "no whole-person allocation found within the time limit"})
-    values, final = rounded
-    solution = _tables(problem, final, values, duals)
-    terms = {k: float(pulp.value(t) or 0.0) for k, t in final.terms.items()}
+            "status": "solver_failed", "message": "no plan in whole classes found within the time limit"})
+    t3 = time.perf_counter()
+    classes = assign_assessors(problem, place_classes(problem, plan))
+    solution = _tables(problem, classes, duals)
+    timings["place"] = time.perf_counter() - t3
+    terms = final_terms(problem, solution, plan.model)
     weights = params.weights.model_dump()
     integer_objective = sum(weights[k] * v for k, v in terms.items())
+    method = {"method": plan.method, "fractional_variables": int(sum(
+        (np.abs(v - np.round(v)) > INTEGRALITY_TOLERANCE).sum() for v in lp_values.values())),
+        "class_mip_objective": round(plan.objective, 2), **plan.extra}
     solution.summary = _summary(problem, solution, params, lp_objective, integer_objective, terms, method,
-                                timings, final)
+                                timings, plan.model)
     solution.summary["shadow_prices"] = {
         "meaning": "LP duals in yuan per trainee (not unique: the LP is degenerate). quota: cost of one more "
                    "trainee in the school's quota; certificate_share: cost of one more certificate-class "
@@ -293,8 +302,9 @@ def _duals(model: AllocationModel) -> dict[str, float]:
     return out
 
 
-def _tables(problem: AllocationProblem, model: AllocationModel, values: dict[str, np.ndarray],
-            duals: dict[str, float]) -> Solution:
+def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: dict[str, float]) -> Solution:
+    """The allocation tables summed from the classes: one row per (school, county, course) and per
+    (unit, county, course, institution), with the classes counted, not derived."""
     names = problem.names
     courses = problem.courses.set_index("code")
     county = problem.counties.set_index("adcode")
@@ -318,15 +328,19 @@ def _tables(problem: AllocationProblem, model: AllocationModel, values: dict[str
             "certificate_type": frame["course"].map(courses["certificate_type"]),
             "level": frame["course"].map(courses["level"]).fillna(""),
             "trainees": frame["trainees"].astype(int),
-            "classes": [math.ceil(t / s) for t, s in zip(frame["trainees"], size, strict=True)],
+            "classes": frame["classes"].astype(int) if "classes" in frame else
+            [math.ceil(t / s) for t, s in zip(frame["trainees"], size, strict=True)],
             "cost": (frame["trainees"] * frame["price"]).round(2),
             "travel_km": frame["km"].round(1),
             "trainee_km": (frame["trainees"] * frame["km"]).round(1),
         }
 
-    y = problem.y_keys.assign(trainees=values["y"])
-    w = problem.w_keys.assign(trainees=values["w"])
-    xk = priced(expand_flows(y[["school", "prefecture", "county", "trainees"]], w, ["school", "prefecture"]), "school")
+    county_pref = county["prefecture_adcode"]
+    own = classes[classes["programme"] == "school"]
+    xk = own.groupby(["institution_code", "adcode", "course_code"], as_index=False).agg(
+        trainees=("trainees", "sum"), classes=("trainees", "size"))
+    xk = priced(xk.rename(columns={"institution_code": "school", "adcode": "county", "course_code": "course"}),
+                "school")
     school = pd.DataFrame({
         "school": xk["school"].map(names), "school_code": xk["school"],
         "school_prefecture": xk["school"].map(inst_pref).map(names),
@@ -334,9 +348,12 @@ def _tables(problem: AllocationProblem, model: AllocationModel, values: dict[str
         "county": xk["county"].map(names), "adcode": xk["county"], **course_columns(xk),
     }).sort_values(["school_code", "adcode", "course_code"]).reset_index(drop=True)
 
-    q = problem.q_keys.assign(trainees=values["q"])
-    v = problem.v_keys.assign(trainees=values["v"])
-    zk = priced(expand_flows(q, v, ["unit", "prefecture", "institution"]), "institution")
+    unit = classes[classes["programme"] == "unit"]
+    zk = unit.groupby(["unit_code", "adcode", "course_code", "institution_code"], as_index=False).agg(
+        trainees=("trainees", "sum"), classes=("trainees", "size"))
+    zk = zk.rename(columns={"unit_code": "unit", "adcode": "county", "course_code": "course",
+                            "institution_code": "institution"})
+    zk = priced(zk.assign(prefecture=zk["county"].map(county_pref)), "institution")
     columns = course_columns(zk)
     project = pd.DataFrame({
         "unit": zk["unit"].map(names), "unit_code": zk["unit"],
@@ -364,7 +381,30 @@ def _tables(problem: AllocationProblem, model: AllocationModel, values: dict[str
     load["utilisation"] = np.where(load["capacity"] > 0, load["used"] / positive, 0.0).round(4)
     load["shadow_price"] = [round(-duals.get(f"cap_{i}_{k}", 0.0), 4) + 0.0
                             for i, k in zip(load["institution_code"], load["course_code"], strict=True)]
-    return Solution("optimal", problem.params.solver, school, project, load)
+    out = Solution("optimal", problem.params.solver, school, project, load)
+    out.classes = classes
+    return out
+
+
+def final_terms(problem: AllocationProblem, sol: Solution, model: AllocationModel) -> dict[str, float]:
+    """The objective's terms of the plan as placed in classes: cost and travel from the tables, band and balance
+    from each county's final total (the same segments as the model), mix from the class model (course totals
+    per prefecture do not change when classes are placed)."""
+    p = problem.params
+    x, z = sol.school_allocation, sol.project_allocation
+    cost = float(x["cost"].sum() + z["cost"].sum())
+    travel = float((x["trainee_km"].sum() + z["trainee_km"].sum()) * p.travel_cost_per_km)
+    bal = balance_table(problem).set_index("adcode")
+    got = x.groupby("adcode")["trainees"].sum().reindex(bal.index, fill_value=0)
+    dev = got - bal["center"]
+    up, down = dev.clip(lower=0), (-dev).clip(lower=0)
+    inner = np.minimum(up, bal["inner_up"]) + np.minimum(down, bal["inner_down"])
+    outer = (np.minimum((up - bal["inner_up"]).clip(lower=0), bal["outer_up"])
+             + np.minimum((down - bal["inner_down"]).clip(lower=0), bal["outer_down"]))
+    beyond = (got - bal["high"]).clip(lower=0) + ((bal["low"] - got).clip(lower=0) * (bal["low"] > 0))
+    return {"cost": cost, "travel": travel, "band": float(beyond.sum() * p.band_penalty),
+            "mix": float(pulp.value(model.terms["mix"]) or 0.0),
+            "balance": float(inner.sum() * p.balance_cost_inner + outer.sum() * p.balance_cost_outer)}
 
 
 def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: float, integer_objective: float,

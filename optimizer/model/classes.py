@@ -1,0 +1,376 @@
+"""Whole classes: persons and classes from one model, then every class placed in a county.
+
+1. **Class MIP on the LP's support.** The LP's course totals w[s,p,k] and v[u,p,k,i] that are positive become
+   integer variables with an integer class count n: m·n ≤ w ≤ S·n (R5 and the minimum class), and per
+   (institution, course) Σ n ≤ slots = sets × ⌊days / ⌈hours / 8⌉⌋ (R6, R7). Every other row of the LP stays
+   (quotas, targets, Annex 4, certificate share, floors, capacity, balance); the LP's zero totals stay zero.
+   A solution of this MIP is a plan in whole classes; the LP objective is its lower bound. If the restricted MIP
+   is infeasible, every course total is freed (the full class MIP, with the solver's time limit).
+2. **Classes into counties.** Each total splits into n classes of near-equal size (all within [m, S] because
+   m·n ≤ w ≤ S·n). A school's classes in a prefecture go to the counties where the MIP put its trainees (the
+   y values), largest class first, to the county with the largest remaining share, preferring a county that
+   does not yet have that profession group; so a county's courses follow the prefecture's mix instead of an
+   expansion order. A unit's classes go to its counties by the q values the same way.
+3. **R13 (考培分离).** Each class gets an assessor: an evaluator for the course other than the training
+   institution, the nearest one; the training institution itself only where it is the province's only
+   evaluator for the course. Classes needing another evaluator are reported.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from optimizer import rules
+from optimizer.model.lp import AllocationModel, Bounds
+from optimizer.model.problem import AllocationProblem
+
+TOLERANCE = 1e-6
+FAMILIES = ("y", "w", "v", "q")
+
+
+@dataclass
+class ClassPlan:
+    """The class MIP's result: integer totals per family, class counts, the solved model, and the method."""
+
+    values: dict[str, np.ndarray]
+    counts: dict[str, np.ndarray]  # classes per w / v row
+    model: AllocationModel
+    method: str
+    objective: float
+    extra: dict = field(default_factory=dict)
+
+
+def class_size(problem: AllocationProblem) -> pd.Series:
+    """R5: largest class per course (the smaller of the course's own size and the rule's)."""
+    c = problem.courses.set_index("code")
+    rule = c["certificate_type"].map(rules.max_class_size)
+    return np.minimum(c["max_class_size"].astype(int), rule).astype(int)
+
+
+def class_slots(problem: AllocationProblem) -> pd.Series:
+    """R6, R7: classes a year per (institution, course) — capacity in persons over the class size, which is
+    sets × ⌊days / ⌈hours / 8⌉⌋ unless a scenario changed the capacity."""
+    o = problem.offers.set_index(["institution", "course"])
+    return (o["seats"] // o["class_size"].clip(lower=1)).astype(int)
+
+
+def solve_class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver,
+                    lp_model: AllocationModel | None = None) -> ClassPlan | None:
+    """Class-aware rounding of the LP point; else the class MIP on the LP's support, then wider."""
+    repaired = repair_rounding(problem, lp, lp_model)
+    if repaired is not None:
+        return repaired
+    for restrict in ("support", "spare", None):
+        plan = _class_mip(problem, lp, solver, restrict)
+        if plan is not None:
+            return plan
+    return None
+
+
+def free_rows(problem: AllocationProblem, lp: dict[str, np.ndarray], restrict: str | None) -> dict[str, np.ndarray]:
+    """Which course totals the class MIP may use: the LP's positive ones ("support"); those plus every total at
+    an (institution, course) with at least one class of room left in the LP ("spare"); or all (None)."""
+    keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
+    positive = {f: lp[f] > TOLERANCE for f in ("w", "v")}
+    if restrict is None:
+        return {f: np.ones(len(lp[f]), dtype=bool) for f in ("w", "v")}
+    if restrict == "neighbourhood":
+        return neighbourhood(problem, lp)
+    if restrict == "support":
+        return positive
+    used = pd.concat([keys[f].assign(x=lp[f]) for f in ("w", "v")]).groupby(["institution", "course"])["x"].sum()
+    o = problem.offers.set_index(["institution", "course"])
+    room = (o["capacity"] - used.reindex(o.index, fill_value=0.0)) >= o["class_size"]
+    out = {}
+    for f in ("w", "v"):
+        idx = pd.MultiIndex.from_arrays([keys[f]["institution"], keys[f]["course"]])
+        out[f] = positive[f] | room.reindex(idx, fill_value=False).to_numpy()
+    return out
+
+
+def _kind(courses: pd.DataFrame, course: str) -> tuple[bool, bool, bool]:
+    """What a course counts for: (advanced, certificate-class, 培训合格证书)."""
+    c = courses.loc[course]
+    return bool(c["advanced"]), bool(c["certificate_class"]), c["certificate_type"] == rules.QUALIFICATION_CERTIFICATE_TYPE
+
+
+def _covers(new: tuple[bool, bool, bool], old: tuple[bool, bool, bool]) -> bool:
+    """Moving trainees from a course of kind ``old`` to ``new`` keeps every floor (advanced, certificate-class,
+    R1) and the 培训合格证书 cap."""
+    return new[0] >= old[0] and new[1] >= old[1] and new[2] <= old[2]
+
+
+def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
+                    model: AllocationModel | None = None) -> ClassPlan | None:
+    """Class-aware rounding of a whole-person LP point: every course total below the minimum class moves to another
+    course total of the same school and prefecture (or unit, prefecture and certificate status) that counts for the
+    same or stronger columns (advanced, certificate-class; not 培训合格证书 unless it was) and has seats and class slots to spare, so every quota,
+    target, Annex 4 cell, floor, cap and certificate share is unchanged; None when the LP point is not whole or a
+    total finds no partner (the class MIP then decides)."""
+    if any((np.abs(v - np.round(v)) > TOLERANCE).any() for v in lp.values()):
+        return None
+    size, slots, m = class_size(problem), class_slots(problem), problem.params.min_class_size
+    courses = problem.courses.set_index("code")
+    seats = problem.offers.set_index(["institution", "course"])["seats"]  # the class_fill margin may be used here
+    values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
+    keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
+    used: dict[tuple[str, str], int] = {}
+    classes: dict[tuple[str, str], int] = {}
+    for f in ("w", "v"):
+        for i, k, x in zip(keys[f]["institution"], keys[f]["course"], values[f], strict=True):
+            if x > 0:
+                used[(i, k)] = used.get((i, k), 0) + int(x)
+                classes[(i, k)] = classes.get((i, k), 0) + math.ceil(x / size[k])
+    if any(n > slots.get(key, 0) for key, n in classes.items()):
+        return None
+    moves = 0
+    for f, cell in (("w", ["institution", "prefecture"]), ("v", ["unit", "prefecture"])):
+        k = keys[f]
+        for i in np.flatnonzero((values[f] > 0) & (values[f] < np.minimum(m, k["course"].map(size).to_numpy()))):
+            x, inst, course = int(values[f][i]), k["institution"].iat[i], k["course"].iat[i]
+            same = np.ones(len(k), dtype=bool)
+            for col in cell:
+                same &= (k[col] == k[col].iat[i]).to_numpy()
+            partner = None
+            for j in np.flatnonzero(same & (values[f] > 0)):
+                if j == i or not _covers(_kind(courses, k["course"].iat[j]), _kind(courses, course)):
+                    continue
+                key = (k["institution"].iat[j], k["course"].iat[j])
+                s_j, now = size[key[1]], int(values[f][j])
+                extra = math.ceil((now + x) / s_j) - math.ceil(now / s_j)
+                if used[key] + x <= seats.get(key, 0) and classes[key] + extra <= slots.get(key, 0):
+                    partner = (j, key, extra)
+                    break
+            if partner is None:
+                return None
+            j, key, extra = partner
+            values[f][j] += x
+            values[f][i] = 0
+            used[key] += x
+            classes[key] += extra
+            used[(inst, course)] -= x
+            classes[(inst, course)] -= 1
+            moves += 1
+    counts = {f: np.array([math.ceil(x / size[c]) if x > 0 else 0 for x, c in zip(values[f], keys[f]["course"],
+                                                                                    strict=True)], dtype=np.int64)
+              for f in ("w", "v")}
+    model = model or AllocationModel(problem)
+    for f in FAMILIES:
+        for var, value in zip(model.vars[f], values[f], strict=True):
+            var.varValue = float(value)
+    return ClassPlan(values, counts, model, "LP + class-aware rounding", math.nan, {"totals_moved": moves})
+
+
+def neighbourhood(problem: AllocationProblem, lp: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The positive course totals that cannot be taught as they are — below the minimum class, or at an
+    (institution, course) whose classes would exceed its slots — and every positive total of the same school or
+    prefecture (w) or unit (v), which may absorb them; the rest of the LP's plan stays as it is."""
+    size, slots, m = class_size(problem), class_slots(problem), problem.params.min_class_size
+    keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
+    frames = []
+    for f in ("w", "v"):
+        k = keys[f].assign(x=lp[f], f=f, pos=np.arange(len(lp[f])))
+        frames.append(k[k["x"] > TOLERANCE])
+    a = pd.concat(frames, ignore_index=True)
+    if a.empty:
+        return {f: np.zeros(len(lp[f]), dtype=bool) for f in ("w", "v")}
+    s_max = a["course"].map(size).to_numpy()
+    a["n"] = np.ceil(a["x"].to_numpy() / s_max - 1e-9)
+    over = a.groupby(["institution", "course"])["n"].transform("sum") > [
+        slots.get((i, k), 0) for i, k in zip(a["institution"], a["course"], strict=True)]
+    bad = a[(a["x"] < np.minimum(m, s_max) - TOLERANCE) | over.to_numpy()]
+    out = {f: np.zeros(len(lp[f]), dtype=bool) for f in ("w", "v")}
+    if bad.empty:
+        return out
+    w = a[a["f"] == "w"]
+    schools = set(bad.loc[bad["f"] == "w", "institution"]) | set(w.loc[w["prefecture"].isin(bad["prefecture"]),
+                                                                      "institution"])
+    out["w"][w.loc[w["institution"].isin(schools), "pos"].to_numpy()] = True
+    v = a[a["f"] == "v"]
+    near = v["unit"].isin(bad.loc[bad["f"] == "v", "unit"]) | v["institution"].isin(bad["institution"])
+    out["v"][v.loc[near, "pos"].to_numpy()] = True
+    # and every total, even zero, of the (school, prefecture) and (unit, prefecture) cells of a bad total
+    for f, who in (("w", "school"), ("v", "unit")):
+        cells = bad[bad["f"] == f]
+        if not cells.empty:
+            src = problem.w_keys if f == "w" else problem.v_keys
+            key = "institution" if f == "w" else "unit"
+            pairs = set(zip(cells[key], cells["prefecture"], strict=True))
+            out[f] |= np.array([(a_, p_) in pairs for a_, p_ in zip(src[who], src["prefecture"], strict=True)])
+    return out
+
+
+def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, restrict: str | None) -> ClassPlan | None:
+    size = class_size(problem)
+    m = problem.params.min_class_size
+    free = free_rows(problem, lp, restrict)
+    bounds: dict[str, dict[int, tuple[float, float | None, bool]]] = {}
+    fixed = restrict == "neighbourhood"  # everything outside the neighbourhood keeps its (whole) LP value
+    for f in ("w", "v"):
+        bounds[f] = {i: ((0, None, True) if free[f][i] else (round(lp[f][i]), round(lp[f][i]), False) if fixed
+                         else (0, 0, False)) for i in range(len(lp[f]))}
+    if fixed:
+        schools = set(problem.w_keys.loc[free["w"], "school"])
+        units = set(problem.v_keys.loc[free["v"], "unit"])
+        open_y = problem.y_keys["school"].isin(schools).to_numpy()
+        cells = set(zip(problem.v_keys.loc[free["v"], "unit"], problem.v_keys.loc[free["v"], "prefecture"],
+                        problem.v_keys.loc[free["v"], "institution"], strict=True))
+        open_q = np.array([k in cells for k in zip(problem.q_keys["unit"], problem.q_keys["prefecture"],
+                                                    problem.q_keys["institution"], strict=True)], dtype=bool)
+        open_q |= problem.q_keys["unit"].isin(units).to_numpy() & (lp["q"] > TOLERANCE)
+        bounds["y"] = {i: (lp["y"][i], lp["y"][i], False) for i in np.flatnonzero(~open_y)}
+        bounds["q"] = {i: (lp["q"][i], lp["q"][i], False) for i in np.flatnonzero(~open_q)}
+    if restrict == "support":  # counties too: only where the LP trains someone (a much smaller MIP)
+        for f in ("y", "q"):
+            bounds[f] = {i: (0, 0, False) for i in np.flatnonzero(lp[f] <= TOLERANCE)}
+    model = AllocationModel(problem, Bounds(bounds))
+    counts: dict[str, dict[int, pulp.LpVariable]] = {"w": {}, "v": {}}
+    per_offer: dict[tuple[str, str], list[pulp.LpVariable]] = {}
+    fixed_classes: dict[tuple[str, str], int] = {}
+    for f, inst_col in (("w", "school"), ("v", "institution")):
+        keys = model.keys[f]
+        sizes = keys["course"].map(size).to_numpy(int)
+        for i, (inst, course) in enumerate(zip(keys[inst_col], keys["course"], strict=True)):
+            low, high, integer = bounds[f][i]
+            if not integer:
+                if high:  # a fixed positive total: its classes count against the slots
+                    fixed_classes[(inst, course)] = fixed_classes.get((inst, course), 0) + math.ceil(high / sizes[i])
+                continue
+            n = pulp.LpVariable(f"n{f}_{model.vars[f][i].name}", lowBound=0, cat=pulp.LpInteger)
+            counts[f][i] = n
+            x, s_max, s_min = model.vars[f][i], int(sizes[i]), min(m, int(sizes[i]))
+            model.lp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (n, -s_max)]),
+                                                     pulp.LpConstraintLE, f"clsmax_{x.name}", 0))
+            model.lp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (n, -s_min)]),
+                                                     pulp.LpConstraintGE, f"clsmin_{x.name}", 0))
+            per_offer.setdefault((inst, course), []).append(n)
+    slots = class_slots(problem)
+    for (inst, course), ns in per_offer.items():
+        name = f"slots_{inst}_{course}"
+        room = int(slots.get((inst, course), 0)) - fixed_classes.get((inst, course), 0)
+        model.lp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(n, 1.0) for n in ns]),
+                                                 pulp.LpConstraintLE, name, room), name)
+    model.lp.solve(solver)
+    if model.lp.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        return None
+    values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in ("y", "w", "v", "q")}
+    for f in ("w", "v"):
+        values[f] = np.round(values[f]).astype(np.int64)
+    n_out = {f: np.zeros(len(model.vars[f]), dtype=np.int64) for f in ("w", "v")}
+    for f in ("w", "v"):
+        for i, n in counts[f].items():
+            n_out[f][i] = round(n.varValue or 0)
+        sizes = model.keys[f]["course"].map(size).to_numpy(int)
+        rest = np.array([i not in counts[f] for i in range(len(values[f]))], dtype=bool)
+        n_out[f][rest] = np.ceil(values[f][rest] / sizes[rest]).astype(np.int64)
+    method = {"neighbourhood": "class MIP around the totals that do not make whole classes",
+              "support": "class MIP on the LP's support", "spare": "class MIP on the LP's support and spare offers",
+              None: "class MIP (all course totals free)"}[restrict]
+    return ClassPlan(values, n_out, model, method, float(pulp.value(model.lp.objective) or 0.0),
+                     {"integer_variables": sum(len(c) for c in counts.values()),
+                      "proven_optimal": model.lp.sol_status == pulp.LpSolutionOptimal})
+
+
+def split_sizes(total: int, n: int) -> list[int]:
+    """``total`` persons in ``n`` classes as equal as possible (larger classes first)."""
+    if n <= 0:
+        return []
+    base, extra = divmod(int(total), int(n))
+    return [base + 1] * extra + [base] * (n - extra)
+
+
+def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
+    """Every class with its county: class_id, institution_code, course_code, adcode, programme, unit_code,
+    trainees (the rows of classes.csv, before the assessor)."""
+    group = problem.courses.set_index("code")["group"]
+    rows: list[tuple] = []
+    county_groups: dict[str, set[str]] = {}
+    y = problem.y_keys.assign(value=plan.values["y"])
+    w = problem.w_keys.assign(trainees=plan.values["w"], n=plan.counts["w"])
+    targets = {k: dict(zip(g["county"], g["value"], strict=True)) for k, g in y.groupby(["school", "prefecture"])}
+    work = []
+    for r in w[w["trainees"] > 0].itertuples():
+        for size in split_sizes(r.trainees, r.n):
+            work.append((r.prefecture, -size, r.school, r.course, size))
+    work.sort()
+    left = {k: dict(v) for k, v in targets.items()}
+    for prefecture, _neg, school, course, size in work:
+        county = _choose(left[(school, prefecture)], county_groups, group[course], size)
+        left[(school, prefecture)][county] -= size
+        county_groups.setdefault(county, set()).add(group[course])
+        rows.append((school, course, county, "school", "", size))
+    q = problem.q_keys.assign(value=plan.values["q"])
+    v = problem.v_keys.assign(trainees=plan.values["v"], n=plan.counts["v"])
+    targets = {k: dict(zip(g["county"], g["value"], strict=True))
+               for k, g in q.groupby(["unit", "prefecture", "institution"])}
+    left = {k: dict(v_) for k, v_ in targets.items()}
+    work = []
+    for r in v[v["trainees"] > 0].itertuples():
+        for size in split_sizes(r.trainees, r.n):
+            work.append((r.unit, r.prefecture, r.institution, -size, r.course, size))
+    work.sort()
+    unit_groups: dict[str, set[str]] = {}
+    for unit, prefecture, inst, _neg, course, size in work:
+        county = _choose(left[(unit, prefecture, inst)], unit_groups, group[course], size)
+        left[(unit, prefecture, inst)][county] -= size
+        unit_groups.setdefault(county, set()).add(group[course])
+        rows.append((inst, course, county, "unit", unit, size))
+    frame = pd.DataFrame(rows, columns=["institution_code", "course_code", "adcode", "programme", "unit_code",
+                                        "trainees"])
+    frame = frame.sort_values(["programme", "unit_code", "institution_code", "course_code", "adcode", "trainees"],
+                              ascending=[True, True, True, True, True, False], kind="stable").reset_index(drop=True)
+    frame.insert(0, "class_id", [f"C{i + 1:05d}" for i in range(len(frame))])
+    return frame
+
+
+def _choose(left: dict[str, float], groups: dict[str, set[str]], group: str, size: int) -> str:
+    """The county for one class: among those with room for half the class, one still without this profession
+    group, then the most room left; else the most room left. Ties by code."""
+    roomy = [c for c, r in left.items() if r >= size / 2]
+    if roomy:
+        fresh = [c for c in roomy if group not in groups.get(c, set())]
+        pool = fresh or roomy
+    else:
+        pool = list(left)
+    return max(sorted(pool), key=lambda c: left[c])
+
+
+def assign_assessors(problem: AllocationProblem, classes: pd.DataFrame) -> pd.DataFrame:
+    """R13 (考培分离): each class's assessor — the nearest other evaluator for the course; the training
+    institution only where it is the province's only evaluator for it; blank where the course has none."""
+    offers = problem.offers
+    inst = problem.institutions.set_index("code")
+    evaluators: dict[str, list[str]] = {}
+    for r in offers[offers["evaluator"].astype(bool) & offers["active"]].itertuples():
+        evaluators.setdefault(r.course, []).append(r.institution)
+    dist = problem.distance
+    assessor, other = [], []
+    for r in classes.itertuples():
+        pool = sorted(evaluators.get(r.course_code, []))
+        others = [e for e in pool if e != r.institution_code]
+        if others:
+            homes = [inst.loc[e, "home_county"] for e in others]
+            km = [float(dist.loc[h, r.adcode]) if h in dist.index and r.adcode in dist.columns else math.inf
+                  for h in homes]
+            assessor.append(others[int(np.argmin(km))])
+            other.append(r.institution_code in pool)
+        else:
+            assessor.append(pool[0] if pool else "")
+            other.append(False)
+    return classes.assign(assessor_code=assessor, needs_other_evaluator=other)
+
+
+def r13_report(classes: pd.DataFrame) -> dict:
+    """Classes whose training institution is an evaluator for the course and must send its trainees to another
+    evaluator (R13), per institution; and classes assessed by their own institution as the only evaluator."""
+    need = classes[classes["needs_other_evaluator"]]
+    own = classes[(classes["assessor_code"] == classes["institution_code"])]
+    return {"classes_needing_another_evaluator": int(len(need)),
+            "by_institution": {k: int(v) for k, v in need.groupby("institution_code").size().items()},
+            "assessed_by_the_only_evaluator": int(len(own)),
+            "without_an_evaluator_in_the_data": int((classes["assessor_code"] == "").sum())}
