@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from optimizer.model import report
 from optimizer.model.classes import assign_assessors, place_classes, solve_class_mip
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_table
@@ -439,6 +440,10 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
         "trainee_km": round(float(sol.school_allocation["trainee_km"].sum() + proj["trainee_km"].sum()), 1),
         "slack_used": slack,
         "variables": {**{f: len(model.vars[f]) for f in FLOW_FAMILIES}, "slack": len(model.slack)},
+        "annex1_columns": report.annex1_columns(problem, sol.school_allocation, proj),
+        "county_balance": report.county_balance(problem, sol.school_allocation),
+        "classes": report.class_report(problem, sol.classes),
+        "top_institutions": report.top_by_prefecture(problem, sol.school_allocation, proj),
     }
 
 

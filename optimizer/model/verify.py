@@ -46,6 +46,66 @@ def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:
     out += _allowed_pairs(x, z, problem)
     out += _capacity(x, z, problem)
     out += _locks(x, counties, problem)
+    out += _partners_and_siyb(x, z, problem)
+    if not solution.classes.empty:
+        out += _classes(solution.classes, x, z, courses, problem)
+    return out
+
+
+def _partners_and_siyb(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    """R11: a unit's trainees only at its own centre or a filed institution; R16: entrepreneurship courses only
+    where teachers hold the entrepreneurship-trainer certificate."""
+    out = []
+    inst = problem.institutions.set_index("code")
+    ctype = problem.courses.set_index("code")["certificate_type"]
+    for r in z.itertuples():
+        if not bool(inst.loc[r.institution_code, "filed"]) and inst.loc[r.institution_code, "unit"] != r.unit_code:
+            out.append(Violation("filed partner (R11)", f"{r.unit_code} {r.institution_code}",
+                                 "own centre or filed institution", "another unit's centre"))
+    for frame, col in ((x, "school_code"), (z, "institution_code")):
+        for r in frame[frame["course_code"].map(ctype) == rules.ENTREPRENEURSHIP_TYPE].itertuples():
+            who = getattr(r, col)
+            if not inst.loc[who, "siyb_trainers"] > 0:
+                out.append(Violation("entrepreneurship trainers (R16)", f"{who} {r.course_code}", "> 0 SIYB trainers",
+                                     "0"))
+    return out
+
+
+def _classes(classes: pd.DataFrame, x: pd.DataFrame, z: pd.DataFrame, courses: pd.DataFrame,
+             problem: AllocationProblem) -> list[Violation]:
+    """Every class within [min_class_size, class size] (R5); per (institution, course) no more classes than
+    sets × ⌊days / ⌈hours / 8⌉⌋ (R6, R7), recomputed from the offer's raw inputs; the classes add up to the
+    allocation tables."""
+    out = []
+    size = np.minimum(classes["course_code"].map(courses["certificate_type"]).map(rules.max_class_size).to_numpy(),
+                      classes["course_code"].map(courses["max_class_size"]).to_numpy())
+    low = np.minimum(problem.params.min_class_size, size)
+    for i in np.flatnonzero((classes["trainees"].to_numpy() < low) | (classes["trainees"].to_numpy() > size)):
+        out.append(Violation("class size (R5, min_class_size)", classes["class_id"].iat[i],
+                             f"{low[i]}..{size[i]}", str(classes["trainees"].iat[i])))
+    o = problem.offers.set_index(["institution", "course"])
+    dpc = -(-o["class_hours"].astype(int) // rules.MAX_CLASS_HOURS_PER_DAY)
+    slots = o["equipment_sets"].astype(int) * (o["days_available"].astype(int) // dpc)
+    if problem.params.capacity_changes:  # a scenario's capacity, in whole classes
+        slots = o["seats"] // o["class_size"]
+    used = classes.groupby(["institution_code", "course_code"]).size()
+    cap = slots.reindex(used.index, fill_value=0)
+    for (i, k), n in used[used > cap].items():
+        out.append(Violation("class slots (R6, R7)", f"{i} {k}", f"<= {int(cap[(i, k)])}", str(int(n))))
+    own = classes[classes["programme"] == "school"].groupby(["institution_code", "adcode", "course_code"])
+    unit = classes[classes["programme"] == "unit"].groupby(["unit_code", "adcode", "course_code", "institution_code"])
+    for table, frame, grouped, key in (
+            ("school_allocation", x, own, ["school_code", "adcode", "course_code"]),
+            ("project_allocation", z, unit, ["unit_code", "adcode", "course_code", "institution_code"])):
+        mine = frame.set_index(key)[["trainees", "classes"]]
+        theirs = pd.DataFrame({"trainees": grouped["trainees"].sum(), "classes": grouped.size()})
+        theirs.index.names = key
+        joined = mine.join(theirs, how="outer", rsuffix="_c").fillna(0)
+        bad = joined[(joined["trainees"] != joined["trainees_c"]) | (joined["classes"] != joined["classes_c"])]
+        for k_, r in bad.iterrows():
+            out.append(Violation("classes add up (classes.csv)", f"{table} {k_}",
+                                 f"{int(r['trainees_c'])} in {int(r['classes_c'])} classes",
+                                 f"{int(r['trainees'])} in {int(r['classes'])}"))
     return out
 
 
@@ -70,9 +130,9 @@ def _whole_people_and_classes(frame: pd.DataFrame, table: str, courses: pd.DataF
         out.append(Violation("whole persons", f"{table} row {i}", "positive whole number", str(trainees.iloc[i])))
     rule = frame["course_code"].map(courses["certificate_type"]).map(rules.max_class_size)
     size = np.minimum(rule.to_numpy(), frame["course_code"].map(courses["max_class_size"]).to_numpy())
-    expected = -(-trainees.to_numpy() // size)
-    for i in np.flatnonzero((frame["classes"].to_numpy() != expected) & ~bad.to_numpy()):
-        out.append(Violation("classes (R5)", f"{table} row {i}", str(expected[i]), str(frame["classes"].iloc[i])))
+    expected = -(-trainees.to_numpy() // size)  # at least this many classes (R5)
+    for i in np.flatnonzero((frame["classes"].to_numpy() < expected) & ~bad.to_numpy()):
+        out.append(Violation("classes (R5)", f"{table} row {i}", f">= {expected[i]}", str(frame["classes"].iloc[i])))
     return out
 
 

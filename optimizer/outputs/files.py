@@ -39,6 +39,8 @@ def write_solution(solution: Solution, out: Path, extra: dict[str, object] | Non
             files["school_allocation.csv"] = solution.school_allocation
             files["project_allocation.csv"] = solution.project_allocation
             files["institution_load.csv"] = solution.institution_load
+            if not solution.classes.empty:
+                files["classes.csv"] = solution.classes
         summary = {k: v for k, v in solution.summary.items() if k != "seconds"}
         files["summary.json"] = {**summary, **(extra or {})}
         if solution.diagnosis is not None:
