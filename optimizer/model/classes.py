@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -287,12 +288,12 @@ def split_sizes(total: int, n: int) -> list[int]:
 def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
     """Every class with its county: class_id, institution_code, course_code, adcode, programme, unit_code,
     trainees (the rows of classes.csv, before the assessor)."""
-    group = problem.courses.set_index("code")["group"]
+    group = dict(zip(problem.courses["code"], problem.courses["group"], strict=True))
     rows: list[tuple] = []
     county_groups: dict[str, set[str]] = {}
     y = problem.y_keys.assign(value=plan.values["y"])
     w = problem.w_keys.assign(trainees=plan.values["w"], n=plan.counts["w"])
-    targets = {k: dict(zip(g["county"], g["value"], strict=True)) for k, g in y.groupby(["school", "prefecture"])}
+    targets = _targets(y, ["school", "prefecture"])
     work = []
     for r in w[w["trainees"] > 0].itertuples():
         for size in split_sizes(r.trainees, r.n):
@@ -304,10 +305,10 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
         left[(school, prefecture)][county] -= size
         county_groups.setdefault(county, set()).add(group[course])
         rows.append((school, course, county, "school", "", size))
+    rows = _spread_groups(problem, rows, group)
     q = problem.q_keys.assign(value=plan.values["q"])
     v = problem.v_keys.assign(trainees=plan.values["v"], n=plan.counts["v"])
-    targets = {k: dict(zip(g["county"], g["value"], strict=True))
-               for k, g in q.groupby(["unit", "prefecture", "institution"])}
+    targets = _targets(q, ["unit", "prefecture", "institution"])
     left = {k: dict(v_) for k, v_ in targets.items()}
     work = []
     for r in v[v["trainees"] > 0].itertuples():
@@ -328,6 +329,57 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
     return frame
 
 
+def _targets(frame: pd.DataFrame, key: list[str]) -> dict[tuple, dict[str, float]]:
+    """{key tuple: {county: model value}} in one pass (a groupby per key is slow on Arrow strings)."""
+    out: dict[tuple, dict[str, float]] = {}
+    for *k, county, value in zip(*(frame[c].tolist() for c in key), frame["county"].tolist(),
+                                 frame["value"].tolist(), strict=True):
+        out.setdefault(tuple(k), {})[county] = value
+    return out
+
+
+def _spread_groups(problem: AllocationProblem, rows: list[tuple], group: dict[str, str]) -> list[tuple]:
+    """A county fed by one profession group where its prefecture's focus has three or more swaps one of its
+    classes with a class of another group, of the nearest size, in another county of the prefecture that keeps
+    two groups or more."""
+    pref = dict(zip(problem.counties["adcode"], problem.counties["prefecture_adcode"], strict=True))
+    focus = problem.focus[problem.focus["share"] > 0].groupby("prefecture")["group"].nunique().to_dict()
+    rows = list(rows)
+    held: dict[str, Counter] = {}
+    for r in rows:
+        held.setdefault(r[2], Counter())[group[r[1]]] += 1
+    for county in sorted(held):
+        if focus.get(pref[county], 0) < 3 or len(held[county]) != 1:
+            continue
+        mine = [i for i, r in enumerate(rows) if r[2] == county]
+        if len(mine) < 2:
+            continue
+        g0 = group[rows[mine[0]][1]]
+        best = None
+        for j, r in enumerate(rows):
+            other, g = r[2], group[r[1]]
+            if other == county or pref[other] != pref[county] or g == g0:
+                continue
+            rest = held[other] - Counter({g: 1})
+            if len(set(rest) | {g0}) < 2:
+                continue
+            i = min(mine, key=lambda k: abs(rows[k][5] - r[5]))
+            gap = abs(rows[i][5] - r[5])
+            if best is None or gap < best[0]:
+                best = (gap, i, j)
+        if best is not None:
+            _, i, j = best
+            a, b = rows[i], rows[j]
+            rows[i] = (a[0], a[1], b[2], *a[3:])
+            rows[j] = (b[0], b[1], a[2], *b[3:])
+            for county_, g_, step in ((a[2], group[a[1]], -1), (b[2], group[a[1]], 1), (b[2], group[b[1]], -1),
+                                      (a[2], group[b[1]], 1)):
+                held[county_][g_] += step
+                if held[county_][g_] == 0:
+                    del held[county_][g_]
+    return rows
+
+
 def _choose(left: dict[str, float], groups: dict[str, set[str]], group: str, size: int) -> str:
     """The county for one class: among those with room for half the class, one still without this profession
     group, then the most room left; else the most room left. Ties by code."""
@@ -344,21 +396,24 @@ def assign_assessors(problem: AllocationProblem, classes: pd.DataFrame) -> pd.Da
     """R13 (考培分离): each class's assessor — the nearest other evaluator for the course; the training
     institution only where it is the province's only evaluator for it; blank where the course has none."""
     offers = problem.offers
-    inst = problem.institutions.set_index("code")
+    home = dict(zip(problem.institutions["code"], problem.institutions["home_county"], strict=True))
     evaluators: dict[str, list[str]] = {}
     for r in offers[offers["evaluator"].astype(bool) & offers["active"]].itertuples():
         evaluators.setdefault(r.course, []).append(r.institution)
     dist = problem.distance
+    row_of = {h: i for i, h in enumerate(dist.index)}
+    col_of = {c: j for j, c in enumerate(dist.columns)}
+    km = dist.to_numpy()
     assessor, other = [], []
-    for r in classes.itertuples():
-        pool = sorted(evaluators.get(r.course_code, []))
-        others = [e for e in pool if e != r.institution_code]
+    for inst, course, county in zip(classes["institution_code"], classes["course_code"], classes["adcode"],
+                                    strict=True):
+        pool = sorted(evaluators.get(course, []))
+        others = [e for e in pool if e != inst]
         if others:
-            homes = [inst.loc[e, "home_county"] for e in others]
-            km = [float(dist.loc[h, r.adcode]) if h in dist.index and r.adcode in dist.columns else math.inf
-                  for h in homes]
-            assessor.append(others[int(np.argmin(km))])
-            other.append(r.institution_code in pool)
+            j = col_of.get(county)
+            far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
+            assessor.append(others[int(np.argmin(far))])
+            other.append(inst in pool)
         else:
             assessor.append(pool[0] if pool else "")
             other.append(False)

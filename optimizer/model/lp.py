@@ -203,8 +203,9 @@ class AllocationModel:
     def define_band_constraints(self) -> None:
         """(6) a county's tech-school trainees around its indicator share: a piecewise-linear cost of the deviation,
         cheap within ±θ, dearer up to the band (1 ± δ), penalised beyond it."""
+        groups = self._groups("y", "county")
         for c in balance_table(self.problem).itertuples():
-            pairs = self._pairs("y", self._groups("y", "county").get(c.adcode, []))
+            pairs = self._pairs("y", groups.get(c.adcode, []))
             pairs += [(self._slack(f"dev1p_c{c.adcode}", c.inner_up), -1.0),
                       (self._slack(f"dev2p_c{c.adcode}", c.outer_up), -1.0),
                       (self._slack(f"bandhi_c{c.adcode}"), -1.0),

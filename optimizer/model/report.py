@@ -84,19 +84,17 @@ def class_report(problem: AllocationProblem, classes: pd.DataFrame) -> dict:
             "r13": r13_report(classes)}
 
 
-def top_institutions(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem, prefecture: str | None = None,
-                     n: int = rules.TOP_INSTITUTIONS_TRACKED) -> pd.DataFrame:
-    """R18 (四(二)): the ``n`` institutions with the most subsidised training in a locality (a prefecture, or the
-    province), ranked by subsidised volume = trainees × price (yuan) of their classes there; only institutions
-    whose teachers are on the provincial platform are subsidised (R15). Ties: more trainees, then code."""
+def _subsidised_rows(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> pd.DataFrame:
+    """institution_code, prefecture, trainees, cost of both programmes, subsidised institutions only (R15)."""
     pref = problem.counties.set_index("adcode")["prefecture_adcode"]
     a = x.rename(columns={"school_code": "institution_code"})[["institution_code", "adcode", "trainees", "cost"]]
-    b = z[["institution_code", "adcode", "trainees", "cost"]]
-    rows = pd.concat([a, b], ignore_index=True)
-    if prefecture is not None:
-        rows = rows[rows["adcode"].map(pref) == prefecture]
-    inst = problem.institutions.set_index("code")
-    rows = rows[rows["institution_code"].map(inst["platform_teachers"]).fillna(0) > 0]
+    rows = pd.concat([a, z[["institution_code", "adcode", "trainees", "cost"]]], ignore_index=True)
+    teachers = problem.institutions.set_index("code")["platform_teachers"]
+    rows = rows[rows["institution_code"].map(teachers).fillna(0).to_numpy() > 0]
+    return rows.assign(prefecture=rows["adcode"].map(pref))
+
+
+def _rank(rows: pd.DataFrame, problem: AllocationProblem, n: int) -> pd.DataFrame:
     g = rows.groupby("institution_code").agg(subsidised_yuan=("cost", "sum"), trainees=("trainees", "sum"))
     g = g.reset_index().sort_values(["subsidised_yuan", "trainees", "institution_code"],
                                     ascending=[False, False, True]).head(n)
@@ -106,6 +104,21 @@ def top_institutions(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProble
     return g[["rank", "institution_code", "institution", "subsidised_yuan", "trainees"]].reset_index(drop=True)
 
 
+def top_institutions(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem, prefecture: str | None = None,
+                     n: int = rules.TOP_INSTITUTIONS_TRACKED) -> pd.DataFrame:
+    """R18 (四(二)): the ``n`` institutions with the most subsidised training in a locality (a prefecture, or the
+    province), ranked by subsidised volume = trainees × price (yuan) of their classes there; only institutions
+    whose teachers are on the provincial platform are subsidised (R15). Ties: more trainees, then code."""
+    rows = _subsidised_rows(x, z, problem)
+    if prefecture is not None:
+        rows = rows[rows["prefecture"] == prefecture]
+    return _rank(rows, problem, n)
+
+
 def top_by_prefecture(problem: AllocationProblem, x: pd.DataFrame, z: pd.DataFrame) -> dict:
     """R18 for every prefecture, as JSON-ready records."""
-    return {p: top_institutions(x, z, problem, p).to_dict("records") for p in problem.targets["prefecture"]}
+    rows = _subsidised_rows(x, z, problem)
+    out = {p: [] for p in problem.targets["prefecture"]}
+    for p, part in rows.groupby("prefecture"):
+        out[p] = _rank(part, problem, rules.TOP_INSTITUTIONS_TRACKED).to_dict("records")
+    return out

@@ -433,8 +433,8 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
         "totals": {
             "school": {k: int(v) for k, v in sol.school_allocation.groupby("school_code")["trainees"].sum().items()},
             "prefecture_tech_school": {
-                k: int(v) for k, v in sol.school_allocation.groupby("adcode")["trainees"].sum()
-                .groupby(lambda c: problem.counties.set_index("adcode").loc[c, "prefecture_adcode"]).sum().items()},
+                k: int(v) for k, v in sol.school_allocation.groupby(sol.school_allocation["adcode"].map(
+                    problem.counties.set_index("adcode")["prefecture_adcode"]))["trainees"].sum().items()},
             "unit": {k: int(v) for k, v in proj.groupby("unit_code")["trainees"].sum().items()},
         },
         "trainee_km": round(float(sol.school_allocation["trainee_km"].sum() + proj["trainee_km"].sum()), 1),

@@ -98,9 +98,9 @@ def _classes(classes: pd.DataFrame, x: pd.DataFrame, z: pd.DataFrame, courses: p
             ("school_allocation", x, own, ["school_code", "adcode", "course_code"]),
             ("project_allocation", z, unit, ["unit_code", "adcode", "course_code", "institution_code"])):
         mine = frame.set_index(key)[["trainees", "classes"]]
-        theirs = pd.DataFrame({"trainees": grouped["trainees"].sum(), "classes": grouped.size()})
+        theirs = pd.DataFrame({"trainees_c": grouped["trainees"].sum(), "classes_c": grouped.size()})
         theirs.index.names = key
-        joined = mine.join(theirs, how="outer", rsuffix="_c").fillna(0)
+        joined = mine.join(theirs, how="outer").fillna(0)
         bad = joined[(joined["trainees"] != joined["trainees_c"]) | (joined["classes"] != joined["classes_c"])]
         for k_, r in bad.iterrows():
             out.append(Violation("classes add up (classes.csv)", f"{table} {k_}",
