@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--no-cache", action="store_true", help="solve every point again")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
+    explain = sub.add_parser("explain", help="why a county got its numbers (share, band, who serves it, duals)")
+    explain.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
+    explain.add_argument("--county", required=True, help="county name or 6-digit code")
+    explain.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
+    explain.add_argument("--lang", choices=("zh", "en"), default=None, help="language (default: Chinese)")
     return parser
 
 
@@ -108,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_sweep_command(args)
         if args.command == "templates":
             return run_templates(args.out)
+        if args.command == "explain":
+            return run_explain(args)
     except OSError as exc:  # disk full, read-only folder …: nothing partial was left (writers stage, then move)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         print(f"error: cannot write the output{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
@@ -331,4 +338,30 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     print(table[shown].to_string(index=False))
     print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
           f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """`explain --county`: solve the scenario (nothing written), then explain one county."""
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.messages import msg, set_language
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solve import allocate
+    from optimizer.outputs.explain import explain_county, find_county, render
+
+    if args.lang:
+        set_language(args.lang)
+    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+    plan, params = scenario.apply(load_plan(args.data or scenario.data_dir), {})
+    problem = build_problem(plan, params)
+    adcode = find_county(problem, args.county)
+    if adcode is None:
+        print(msg("explain.unknown", name=args.county), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    solution = allocate(problem)
+    if not solution.ok:
+        print(f"error: {solution.status}", file=sys.stderr)
+        return EXIT_INFEASIBLE if solution.status == "infeasible" else EXIT_SOLVER_FAILED
+    print(render(explain_county(problem, solution, adcode), problem=problem))
     return EXIT_OK

@@ -125,3 +125,21 @@ def test_classes_respect_min_size_and_slots(tmp_path):
     assert verify(problem, sol) == []
     c.loc[c.index[0], "trainees"] = 5
     assert "class size (R5, min_class_size)" in {v.check for v in verify(problem, sol)}
+
+
+def test_explain_a_county_in_both_languages(tmp_path):
+    """沾益区: population 40 of 曲靖市's 100 → share 40%, ideal 24 of 60, band ⌊18⌋..⌈30⌉, centre 24; the schools
+    that serve it are listed; Chinese by default, English on request."""
+    from optimizer.outputs.explain import explain_county, find_county, render
+    from tests.tiny import B2
+
+    problem, sol = solve(tmp_path, Tiny(offers=base_offers()))
+    adcode = find_county(problem, "沾益区")
+    assert adcode == B2 and find_county(problem, B2) == B2 and find_county(problem, "无此县") is None
+    e = explain_county(problem, sol, adcode)
+    assert (e.share, e.ideal, e.low, e.high, e.center) == (pytest.approx(0.4), pytest.approx(24.0), 18, 30, 24)
+    assert e.placed == int(sol.school_allocation.loc[sol.school_allocation["adcode"] == B2, "trainees"].sum())
+    assert set(e.schools["school"]) == set(sol.school_allocation.loc[sol.school_allocation["adcode"] == B2, "school"])
+    zh, en = render(e, "zh", problem), render(e, "en", problem)
+    assert "沾益区（曲靖市）" in zh and "18 至 30" in zh
+    assert "Why 沾益区 (曲靖市)" in en and "18 to 30" in en

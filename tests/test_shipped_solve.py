@@ -91,3 +91,56 @@ def test_same_input_gives_byte_identical_output(solved, tmp_path):
     assert main(["solve", "--out", str(tmp_path)]) == 0
     for name in ("school_allocation.csv", "project_allocation.csv", "institution_load.csv", "summary.json"):
         assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_schools_meet_the_column_2_and_3_floors_in_every_prefecture(solved):
+    """Issue 13: floors = column × column 5 / column 1 (rounded up), recomputed here from Annex 1 as printed."""
+    _, t, summary, _ = solved
+    a1 = pd.read_csv("data/annex1_targets.csv", encoding="utf-8").set_index("row")
+    courses = pd.read_csv("data/courses.csv", encoding="utf-8").set_index("code")
+    x = t["school_allocation"]
+    for name, target in TECH_SCHOOL_TARGETS.items():
+        r = a1.loc[name]
+        mine = x[x["prefecture"] == name]
+        adv = mine.loc[mine["course_code"].map(courses["advanced"]), "trainees"].sum()
+        cert = mine.loc[mine["course_code"].map(courses["certificate_class"]), "trainees"].sum()
+        qual = mine.loc[mine["certificate_type"] == "培训合格证书", "trainees"].sum()
+        share = r["col5"] / r["col1"]
+        assert adv >= round(r["col3"] * 10000 * share) - 1, name  # ceil of the floor, float-tolerant
+        assert cert >= round(r["col2"] * 10000 * share) - 1, name
+        assert qual <= 0.10 * target, name
+    assert summary["annex1_columns"]["province"]["school_advanced"] > 30000  # 1,319 before issue 13
+
+
+def test_classes_fit_sizes_and_slots(solved):
+    """Every class in [15, class size]; per (institution, course) at most sets × ⌊days / ⌈hours / 8⌉⌋ classes,
+    recomputed from offers.csv and courses.csv."""
+    _, _, _, out = solved
+    classes = pd.read_csv(out / "classes.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    courses = pd.read_csv("data/courses.csv", encoding="utf-8").set_index("code")
+    offers = pd.read_csv("data/offers.csv", encoding="utf-8").set_index(["institution", "course"])
+    size = classes["course_code"].map(courses["max_class_size"])
+    assert classes["trainees"].between(15, size).all()
+    used = classes.groupby(["institution_code", "course_code"]).size()
+    hours = used.index.get_level_values(1).map(courses["class_hours"]).to_numpy()
+    o = offers.reindex(used.index)
+    slots = o["equipment_sets"].to_numpy() * (o["days_available"].to_numpy() // -(-hours // 8))
+    assert (used.to_numpy() <= slots).all()
+
+
+def test_counties_are_balanced_and_mixed(solved):
+    _, _, summary, _ = solved
+    bal = summary["county_balance"]
+    assert bal["on_band_limit"] <= bal["counties"] / 4
+    assert bal["single_group_counties"] == []
+
+
+def test_no_unit_at_another_units_centre_and_no_siyb_without_trainers(solved):
+    _, t, _, _ = solved
+    inst = pd.read_csv("data/institutions.csv", encoding="utf-8").set_index("code")
+    z = t["project_allocation"]
+    owner = z["institution_code"].map(inst["unit"]).fillna("")
+    assert ((owner == "") | (owner == z["unit_code"]) | z["institution_code"].map(inst["filed"])).all()
+    for frame, col in ((t["school_allocation"], "school_code"), (z, "institution_code")):
+        siyb = frame[frame["certificate_type"] == "创业培训"]
+        assert (siyb[col].map(inst["siyb_trainers"]) > 0).all()

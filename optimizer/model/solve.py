@@ -176,6 +176,10 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         "quota": {k.removeprefix("quota_"): round(v, 4) + 0.0 for k, v in duals.items() if k.startswith("quota_")},
         "certificate_share": {k.removeprefix("cert_"): round(v, 4) + 0.0 for k, v in duals.items()
                               if k.startswith("cert_")},
+        **{key: {k.removeprefix(prefix): round(v, 4) + 0.0 for k, v in duals.items()
+                 if k.startswith(prefix) and abs(v) > 1e-9}
+           for key, prefix in (("target", "target_p"), ("county_balance", "band_c"), ("advanced_floor", "adv_p"),
+                               ("certificate_floor", "certfl_p"), ("qualification_cap", "qual_p"))},
     }
     return solution
 
@@ -296,7 +300,7 @@ def expand_flows(county_part: pd.DataFrame, course_part: pd.DataFrame, group: li
 def _duals(model: AllocationModel) -> dict[str, float]:
     """Shadow prices of the LP (yuan per trainee), by constraint name. Not unique: our LPs are degenerate."""
     out = {}
-    for family in ("capacity", "quota", "cert", "target", "plan"):
+    for family in ("capacity", "quota", "cert", "target", "plan", "band", "advanced", "certfloor", "qualcap"):
         for name, c in model.constraints.get(family, {}).items():
             if c.pi is not None:
                 out[name] = float(c.pi)
@@ -552,8 +556,37 @@ def merge_solutions(parts: list[Solution], solver: str) -> Solution:
         "blocks": len(parts),
         "shadow_prices": {"meaning": parts[0].summary["shadow_prices"]["meaning"],
                           **{k: {a: b for p in parts for a, b in p.summary["shadow_prices"][k].items()}
-                             for k in ("quota", "certificate_share")}},
+                             for k in parts[0].summary["shadow_prices"] if k != "meaning"}},
+        "annex1_columns": {"by_prefecture": {k: v for p in parts
+                                             for k, v in p.summary["annex1_columns"]["by_prefecture"].items()},
+                           "province": {k: sum(p.summary["annex1_columns"]["province"].get(k, 0) for p in parts)
+                                        for k in parts[0].summary["annex1_columns"]["province"]}},
+        "county_balance": _merge_balance([p.summary["county_balance"] for p in parts]),
+        "classes": {k: (sum(p.summary["classes"].get(k, 0) for p in parts) if k not in ("smallest", "largest", "r13")
+                        else (min if k == "smallest" else max)(p.summary["classes"].get(k, 0) for p in parts))
+                    for k in parts[0].summary["classes"] if k != "r13"},
+        "top_institutions": {k: v for p in parts for k, v in p.summary["top_institutions"].items()},
     }
     cat = lambda name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)  # noqa: E731
-    return Solution("optimal", solver, cat("school_allocation"), cat("project_allocation"),
-                    cat("institution_load"), summary)
+    merged = Solution("optimal", solver, cat("school_allocation"), cat("project_allocation"),
+                      cat("institution_load"), summary)
+    classes = cat("classes")
+    if not classes.empty:
+        classes["class_id"] = [f"C{i + 1:06d}" for i in range(len(classes))]
+    merged.classes = classes
+    summary["classes"]["min_class_size"] = parts[0].summary["classes"].get("min_class_size")
+    return merged
+
+
+def _merge_balance(parts: list[dict]) -> dict:
+    """County balance of independent blocks: counts added, lists joined, deviation range widened."""
+    hist: dict[str, int] = {}
+    for p in parts:
+        for k, v in p["relative_deviation"]["histogram"].items():
+            hist[k] = hist.get(k, 0) + v
+    return {"counties": sum(p["counties"] for p in parts), "on_band_limit": sum(p["on_band_limit"] for p in parts),
+            "on_band_limit_counties": sorted(c for p in parts for c in p["on_band_limit_counties"]),
+            "relative_deviation": {"min": min(p["relative_deviation"]["min"] for p in parts),
+                                   "max": max(p["relative_deviation"]["max"] for p in parts),
+                                   "histogram": hist},
+            "single_group_counties": sorted(c for p in parts for c in p["single_group_counties"])}

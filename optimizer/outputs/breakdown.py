@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from optimizer import rules
 from optimizer.data.check import Finding, check_plan_consistency
 from optimizer.data.loader import PROVINCE_ADCODE, PlanData
 from optimizer.data.schema import ANNEX5_COLUMNS
@@ -141,8 +142,12 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
                           "each is shared by county on its own")
         col1 = share(r1["col1"], "annex1 col1", w("annex1", "1"),
                      lower=[max(a, b) for a, b in zip(col5, col7, strict=True)])
-        col2 = share(r1["col2"], "annex1 col2", w("annex1", "2"), upper=col1)
-        col3 = share(r1["col3"], "annex1 col3", w("annex1", "3"), upper=col2)
+        placed2, placed3 = (placed_quality(solution, codes, k) for k in ("certificate", "advanced"))
+        col2 = share(r1["col2"], "annex1 col2", w("annex1", "2"), upper=col1,
+                     lower=covering_floor(placed2, int(r1["col2"]), col1))
+        col3 = share(r1["col3"], "annex1 col3", w("annex1", "3"), upper=col2,
+                     lower=covering_floor(placed3, int(r1["col3"]), col2))
+        pnotes += excess_notes(codes, names, placed2, col2, "2") + excess_notes(codes, names, placed3, col3, "3")
         col4 = share(r1["col4"], "annex1 col4", w("annex1", "4"), upper=col1)
         col6 = share(r1["col6"], "annex1 col6", w("annex1", "6"), upper=col1)
         college = [a + b for a, b in zip(college_siyb, college_online, strict=True)]
@@ -181,6 +186,42 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
     findings = _findings_by_prefecture(plan)
     return Breakdown(annex1, a4, annex5, schools, projects, _province(plan), notes, findings, method,
                      problem.params.indicator)
+
+
+def placed_quality(solution: Solution, codes: list[str], kind: str) -> list[int]:
+    """Issue 13: certificate-class (column 2) or 高级工+ (column 3) trainees the allocation places in each county,
+    technical schools and provincial projects together."""
+    frames = [solution.school_allocation, solution.project_allocation]
+    total = pd.Series(0, index=codes, dtype=int)
+    for f in frames:
+        if f.empty:
+            continue
+        mask = f["certificate_type"].map(rules.is_certificate_class)
+        if kind == "advanced":
+            mask &= f["level"].map(rules.is_advanced)
+        total = total.add(f[mask].groupby("adcode")["trainees"].sum().reindex(codes, fill_value=0), fill_value=0)
+    return [int(v) for v in total]
+
+
+def covering_floor(placed: list[int], total: int, upper: list[int]) -> list[int]:
+    """Lower bounds so a county's column covers what the allocation placed there, as far as the printed
+    prefecture figure allows: min(placed, parent column); when they add up to more than the figure, they are cut
+    from the largest down until they fit (those counties are then flagged by ``excess_notes``)."""
+    low = [min(p, u) for p, u in zip(placed, upper, strict=True)]
+    over = sum(low) - total
+    for i in sorted(range(len(low)), key=lambda j: (-low[j], j)):
+        if over <= 0:
+            break
+        cut = min(over, low[i])
+        low[i] -= cut
+        over -= cut
+    return low
+
+
+def excess_notes(codes: list[str], names: dict[str, str], placed: list[int], column: list[int], col: str) -> list[str]:
+    """A note per county whose plan places more column-``col`` trainees than its exported target."""
+    return [f"{names[c]}: 计划安排附件1第{col}列培训 {p:,} 人次，超过分解任务 {v:,}（超出 {p - v:,}）"
+            for c, p, v in zip(codes, placed, column, strict=True) if p > v]
 
 
 def _province(plan: PlanData) -> dict[str, pd.DataFrame]:

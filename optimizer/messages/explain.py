@@ -1,0 +1,30 @@
+"""Messages of `yunnan-plan explain --county`."""
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "explain.title": ("{county}（{prefecture}）为什么得到这些培训任务", "Why {county} ({prefecture}) got its numbers"),
+    "explain.share": ("指标份额：{share}（{indicator}），占{prefecture}技工院校任务 {target} 的理想值 {ideal} 人次",
+                      "indicator share: {share} ({indicator}) of {prefecture}'s tech-school target {target}: "
+                      "ideal {ideal} trainees"),
+    "explain.band": ("区间：{low} 至 {high} 人次（中心 {center}）；实际 {got} 人次，偏离 {dev}；{where}",
+                     "band: {low} to {high} trainees (centre {center}); placed {got}, deviation {dev}; {where}"),
+    "explain.where.inner": ("在中心附近（每人偏离成本 {cost} 元）", "near the centre (deviation costs {cost} yuan a trainee)"),
+    "explain.where.outer": ("在中心与区间限之间（每人偏离成本 {cost} 元）",
+                            "between the centre and the band limit (deviation costs {cost} yuan a trainee)"),
+    "explain.where.limit": ("在区间限上：节省超过每人 {cost} 元", "on a band limit: it saves more than {cost} yuan a trainee"),
+    "explain.schools": ("技工院校（{n} 所）：", "technical schools ({n}):"),
+    "explain.units": ("省级项目单位（{n} 个）：", "provincial-project units ({n}):"),
+    "explain.row.school": ("  {name}：{trainees} 人次，{classes} 个班，{courses}；费用 {cost}，距离 {km} 公里",
+                           "  {name}: {trainees} trainees in {classes} classes, {courses}; cost {cost}, {km} km"),
+    "explain.row.unit": ("  {name} → {institution}：{trainees} 人次，{classes} 个班，{courses}；费用 {cost}",
+                         "  {name} → {institution}: {trainees} trainees in {classes} classes, {courses}; cost {cost}"),
+    "explain.binding": ("起作用的约束（影子价格，元/人）：", "binding rows (shadow prices, yuan a trainee):"),
+    "explain.row.dual": ("  {row}：{value}", "  {row}: {value}"),
+    "explain.none": ("  无", "  none"),
+    "explain.unknown": ("未找到县（市、区）：{name}", "no county named {name}"),
+    "explain.dual.band": ("本县区间行", "this county's balance row"),
+    "explain.dual.target": ("{prefecture}技工院校任务（附件1第5列）", "{prefecture}'s tech-school target (Annex 1 col 5)"),
+    "explain.dual.advanced": ("{prefecture}高级工下限（附件1第3列）", "{prefecture}'s 高级工 floor (Annex 1 col 3)"),
+    "explain.dual.certificate": ("{prefecture}等级证书类下限（附件1第2列）",
+                                 "{prefecture}'s certificate-class floor (Annex 1 col 2)"),
+    "explain.dual.capacity": ("{institution}·{course} 的容量", "capacity of {institution} · {course}"),
+}
