@@ -301,8 +301,8 @@ def offers_for(code: str, kind: str, groups: list[str], target: float, courses, 
                 sets, days = 1, dpc * max(1, math.ceil(places / int(c["max_class_size"])))
             evaluator = "true" if kind == "技师学院" and c["certificate_class"] == "true" else "false"
             rows.append([code, c["code"], c["group"], sets, days, price(c, kind, code), evaluator,
-                         "assumed: sized so 80% of the seats (class_fill) are ~1.2–1.6x the expected load; days and price by "
-                         "school type"])
+                         "assumed: sized so 80% of the seats (class_fill) are ~1.2–1.6x the expected load; days and "
+                         "price by school type"])
     return rows
 
 
@@ -316,7 +316,8 @@ def main() -> None:
         offer_rows += offers_for(code, kind, groups.split(), target, courses, siyb)
     for code, name, kind, unit, pref, county, groups, target, teachers, siyb, reason in INSTITUTIONS:
         filed = "false" if kind == "企业培训中心" else "true"
-        inst_rows.append([code, name, kind, unit, pref, county, teachers, siyb, filed, f"{reason}; {FILED_BASIS[kind]}"])
+        inst_rows.append([code, name, kind, unit, pref, county, teachers, siyb, filed,
+                          f"{reason}; {FILED_BASIS[kind]}"])
         offer_rows += offers_for(code, kind, groups.split(), target / CLASS_FILL, courses, siyb)
 
     with open(DATA / "institutions.csv", "w", encoding="utf-8", newline="") as f:

@@ -80,8 +80,6 @@ def free_rows(problem: AllocationProblem, lp: dict[str, np.ndarray], restrict: s
     positive = {f: lp[f] > TOLERANCE for f in ("w", "v")}
     if restrict is None:
         return {f: np.ones(len(lp[f]), dtype=bool) for f in ("w", "v")}
-    if restrict == "neighbourhood":
-        return neighbourhood(problem, lp)
     if restrict == "support":
         return positive
     used = pd.concat([keys[f].assign(x=lp[f]) for f in ("w", "v")]).groupby(["institution", "course"])["x"].sum()
@@ -97,7 +95,8 @@ def free_rows(problem: AllocationProblem, lp: dict[str, np.ndarray], restrict: s
 def _kind(courses: pd.DataFrame, course: str) -> tuple[bool, bool, bool]:
     """What a course counts for: (advanced, certificate-class, 培训合格证书)."""
     c = courses.loc[course]
-    return bool(c["advanced"]), bool(c["certificate_class"]), c["certificate_type"] == rules.QUALIFICATION_CERTIFICATE_TYPE
+    qualification = c["certificate_type"] == rules.QUALIFICATION_CERTIFICATE_TYPE
+    return bool(c["advanced"]), bool(c["certificate_class"]), bool(qualification)
 
 
 def _covers(new: tuple[bool, bool, bool], old: tuple[bool, bool, bool]) -> bool:
@@ -110,7 +109,8 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
                     model: AllocationModel | None = None) -> ClassPlan | None:
     """Class-aware rounding of a whole-person LP point: every course total below the minimum class moves to another
     course total of the same school and prefecture (or unit, prefecture and certificate status) that counts for the
-    same or stronger columns (advanced, certificate-class; not 培训合格证书 unless it was) and has seats and class slots to spare, so every quota,
+    same or stronger columns (advanced, certificate-class; not 培训合格证书 unless it was) and has seats and class
+    slots to spare, so every quota,
     target, Annex 4 cell, floor, cap and certificate share is unchanged; None when the LP point is not whole or a
     total finds no partner (the class MIP then decides)."""
     if any((np.abs(v - np.round(v)) > TOLERANCE).any() for v in lp.values()):
@@ -167,65 +167,13 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     return ClassPlan(values, counts, model, "LP + class-aware rounding", math.nan, {"totals_moved": moves})
 
 
-def neighbourhood(problem: AllocationProblem, lp: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The positive course totals that cannot be taught as they are — below the minimum class, or at an
-    (institution, course) whose classes would exceed its slots — and every positive total of the same school or
-    prefecture (w) or unit (v), which may absorb them; the rest of the LP's plan stays as it is."""
-    size, slots, m = class_size(problem), class_slots(problem), problem.params.min_class_size
-    keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
-    frames = []
-    for f in ("w", "v"):
-        k = keys[f].assign(x=lp[f], f=f, pos=np.arange(len(lp[f])))
-        frames.append(k[k["x"] > TOLERANCE])
-    a = pd.concat(frames, ignore_index=True)
-    if a.empty:
-        return {f: np.zeros(len(lp[f]), dtype=bool) for f in ("w", "v")}
-    s_max = a["course"].map(size).to_numpy()
-    a["n"] = np.ceil(a["x"].to_numpy() / s_max - 1e-9)
-    over = a.groupby(["institution", "course"])["n"].transform("sum") > [
-        slots.get((i, k), 0) for i, k in zip(a["institution"], a["course"], strict=True)]
-    bad = a[(a["x"] < np.minimum(m, s_max) - TOLERANCE) | over.to_numpy()]
-    out = {f: np.zeros(len(lp[f]), dtype=bool) for f in ("w", "v")}
-    if bad.empty:
-        return out
-    w = a[a["f"] == "w"]
-    schools = set(bad.loc[bad["f"] == "w", "institution"]) | set(w.loc[w["prefecture"].isin(bad["prefecture"]),
-                                                                      "institution"])
-    out["w"][w.loc[w["institution"].isin(schools), "pos"].to_numpy()] = True
-    v = a[a["f"] == "v"]
-    near = v["unit"].isin(bad.loc[bad["f"] == "v", "unit"]) | v["institution"].isin(bad["institution"])
-    out["v"][v.loc[near, "pos"].to_numpy()] = True
-    # and every total, even zero, of the (school, prefecture) and (unit, prefecture) cells of a bad total
-    for f, who in (("w", "school"), ("v", "unit")):
-        cells = bad[bad["f"] == f]
-        if not cells.empty:
-            src = problem.w_keys if f == "w" else problem.v_keys
-            key = "institution" if f == "w" else "unit"
-            pairs = set(zip(cells[key], cells["prefecture"], strict=True))
-            out[f] |= np.array([(a_, p_) in pairs for a_, p_ in zip(src[who], src["prefecture"], strict=True)])
-    return out
-
-
 def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, restrict: str | None) -> ClassPlan | None:
     size = class_size(problem)
     m = problem.params.min_class_size
     free = free_rows(problem, lp, restrict)
     bounds: dict[str, dict[int, tuple[float, float | None, bool]]] = {}
-    fixed = restrict == "neighbourhood"  # everything outside the neighbourhood keeps its (whole) LP value
     for f in ("w", "v"):
-        bounds[f] = {i: ((0, None, True) if free[f][i] else (round(lp[f][i]), round(lp[f][i]), False) if fixed
-                         else (0, 0, False)) for i in range(len(lp[f]))}
-    if fixed:
-        schools = set(problem.w_keys.loc[free["w"], "school"])
-        units = set(problem.v_keys.loc[free["v"], "unit"])
-        open_y = problem.y_keys["school"].isin(schools).to_numpy()
-        cells = set(zip(problem.v_keys.loc[free["v"], "unit"], problem.v_keys.loc[free["v"], "prefecture"],
-                        problem.v_keys.loc[free["v"], "institution"], strict=True))
-        open_q = np.array([k in cells for k in zip(problem.q_keys["unit"], problem.q_keys["prefecture"],
-                                                    problem.q_keys["institution"], strict=True)], dtype=bool)
-        open_q |= problem.q_keys["unit"].isin(units).to_numpy() & (lp["q"] > TOLERANCE)
-        bounds["y"] = {i: (lp["y"][i], lp["y"][i], False) for i in np.flatnonzero(~open_y)}
-        bounds["q"] = {i: (lp["q"][i], lp["q"][i], False) for i in np.flatnonzero(~open_q)}
+        bounds[f] = {i: ((0, None, True) if free[f][i] else (0, 0, False)) for i in range(len(lp[f]))}
     if restrict == "support":  # counties too: only where the LP trains someone (a much smaller MIP)
         for f in ("y", "q"):
             bounds[f] = {i: (0, 0, False) for i in np.flatnonzero(lp[f] <= TOLERANCE)}
@@ -237,7 +185,7 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
         keys = model.keys[f]
         sizes = keys["course"].map(size).to_numpy(int)
         for i, (inst, course) in enumerate(zip(keys[inst_col], keys["course"], strict=True)):
-            low, high, integer = bounds[f][i]
+            _, high, integer = bounds[f][i]
             if not integer:
                 if high:  # a fixed positive total: its classes count against the slots
                     fixed_classes[(inst, course)] = fixed_classes.get((inst, course), 0) + math.ceil(high / sizes[i])
@@ -269,8 +217,7 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
         sizes = model.keys[f]["course"].map(size).to_numpy(int)
         rest = np.array([i not in counts[f] for i in range(len(values[f]))], dtype=bool)
         n_out[f][rest] = np.ceil(values[f][rest] / sizes[rest]).astype(np.int64)
-    method = {"neighbourhood": "class MIP around the totals that do not make whole classes",
-              "support": "class MIP on the LP's support", "spare": "class MIP on the LP's support and spare offers",
+    method = {"support": "class MIP on the LP's support", "spare": "class MIP on the LP's support and spare offers",
               None: "class MIP (all course totals free)"}[restrict]
     return ClassPlan(values, n_out, model, method, float(pulp.value(model.lp.objective) or 0.0),
                      {"integer_variables": sum(len(c) for c in counts.values()),
@@ -425,7 +372,7 @@ def r13_report(classes: pd.DataFrame) -> dict:
     evaluator (R13), per institution; and classes assessed by their own institution as the only evaluator."""
     need = classes[classes["needs_other_evaluator"]]
     own = classes[(classes["assessor_code"] == classes["institution_code"])]
-    return {"classes_needing_another_evaluator": int(len(need)),
+    return {"classes_needing_another_evaluator": len(need),
             "by_institution": {k: int(v) for k, v in need.groupby("institution_code").size().items()},
-            "assessed_by_the_only_evaluator": int(len(own)),
+            "assessed_by_the_only_evaluator": len(own),
             "without_an_evaluator_in_the_data": int((classes["assessor_code"] == "").sum())}

@@ -57,9 +57,10 @@ class Diagnosis:
 
 def _eligible(problem: AllocationProblem) -> pd.DataFrame:
     """(unit, institution, course, capacity, certificate_class) pairs a unit may use."""
-    usable = problem.offers[problem.offers["active"] & problem.offers["subsidised"]]
-    return problem.unit_scope.merge(usable, on="group")[["unit", "institution", "course", "capacity",
-                                                         "certificate_class"]]
+    usable = problem.offers[problem.offers["active"] & problem.offers["subsidised"] & problem.offers["siyb_ok"]]
+    pairs = problem.unit_scope.merge(usable, on="group")
+    pairs = pairs[pairs["filed"].astype(bool) | (pairs["owner"] == pairs["unit"])]  # R11
+    return pairs[["unit", "institution", "course", "capacity", "certificate_class"]]
 
 
 def precheck(problem: AllocationProblem) -> list[Issue]:
@@ -73,7 +74,7 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
             out.append(Issue("school_blocked", s.code, need, 0,
                              f"{n[s.code]} is debarred or excluded but Annex 2 gives it {s.quota:,} trainees"))
             continue
-        own = int(offers[(offers["institution"] == s.code) & offers["active"]]["capacity"].sum())
+        own = int(offers[(offers["institution"] == s.code) & offers["active"] & offers["siyb_ok"]]["capacity"].sum())
         if own < need:
             out.append(Issue("school_capacity", s.code, need, own,
                              f"{n[s.code]} must train {need:,} (Annex 2) but its courses have {own:,} places "
@@ -117,7 +118,7 @@ def build_network(problem: AllocationProblem, with_certificate: bool) -> nx.DiGr
     g = nx.DiGraph()
     for o in problem.offers[problem.offers["active"]].itertuples():
         g.add_edge(SOURCE, ("ik", o.institution, o.course), capacity=int(o.capacity))
-    school_courses = problem.offers[problem.offers["active"] & problem.offers["is_school"]]
+    school_courses = problem.offers[problem.offers["active"] & problem.offers["is_school"] & problem.offers["siyb_ok"]]
     for s in problem.schools[problem.schools["active"]].itertuples():
         for o in school_courses[school_courses["institution"] == s.code].itertuples():
             g.add_edge(("ik", s.code, o.course), ("school", s.code))

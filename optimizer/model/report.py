@@ -60,10 +60,11 @@ def county_balance(problem: AllocationProblem, x: pd.DataFrame) -> dict:
     per_county = x.assign(g=x["course_code"].map(groups)).groupby("adcode")["g"].nunique()
     focus = problem.focus[problem.focus["share"] > 0].groupby("prefecture")["group"].nunique()
     single = [c for c in b.index if per_county.get(c, 0) <= 1 and focus.get(b.loc[c, "prefecture"], 0) >= 3]
-    return {"counties": int(len(b)), "on_band_limit": int(on_limit.sum()),
+    return {"counties": len(b), "on_band_limit": int(on_limit.sum()),
             "on_band_limit_counties": sorted(b.index[on_limit]),
             "relative_deviation": {"min": round(float(rel.min()), 4), "median": round(float(rel.median()), 4),
-                                   "max": round(float(rel.max()), 4), "histogram": {k: int(v) for k, v in hist.items()}},
+                                   "max": round(float(rel.max()), 4),
+                                   "histogram": {k: int(v) for k, v in hist.items()}},
             "single_group_counties": single}
 
 
@@ -77,7 +78,7 @@ def class_report(problem: AllocationProblem, classes: pd.DataFrame) -> dict:
     m = np.minimum(problem.params.min_class_size, size)
     used = classes.groupby(["institution_code", "course_code"]).size()
     slots = class_slots(problem).reindex(used.index, fill_value=0)
-    return {"classes": int(len(classes)), "min_class_size": problem.params.min_class_size,
+    return {"classes": len(classes), "min_class_size": problem.params.min_class_size,
             "smallest": int(classes["trainees"].min()), "largest": int(classes["trainees"].max()),
             "outside_size_limits": int(((classes["trainees"] < m) | (classes["trainees"] > size)).sum()),
             "offers_over_slots": int((used > slots).sum()), "slots_used": int(used.sum()),
