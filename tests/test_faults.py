@@ -136,7 +136,8 @@ def test_a_named_shortfall_is_real(tmp_path_factory, need, days):
     def solve_with(plan: int):
         t = Tiny(offers=offers, plans={("u02", B): plan}, scope={"u02": ["g2"]})
         folder = tmp_path_factory.mktemp("d")
-        problem = build_problem(load_plan(write(folder, t)), ModelParams(cert_share=0.0))
+        # class_fill 1: the LP may fill every seat, so the places are the docstring's ⌊days/15⌋ × 60
+        problem = build_problem(load_plan(write(folder, t)), ModelParams(cert_share=0.0, class_fill=1.0))
         return problem, allocate(problem)
 
     _, sol = solve_with(need)

@@ -15,7 +15,7 @@ from optimizer.model.solve import allocate
 from optimizer.model.verify import verify
 from tests.tiny import A1, B1, B2, B, Offer, Tiny, write
 
-COST_ONLY = ObjectiveWeights(cost=1, travel=0, band=0, mix=0)
+COST_ONLY = ObjectiveWeights(cost=1, travel=0, band=0, mix=0, balance=0)
 
 
 def base_offers(s01_k1_days: int = 300) -> list[Offer]:
@@ -30,7 +30,8 @@ def base_offers(s01_k1_days: int = 300) -> list[Offer]:
 
 def solve(tmp_path, tiny: Tiny, **params):
     plan = load_plan(write(tmp_path / "data", tiny))
-    problem = build_problem(plan, ModelParams(weights=COST_ONLY, **params))
+    # class_fill 1: every seat may be filled, so capacities are the docstrings' sets × ⌊days/⌈hours/8⌉⌋ × size
+    problem = build_problem(plan, ModelParams(**{"weights": COST_ONLY, "class_fill": 1.0, **params}))
     solution = allocate(problem)
     return problem, solution
 
@@ -58,11 +59,14 @@ def test_certificate_share_binds_and_changes_the_answer(tmp_path):
 def test_capacity_binds(tmp_path):
     """s01's k1 holds 120 (30 days → 2 classes × 60): 100 own + 20 of the unit's certificate trainees;
     the other 40 go to s02 k1 at 12. Unit cost 20×10 + 40×12 + 40×3 = 800; total 1,000 + 250 + 800 = 2,050.
-    One more place at s01 k1 saves 12 − 10 = 2 yuan: its shadow price."""
+    One more place at s01 k1 saves 12 − 10 = 2 yuan: its shadow price. That is the LP bound. In whole classes the
+    two class slots of s01 k1 are taken by s01's own 100 (60 in 昆明市, 40 in 曲靖市: one class each, as 90/10
+    would need three), s02 sends 30 to 昆明市, and the unit's 20 move to s02 k1 at 12: 2,050 + 20 × 2 = 2,090."""
     problem, sol = solve(tmp_path, Tiny(offers=base_offers(s01_k1_days=30)))
-    assert sol.ok and sol.summary["objective"] == pytest.approx(2050)
+    assert sol.ok and sol.summary["lp_bound"] == pytest.approx(2050)
+    assert sol.summary["objective"] == pytest.approx(2090)
     load = sol.institution_load.set_index(["institution_code", "course_code"])
-    assert load.loc[("s01", "k1"), "used"] == 120 and load.loc[("s01", "k1"), "utilisation"] == 1.0
+    assert load.loc[("s01", "k1"), "used"] == 100 and sol.summary["classes"]["offers_over_slots"] == 0
     assert load.loc[("s01", "k1"), "shadow_price"] == pytest.approx(2.0)
     assert verify(problem, sol) == []
 
@@ -151,24 +155,28 @@ def test_county_balance_cost_keeps_counties_at_their_share_unless_travel_pays(tm
     segment ±⌈10% × ideal⌉ = ±4 / ±3 at 20 yuan a trainee, then 100 yuan up to the band. s02 (home 麒麟区) saves
     0.3 × 111.2 km ≈ 33 yuan a trainee moved from 沾益区 to 麒麟区, but the move costs 20 + 20 = 40 of balance:
     both counties stay at their ideal. Without the balance cost (weight 0) the same move is free inside the band,
-    so 沾益区 drops to its band floor 18 (the old vertex behaviour)."""
+    so 沾益区 drops to its band floor 18 (the old vertex behaviour). Checked on the LP's county totals y (whole
+    classes then follow them to within a class: one class of s02's 50 cannot sit in two counties)."""
     plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers())))
-    weights = ObjectiveWeights(cost=1, travel=1, band=1, mix=0)
-    problem = build_problem(plan, ModelParams(weights=weights, band_delta=0.25))
-    sol = allocate(problem)
-    by_county = sol.school_allocation.groupby("adcode")["trainees"].sum()
-    assert by_county[B2] == 24 and by_county[B1] == 36
-    assert not [k for k in sol.summary["slack_used"] if k.startswith(("band", "dev"))]
-    free = ObjectiveWeights(cost=1, travel=1, band=1, mix=0, balance=0)
-    sol = allocate(build_problem(plan, ModelParams(weights=free, band_delta=0.25)))
-    by_county = sol.school_allocation.groupby("adcode")["trainees"].sum()
-    assert by_county[B2] == 18 and by_county[B1] == 42
+
+    def county_totals(weights: ObjectiveWeights) -> dict[str, float]:
+        model = AllocationModel(build_problem(plan, ModelParams(weights=weights, band_delta=0.25)))
+        model.lp.solve(pulp.HiGHS(msg=False))
+        assert model.lp.sol_status == pulp.LpSolutionOptimal
+        keys = model.keys["y"].assign(v=[v.varValue for v in model.vars["y"]])
+        return keys.groupby("county")["v"].sum().to_dict()
+
+    by_county = county_totals(ObjectiveWeights(cost=1, travel=1, band=1, mix=0))
+    assert by_county[B2] == pytest.approx(24) and by_county[B1] == pytest.approx(36)
+    by_county = county_totals(ObjectiveWeights(cost=1, travel=1, band=1, mix=0, balance=0))
+    assert by_county[B2] == pytest.approx(18) and by_county[B1] == pytest.approx(42)
 
 
 def test_strong_duality_and_complementary_slackness(tmp_path):
     """Duals are not unique (degenerate LPs), so test them by duality, not by value."""
     plan = load_plan(write(tmp_path / "data", Tiny(offers=base_offers(s01_k1_days=30))))
-    problem = build_problem(plan, ModelParams(weights=ObjectiveWeights(cost=1, travel=1, band=1, mix=1)))
+    problem = build_problem(plan, ModelParams(weights=ObjectiveWeights(cost=1, travel=1, band=1, mix=1),
+                                              class_fill=1.0))
     model = AllocationModel(problem)
     model.lp.solve(pulp.HiGHS(msg=False))
     assert model.lp.sol_status == pulp.LpSolutionOptimal
@@ -187,7 +195,8 @@ def test_cbc_and_highs_agree_on_the_optimum(tmp_path):
     tiny = Tiny(offers=base_offers(s01_k1_days=30))
     _, highs = solve(tmp_path / "h", tiny)
     _, cbc = solve(tmp_path / "c", tiny, solver="cbc")
-    assert highs.summary["objective"] == pytest.approx(cbc.summary["objective"]) == pytest.approx(2050)
+    assert highs.summary["lp_bound"] == pytest.approx(cbc.summary["lp_bound"]) == pytest.approx(2050)
+    assert highs.summary["objective"] == pytest.approx(cbc.summary["objective"]) == pytest.approx(2090)
 
 
 def test_the_verifier_catches_tampered_tables(tmp_path):

@@ -60,6 +60,20 @@ def class_slots(problem: AllocationProblem) -> pd.Series:
     return (o["seats"] // o["class_size"].clip(lower=1)).astype(int)
 
 
+def smallest_class(problem: AllocationProblem, family: str, keys: pd.DataFrame) -> np.ndarray:
+    """The smallest class allowed for each row of ``keys`` (w or v): min_class_size and the course's class size,
+    but never more than the whole it belongs to — a school quota (w) or an Annex 4 cell (v) smaller than the
+    minimum is taught as one smaller class (reported in summary.json)."""
+    size = keys["course"].map(class_size(problem)).to_numpy(int)
+    m = np.minimum(problem.params.min_class_size, size)
+    if family == "w":
+        whole = keys["school"].map(problem.schools.set_index("code")["quota"]).to_numpy(float)
+    else:
+        cells = problem.unit_plans.set_index(["unit", "prefecture"])["trainees"]
+        whole = cells.reindex(pd.MultiIndex.from_arrays([keys["unit"], keys["prefecture"]])).to_numpy(float)
+    return np.minimum(m, np.nan_to_num(whole, nan=float(problem.params.min_class_size))).astype(int)
+
+
 def solve_class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver,
                     lp_model: AllocationModel | None = None) -> ClassPlan | None:
     """Class-aware rounding of the LP point; else the class MIP on the LP's support, then wider."""
@@ -115,7 +129,7 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     total finds no partner (the class MIP then decides)."""
     if any((np.abs(v - np.round(v)) > TOLERANCE).any() for v in lp.values()):
         return None
-    size, slots, m = class_size(problem), class_slots(problem), problem.params.min_class_size
+    size, slots = class_size(problem), class_slots(problem)
     courses = problem.courses.set_index("code")
     seats = problem.offers.set_index(["institution", "course"])["seats"]  # the class_fill margin may be used here
     values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
@@ -132,7 +146,7 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     moves = 0
     for f, cell in (("w", ["institution", "prefecture"]), ("v", ["unit", "prefecture"])):
         k = keys[f]
-        for i in np.flatnonzero((values[f] > 0) & (values[f] < np.minimum(m, k["course"].map(size).to_numpy()))):
+        for i in np.flatnonzero((values[f] > 0) & (values[f] < smallest_class(problem, f, problem_keys(problem, f)))):
             x, inst, course = int(values[f][i]), k["institution"].iat[i], k["course"].iat[i]
             same = np.ones(len(k), dtype=bool)
             for col in cell:
@@ -169,7 +183,6 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
 
 def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, restrict: str | None) -> ClassPlan | None:
     size = class_size(problem)
-    m = problem.params.min_class_size
     free = free_rows(problem, lp, restrict)
     bounds: dict[str, dict[int, tuple[float, float | None, bool]]] = {}
     for f in ("w", "v"):
@@ -184,6 +197,7 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
     for f, inst_col in (("w", "school"), ("v", "institution")):
         keys = model.keys[f]
         sizes = keys["course"].map(size).to_numpy(int)
+        smallest = smallest_class(problem, f, keys)
         for i, (inst, course) in enumerate(zip(keys[inst_col], keys["course"], strict=True)):
             _, high, integer = bounds[f][i]
             if not integer:
@@ -192,7 +206,7 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
                 continue
             n = pulp.LpVariable(f"n{f}_{model.vars[f][i].name}", lowBound=0, cat=pulp.LpInteger)
             counts[f][i] = n
-            x, s_max, s_min = model.vars[f][i], int(sizes[i]), min(m, int(sizes[i]))
+            x, s_max, s_min = model.vars[f][i], int(sizes[i]), int(smallest[i])
             model.lp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (n, -s_max)]),
                                                      pulp.LpConstraintLE, f"clsmax_{x.name}", 0))
             model.lp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x, 1.0), (n, -s_min)]),
@@ -224,6 +238,11 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
                       "proven_optimal": model.lp.sol_status == pulp.LpSolutionOptimal})
 
 
+def problem_keys(problem: AllocationProblem, family: str) -> pd.DataFrame:
+    """The key table of a course-total family (w or v)."""
+    return problem.w_keys if family == "w" else problem.v_keys
+
+
 def split_sizes(total: int, n: int) -> list[int]:
     """``total`` persons in ``n`` classes as equal as possible (larger classes first)."""
     if n <= 0:
@@ -241,6 +260,7 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
     y = problem.y_keys.assign(value=plan.values["y"])
     w = problem.w_keys.assign(trainees=plan.values["w"], n=plan.counts["w"])
     targets = _targets(y, ["school", "prefecture"])
+    w["n"] = _more_classes(problem, w, plan, targets)
     work = []
     for r in w[w["trainees"] > 0].itertuples():
         for size in split_sizes(r.trainees, r.n):
@@ -274,6 +294,35 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
                               ascending=[True, True, True, True, True, False], kind="stable").reset_index(drop=True)
     frame.insert(0, "class_id", [f"C{i + 1:05d}" for i in range(len(frame))])
     return frame
+
+
+def _more_classes(problem: AllocationProblem, w: pd.DataFrame, plan: ClassPlan,
+                  targets: dict[tuple, dict[str, float]]) -> np.ndarray:
+    """Class counts per (school, prefecture, course) raised, where class slots and the minimum class allow, until
+    the school has a class for every county the model gave it at least a minimum class: whole classes can then
+    follow the model's county totals instead of piling into one county."""
+    size, slots = class_size(problem), class_slots(problem)
+    smallest = smallest_class(problem, "w", problem.w_keys)
+    used: dict[tuple[str, str], int] = {}
+    for f, inst in (("w", problem.w_keys["school"]), ("v", problem.v_keys["institution"])):
+        keys = problem_keys(problem, f)
+        for i, k, n in zip(inst, keys["course"], plan.counts[f], strict=True):
+            used[(i, k)] = used.get((i, k), 0) + int(n)
+    n = w["n"].to_numpy().copy()
+    x = w["trainees"].to_numpy()
+    for (school, prefecture), idx in w[w["trainees"] > 0].groupby(["school", "prefecture"]).indices.items():
+        rows = w.index[w["trainees"] > 0][idx]
+        want = sum(1 for v in targets.get((school, prefecture), {}).values() if v >= smallest[rows].min())
+        while n[rows].sum() < want:
+            grow = [i for i in rows if x[i] >= (n[i] + 1) * smallest[i]
+                    and used.get((school, w["course"].iat[i]), 0) < slots.get((school, w["course"].iat[i]), 0)]
+            if not grow:
+                break
+            i = max(grow, key=lambda j: (x[j] / (n[j] + 1), -j))
+            n[i] += 1
+            used[(school, w["course"].iat[i])] = used.get((school, w["course"].iat[i]), 0) + 1
+    del size
+    return n
 
 
 def _targets(frame: pd.DataFrame, key: list[str]) -> dict[tuple, dict[str, float]]:

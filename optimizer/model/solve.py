@@ -379,7 +379,8 @@ def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: dict[str, 
         "institution": [names[i] for i, _ in offers.index], "institution_code": offers.index.get_level_values(0),
         "course": offers.index.get_level_values(1).map(courses["profession"]),
         "course_code": offers.index.get_level_values(1),
-        "capacity": offers["capacity"].to_numpy(),
+        "capacity": offers["seats"].to_numpy(),  # the offer's seats; the LP fills at most `plannable` of them
+        "plannable": offers["capacity"].to_numpy(),
         "used": used.reindex(offers.index, fill_value=0).to_numpy().astype(int),
     })
     positive = load["capacity"].where(load["capacity"] > 0, 1)

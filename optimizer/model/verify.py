@@ -80,6 +80,13 @@ def _classes(classes: pd.DataFrame, x: pd.DataFrame, z: pd.DataFrame, courses: p
     size = np.minimum(classes["course_code"].map(courses["certificate_type"]).map(rules.max_class_size).to_numpy(),
                       classes["course_code"].map(courses["max_class_size"]).to_numpy())
     low = np.minimum(problem.params.min_class_size, size)
+    # a school quota or Annex 4 cell smaller than the minimum is one smaller class
+    quota = classes["institution_code"].map(problem.schools.set_index("code")["quota"])
+    pref = classes["adcode"].map(problem.counties.set_index("adcode")["prefecture_adcode"])
+    cells = problem.unit_plans.set_index(["unit", "prefecture"])["trainees"]
+    cell = cells.reindex(pd.MultiIndex.from_arrays([classes["unit_code"], pref])).to_numpy(float)
+    whole = np.where(classes["programme"].to_numpy() == "school", quota.to_numpy(float), cell)
+    low = np.minimum(low, np.nan_to_num(whole, nan=float(problem.params.min_class_size))).astype(int)
     for i in np.flatnonzero((classes["trainees"].to_numpy() < low) | (classes["trainees"].to_numpy() > size)):
         out.append(Violation("class size (R5, min_class_size)", classes["class_id"].iat[i],
                              f"{low[i]}..{size[i]}", str(classes["trainees"].iat[i])))
