@@ -84,10 +84,10 @@ def load_plan_kinds() -> dict[str, str]:
 
 
 def test_stress_case_diagnosis_names_the_provincewide_shortfall(solved):
-    """Demand: 30万 tech-school (20万 × 1.5) + 60,000 Annex 4 = 360,000. Places: every offer's capacity,
-    computed here from offers.csv and courses.csv, except those of institutions that can take nobody: not a
-    school (no Annex 2 quota) and no teachers on the provincial platform (R15: no unit trainees). The
-    shortfall must be their difference."""
+    """Demand: 30万 tech-school (20万 × 1.5) + 60,000 Annex 4 = 360,000. Places: 80% (class_fill) of every
+    offer's seats, computed here from offers.csv and courses.csv, except those of institutions that can take
+    nobody: not a school (no Annex 2 quota) and no teachers on the provincial platform (R15: no unit trainees).
+    The shortfall must be their difference."""
     inst = pd.read_csv(DATA / "institutions.csv", encoding="utf-8")
     idle = set(inst.loc[(inst["platform_teachers"] == 0) & inst["code"].str.startswith("i"), "code"])
     assert idle == {"i09"}
@@ -96,7 +96,8 @@ def test_stress_case_diagnosis_names_the_provincewide_shortfall(solved):
     courses = pd.read_csv(DATA / "courses.csv", encoding="utf-8").set_index("code")
     hours = offers["course"].map(courses["class_hours"])
     size = offers["course"].map(courses["max_class_size"])
-    places = int((offers["equipment_sets"] * (offers["days_available"] // ((hours + 7) // 8)) * size).sum())
+    seats = offers["equipment_sets"] * (offers["days_available"] // ((hours + 7) // 8)) * size
+    places = int((seats * 0.8 + 1e-9).astype(int).sum())  # the plan fills at most class_fill = 80% of the seats
     _, _, _, sol = solved["stress_infeasible"]
     assert sol.diagnosis is not None
     assert f"short {360_000 - places:,} in all" in sol.diagnosis.messages[0]
@@ -202,7 +203,8 @@ def test_lock_must_not_serve_a_prefecture(tmp_path):
     wins and the band takes slack."""
     data = write(tmp_path / "data", Tiny(offers=base_offers(), targets={"530100": 100, "530300": 50}))
     path = tmp_path / "lock.yaml"
-    path.write_text(f"data: {data}\nlocks:\n  - {{school: 测试学校s01, prefecture: 曲靖市, at_most: 0}}\n"
+    path.write_text(f"data: {data}\nclass_fill: 1\nlocks:\n"
+                    "  - {school: 测试学校s01, prefecture: 曲靖市, at_most: 0}\n"
                     "  - {school: s02, county: 沾益区, at_least: 30}\n", encoding="utf-8")
     _, _, problem, sol = solve_scenario_file(path)
     assert sol.ok
@@ -243,13 +245,13 @@ def test_sweep_of_eleven_points_runs_in_parallel_and_then_from_the_cache(tmp_pat
 
 
 def test_infeasible_points_are_reported_not_dropped(tmp_path):
-    # s01 k1 holds 120 (100 own); the unit's certificate trainees must fit in s01 (20) and s02 (1,200):
-    # with s02's k1 gone, ρ ≥ 0.3 needs ≥ 30 > 20 → infeasible
-    offers = [o for o in base_offers(s01_k1_days=30) if not (o.institution == "s02" and o.course == "k1")]
+    # s01 k1 holds 180 (45 days → 3 classes of 60; 100 own); with s02's k1 gone the unit's certificate trainees
+    # must fit in the other 80: ρ = 0.1 and 0.5 fit (one more class), ρ = 0.9 needs 90 > 80 → infeasible
+    offers = [o for o in base_offers(s01_k1_days=45) if not (o.institution == "s02" and o.course == "k1")]
     data = write(tmp_path / "data", Tiny(offers=offers))
     scen = tmp_path / "s.yaml"
-    scen.write_text(f"data: {data}\n", encoding="utf-8")
-    results = run_sweep(scen, [parse_param("cert_share=0.1,0.2,0.3")], workers=2, cache_dir=None, progress=False)
+    scen.write_text(f"data: {data}\nclass_fill: 1\n", encoding="utf-8")  # every seat may be filled
+    results = run_sweep(scen, [parse_param("cert_share=0.1,0.5,0.9")], workers=2, cache_dir=None, progress=False)
     assert [r.status for r in results] == ["optimal", "optimal", "infeasible"]
     assert results[2].message
 

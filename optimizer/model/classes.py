@@ -84,7 +84,11 @@ def solve_class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solve
         plan = _class_mip(problem, lp, solver, restrict)
         if plan is not None:
             return plan
-    return None
+    return CLASSES_INFEASIBLE if _LAST_STATUS.get("full") == pulp.LpStatusInfeasible else None
+
+
+CLASSES_INFEASIBLE = "infeasible in whole classes"
+_LAST_STATUS: dict[str, int] = {}
 
 
 def free_rows(problem: AllocationProblem, lp: dict[str, np.ndarray], restrict: str | None) -> dict[str, np.ndarray]:
@@ -219,6 +223,7 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
         model.lp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(n, 1.0) for n in ns]),
                                                  pulp.LpConstraintLE, name, room), name)
     model.lp.solve(solver)
+    _LAST_STATUS["full" if restrict is None else "restricted"] = model.lp.status
     if model.lp.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         return None
     values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in ("y", "w", "v", "q")}

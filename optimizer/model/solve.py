@@ -21,7 +21,7 @@ import pandas as pd
 import pulp
 
 from optimizer.model import report
-from optimizer.model.classes import assign_assessors, place_classes, solve_class_mip
+from optimizer.model.classes import CLASSES_INFEASIBLE, assign_assessors, place_classes, solve_class_mip
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_table
 from optimizer.model.problem import AllocationProblem
@@ -154,6 +154,12 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     plan = solve_class_mip(problem, lp_values, make_solver(params.solver, params.time_limit, mip=True, gap=CLASS_GAP),
                            model)
     timings["classes"] = time.perf_counter() - t2
+    if plan == CLASSES_INFEASIBLE:
+        text = ("the plan holds in persons but not in whole classes: no allocation puts every class within "
+                f"[{params.min_class_size}, class size] and every course within its class slots (R5–R7); "
+                f"lower min_class_size or add equipment sets / days (LP bound {lp_objective:,.0f} yuan)")
+        return Solution("infeasible", params.solver, summary={"status": "infeasible", "message": text},
+                        diagnosis=Diagnosis([text]))
     if plan is None:
         return Solution("solver_failed", params.solver, summary={
             "status": "solver_failed", "message": "no plan in whole classes found within the time limit"})
@@ -166,7 +172,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     integer_objective = sum(weights[k] * v for k, v in terms.items())
     method = {"method": plan.method, "fractional_variables": int(sum(
         (np.abs(v - np.round(v)) > INTEGRALITY_TOLERANCE).sum() for v in lp_values.values())),
-        "class_mip_objective": round(plan.objective, 2), **plan.extra}
+        "class_mip_objective": round(plan.objective, 2) if math.isfinite(plan.objective) else None, **plan.extra}
     solution.summary = _summary(problem, solution, params, lp_objective, integer_objective, terms, method,
                                 timings, plan.model)
     solution.summary["shadow_prices"] = {
