@@ -27,7 +27,8 @@ from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_t
 from optimizer.model.problem import AllocationProblem
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
-CLASS_GAP = 1e-4  # relative MIP gap of the class model: 0.01% of ~3.4亿 yuan is ~34,000 yuan
+CLASS_GAP = 1e-3  # relative MIP gap of the class model (fallback only): 0.1% of ~3.5亿 yuan
+CLASS_MIP_SECONDS = 30.0  # time limit of each class MIP (fallback only; the class-aware rounding takes < 1 s)
 
 
 class SolverUnavailable(RuntimeError):
@@ -151,8 +152,8 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     lp_values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in FLOW_FAMILIES}
 
     t2 = time.perf_counter()
-    plan = solve_class_mip(problem, lp_values, make_solver(params.solver, params.time_limit, mip=True, gap=CLASS_GAP),
-                           model)
+    plan = solve_class_mip(problem, lp_values, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
+                                                           mip=True, gap=CLASS_GAP), model)
     timings["classes"] = time.perf_counter() - t2
     if plan == CLASSES_INFEASIBLE:
         text = ("the plan holds in persons but not in whole classes: no allocation puts every class within "
