@@ -168,6 +168,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     classes = assign_assessors(problem, place_classes(problem, plan))
     solution = _tables(problem, classes, duals)
     timings["place"] = time.perf_counter() - t3
+    timings["round"] = timings["classes"] + timings["place"]  # whole classes: rounding and placing, together
     terms = final_terms(problem, solution, plan.model)
     weights = params.weights.model_dump()
     integer_objective = sum(weights[k] * v for k, v in terms.items())

@@ -58,16 +58,16 @@ def _partners_and_siyb(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProb
     out = []
     inst = problem.institutions.set_index("code")
     ctype = problem.courses.set_index("code")["certificate_type"]
-    for r in z.itertuples():
-        if not bool(inst.loc[r.institution_code, "filed"]) and inst.loc[r.institution_code, "unit"] != r.unit_code:
-            out.append(Violation("filed partner (R11)", f"{r.unit_code} {r.institution_code}",
-                                 "own centre or filed institution", "another unit's centre"))
+    filed = z["institution_code"].map(inst["filed"]).fillna(False).astype(bool)
+    own = z["institution_code"].map(inst["unit"]) == z["unit_code"]
+    for r in z[~(filed | own)].itertuples():
+        out.append(Violation("filed partner (R11)", f"{r.unit_code} {r.institution_code}",
+                             "own centre or filed institution", "another unit's centre"))
     for frame, col in ((x, "school_code"), (z, "institution_code")):
-        for r in frame[frame["course_code"].map(ctype) == rules.ENTREPRENEURSHIP_TYPE].itertuples():
-            who = getattr(r, col)
-            if not inst.loc[who, "siyb_trainers"] > 0:
-                out.append(Violation("entrepreneurship trainers (R16)", f"{who} {r.course_code}", "> 0 SIYB trainers",
-                                     "0"))
+        siyb = frame[frame["course_code"].map(ctype) == rules.ENTREPRENEURSHIP_TYPE]
+        for r in siyb[~(siyb[col].map(inst["siyb_trainers"]) > 0)].itertuples():
+            out.append(Violation("entrepreneurship trainers (R16)", f"{getattr(r, col)} {r.course_code}",
+                                 "> 0 SIYB trainers", "0"))
     return out
 
 
