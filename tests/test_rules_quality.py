@@ -143,3 +143,16 @@ def test_explain_a_county_in_both_languages(tmp_path):
     zh, en = render(e, "zh", problem), render(e, "en", problem)
     assert "沾益区（曲靖市）" in zh and "18 至 30" in zh
     assert "Why 沾益区 (曲靖市)" in en and "18 to 30" in en
+
+
+def test_county_columns_cover_what_the_plan_places_as_far_as_the_printed_figure_allows():
+    """Placed 10, 50, 30 certificate-class trainees; printed column 2 of 45: the two smallest are covered (10 and
+    30), the third gets the 5 left and is flagged with its excess of 45; with a figure of 200 every county is
+    covered up to its column 1 (40 for the second, then flagged)."""
+    from optimizer.outputs.breakdown import covering_floor, excess_notes
+
+    assert covering_floor([10, 50, 30], 45, [100, 100, 100]) == [10, 5, 30]
+    assert covering_floor([10, 50, 30], 200, [100, 40, 100]) == [10, 40, 30]
+    names = {"a": "甲县", "b": "乙县", "c": "丙县"}
+    notes = excess_notes(["a", "b", "c"], names, [10, 50, 30], [10, 5, 30], "2")
+    assert len(notes) == 1 and notes[0].startswith("乙县") and "超出 45" in notes[0]

@@ -206,15 +206,15 @@ def placed_quality(solution: Solution, codes: list[str], kind: str) -> list[int]
 def covering_floor(placed: list[int], total: int, upper: list[int]) -> list[int]:
     """Lower bounds so a county's column covers what the allocation placed there, as far as the printed
     prefecture figure allows: min(placed, parent column); when they add up to more than the figure, they are cut
-    from the largest down until they fit (those counties are then flagged by ``excess_notes``)."""
+    to fit — the counties with the least placed are covered first, so as many counties as the figure allows
+    are covered (the rest are flagged by ``excess_notes``)."""
     low = [min(p, u) for p, u in zip(placed, upper, strict=True)]
-    over = sum(low) - total
-    for i in sorted(range(len(low)), key=lambda j: (-low[j], j)):
-        if over <= 0:
-            break
-        cut = min(over, low[i])
-        low[i] -= cut
-        over -= cut
+    if sum(low) > total:  # the printed figure cannot cover every county: cover as many as it can, smallest first
+        left, out = total, [0] * len(low)
+        for i in sorted(range(len(low)), key=lambda j: (low[j], j)):
+            out[i] = min(low[i], left)
+            left -= out[i]
+        low = out
     return low
 
 
