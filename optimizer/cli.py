@@ -300,19 +300,14 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Re-check the tables in a solve folder against the scenario's effective data; exit 0 clean, 1 violations."""
-    from optimizer.model.problem import build_problem
-    from optimizer.model.verify import read_solution, verify
-    from optimizer.pipeline import prepare
+    from optimizer.pipeline import verify_folder
 
     folder = args.folder
     scenario = args.scenario
     if scenario is None:
         recorded = _recorded_scenario(folder)
         scenario = Path(recorded) if recorded else None
-    solution = read_solution(folder)
-    scen, plan, params, _ = prepare(scenario, data=args.data)
-    violations = verify(build_problem(plan, params), solution)
-    rows = len(solution.school_allocation) + len(solution.project_allocation)
+    scen, rows, violations = verify_folder(folder, scenario, data=args.data)
     if args.format == "json":
         print(json.dumps({"folder": str(folder), "scenario": scen.name, "rows": rows,
                           "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
