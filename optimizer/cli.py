@@ -25,7 +25,7 @@ from optimizer.errors import (
     InputError,
     Problem,
 )
-from optimizer.messages import CATALOGUE, LANGUAGES, msg, set_language
+from optimizer.messages import CATALOGUE, LANGUAGES, language, msg
 from optimizer.messages.numbers import share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
@@ -188,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from(argv)
-    if lang in LANGUAGES:
-        set_language(lang)
+    with language(lang if lang in LANGUAGES else None):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
@@ -294,9 +297,10 @@ def stage_run(outputs: OutputSet, result) -> None:
     """The solve's files: the tables when solved, summary.json always, diagnosis.json when infeasible."""
     from optimizer.outputs.files import add_solution
 
-    summary = {**result.summary(), "scenario_file": str(result.scenario.source or "") or None,
-               "data_source": result.plan.source if Path(result.plan.source).is_dir() else None}
-    add_solution(outputs, result.solution, summary, result.timings)
+    # where the run came from goes into manifest.json (summary.json stays byte-identical for the same inputs)
+    outputs.details.update({"scenario_file": str(result.scenario.source or "") or None,
+                            "data_source": result.plan.source if Path(result.plan.source).is_dir() else None})
+    add_solution(outputs, result.solution, result.summary(), result.timings)
 
 
 def report_unsolved(result, out: Path) -> int:
@@ -356,7 +360,7 @@ def run_verify(args: argparse.Namespace) -> int:
     if scenario is None:  # the folder must say which scenario (and data) it was solved with
         recorded = recorded_run(folder)
         scenario, data = recorded["scenario"], data if data is not None else recorded["data"]
-    elif data is None and (folder / "summary.json").is_file():
+    elif data is None and (folder / "manifest.json").is_file():
         try:
             data = recorded_run(folder)["data"]
         except InputError:
@@ -375,18 +379,18 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def recorded_run(folder: Path) -> dict[str, Path | None]:
-    """The scenario file and data folder a solve folder's summary.json records; bad input when it cannot say."""
-    path = Path(folder) / "summary.json"
+    """The scenario file and data folder a solve folder's manifest.json records; bad input when it cannot say."""
+    path = Path(folder) / "manifest.json"
     try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(summary, dict):
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
             raise ValueError("not an object")
     except (OSError, ValueError) as exc:
         raise InputError([Problem(str(path), None, None, None, "cannot tell which scenario this folder was solved "
                                   f"with ({exc}); give the SCENARIO argument")]) from None
     out: dict[str, Path | None] = {}
-    for key, recorded in (("scenario", summary.get("scenario_file")), ("data", summary.get("data_source"))):
-        out[key] = Path(recorded) if recorded else None
+    for key, recorded in (("scenario", manifest.get("scenario_file")), ("data", manifest.get("data_source"))):
+        out[key] = Path(recorded) if isinstance(recorded, str) and recorded else None
         if out[key] is not None and not out[key].exists():
             raise InputError([Problem(str(path), None, key, str(recorded), "the recorded file or folder no longer "
                                       "exists; give it on the command line")])
