@@ -45,21 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
                         default="hamilton", help="apportionment method for the county shares")
     export.add_argument("--weights", type=Path, default=None,
                         help="county weights per column (CSV/.xlsx: adcode, table, column, weight)")
-    short = sub.add_parser("shortlist", help="procurement shortlists for technical-school training lots (R12)")
+    short = sub.add_parser("shortlist", help="procurement lots, qualified schools, methods, ceilings, awards (R12)")
     short.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
     short.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
     short.add_argument("--out", type=Path, default=Path("shortlists"), help="output folder")
-    short.add_argument("--lots", type=Path, default=None, help="lots table (CSV/.xlsx) instead of the allocation's")
-    short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
-    short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
-                       default="prefecture_group", help="how the allocation is split into lots")
-    short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
+    short.add_argument("--lots", type=Path, default=None,
+                       help="lots table (CSV/.xlsx; the tool's own lots.csv works) instead of designing them")
+    short.add_argument("--method", choices=("consultation", "negotiation"), default="consultation",
+                       help="method for lots below the open-tender threshold")
+    short.add_argument("--area", choices=("prefecture", "county"), default="prefecture", help="area of a lot")
+    short.add_argument("--thin-lots", choices=("province", "area"), default="province",
+                       help="courses too few schools teach: one province-wide lot (default) or one per area")
+    short.add_argument("--price-weight", type=float, default=0.30, help="price share of the score (10%%–30%%)")
     short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
-                       help="technical criterion points: capacity_margin, distance, teachers_per_class")
-    short.add_argument("--capacity-share", type=float, default=1.0,
-                       help="share of a lot a school must be able to take (default 1.0)")
+                       help="criterion points: training_plan, teachers, equipment, exam_separation, past_delivery")
     short.add_argument("--min-suppliers", type=int, default=3)
     short.add_argument("--lot-date", type=_date, default=None, help="date of the lots, for debarments (R14)")
+    short.add_argument("--no-awards", action="store_true", help="skip the award simulation")
     comp = sub.add_parser("compare", help="compare two scenarios: key figures and the largest changes")
     comp.add_argument("a", type=Path, help="scenario A (YAML)")
     comp.add_argument("b", type=Path, help="scenario B (YAML)")
@@ -77,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--no-cache", action="store_true", help="solve every point again")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
+    ev = sub.add_parser("evaluate", help="score real quotes and panel points against a shortlist run's lots")
+    ev.add_argument("folder", type=Path, help="the folder a `shortlist` run wrote")
+    ev.add_argument("--quotes", type=Path, required=True, help="CSV/.xlsx: lot, school (name or code), quote (yuan)")
+    ev.add_argument("--scores", type=Path, default=None,
+                    help="CSV/.xlsx: lot, school, expert, criterion, points (panel scores)")
+    ev.add_argument("--out", type=Path, required=True, help="output folder")
     return parser
 
 
@@ -108,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_sweep_command(args)
         if args.command == "templates":
             return run_templates(args.out)
+        if args.command == "evaluate":
+            return run_evaluate(args)
     except OSError as exc:  # disk full, read-only folder …: nothing partial was left (writers stage, then move)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         print(f"error: cannot write the output{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
@@ -246,10 +256,10 @@ def shortlist_params(args: argparse.Namespace):
     from pydantic import ValidationError
 
     from optimizer.errors import Problem
-    from optimizer.procurement.shortlist import ShortlistParams
+    from optimizer.procurement.scoring import ShortlistParams
 
-    fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
-                                 "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
+    fields: dict[str, object] = {"method": args.method, "price_weight": args.price_weight, "area": args.area,
+                                 "thin_lots": args.thin_lots, "min_suppliers": args.min_suppliers}
     if args.weight:
         weights = {}
         for item in args.weight:
@@ -269,24 +279,48 @@ def shortlist_params(args: argparse.Namespace):
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
-    """Solve, then shortlist schools for every lot; writes Excel and CSV."""
-    from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
+    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write."""
+    import time
+
+    from optimizer.messages import msg
+    from optimizer.messages.numbers import share, yuan
+    from optimizer.procurement.awards import reserved_classes, simulate_awards
+    from optimizer.procurement.io import load_lots, write_shortlist_run
+    from optimizer.procurement.shortlist import shortlist
+    from optimizer.procurement.tables import load_procurement_tables
 
     params = shortlist_params(args)
+    t = time.perf_counter()
     solved = _solve_scenario(args)
     if isinstance(solved, int):
         return solved
-    _, _, problem, solution = solved
+    scenario, plan, problem, solution = solved
+    seconds = {"solve": round(time.perf_counter() - t, 4)}
+    tables = load_procurement_tables(args.data or scenario.data_dir, problem.courses,
+                                     set(problem.schools["code"]))
     lots = load_lots(args.lots, problem, params) if args.lots else None
-    result = shortlist(problem, solution, params, lots)
-    write_shortlists(result, args.out)
-    flagged = result.summary[result.summary["flag"] != ""]
-    print(f"{len(result.lots)} lots; {len(flagged)} with fewer than {params.min_suppliers} eligible schools; "
-          f"written to {args.out}/")
-    for r in flagged.head(15).itertuples():
-        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible} eligible")
-    if len(flagged) > 15:
-        print(f"  … and {len(flagged) - 15} more (shortlist_summary.csv)")
+    result = shortlist(problem, solution, params, lots, tables)
+    seconds.update(result.seconds)
+    awards = None
+    if not args.no_awards:
+        t = time.perf_counter()
+        awards = simulate_awards(result, reserved_classes(result, solution))
+        seconds["awards"] = round(time.perf_counter() - t, 4)
+    write_shortlist_run(result, awards, args.out, seconds)
+    lots_ = result.lots
+    ok = int((lots_["eligible_count"] >= params.min_suppliers).sum())
+    print(msg("proc.cli.summary", lots=len(lots_), ok=ok, share=share(ok / max(1, len(lots_))),
+              m=params.min_suppliers, out=args.out))
+    for r in lots_[lots_["eligible_count"] < params.min_suppliers].itertuples():
+        print(msg("proc.cli.exception_line", lot=r.lot, area=r.area_name, group=r.group_name, n=r.eligible_count,
+                  route=r.route or r.exception))
+    if awards is not None:
+        print(msg("proc.cli.awards", cost=yuan(awards.expected_cost_yuan), ceiling=yuan(awards.ceiling_yuan),
+                  over=awards.over_committed["school_code"].nunique()))
+        if len(awards.unawarded):
+            print(msg("proc.cli.unawarded", n=len(awards.unawarded)))
+    for note in tables.notes:
+        print(f"  note: {note}")
     return EXIT_OK
 
 
@@ -331,4 +365,15 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     print(table[shown].to_string(index=False))
     print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
           f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
+    return EXIT_OK
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Check real quotes (and panel scores) against a shortlist run; write the ranking with every score part."""
+    from optimizer.messages import msg
+    from optimizer.procurement.evaluation import evaluate, write_evaluation
+
+    table = evaluate(args.folder, args.quotes, args.scores)
+    write_evaluation(table, args.out)
+    print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
     return EXIT_OK

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from optimizer.errors import ProblemList
 from optimizer.messages import msg
 from optimizer.model.problem import AllocationProblem
 from optimizer.model.solve import Solution
@@ -50,6 +51,7 @@ class ShortlistResult:
     demand: pd.DataFrame  # the allocation's school demand with its subsidised part
     params: ShortlistParams
     qualification: Qualification
+    names: dict[str, str] = field(default_factory=dict)  # code → name (courses, counties, prefectures)
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -72,6 +74,8 @@ def shortlist(problem: AllocationProblem, solution: Solution, params: ShortlistP
     lots = lots.reset_index(drop=True)
     lots["ceiling_yuan"] = ceilings(lots, q.courses, tables).round(2)
     lots = lots.join(choose_methods(lots, tables, params.method, requested))
+    if requested is not None:
+        _refuse_unlawful_methods(lots, requested)
     m = lot_matrix(q, lots)
     el = lot_eligibility(q, lots, m)
     ok = el.eligible
@@ -83,7 +87,19 @@ def shortlist(problem: AllocationProblem, solution: Solution, params: ShortlistP
     summary = _summary(lots, entries, params)
     notes = [msg("proc.note.no_size"), msg("proc.note.simulated"), *tables.notes]
     seconds = {"shortlist": round(time.perf_counter() - t0, 4)}
-    return ShortlistResult(lots, entries, summary, criteria_table(params), demand, params, q, notes, seconds)
+    return ShortlistResult(lots, entries, summary, criteria_table(params), demand, params, q, problem.names, notes,
+                           seconds)
+
+
+def _refuse_unlawful_methods(lots: pd.DataFrame, requested: pd.Series) -> None:
+    """A lots file may choose the method below the threshold, never a non-tender method above it."""
+    problems = ProblemList()
+    file = lots.attrs.get("file", "lots")
+    for i, r in enumerate(lots.itertuples()):
+        ask = requested.iloc[i]
+        if ask and ask != r.method:
+            problems.add(file, int(getattr(r, "src_row", 0)) or None, "method", ask, r.method_rule)
+    problems.raise_if_any()
 
 
 def _mix_matrix(q: Qualification, lots: pd.DataFrame, m: np.ndarray) -> np.ndarray:
