@@ -294,7 +294,7 @@ def run_shortlist(args: argparse.Namespace) -> int:
     solved = _solve_scenario(args)
     if isinstance(solved, int):
         return solved
-    scenario, plan, problem, solution = solved
+    scenario, _plan, problem, solution = solved
     seconds = {"solve": round(time.perf_counter() - t, 4)}
     tables = load_procurement_tables(args.data or scenario.data_dir, problem.courses,
                                      set(problem.schools["code"]))

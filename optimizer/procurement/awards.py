@@ -27,8 +27,8 @@ import pandas as pd
 import pulp
 
 from optimizer.model.solve import Solution
-from optimizer.procurement.shortlist import ShortlistResult, _mix_matrix
 from optimizer.procurement.eligibility import lot_matrix
+from optimizer.procurement.shortlist import ShortlistResult, _mix_matrix
 
 
 class AwardSolveError(RuntimeError):
@@ -104,7 +104,7 @@ def simulate_awards(result: ShortlistResult, reserved: np.ndarray | None = None)
     values = {key: v.value() or 0.0 for key, v in z.items()}
     if any(abs(v - round(v)) > 1e-6 for v in values.values()):
         raise AwardSolveError("award model: the transportation LP returned fractional classes")
-    won = {key: int(round(v)) for key, v in values.items() if v > 0.5}
+    won = {key: round(v) for key, v in values.items() if v > 0.5}
     return _tables(result, won, classes, trainees, available, reserved, ranked, l_at, s_at)
 
 

@@ -95,7 +95,8 @@ def read_quotes(path: Path | str, s: Shortlisted) -> pd.DataFrame:
             continue
         ceiling = float(lots.loc[lot, "ceiling_yuan"])
         if quote > ceiling + 1e-6:
-            problems.add(raw.file, row_no, "quote", quote_text, msg("proc.eval.over_ceiling", ceiling=f"{ceiling:,.2f}"))
+            problems.add(raw.file, row_no, "quote", quote_text,
+                         msg("proc.eval.over_ceiling", ceiling=f"{ceiling:,.2f}"))
             continue
         if (lot, code) in seen:
             problems.add(raw.file, row_no, "school", school_text, msg("proc.eval.duplicate", row=seen[(lot, code)]))
@@ -136,7 +137,8 @@ def read_scores(path: Path | str, s: Shortlisted, quotes: pd.DataFrame) -> pd.Da
             continue
         criterion = by_name.get(normalise(crit_text))
         if criterion is None:
-            key = "proc.eval.price_is_computed" if normalise(crit_text) in ("price", "价格") else "proc.eval.unknown_criterion"
+            is_price = normalise(crit_text) in ("price", "价格")
+            key = "proc.eval.price_is_computed" if is_price else "proc.eval.unknown_criterion"
             problems.add(raw.file, row_no, "criterion", crit_text,
                          msg(key, choices="、".join(crit["criterion"])))
             continue

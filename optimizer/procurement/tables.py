@@ -44,8 +44,11 @@ def load_procurement_tables(folder: Path | str | None = None, courses: pd.DataFr
     problems = ProblemList()
     frames: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
+    shipped: set[str] = set()
     for name in PROCUREMENT_TABLES:
         path = _find(Path(folder) if folder else SHIPPED, name)
+        if path is None or path.parent == SHIPPED:
+            shipped.add(name)
         if path is None:
             path = _find(SHIPPED, name)
             notes.append(f"{name}: not in {folder}; the shipped table is used")
@@ -61,7 +64,7 @@ def load_procurement_tables(folder: Path | str | None = None, courses: pd.DataFr
             problems.add(th.attrs.get("file", "procurement_thresholds.csv"), None, "item", None,
                          msg("proc.table.missing_threshold", item=item))
     sh = frames["subsidised_share"]
-    if schools is not None:
+    if schools is not None and "subsidised_share" not in shipped:  # the shipped shares name the shipped schools
         for r in sh.itertuples():
             if r.school not in schools:
                 problems.add(sh.attrs.get("file", "subsidised_share.csv"), r.src_row, "school", r.school,

@@ -4,6 +4,7 @@ lot with the criteria and their points), the simulated awards, every entry with 
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -54,15 +55,32 @@ def _cell(book: _Book, ws, r: int, c: int, v, fmt=None) -> None:
         ws.write_string(r, c, str(v), fmt or book.text)
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def row_height(values: list, widths: list[int], line_points: float = 15.0) -> float:
+    """Height that shows every wrapped cell whole (LibreOffice and Excel do not grow rows written by
+    xlsxwriter)."""
+    lines = 1
+    for v, w in zip(values, widths, strict=False):
+        if isinstance(v, str) and v:
+            lines = max(lines, sum(math.ceil(max(1, display_width(part)) / max(1, w - 1)) for part in v.split("\n")))
+    return line_points * lines
+
+
 def _table(book: _Book, ws, top: int, headers: list[str], rows: list[list], widths: list[int],
            flag_col: int | None = None) -> None:
     for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
         ws.write_string(top, c, h, book.head)
         ws.set_column(c, c, w)
+    ws.set_row(top, row_height(headers, widths))
     for r, row in enumerate(rows, start=top + 1):
         fmt = book.flag if flag_col is not None and row[flag_col] else None
         for c, v in enumerate(row):
             _cell(book, ws, r, c, v, fmt if isinstance(v, str) else None)
+        ws.set_row(r, row_height(row, widths))
     ws.repeat_rows(top)
     ws.freeze_panes(top + 1, 1)
 
@@ -84,7 +102,7 @@ def requirements_sheet(book: _Book, result, names: dict[str, str]) -> None:
                      method_name(r.method), r.method_rule, int(r.eligible_count), r.exception, r.route])
     headers = [_h(k) for k in ("lot", "area", "item", "courses", "trainees", "classes", "counties", "period",
                                "ceiling", "method", "method_rule", "eligible", "exception", "route")]
-    _table(book, ws, 2, headers, rows, [20, 8, 9, 30, 8, 6, 30, 14, 13, 10, 40, 7, 26, 34], flag_col=12)
+    _table(book, ws, 2, headers, rows, [25, 8, 9, 34, 8, 6, 34, 12, 13, 10, 40, 7, 28, 36], flag_col=12)
     ws.write_string(len(rows) + 4, 0, msg("proc.note.no_size"), book.note)
 
 
@@ -99,8 +117,9 @@ def evaluation_sheet(book: _Book, result) -> None:
     ws.set_column(2, 2, 46)
     ws.set_column(3, 24, 12)
     row = 0
+    qualified = e[e["eligible"]].sort_values(["lot", "school_code"]).groupby("lot", sort=False)["school"].agg(list)
     for lot in result.lots.itertuples():
-        schools = e[(e["lot"] == lot.lot) & e["eligible"]].sort_values("school_code")["school"].tolist()
+        schools = qualified.get(lot.lot, [])
         ws.merge_range(row, 0, row, 2 + max(1, len(schools)),
                        f"{lot.lot}　{lot.area_name}{lot.group_name}　{method_name(lot.method)}　"
                        f"{_h('ceiling')} {lot.ceiling_yuan:,.2f}", book.title)
@@ -108,6 +127,7 @@ def evaluation_sheet(book: _Book, result) -> None:
         heads = [_h("criterion"), _h("points"), _h("standard"), *(schools or [_h("no_school")])]
         for c, h in enumerate(heads):
             ws.write_string(row, c, h, book.head)
+        ws.set_row(row, row_height(heads, [18, 7, 46] + [12] * len(schools)))
         row += 1
         if lot.method == NEGOTIATION:
             lines = [(_h("responsive"), "", _h("responsive_rule")), (_h("final_quote"), "", _h("negotiation_rule"))]
@@ -115,6 +135,7 @@ def evaluation_sheet(book: _Book, result) -> None:
             lines = [(r.name, float(r.max_points), r.standard) for r in crit.itertuples()]
             lines.append((_h("total"), 100.0, ""))
         for name, pts, standard in lines:
+            ws.set_row(row, row_height([name, "", standard], [18, 7, 46]))
             ws.write_string(row, 0, name, book.text)
             _cell(book, ws, row, 1, pts if pts != "" else None)
             ws.write_string(row, 2, standard, book.text)
@@ -147,7 +168,9 @@ def write_workbook(result, awards, path: Path) -> None:
         c = awards.capacity
         ws = book.sheet(_h("capacity"))
         _table(book, ws, 0, list(c.columns), c.astype(object).values.tolist(), [8, 20, 8, 30, 9, 9, 9, 9, 9])
-    e = result.entries.drop(columns=["valid"])
+    keep = ["lot", "school_code", "school", "eligible", "reasons", "flags", "quote_yuan",
+            *(c for c in result.entries.columns if c.endswith("_score")), "rank", "tie"]
+    e = result.entries[keep]
     ws = book.sheet(_h("entries"))
     _table(book, ws, 0, list(e.columns), e.astype(object).values.tolist(), [14] * len(e.columns))
     book.wb.close()
