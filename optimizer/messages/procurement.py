@@ -143,7 +143,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "中标模拟：预计 {cost}，最高限价合计 {ceiling}；{over} 所学校若不受容量约束将超额中标",
         "award simulation: expected {cost} against ceilings of {ceiling}; {over} school(s) would be over-"
         "committed without the capacity check"),
-    "proc.cli.unawarded": ("  {n} 个包因容量不足无法授予", "  {n} lot(s) cannot be awarded for lack of capacity"),
+    "proc.cli.unawarded": (
+        "  {n} 个包共 {classes} 个班无合格学校有余力承担（award_shortfall.csv）",
+        "  {n} lot(s) keep {classes} class(es) no qualified school has room for (award_shortfall.csv)"),
+    "proc.cli.evaluate_help": (
+        "按 shortlist 的输出目录核对真实报价与评委打分，给出排名及各项得分",
+        "score real quotes and panel points against a shortlist run's folder; ranking with every part"),
     "proc.cli.evaluated": (
         "已评 {lots} 个包、{quotes} 份报价；结果写入 {out}/",
         "{lots} lots, {quotes} quotes evaluated; written to {out}/"),

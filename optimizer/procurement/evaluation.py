@@ -10,9 +10,6 @@ the lowest responsive quote (政府采购法 第三十八条). Every problem is 
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,21 +220,12 @@ def evaluate(folder: Path | str, quotes_path: Path | str, scores_path: Path | st
     return t[order].sort_values(["lot", "rank", "school_code"], na_position="last").reset_index(drop=True)
 
 
-def write_evaluation(table: pd.DataFrame, out: Path | str) -> list[Path]:
-    """evaluation.csv and evaluation.xlsx, staged then moved in."""
-    from optimizer.outputs.files import write_csv
+def write_evaluation_files(table: pd.DataFrame, folder: Path) -> list[str]:
+    """evaluation.csv and evaluation.xlsx into ``folder`` (the output writer's staging folder)."""
+    from optimizer.outputs.writer import write_csv
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".evaluation-", dir=out))
-    try:
-        write_csv(table, staging / "evaluation.csv")
-        with pd.ExcelWriter(staging / "evaluation.xlsx", engine="xlsxwriter",
-                            engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
-            table.to_excel(xw, sheet_name=msg("proc.xlsx.evaluation"), index=False)
-        names = ["evaluation.csv", "evaluation.xlsx"]
-        for name in names:
-            os.replace(staging / name, out / name)
-        return [out / n for n in names]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    write_csv(table, Path(folder) / "evaluation.csv")
+    with pd.ExcelWriter(Path(folder) / "evaluation.xlsx", engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
+        table.to_excel(xw, sheet_name=msg("proc.xlsx.evaluation"), index=False)
+    return ["evaluation.csv", "evaluation.xlsx"]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -138,7 +135,7 @@ def _lot_row(file, row_no, cell, problem, courses: CourseNames, areas, params, p
     method = METHOD_ALIASES.get(method, method) or None
     if method is not None and method not in METHODS:
         problems.add(file, row_no, "method", cell("method"), msg("proc.lots.bad_method"))
-    date = params.lot_date
+    date = params.lot_date or problem.params.as_of
     if cell("date"):
         try:
             date = pd.Timestamp(cell("date")).date()
@@ -188,32 +185,23 @@ LOT_OUTPUT = [*LOT_COLUMNS, "ceiling_yuan", "item_value_yuan", "method", "method
               "exception", "route"]
 
 
-def write_shortlist_run(result, awards, out: Path | str, seconds: dict[str, float]) -> list[Path]:
-    """Every file of a shortlist run, staged then moved in (nothing partial is left); returns the paths."""
-    from optimizer.outputs.files import write_csv
+def write_shortlist_files(result, awards, folder: Path, seconds: dict[str, float]) -> list[str]:
+    """Every file of a shortlist run into ``folder`` (the output writer's staging folder); returns the names."""
+    from optimizer.outputs.writer import write_csv
     from optimizer.procurement.workbook import write_workbook
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".shortlist-", dir=out))
-    try:
-        t = time.perf_counter()
-        tables = {"lots.csv": result.lots[LOT_OUTPUT], "shortlist_entries.csv": result.entries.drop(columns="valid"),
-                  "shortlist_summary.csv": result.summary, "criteria.csv": result.criteria}
-        if awards is not None:
-            tables.update({"awards.csv": awards.awards, "award_capacity.csv": awards.capacity,
-                           "award_shortfall.csv": awards.unawarded})
-        for name, frame in tables.items():
-            write_csv(frame, staging / name)
-        write_workbook(result, awards, staging / "shortlists.xlsx")
-        settings = result.params.model_dump(mode="json")
-        (staging / "settings.json").write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n",
-                                               encoding="utf-8")
-        timings = {**seconds, "write": round(time.perf_counter() - t, 4)}
-        (staging / "timings.json").write_text(json.dumps({"seconds": timings}, indent=2) + "\n", encoding="utf-8")
-        names = [*tables, "shortlists.xlsx", "settings.json", "timings.json"]
-        for name in names:
-            os.replace(staging / name, out / name)
-        return [out / n for n in names]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    folder = Path(folder)
+    t = time.perf_counter()
+    tables = {"lots.csv": result.lots[LOT_OUTPUT], "shortlist_entries.csv": result.entries.drop(columns="valid"),
+              "shortlist_summary.csv": result.summary, "criteria.csv": result.criteria}
+    if awards is not None:
+        tables.update({"awards.csv": awards.awards, "award_capacity.csv": awards.capacity,
+                       "award_shortfall.csv": awards.unawarded})
+    for name, frame in tables.items():
+        write_csv(frame, folder / name)
+    write_workbook(result, awards, folder / "shortlists.xlsx")
+    settings = result.params.model_dump(mode="json")
+    (folder / "settings.json").write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    timings = {**seconds, "write": round(time.perf_counter() - t, 4)}
+    (folder / "timings.json").write_text(json.dumps({"seconds": timings}, indent=2) + "\n", encoding="utf-8")
+    return [*tables, "shortlists.xlsx", "settings.json", "timings.json"]

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from optimizer import rules
 from optimizer.messages import msg
 from optimizer.procurement.methods import CONSULTATION, NEGOTIATION
 
@@ -65,7 +64,8 @@ class ShortlistParams(BaseModel):
         default_factory=lambda: {c.code: c.default_points for c in CRITERIA},
         description="points of each technical criterion; with price_weight × 100 they make 100")
     min_suppliers: int = Field(3, ge=1, description="qualified schools a lot should have")
-    lot_date: dt.date = Field(rules.NOTICE_DATE, description="date of the lots, for debarments (R14)")
+    lot_date: dt.date | None = Field(None, description="date of the lots, for debarments (R14); default: the "
+                                     "allocation's as-of date")
     area: Literal["prefecture", "county"] = Field("prefecture", description="area of a lot")
     thin_lots: Literal["province", "area"] = Field(
         "province", description="courses too few schools teach: one province-wide lot, or one lot per area")

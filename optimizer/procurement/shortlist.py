@@ -61,6 +61,8 @@ def shortlist(problem: AllocationProblem, solution: Solution, params: ShortlistP
     """Design (or take) the lots, qualify every school for every lot, choose methods and ceilings, score."""
     t0 = time.perf_counter()
     params = params or ShortlistParams()
+    if params.lot_date is None:
+        params = params.model_copy(update={"lot_date": problem.params.as_of})
     q = qualification(problem)
     tables = tables or load_procurement_tables(None, problem.courses, set(q.schools["code"]))
     demand = subsidised_demand(problem, solution, tables)
