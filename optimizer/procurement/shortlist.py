@@ -81,9 +81,10 @@ def shortlist(problem: AllocationProblem, solution: Solution, params: ShortlistP
     m = lot_matrix(q, lots)
     el = lot_eligibility(q, lots, m)
     ok = el.eligible
-    lots["eligible_count"] = ok.sum(axis=1)
-    limiting = [_limiting(q, el, m, i, problem.names) if lots["eligible_count"].iloc[i] < params.min_suppliers
-                else "" for i in range(len(lots))]
+    counts = ok.sum(axis=1)
+    lots["eligible_count"] = counts
+    limiting = [_limiting(q, el, m, i, problem.names) if counts[i] < params.min_suppliers else ""
+                for i in range(len(lots))]
     lots = lots.join(exception_routes(lots, lots["eligible_count"].to_numpy(), limiting, params.min_suppliers))
     entries = score_entries(_entries(q, lots, m, el, problem.names), params)
     summary = _summary(lots, entries, params)
