@@ -404,6 +404,20 @@ def shortlist_cached(input_id: str, params_json: str, _solved: Solved):
     return shortlist(_solved.problem, _solved.solution, ShortlistParams.model_validate_json(params_json))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def shortlist_workbook(input_id: str, params_json: str, _result) -> bytes:
+    """The shortlist workbook (采购需求, 评审表 …) as bytes, built once per run and settings: a filter click must
+    not rebuild it."""
+    import tempfile
+
+    from optimizer.procurement.workbook import write_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "shortlists.xlsx"
+        write_workbook(_result, None, path)
+        return path.read_bytes()
+
+
 def procurement_page() -> None:
     """Lots with their method, ceiling and qualified schools; reasons for every exclusion; the score breakdown."""
     from pydantic import ValidationError
@@ -443,13 +457,8 @@ def procurement_page() -> None:
     lot = st.selectbox(t("lot"), list(shown["lot"]), key="proc_lot")
     st.subheader(f"{t('shortlist')}: {lot}")
     st.dataframe(lot_entries(result, lot).drop(columns=["valid"]), hide_index=True, key="proc_entries")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
-        summary.to_excel(xw, sheet_name="summary", index=False)
-        result.lots.to_excel(xw, sheet_name="lots", index=False)
-        result.entries.to_excel(xw, sheet_name="entries", index=False)
-    st.download_button(t("export_xlsx"), buffer.getvalue(), file_name="shortlists.xlsx", key="dl_shortlists")
+    st.download_button(t("export_xlsx"), shortlist_workbook(solved.input_id, params.model_dump_json(), result),
+                       file_name="shortlists.xlsx", key="dl_shortlists")
 
 
 # -- 5. county breakdown and export --------------------------------------------------------------------
