@@ -240,13 +240,16 @@ def test_lots_csv_fed_back_with_lots_gives_the_same_result(run, tmp_path):
         assert (tmp_path / name).read_bytes() == (run / name).read_bytes(), name
 
 
-def test_lots_accept_course_and_area_names(tmp_path, capsys):
-    lots = tmp_path / "lots.csv"
-    lots.write_text("lot,area,courses,trainees,course_mix\nA,昆明市,焊工,500,\n"
+def test_lots_accept_course_and_area_names(solved, tmp_path):
+    from optimizer.procurement.io import load_lots
+
+    problem, solution = solved
+    path = tmp_path / "lots.csv"
+    path.write_text("lot,area,courses,trainees,course_mix\nA,昆明市,焊工,500,\n"
                     "B,大理州,\"k36,家政服务员（培训合格证书）\",300,k36:200;家政服务员（培训合格证书）:100\n"
                     "C,盘龙区,电子商务,100,\n", encoding="utf-8")
-    assert main(["shortlist", "--out", str(tmp_path / "o"), "--lots", str(lots), "--no-awards"]) == 0
-    got = read(tmp_path / "o" / "lots.csv").set_index("lot")
+    got = shortlist(problem, solution, ShortlistParams(), load_lots(path, problem, ShortlistParams())).lots
+    got = got.set_index("lot")
     assert got.loc["A", "courses"] == "k11,k12" and got.loc["A", "area"] == "530100"
     assert got.loc["B", "course_mix"] == "k36:200;k40:100" and got.loc["B", "area"] == "532900"
     assert got.loc["C", "group"] == "ecommerce" and got.loc["C", "area"] == "530103"
@@ -254,12 +257,18 @@ def test_lots_accept_course_and_area_names(tmp_path, capsys):
     assert got.loc["B", "ceiling_yuan"] == pytest.approx(340_000)
 
 
-def test_a_lots_file_may_not_choose_consultation_above_the_tender_threshold(tmp_path, capsys):
-    lots = tmp_path / "lots.csv"
-    lots.write_text("lot,area,courses,trainees,method\nA,昆明市,k11,3000,竞争性磋商\n", encoding="utf-8")
-    assert main(["shortlist", "--out", str(tmp_path / "o"), "--lots", str(lots), "--no-awards"]) == 2
-    err = capsys.readouterr().err
-    assert "row 2" in err and "column 'method'" in err and "公开招标" in err
+def test_a_lots_file_may_not_choose_consultation_above_the_tender_threshold(solved, tmp_path):
+    """3,000 welders at 1,900 元 (四级) = 570万 > 400万: the file's 竞争性磋商 is refused with the rule."""
+    from optimizer.errors import InputError
+    from optimizer.procurement.io import load_lots
+
+    problem, solution = solved
+    path = tmp_path / "lots.csv"
+    path.write_text("lot,area,courses,trainees,method\nA,昆明市,k11,3000,竞争性磋商\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        shortlist(problem, solution, ShortlistParams(), load_lots(path, problem, ShortlistParams()))
+    text = str(caught.value)
+    assert "row 2" in text and "column 'method'" in text and "公开招标" in text
 
 
 def test_awards_never_exceed_capacity_recomputed_from_the_data_files(run):
