@@ -67,7 +67,7 @@ def row_height(values: list, widths: list[int], line_points: float = 15.0) -> fl
     for v, w in zip(values, widths, strict=False):
         if isinstance(v, str) and v:
             lines = max(lines, sum(math.ceil(max(1, display_width(part)) / max(1, w - 1)) for part in v.split("\n")))
-    return line_points * lines
+    return line_points * lines + 4  # a little air below the last line
 
 
 def _table(book: _Book, ws, top: int, headers: list[str], rows: list[list], widths: list[int],
