@@ -16,7 +16,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.page_sweep": ("参数扫描", "Sweep"),
     # -- plan data -------------------------------------------------------------------------------------
     "ui.source": ("数据来源", "Data source"),
-    "ui.shipped_data": ("系统数据 data/", "the shipped data/"),
+    "ui.shipped_data": ("系统随附数据", "the shipped data/"),
     "ui.findings_banner": ("{n} 处不一致，已在表中标出", "{n} inconsistencies, highlighted below"),
     "ui.no_findings": ("未发现不一致", "No inconsistencies found"),
     "ui.data_unreadable": ("数据无法读取", "The data could not be read"),
@@ -345,4 +345,39 @@ CATALOGUE.update({
                           "quotas"),
     "ui.metric_km": ("{n} 万", "{n} ten-thousand"),
     "ui.explain_button": ("解释", "Explain"),
+})
+
+CATALOGUE.update({
+    "ui.fig.band": ("县级带宽罚金（万元）", "county-band penalty (10,000 yuan)"),
+    "ui.fig.mix": ("专业结构罚金（万元）", "profession-mix penalty (10,000 yuan)"),
+    "ui.fig.lp_bound": ("线性松弛下界（万元）", "LP bound (10,000 yuan)"),
+    "ui.fig.full_offers": ("满负荷的开课数", "offers at full capacity"),
+    "ui.fig.per_10k_lowest": ("每万人培训量最低", "lowest trainees per 10,000 people"),
+    "ui.fig.per_10k_highest": ("每万人培训量最高", "highest trainees per 10,000 people"),
+    "ui.fig.cert_share_of": ("{name}等级证书类比例", "certificate share of {name}"),
+})
+
+# Columns of the assumed tables (data/*.csv) as the data editor shows them.
+CATALOGUE.update({
+    "ui.col.code": ("代码", "code"),
+    "ui.col.header": ("表头", "header"),
+    "ui.col.profession": ("职业（工种）", "profession"),
+    "ui.col.class_hours": ("课时", "class hours"),
+    "ui.col.max_class_size": ("每班人数上限", "max class size"),
+    "ui.col.advanced": ("高级工及以上", "advanced"),
+    "ui.col.basis": ("依据", "basis"),
+    "ui.col.kind": ("类别", "kind"),
+    "ui.col.county_adcode": ("所在县代码", "county adcode"),
+    "ui.col.platform_teachers": ("平台教师数", "platform teachers"),
+    "ui.col.siyb_trainers": ("SIYB 讲师数", "SIYB trainers"),
+    "ui.col.major": ("专业", "major"),
+    "ui.col.equipment_sets": ("设备套数", "equipment sets"),
+    "ui.col.days_available": ("可用天数", "days available"),
+    "ui.col.price_per_trainee": ("每人价格（元）", "price per trainee (yuan)"),
+    "ui.col.evaluator": ("评价机构", "evaluator"),
+    "ui.col.name_in_text": ("正文中的名称", "name in the text"),
+    "ui.col.share": ("比例", "share"),
+    "ui.col.decision_date": ("决定日期", "decision date"),
+    "ui.col.years": ("年限", "years"),
+    "ui.col.reason": ("原因", "reason"),
 })

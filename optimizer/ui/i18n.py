@@ -59,11 +59,14 @@ def scenario_title(file: str) -> str:
     return t(f"scen.{stem}") if has(f"scen.{stem}") else stem
 
 
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
 def chinese_part(text: str) -> str:
-    """The Chinese words of a bilingual title such as '培训课程目录 course catalogue'."""
-    match = re.match(r"^[^A-Za-z]*", text)
-    part = (match.group(0) if match else "").strip(" ：:（(")
-    return part or text
+    """The Chinese words of a bilingual title such as '其中: SIYB创业培训任务 SIYB': up to its last Chinese
+    character (with a closing bracket after it)."""
+    last = max((m.end() for m in CJK.finditer(text)), default=0)
+    return text[:last].strip() or text
 
 
 def bilingual(text: str) -> str:

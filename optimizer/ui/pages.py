@@ -43,6 +43,7 @@ from optimizer.ui.state import (
     user_scenario_dir,
 )
 
+SOLVER_NAMES = {"highs": "HiGHS", "cbc": "CBC"}
 HIGHLIGHT = {"error": "background-color: #f8d0d0", "warning": "background-color: #fbe8b0",
              "info": "background-color: #d8e8f8"}
 ASSUMED_TABLES = ["courses", "institutions", "offers", "units", "unit_scope", "unit_counties", "profession_focus",
@@ -50,6 +51,12 @@ ASSUMED_TABLES = ["courses", "institutions", "offers", "units", "unit_scope", "u
 
 
 # -- shared pieces -------------------------------------------------------------------------------------
+
+def shown_as(mapping: dict) -> Any:
+    """A widget's format function from labels worked out now, in this run's language (a format function
+    may be called outside the script run, where the session's language is not known)."""
+    return lambda value: mapping.get(value, str(value))
+
 
 def problem_text(p) -> str:
     """One input problem as a sentence in the session's language."""
@@ -138,7 +145,8 @@ def scenario_sidebar(plan: PlanData) -> Settings:
     mine = set(choices) - set(shipped_scenarios())
     sb = st.sidebar
     sb.selectbox(t("scenario"), choices, key="scenario", on_change=_on_scenario_change, args=(plan,),
-                 format_func=lambda s: scenario_title(s) + (t("user_scenario") if s in mine else ""))
+                 format_func=shown_as({s: scenario_title(s) + (t("user_scenario") if s in mine else "")
+                                       for s in choices}))
     for bad in st.session_state.get("_url_bad", []):
         sb.warning(t("bad_link", what=bad))
     sb.markdown(f"**{t('settings')}**")
@@ -146,14 +154,13 @@ def scenario_sidebar(plan: PlanData) -> Settings:
     sb.slider(t("band_delta"), 0.0, 1.0, step=0.05, key="band_delta")
     schools = plan.institutions.set_index("code")["name"].to_dict()
     sb.selectbox(t("capacity_school"), [NO_SCHOOL, *schools], key="capacity.institution",
-                 format_func=lambda c: t("none") if c == NO_SCHOOL else schools[c])
+                 format_func=shown_as({NO_SCHOOL: t("none"), **schools}))
     sb.slider(t("capacity_change"), -100, 100, step=5, key="capacity.percent")
     sb.multiselect(t("excluded"), list(schools), key="excluded", format_func=lambda c: schools.get(c, c))
     with sb.expander(t("weights")):
         for key in WEIGHT_KEYS:
             st.number_input(t(f"w_{key.split('.')[1]}"), 0.0, 100.0, step=0.1, key=key)
-    sb.selectbox(t("solver"), ["highs", "cbc"], key="solver", format_func=lambda s: {"highs": "HiGHS",
-                                                                                     "cbc": "CBC"}[s])
+    sb.selectbox(t("solver"), ["highs", "cbc"], key="solver", format_func=SOLVER_NAMES.get)
     sb.number_input(t("time_limit"), 1.0, 3600.0, step=10.0, key="time_limit")
     scenario = st.session_state["scenario"]
     base = base_settings(scenario, plan)
@@ -179,7 +186,7 @@ def describe_changes(settings: Settings, plan: PlanData) -> str:
             parts.append(f"{names.get(settings.values['capacity.institution'], '')} {t('param.capacity_changes')} "
                          f"{value:+d}%")
         elif key == "solver":
-            parts.append(f"{t('param.solver')} {value.upper() if value == 'cbc' else 'HiGHS'}")
+            parts.append(f"{t('param.solver')} {SOLVER_NAMES.get(value, value)}")
         else:
             parts.append(f"{t('param.' + key)} {value:g}")
     return t("changed", changes="；".join(parts) if lang() == "zh" else "; ".join(parts))
@@ -341,7 +348,7 @@ def plan_data_page() -> None:
         st.info(note)
     annex_tabs(plan, findings)
     st.header(t("findings"))
-    findings_section(findings)
+    findings_section(findings, plan.units.set_index("code")["name"].to_dict())
     st.header(t("assumed_inputs"))
     upload_section(plan)
 
@@ -350,7 +357,7 @@ def annex_tabs(plan: PlanData, findings: list[Finding]) -> None:
     tabs = st.tabs([t("annex", n=i) for i in range(1, 6)])
     with tabs[0]:
         unit = st.radio(t("unit"), ["wan", "persons"], horizontal=True, key="annex1_unit",
-                        format_func=lambda u: t("wan_persons_unit") if u == "wan" else t("persons_unit"))
+                        format_func=shown_as({"wan": t("wan_persons_unit"), "persons": t("persons_unit")}))
         frame = plan.annex1 if unit == "wan" else plan.annex1_persons()
         table = frame.set_index("label")[[f"col{i}" for i in range(1, 10)]].astype(str)
         table.columns = [str(i) for i in range(1, 10)]
@@ -362,23 +369,28 @@ def annex_tabs(plan: PlanData, findings: list[Finding]) -> None:
         st.dataframe(a2, hide_index=True, key="annex2_table", width="stretch")
         st.caption(f"{t('total')}: {plan.annex2_total_wan} {t('wan_persons_unit')}")
     with tabs[2]:
-        show_table(plan.annex3, key="annex3_table")
+        show_table(plan.annex3.fillna(""), key="annex3_table")
     with tabs[3]:
         wide = plan.annex4.pivot(index="label", columns="header", values="trainees")
         wide = wide.loc[list(dict.fromkeys(plan.annex4["label"])), list(dict.fromkeys(plan.annex4["header"]))]
         wide["全省合计"] = plan.annex4_row_totals.set_index("label")["printed"]
+        wide.columns.name = None
+        wide.index.name = None
         st.dataframe(_highlight(wide.astype(str), findings, "annex4"), key="annex4_table", width="stretch")
     with tabs[4]:
         a5 = plan.annex5.set_index("label")[list(ANNEX5_COLUMNS)]
         a5.loc["合计"] = [plan.annex5_totals.get(k) for k in ANNEX5_COLUMNS]
-        shown = _highlight(a5.astype(str), findings, "annex5")
-        st.dataframe(shown, key="annex5_table", width="stretch",
-                     column_config={k: bilingual(v) for k, v in ANNEX5_COLUMNS.items()})
+        labels = {k: bilingual(v) for k, v in ANNEX5_COLUMNS.items()}
+        st.dataframe(_highlight(a5.astype(str), findings, "annex5", labels), key="annex5_table", width="stretch")
 
 
-def _highlight(table: pd.DataFrame, findings: list[Finding], name: str):
-    cells = {(f.row, f.column): HIGHLIGHT[f.severity] for f in findings
+def _highlight(table: pd.DataFrame, findings: list[Finding], name: str, labels: dict[str, str] | None = None):
+    """The table styled with the findings' colours; ``labels`` renames columns for display."""
+    labels = labels or {}
+    cells = {(f.row, labels.get(f.column, f.column)): HIGHLIGHT[f.severity] for f in findings
              if f.table == name and f.row in table.index and f.column in table.columns}
+    table = table.rename(columns=labels)
+    table.index.name = None
 
     def style(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -389,19 +401,22 @@ def _highlight(table: pd.DataFrame, findings: list[Finding], name: str):
     return table.style.apply(style, axis=None)
 
 
-def findings_table(findings: list[Finding]) -> pd.DataFrame:
+def findings_table(findings: list[Finding], names: dict[str, str]) -> pd.DataFrame:
     """Findings as a reader sees them: the rule's title, where, expected and found (English: the message)."""
     frame = pd.DataFrame([f.to_dict() for f in findings]).astype({"expected": str, "found": str})
     frame["rule"] = frame["rule"].map(lambda r: t(f"rule.{r}") if has(f"rule.{r}") else r)
     frame["severity"] = frame["severity"].map(lambda s: t(f"sev.{s}"))
     frame["table"] = frame["table"].map(lambda n: t("annex", n=n[-1]) if re.fullmatch(r"annex\d", n) else n)
+    frame["column"] = frame["column"].map(lambda c: column_label(c) if has(f"col.{c}") else c)
+    frame["row"] = frame["row"].map(lambda r: names.get(r, r))
+    frame["difference"] = frame["difference"].map(lambda d: "—" if d is None or pd.isna(d) else f"{int(d):+,}")
     keep = ["severity", "rule", "table", "row", "column", "expected", "found", "difference"]
     if lang() == "en":
         keep.append("message")
     return frame[keep]
 
 
-def findings_section(findings: list[Finding]) -> None:
+def findings_section(findings: list[Finding], names: dict[str, str]) -> None:
     if not findings:
         st.success(t("no_findings"))
         return
@@ -409,10 +424,10 @@ def findings_section(findings: list[Finding]) -> None:
     for col, (severity, n) in zip(st.columns(3), counts.items(), strict=True):
         col.metric(t(f"sev.{severity}"), n)
     chosen = st.multiselect(t("severity"), list(counts), default=list(counts), key="severity_filter",
-                            format_func=lambda s: t(f"sev.{s}"))
+                            format_func=shown_as({s: t(f"sev.{s}") for s in counts}))
     shown = [f for f in findings if f.severity in chosen]
     if shown:
-        frame = findings_table(shown)
+        frame = findings_table(shown, names)
         st.dataframe(frame.rename(columns={c: column_label(c) for c in frame.columns}), hide_index=True,
                      key="findings_table", width="stretch")
     st.download_button(t("download", file="findings.json"),
@@ -428,7 +443,7 @@ def upload_section(plan: PlanData | None = None) -> None:
     from optimizer.data.templates import write_csv_template
 
     name = st.selectbox(t("table"), ASSUMED_TABLES, key="assumed_table",
-                        format_func=lambda n: bilingual(SCHEMAS[n].title))
+                        format_func=shown_as({n: bilingual(SCHEMAS[n].title) for n in ASSUMED_TABLES}))
     generation = st.session_state.setdefault("upload_generation", {}).get(name, 0)
     file = st.file_uploader(t("upload"), type=["csv", "xlsx"], key=f"upload_{name}_{generation}")
     if file is not None and st.session_state.get(f"done_{name}") != file.file_id:
@@ -444,7 +459,9 @@ def upload_section(plan: PlanData | None = None) -> None:
             st.markdown(f"- `{line}`")
     if plan is not None:
         frame = _frame_of(plan, name)
-        edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"editor_{name}", width="stretch")
+        edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"editor_{name}", width="stretch",
+                                column_config={c: st.column_config.Column(label=column_label(c))
+                                               for c in frame.columns})
         if st.button(t("apply_edits"), key=f"apply_{name}"):
             apply_table(name, f"{name}.csv", edited.to_csv(index=False).encode("utf-8"))
     if st.session_state.get("uploads"):
@@ -535,10 +552,11 @@ def show_allocation(solved: Solved) -> None:
         st.error(t("violations_found", what="; ".join(str(v) for v in solved.violations[:5])))
     else:
         gap = f"{s['integer_gap']:.1e}"
-        st.success(f"{t('verified')} · {t('solver_line', solver=s['solver'], gap=gap)}")
+        st.success(f"{t('verified')} · {t('solver_line', solver=SOLVER_NAMES.get(s['solver'], s['solver']), gap=gap)}")
     key_figures(solved)
     st.subheader(t("map"))
-    metric = st.radio(t("map_metric"), ["tech", "project"], horizontal=True, key="map_metric", format_func=t)
+    metric = st.radio(t("map_metric"), ["tech", "project"], horizontal=True, key="map_metric",
+                      format_func=shown_as({m: t(m) for m in ("tech", "project")}))
     frame = county_frame(problem, sol)
     boundaries = county_boundaries(problem)
     title = f"{t(metric)}（{t('trainees_unit')}）" if lang() == "zh" else f"{t(metric)} ({t('trainees_unit')})"
@@ -606,7 +624,7 @@ def explain_section(solved: Solved, frame: pd.DataFrame, clicked: str | None) ->
         st.session_state["explain_county"] = clicked
     with st.expander(t("explain_county"), expanded=bool(st.session_state.get("explain_county"))):
         adcode = st.selectbox(t("explain_pick"), codes, key="explain_county",
-                              format_func=lambda c: t("none") if not c else names[c])
+                              format_func=shown_as({"": t("none"), **names}))
         if not adcode:
             return
         hook = explain_county_hook()
@@ -638,9 +656,10 @@ def compare_page() -> None:
     st.title(t("page_compare"))
     files = scenario_choices()
     left, right = st.columns(2)
-    a = left.selectbox(t("scenario_a"), files, index=files.index("baseline"), key="cmp_a", format_func=scenario_title)
+    a = left.selectbox(t("scenario_a"), files, index=files.index("baseline"), key="cmp_a",
+                        format_func=shown_as({s: scenario_title(s) for s in files}))
     b = right.selectbox(t("scenario_b"), files, index=files.index("capacity_loss"), key="cmp_b",
-                        format_func=scenario_title)
+                        format_func=shown_as({s: scenario_title(s) for s in files}))
     if st.button(t("compare"), key="compare_button", type="primary"):
         st.session_state["cmp_request"] = (a, b)
     if "cmp_request" not in st.session_state:
@@ -672,7 +691,15 @@ def compare_page() -> None:
                        key="dl_comparison")
 
 
-MONEY_FIGURES = {"objective", "cost", "travel"}
+MONEY_FIGURES = {"objective", "cost", "travel", "band", "mix", "lp_bound"}
+
+
+def figure_label(figure: str) -> str:
+    """A key figure's name and unit in the session's language ('cert_share u01 name' → the unit's share)."""
+    if figure.startswith("cert_share "):
+        parts = figure.split(" ", 2)
+        return t("fig.cert_share_of", name=parts[2] if len(parts) > 2 and parts[2] else parts[1])
+    return t(f"fig.{figure}") if has(f"fig.{figure}") else figure
 
 
 def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
@@ -686,13 +713,15 @@ def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
             return t(f"status.{value}") if has(f"status.{value}") else str(value)
         if fig in MONEY_FIGURES and isinstance(value, int | float):
             return f"{value / 10_000:,.2f}"
+        if fig.startswith("cert_share") or fig in ("capacity_utilisation", "min_cert_share"):
+            return f"{value:.1%}" if isinstance(value, int | float) else str(value)
         if isinstance(value, float):
             return f"{value:,.4g}" if abs(value) < 10 else f"{value:,.0f}"
         return str(value)
 
     for col in ("a", "b", "difference"):
         out[col] = [cell(f, v) for f, v in zip(out["figure"], out[col], strict=True)]
-    out["figure"] = out["figure"].map(lambda f: t(f"fig.{f}") if has(f"fig.{f}") else f)
+    out["figure"] = out["figure"].map(figure_label)
     return out
 
 
@@ -747,7 +776,8 @@ def procurement_page() -> None:
     if plan is None:
         return
     settings = scenario_sidebar(plan)
-    method = st.radio(t("method"), ["consultation", "negotiation"], horizontal=True, key="proc_method", format_func=t)
+    method = st.radio(t("method"), ["consultation", "negotiation"], horizontal=True, key="proc_method",
+                      format_func=shown_as({m: t(m) for m in ("consultation", "negotiation")}))
     c1, c2, c3 = st.columns(3)
     negotiation = method == "negotiation"
     price = c1.slider(t("price_weight"), 0.0, 1.0, 0.30, 0.05, key="proc_price", disabled=negotiation,
@@ -805,7 +835,7 @@ def procurement_tables(view: ProcurementView, minimum: int) -> None:
     show_table(table, key="proc_summary")
     if shown.empty:
         return
-    lot = st.selectbox(t("lot"), list(shown["lot"]), key="proc_lot", format_func=lambda x: lot_names[x])
+    lot = st.selectbox(t("lot"), list(shown["lot"]), key="proc_lot", format_func=shown_as(lot_names))
     st.subheader(t("shortlist", lot=lot_names[lot]))
     entries = view.entries[view.entries["lot"] == lot]
     score_cols = [c for c in entries.columns if c.endswith("_score")]
@@ -861,7 +891,9 @@ def export_page() -> None:
     choice = st.selectbox(t("prefecture"), names, key="exp_pref",
                           format_func=lambda n: n.removesuffix(".xlsx").split("_", 1)[-1])
     workbook = pd.read_excel(io.BytesIO(books[choice]), sheet_name=None, header=None)
-    sheet = st.selectbox(t("preview"), list(workbook), key="exp_sheet")
+    sheets = list(workbook)
+    first = next((i for i, name in enumerate(sheets) if name.startswith("附件")), 0)  # the task table itself
+    sheet = st.selectbox(t("preview"), sheets, index=first, key="exp_sheet")
     preview = workbook[sheet].fillna("")
     preview.columns = [str(i + 1) for i in range(preview.shape[1])]
     st.dataframe(preview, hide_index=True, key="exp_preview", width="stretch")
@@ -885,9 +917,10 @@ def sweep_page() -> None:
     st.title(t("page_sweep"))
     files = scenario_choices()
     scenario = st.selectbox(t("scenario"), files, index=files.index("baseline"), key="sw_scenario",
-                            format_func=scenario_title)
+                            format_func=shown_as({s: scenario_title(s) for s in files}))
     c1, c2, c3, c4 = st.columns(4)
-    param = c1.selectbox(t("sweep_param"), SWEEPABLE, key="sw_param", format_func=lambda p: t(f"param.{p}"))
+    param = c1.selectbox(t("sweep_param"), SWEEPABLE, key="sw_param",
+                         format_func=shown_as({p: t(f"param.{p}") for p in SWEEPABLE}))
     start = c2.number_input(t("sweep_from"), value=0.6, key="sw_from")
     stop = c3.number_input(t("sweep_to"), value=0.9, key="sw_to")
     step = c4.number_input(t("sweep_step"), value=0.1, min_value=0.001, key="sw_step")
@@ -905,7 +938,8 @@ def sweep_page() -> None:
     table, param = held["table"], held["param"]
     st.info(t("sweep_of", scenario=scenario_title(held["scenario"]), param=t(f"param.{param}"),
               start=f"{held['start']:g}", stop=f"{held['stop']:g}"))
-    figure = st.selectbox(t("figure"), FIGURES, key="sw_figure", format_func=lambda f: t(f"fig.{f}"))
+    figure = st.selectbox(t("figure"), FIGURES, key="sw_figure",
+                          format_func=shown_as({f: t(f"fig.{f}") for f in FIGURES}))
     plotted = table.copy()
     if figure in MONEY_FIGURES:
         plotted[figure] = plotted[figure] / 10_000
