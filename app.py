@@ -17,6 +17,19 @@ RESPONSIVE_CSS = """<style>
 [data-testid="stMetricLabel"] p { white-space: normal; }
 </style>"""
 
+
+
+def uploader_css(button: str, hint: str) -> str:
+    """Streamlit's file uploader writes its own English ("Upload", "… per file"); show ours instead."""
+    return f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{hint}"; font-size: 0.85rem; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "{button}"; font-size: 0.9rem; }}
+</style>"""
+
+
 st.set_page_config(page_title="云南职业培训规划 Yunnan training planner", layout="wide")
 st.html(RESPONSIVE_CSS)
 if "_url" not in st.session_state:  # the link this session was opened with (read once)
@@ -26,6 +39,7 @@ for key in (*CONTROL_KEYS, "scenario"):  # keep the sidebar's settings while pag
         st.session_state[key] = st.session_state[key]
 st.sidebar.radio("语言 Language", ["中文", "English"], horizontal=True, key="lang")
 apply_language()
+st.html(uploader_css(t("upload_button"), t("upload_hint")))
 st.sidebar.caption(t("app_title"))
 navigation = st.navigation([
     st.Page(pages.plan_data_page, title=t("page_plan"), url_path="plan", default=True),
