@@ -37,7 +37,8 @@ if "_url" not in st.session_state:  # the link this session was opened with (rea
 for key in (*CONTROL_KEYS, "scenario"):  # keep the sidebar's settings while pages without a sidebar are shown
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
-st.sidebar.radio("语言 Language", ["中文", "English"], horizontal=True, key="lang")
+apply_language()
+st.sidebar.radio(t("language"), ["中文", "English"], horizontal=True, key="lang")
 apply_language()
 st.html(uploader_css(t("upload_button"), t("upload_hint")))
 st.sidebar.caption(t("app_title"))

@@ -109,7 +109,9 @@ def visible_text(page) -> str:
     return page.evaluate("""(sel) => {
         const hidden = [...document.querySelectorAll(sel)];
         hidden.forEach(e => { e.dataset.display = e.style.display; e.style.display = "none"; });
-        const text = document.body.innerText;
+        const holders = [...document.querySelectorAll("input[placeholder], textarea[placeholder]")]
+            .filter(e => e.offsetParent !== null && !e.value).map(e => e.placeholder);
+        const text = document.body.innerText + "\n" + holders.join("\n");
         hidden.forEach(e => { e.style.display = e.dataset.display; });
         return text; }""", CHROME)
 
@@ -164,6 +166,11 @@ def test_every_page_in_a_real_browser(server):
             print(name, round(time.time() - T0, 1), flush=True)
             page.locator('[data-testid="stSidebarNav"]').get_by_text(link, exact=True).click()
             wait_idle(page)
+            if name == "sweep":  # two points (0.6, 0.7) instead of the default four
+                field = page.get_by_label("止")
+                field.fill("0.7")
+                field.press("Enter")
+                wait_idle(page)
             if button:
                 page.get_by_role("button", name=button).first.click()
                 wait_idle(page)

@@ -54,6 +54,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.capacity_change": ("院校能力变化（%）", "Capacity change (%)"),
     "ui.capacity_school": ("调整能力的机构", "Institution whose capacity changes"),
     "ui.none": ("（无）", "(none)"),
+    "ui.choose": ("请选择", "Choose options"),
     "ui.excluded": ("排除机构", "Excluded institutions"),
     "ui.weights": ("目标权重", "Objective weights"),
     "ui.w_cost": ("培训费用权重", "Weight of training cost"),

@@ -156,7 +156,7 @@ def scenario_sidebar(plan: PlanData) -> Settings:
     sb.selectbox(t("capacity_school"), [NO_SCHOOL, *schools], key="capacity.institution",
                  format_func=shown_as({NO_SCHOOL: t("none"), **schools}))
     sb.slider(t("capacity_change"), -100, 100, step=5, key="capacity.percent")
-    sb.multiselect(t("excluded"), list(schools), key="excluded", format_func=lambda c: schools.get(c, c))
+    sb.multiselect(t("excluded"), list(schools), key="excluded", placeholder=t("choose"), format_func=shown_as(schools))
     with sb.expander(t("weights")):
         for key in WEIGHT_KEYS:
             st.number_input(t(f"w_{key.split('.')[1]}"), 0.0, 100.0, step=0.1, key=key)
@@ -424,6 +424,7 @@ def findings_section(findings: list[Finding], names: dict[str, str]) -> None:
     for col, (severity, n) in zip(st.columns(3), counts.items(), strict=True):
         col.metric(t(f"sev.{severity}"), n)
     chosen = st.multiselect(t("severity"), list(counts), default=list(counts), key="severity_filter",
+                            placeholder=t("choose"),
                             format_func=shown_as({s: t(f"sev.{s}") for s in counts}))
     shown = [f for f in findings if f.severity in chosen]
     if shown:
@@ -528,6 +529,14 @@ def allocate_page() -> None:
     if show_not_solved(solved):
         return
     show_allocation(solved)
+
+
+def result_banner(settings: Settings, plan: PlanData, solved: Solved) -> None:
+    """Which result this is: the scenario, the settings that differ from it, the input ID."""
+    banner = f"{t('result_of', scenario=scenario_title(settings.scenario))} · {describe_changes(settings, plan)}"
+    if solved.input_id:
+        banner += f" · {t('input_id', id=solved.input_id)}"
+    st.info(banner)
 
 
 def key_figures(solved: Solved) -> None:
@@ -799,7 +808,7 @@ def procurement_page() -> None:
     else:
         st.caption(t("tech_points", margin=30, distance=20, teachers=f"{technical['teachers_per_class']:g}"))
     solved = solve_with_spinner(settings.scenario, settings.overrides)
-    st.info(f"{t('result_of', scenario=scenario_title(settings.scenario))} · {describe_changes(settings, plan)}")
+    result_banner(settings, plan, solved)
     if show_not_solved(solved):
         return
     with st.spinner(t("solving")):
@@ -811,8 +820,8 @@ def procurement_tables(view: ProcurementView, minimum: int) -> None:
     """Filters over the cached shortlist, the chosen lot's candidates with their score breakdown."""
     summary = view.summary
     f1, f2, f3 = st.columns(3)
-    prefs = f1.multiselect(t("prefecture"), sorted(summary["area"].unique()), key="proc_pref")
-    groups = f2.multiselect(t("group"), sorted(summary["group"].unique()), key="proc_group")
+    prefs = f1.multiselect(t("prefecture"), sorted(summary["area"].unique()), key="proc_pref", placeholder=t("choose"))
+    groups = f2.multiselect(t("group"), sorted(summary["group"].unique()), key="proc_group", placeholder=t("choose"))
     flagged = f3.checkbox(t("only_flagged"), key="proc_flagged")
     shown = summary
     if prefs:
@@ -876,7 +885,7 @@ def export_page() -> None:
         return
     settings = scenario_sidebar(plan)
     solved = solve_with_spinner(settings.scenario, settings.overrides)
-    st.info(f"{t('result_of', scenario=scenario_title(settings.scenario))} · {describe_changes(settings, plan)}")
+    result_banner(settings, plan, solved)
     if show_not_solved(solved):
         return
     notice = solved.plan.notice
