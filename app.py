@@ -25,8 +25,10 @@ def uploader_css(button: str, hint: str) -> str:
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{hint}"; font-size: 0.85rem; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: "{button}"; font-size: 0.9rem; }}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {{
+  content: "{button}"; font-size: 0.9rem; }}
 </style>"""
 
 

@@ -261,6 +261,35 @@ def test_county_choropleth_from_an_uploaded_geojson():
         assert area < 0
 
 
+def test_a_county_clicked_on_the_map_is_read_from_vegas_selection():
+    """The selection Streamlit returns for a click on a county (shape seen in Chromium: Vega escapes the dot)."""
+    from types import SimpleNamespace
+
+    from optimizer.ui.pages import picked_county
+
+    assert picked_county(SimpleNamespace(selection={"county": [{"properties\\.adcode": "530111"}]})) == "530111"
+    assert picked_county(SimpleNamespace(selection={"county": []})) is None
+    assert picked_county(None) is None
+
+
+def test_a_picked_county_opens_explain(monkeypatch):
+    """The explain hook (issue 13's ``explain_county(result, adcode, lang)``) answers for the picked county."""
+    import sys
+    from types import ModuleType, SimpleNamespace
+
+    calls = []
+    fake = ModuleType("optimizer.outputs.explain")
+    fake.explain_county = lambda result, adcode, lang: calls.append((adcode, lang)) or SimpleNamespace(
+        text=lambda: f"县 {adcode} 的说明")
+    monkeypatch.setitem(sys.modules, "optimizer.outputs.explain", fake)
+    at = page("allocate_page").run()
+    at.button(key="solve").click().run()
+    at.selectbox(key="explain_county").set_value("530102").run()
+    assert not at.exception
+    assert any(m.value == "县 530102 的说明" for m in at.markdown)
+    assert calls[-1] == ("530102", "zh")
+
+
 # -- 3. Chinese first ---------------------------------------------------------------------------------
 
 def _solve(at: AppTest) -> None:

@@ -57,7 +57,8 @@ def county_map(frame: pd.DataFrame, value: str, title: str, geojson: dict | None
     points sized by ``value``. ``frame`` has adcode, county, prefecture, lon, lat and ``value``; ``title``
     names the value with its unit (the legend's title). ``select`` adds a click selection named county."""
     scheme = alt.Scale(scheme="redblue", domainMid=0) if diverging else alt.Scale(scheme="yelloworangered")
-    legend = alt.Legend(orient="bottom", titleLimit=400, format=",")
+    # labelExpr, not format: Streamlit's chart theme otherwise prints gradient labels as 2e+3
+    legend = alt.Legend(orient="bottom", titleLimit=400, labelExpr="format(datum.value, ',')")
     if geojson:
         data = alt.Data(values=county_features(frame, value, geojson))
         tooltip = [alt.Tooltip("properties.county:N", title=labels[0]),

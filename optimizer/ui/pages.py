@@ -618,10 +618,10 @@ def picked_county(event) -> str | None:
         rows = event.selection["county"]
     except (AttributeError, KeyError, TypeError):
         return None
-    for row in rows or []:
-        code = row.get("properties.adcode") or row.get("adcode")
-        if code:
-            return str(code)
+    for row in rows or []:  # Vega escapes the dot of a nested field: {"properties\\.adcode": "530111"}
+        for key, code in row.items():
+            if key.replace("\\", "").endswith("adcode") and code:
+                return str(code)
     return None
 
 
@@ -629,7 +629,8 @@ def explain_section(solved: Solved, frame: pd.DataFrame, clicked: str | None) ->
     """A county picked on the map (or in the list) explained by ``explain_county`` (issue 13)."""
     names = dict(zip(frame["adcode"], frame["prefecture"] + " " + frame["county"], strict=True))
     codes = ["", *sorted(names, key=lambda c: names[c])]
-    if clicked in names:
+    if clicked in names and clicked != st.session_state.get("_map_click"):  # a new click picks the county
+        st.session_state["_map_click"] = clicked
         st.session_state["explain_county"] = clicked
     with st.expander(t("explain_county"), expanded=bool(st.session_state.get("explain_county"))):
         adcode = st.selectbox(t("explain_pick"), codes, key="explain_county",
