@@ -21,8 +21,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.no_findings": ("未发现不一致", "No inconsistencies found"),
     "ui.data_unreadable": ("数据无法读取", "The data could not be read"),
     "ui.problems": ("{title}：{n} 个问题", "{title}: {n} problem(s)"),
-    "ui.problem_line": ("{file}，第 {row} 行，{column} 列（值 {value}）：{message}",
-                        "{file}, row {row}, column '{column}' (value {value}): {message}"),
     "ui.unit": ("单位", "Unit"),
     "ui.persons_unit": ("人次", "persons"),
     "ui.wan_persons_unit": ("万人次", "10,000 persons"),

@@ -59,12 +59,8 @@ def shown_as(mapping: dict) -> Any:
 
 
 def problem_text(p) -> str:
-    """One input problem as a sentence in the session's language."""
-    if lang() == "en":
-        return str(p)
-    return t("problem_line", file=p.file, row=p.row if p.row is not None else "—",
-             column=p.column if p.column is not None else "—", value=p.value if p.value is not None else "—",
-             message=p.message)
+    """One input problem as a sentence in the session's language (``Problem`` words itself from the catalogue)."""
+    return str(p)
 
 
 def show_problems(exc: InputError, title: str) -> None:
