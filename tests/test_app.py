@@ -335,7 +335,7 @@ def test_bad_upload_is_cleared_and_its_error_stays_until_the_next_upload():
     good = (ROOT / "data" / "courses.csv").read_text(encoding="utf-8")
     row = "k11,焊工,manufacturing,职业技能等级证书,四级,"
     bad = good.replace(row + "160", row + "abc")
-    at.file_uploader(key="upload_courses_0").set_value(("courses.csv", bad.encode("utf-8"), "text/csv")).run()
+    at.file_uploader(key="upload_courses").set_value(("courses.csv", bad.encode("utf-8"), "text/csv")).run()
     assert not at.exception
     assert any("courses.csv" in e.value for e in at.error)
     assert any("courses.csv，第 12 行，列“class_hours”" in m.value for m in at.markdown)
@@ -352,7 +352,7 @@ def test_good_upload_is_used():
     at = page("plan_data_page").run()
     at.selectbox(key="assumed_table").set_value("debarments").run()
     data = b"institution,decision_date,years,reason,basis\ns33,2021-05-01,3,test,assumed: test\n"
-    at.file_uploader(key="upload_debarments_0").set_value(("取消资格.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_debarments").set_value(("取消资格.csv", data, "text/csv")).run()
     assert not at.exception
     assert "debarments" in at.session_state["uploads"]
 

@@ -442,7 +442,8 @@ def upload_section(plan: PlanData | None = None) -> None:
     name = st.selectbox(t("table"), ASSUMED_TABLES, key="assumed_table",
                         format_func=shown_as({n: bilingual(SCHEMAS[n].title) for n in ASSUMED_TABLES}))
     generation = st.session_state.setdefault("upload_generation", {}).get(name, 0)
-    file = st.file_uploader(t("upload"), type=["csv", "xlsx"], key=f"upload_{name}_{generation}")
+    key = f"upload_{name}" if not generation else f"upload_{name}_{generation}"  # a new key empties the uploader
+    file = st.file_uploader(t("upload"), type=["csv", "xlsx"], key=key)
     if file is not None and st.session_state.get(f"done_{name}") != file.file_id:
         st.session_state[f"done_{name}"] = file.file_id
         apply_table(name, file.name, file.getvalue())
