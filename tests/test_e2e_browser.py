@@ -111,7 +111,7 @@ def visible_text(page) -> str:
         hidden.forEach(e => { e.dataset.display = e.style.display; e.style.display = "none"; });
         const holders = [...document.querySelectorAll("input[placeholder], textarea[placeholder]")]
             .filter(e => e.offsetParent !== null && !e.value).map(e => e.placeholder);
-        const text = document.body.innerText + "\n" + holders.join("\n");
+        const text = document.body.innerText + " " + holders.join(" ");
         hidden.forEach(e => { e.style.display = e.dataset.display; });
         return text; }""", CHROME)
 
