@@ -1,6 +1,9 @@
 """Messages of `yunnan-plan explain --county`."""
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    "explain.cli.help": ("说明一个县为什么得到这些任务：指标份额、区间与位置、承训机构、起作用的约束",
+                         "why a county got its numbers: share, band and position, who serves it, binding rows"),
+    "explain.cli.county": ("县（市、区）名称或6位区划代码", "county name or 6-digit code"),
     "explain.title": ("{county}（{prefecture}）为什么得到这些培训任务", "Why {county} ({prefecture}) got its numbers"),
     "explain.share": ("指标份额：{share}（{indicator}），占{prefecture}技工院校任务 {target} 的理想值 {ideal} 人次",
                       "indicator share: {share} ({indicator}) of {prefecture}'s tech-school target {target}: "

@@ -1,63 +1,78 @@
-"""Write a solution to a folder: CSV (UTF-8 with BOM for Excel) and JSON, all or nothing."""
+"""A solution's files: the result tables as CSV (UTF-8 with BOM for Excel), summary and diagnosis as JSON.
+
+Written through the one output writer (``writer.OutputSet``); read back by ``read_solution`` for
+``yunnan-plan verify``.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from optimizer.errors import InputError, Problem
 from optimizer.model.solve import Solution
+from optimizer.outputs.writer import OutputSet, neutralise_text, write_csv
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+__all__ = ["add_solution", "neutralise_text", "read_solution", "write_csv"]
 
-
-def neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would read as a formula are prefixed with an apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
-    return out
+TABLES = ("school_allocation", "project_allocation", "institution_load")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    neutralise_text(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+def add_solution(outputs: OutputSet, solution: Solution, summary: dict, timings: dict[str, float]) -> None:
+    """Stage a run's files: the tables when solved, summary.json always, diagnosis.json when infeasible,
+    timings.json apart (so that the others are byte-identical run to run)."""
+    if solution.ok:
+        for name in TABLES:
+            outputs.frame(f"{name}.csv", getattr(solution, name))
+        for name, frame in getattr(solution, "extra_tables", {}).items():
+            outputs.frame(f"{name}.csv", frame)
+        if not solution.classes.empty:  # issue 13: every class of the plan
+            outputs.frame("classes.csv", solution.classes)
+    outputs.json("summary.json", summary)
+    if solution.diagnosis is not None:
+        outputs.json("diagnosis.json", solution.diagnosis.to_dict())
+    outputs.json("timings.json", {"seconds": timings})
 
 
-def write_solution(solution: Solution, out: Path, extra: dict[str, object] | None = None) -> list[Path]:
-    """Write every file to a temporary folder beside ``out``, then move them in; nothing partial is left."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
-    try:
-        files: dict[str, object] = {}
-        if solution.ok:
-            files["school_allocation.csv"] = solution.school_allocation
-            files["project_allocation.csv"] = solution.project_allocation
-            files["institution_load.csv"] = solution.institution_load
-            if not solution.classes.empty:
-                files["classes.csv"] = solution.classes
-        summary = {k: v for k, v in solution.summary.items() if k != "seconds"}
-        files["summary.json"] = {**summary, **(extra or {})}
-        if solution.diagnosis is not None:
-            files["diagnosis.json"] = solution.diagnosis.to_dict()
-        if "seconds" in solution.summary:
-            files["timings.json"] = {"seconds": solution.summary["seconds"]}
-        for name, content in files.items():
-            path = staging / name
-            if isinstance(content, pd.DataFrame):
-                write_csv(content, path)
-            else:
-                path.write_text(json.dumps(content, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n",
-                                encoding="utf-8")
-        written = []
-        for name in files:
-            os.replace(staging / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+REQUIRED_COLUMNS = {
+    "school_allocation": ("school_code", "prefecture", "adcode", "course_code", "trainees", "classes"),
+    "project_allocation": ("unit_code", "prefecture", "adcode", "course_code", "institution_code", "trainees",
+                           "classes"),
+}
+WHOLE_NUMBER_COLUMNS = ("trainees", "classes")
+
+
+def read_solution(folder: Path) -> Solution:
+    """The allocation tables written by ``solve``, checked for shape before any rule is checked: every problem
+    names the file, the row as a spreadsheet counts it (header = row 1), the column and the value."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), None, None, None, "folder does not exist")])
+    frames, problems = {}, []
+    for name, required in REQUIRED_COLUMNS.items():
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, None, "missing: not a folder written by a solved run"))
+            continue
+        try:
+            frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), None, None, None, f"cannot be read as CSV: {exc}"))
+            continue
+        missing = [c for c in required if c not in frame.columns]
+        for column in missing:
+            problems.append(Problem(str(path), 1, column, None, "column is missing"))
+        if missing:
+            continue
+        for column in WHOLE_NUMBER_COLUMNS:
+            text = frame[column].str.strip()
+            bad = ~text.str.fullmatch(r"\d{1,9}")
+            for i in bad[bad].index[:20]:
+                problems.append(Problem(str(path), int(i) + 2, column, frame.at[i, column],
+                                        "expected a whole number ≥ 0"))
+            frame[column] = pd.to_numeric(text.where(~bad, "0")).astype("int64")
+        frames[name] = frame
+    if problems:
+        raise InputError(problems)
+    return Solution("optimal", "file", frames["school_allocation"], frames["project_allocation"])

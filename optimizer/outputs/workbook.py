@@ -9,8 +9,6 @@ workbook exists.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -39,18 +37,6 @@ ANNEX5_HEADERS = ["创业培训目标任务", "其中：SIYB创业培训任务",
 assert len(ANNEX1_HEADERS) == len(ANNEX1_COLUMNS) and len(ANNEX5_HEADERS) == len(ANNEX5_COLUMNS)
 SHEETS = {"cover": "封面", "annex1": "附件1 任务计划表", "annex1_wan": "附件1 万人次", "annex4": "附件4 省级项目",
           "annex5": "附件5 创业培训", "schools": "技工院校", "assignments": "分配明细", "top5": "前五机构跟踪"}
-
-
-def input_hash(plan: PlanData, params: ModelParams) -> str:
-    """A short hash of the data files and the model parameters, printed on the cover."""
-    h = hashlib.sha256()
-    folder = Path(plan.source)
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.xlsx")):
-            h.update(path.name.encode("utf-8"))
-            h.update(path.read_bytes())
-    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True).encode("utf-8"))
-    return h.hexdigest()[:12]
 
 
 class _Book:
@@ -149,28 +135,29 @@ def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, header
     ws.freeze_panes(2, 0)
 
 
-def _cover(book: _Book, where: str, scenario: str, digest: str, as_of: dt.date, notes: list[str],
+def _cover(book: _Book, plan: PlanData, where: str, scenario: str, digest: str, as_of: dt.date, notes: list[str],
            findings: list[str], assumptions: list[str], generated: dt.datetime) -> None:
     ws = book.sheet(SHEETS["cover"])
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
-    ws.write_string(0, 0, f"{where} 2022年度职业培训工作方案 — 县级任务分解", book.title)
-    left = days_left(rules.PLAN_SUBMISSION_DEADLINE, as_of)
+    ws.write_string(0, 0, f"{where} {plan.notice.year}年度职业培训工作方案 — 县级任务分解", book.title)
+    left = days_left(plan.notice.breakdown_due, as_of)
     try:
-        approval = (f"{subsidy_approval_deadline(as_of).isoformat()}（{as_of.isoformat()} 提交的申请，"
-                    f"{rules.SUBSIDY_APPROVAL_WORKING_DAYS}个工作日，按国家法定节假日及调休）")
+        days = plan.notice.subsidy_approval_working_days
+        approval = (f"{subsidy_approval_deadline(as_of, days).isoformat()}（{as_of.isoformat()} 提交的申请，"
+                    f"{days}个工作日，按国家法定节假日及调休）")
     except CalendarNotCovered as exc:
         approval = str(exc)
     lines = [
         ("州（市）", where),
-        ("依据", f"{rules.NOTICE_ID}（{rules.NOTICE_DATE.isoformat()}）"),
+        ("依据", f"{plan.notice.number}（{plan.notice.date.isoformat()}）"),
         ("方案 Scenario", scenario),
         ("输入摘要 Input hash", digest),
         ("生成时间 Generated", generated.strftime("%Y-%m-%d %H:%M")),
-        ("上报截止 Deadline", f"{rules.PLAN_SUBMISSION_DEADLINE.isoformat()}（含各县级任务分解）"),
+        ("上报截止 Deadline", f"{plan.notice.breakdown_due.isoformat()}（含各县级任务分解）"),
         ("截至日期 As of", as_of.isoformat()),
         ("剩余天数 Days left", f"{left} 天" if left >= 0 else f"已逾期 {-left} 天"),
-        ("跟踪报告 Tracking", "、".join(d.isoformat() for d in rules.TRACKING_REPORT_DEADLINES)
+        ("跟踪报告 Tracking", "、".join(d.isoformat() for d in plan.notice.tracking_reports)
          + "：补贴性培训量前五位机构重点跟踪情况（四(二)）"),
         ("补贴审批时限", approval),
     ]
@@ -206,13 +193,14 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
     name = plan.prefecture_name(pref)
     book = _Book(path)
     try:
-        _cover(book, name, scenario, digest, as_of, b.notes.get(pref, []), _finding_lines(b.findings.get(pref, [])),
+        _cover(book, plan, name, scenario, digest, as_of, b.notes.get(pref, []),
+               _finding_lines(b.findings.get(pref, [])),
                assumptions, generated)
         a1 = b.annex1[b.annex1["prefecture"] == pref]
         printed = plan.annex1_persons().set_index("prefecture").loc[pref]
         rows = [[r.county, *[int(getattr(r, c)) for c in ANNEX1]] for r in a1.itertuples()]
         total = ["合计", *[int(printed[c]) for c in ANNEX1]]
-        _annex1_sheets(book, f"{name}2022年职业培训任务计划表（县级分解）", rows, total, "县（市、区）")
+        _annex1_sheets(book, f"{name}{plan.notice.year}年职业培训任务计划表（县级分解）", rows, total, "县（市、区）")
         units = list(plan.annex4.drop_duplicates("unit")["unit"])
         headers = list(plan.annex4.drop_duplicates("unit")["header"])
         a4 = b.annex4[b.annex4["prefecture"] == pref].pivot_table(index="adcode", columns="unit", values="trainees",
@@ -223,12 +211,13 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
             values = [int(a4.loc[r.adcode, u]) if r.adcode in a4.index and u in a4.columns else 0 for u in units]
             rows4.append([r.county, *values, sum(values)])
         total4 = ["合计", *[int(cells.get(u, 0)) for u in units], int(sum(cells.get(u, 0) for u in units))]
-        _annex4_sheet(book, f"{name}2022年省级项目职业培训计划表（县级分解）", headers, rows4, total4, "县（市、区）")
+        _annex4_sheet(book, f"{name}{plan.notice.year}年省级项目职业培训计划表（县级分解）", headers, rows4, total4,
+                      "县（市、区）")
         a5 = b.annex5[b.annex5["prefecture"] == pref]
         p5 = plan.annex5.set_index("prefecture").loc[pref]
         rows5 = [[r.county, *[int(getattr(r, c)) for c in ANNEX5]] for r in a5.itertuples()]
         total5 = ["合计", *[int(p5[c]) for c in ANNEX5]]
-        _annex5_sheet(book, f"{name}2022年创业培训任务计划表（县级分解）", rows5, total5, "县（市、区）")
+        _annex5_sheet(book, f"{name}{plan.notice.year}年创业培训任务计划表（县级分解）", rows5, total5, "县（市、区）")
         sch = b.schools[b.schools["prefecture"] == pref]
         _schools_sheet(book, name, sch)
         _assignments_sheet(book, name, sch, b.projects[b.projects["prefecture_code"] == pref])
@@ -243,12 +232,13 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, scenario: 
     try:
         notes = [f"{plan.prefecture_name(p)}: {n}" for p, ns in b.notes.items() for n in ns]
         all_findings = [f for fs in b.findings.values() for f in fs]
-        _cover(book, PROVINCE_NAME, scenario, digest, as_of, notes, _finding_lines(all_findings), assumptions,
+        _cover(book, plan, PROVINCE_NAME, scenario, digest, as_of, notes, _finding_lines(all_findings), assumptions,
                generated)
         a1 = b.province["annex1"]
         rows = [[r.name, *[int(getattr(r, c)) for c in ANNEX1]] for r in a1.itertuples() if not r.is_total]
         tot = a1[a1["is_total"]].iloc[0]
-        _annex1_sheets(book, "云南省2022年职业培训任务计划表", rows, ["全省", *[int(tot[c]) for c in ANNEX1]], "单位")
+        _annex1_sheets(book, f"云南省{plan.notice.year}年职业培训任务计划表", rows,
+                       ["全省", *[int(tot[c]) for c in ANNEX1]], "单位")
         a4 = b.province["annex4"]
         units = list(a4.drop_duplicates("unit")["unit"])
         headers = list(a4.drop_duplicates("unit")["header"])
@@ -258,10 +248,11 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, scenario: 
             rows4.append([plan.prefecture_name(pref), *values, sum(values)])
         col_totals = plan.annex4_col_totals.set_index("unit")["printed"]
         total4 = ["州市汇总", *[int(col_totals.get(u, 0)) for u in units], int(plan.annex4_grand_total or 0)]
-        _annex4_sheet(book, "2022年省级项目职业培训计划表", headers, rows4, total4, "州市")
+        _annex4_sheet(book, f"{plan.notice.year}年省级项目职业培训计划表", headers, rows4, total4, "州市")
         a5 = b.province["annex5"]
         rows5 = [[r.name, *[int(getattr(r, c)) for c in ANNEX5]] for r in a5.itertuples()]
-        _annex5_sheet(book, "2022年创业培训任务计划表", rows5, ["合计", *[int(plan.annex5_totals[c]) for c in ANNEX5]],
+        _annex5_sheet(book, f"{plan.notice.year}年创业培训任务计划表", rows5,
+                      ["合计", *[int(plan.annex5_totals[c]) for c in ANNEX5]],
                       "州市")
         _schools_sheet(book, PROVINCE_NAME, b.schools)
         _assignments_sheet(book, PROVINCE_NAME, b.schools, b.projects)
@@ -343,13 +334,13 @@ def workbook_name(pref: str, plan: PlanData) -> str:
 
 def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, params: ModelParams,
                      as_of: dt.date, generated: dt.datetime | None = None,
-                     after_each: Callable[[Path], None] | None = None) -> list[Path]:
+                     after_each: Callable[[Path], None] | None = None, *, input_id: str) -> list[Path]:
     """Write the 16 prefecture workbooks, the province's and breakdown.csv; all or nothing.
 
     ``after_each`` is called after each file is written to the staging folder (tests use it to fail half-way).
     """
     generated = generated or dt.datetime.now()
-    digest = input_hash(plan, params)
+    digest = input_id
     assumptions = [
         f"县级指标 county indicator: {b.indicator}（其余各栏按此比例分解）",
         f"分解方法 method: {b.method}（最大余数法等；并列时靠前的县优先）",
@@ -378,21 +369,15 @@ def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, par
 
 
 def _move_all(staging: Path, out: Path, names: list[str]) -> list[Path]:
-    """Move every file in under an exclusive lock (two exports to one folder never interleave); if one move
-    fails, take back the ones already moved."""
-    import fcntl
-
+    """Move every file in; if one move fails, take back the ones already moved. (Two runs into one folder are
+    serialised by the output writer's portable lock, optimizer/outputs/writer.py.)"""
     moved: list[Path] = []
-    with open(out / ".export.lock", "w", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            for name in names:
-                os.replace(staging / name, out / name)
-                moved.append(out / name)
-        except OSError:
-            for path in moved:
-                path.unlink(missing_ok=True)
-            raise
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    try:
+        for name in names:
+            os.replace(staging / name, out / name)
+            moved.append(out / name)
+    except OSError:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
     return moved
