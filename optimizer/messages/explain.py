@@ -1,6 +1,7 @@
 """Messages of `yunnan-plan explain --county`."""
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    "term.balance": ("县域均衡偏离成本", "county balance cost"),
     "explain.cli.help": ("说明一个县为什么得到这些任务：指标份额、区间与位置、承训机构、起作用的约束",
                          "why a county got its numbers: share, band and position, who serves it, binding rows"),
     "explain.cli.county": ("县（市、区）名称或6位区划代码", "county name or 6-digit code"),
