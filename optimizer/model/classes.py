@@ -117,6 +117,32 @@ def _kind(courses: pd.DataFrame, course: str) -> tuple[bool, bool, bool]:
     return bool(c["advanced"]), bool(c["certificate_class"]), bool(qualification)
 
 
+def _grow(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smallest: np.ndarray,
+          courses: pd.DataFrame, size: pd.Series, seats: pd.Series, slots: pd.Series,
+          used: dict, classes: dict) -> bool:
+    """The reverse move: total i (below the minimum) takes what it lacks from another total of the same cell whose
+    course it covers (so every floor and cap still holds) and which stays at or above its own minimum."""
+    need = int(smallest[i] - values[i])
+    key_i = (k["institution"].iat[i], k["course"].iat[i])
+    if used[key_i] + need > seats.get(key_i, 0):
+        return False
+    kind_i = _kind(courses, key_i[1])
+    for j in np.flatnonzero(same & (values > 0)):
+        if j == i or not _covers(kind_i, _kind(courses, k["course"].iat[j])):
+            continue
+        if values[j] - need < smallest[j]:
+            continue
+        key_j = (k["institution"].iat[j], k["course"].iat[j])
+        values[j] -= need
+        values[i] += need
+        used[key_j] -= need
+        used[key_i] += need
+        classes[key_j] = classes[key_j] - math.ceil((values[j] + need) / size[key_j[1]]) + math.ceil(
+            values[j] / size[key_j[1]])
+        return True
+    return False
+
+
 def _covers(new: tuple[bool, bool, bool], old: tuple[bool, bool, bool]) -> bool:
     """Moving trainees from a course of kind ``old`` to ``new`` keeps every floor (advanced, certificate-class,
     R1) and the 培训合格证书 cap."""
@@ -165,6 +191,10 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
                 if used[key] + x <= seats.get(key, 0) and classes[key] + extra <= slots.get(key, 0):
                     partner = (j, key, extra)
                     break
+            if partner is None and _grow(values[f], i, same, k, smallest_class(problem, f, problem_keys(problem, f)),
+                                         courses, size, seats, slots, used, classes):
+                moves += 1
+                continue
             if partner is None:
                 return None
             j, key, extra = partner
