@@ -400,6 +400,18 @@ def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: dict[str, 
     return out
 
 
+def _mix_term(model: AllocationModel, penalty: float) -> float:
+    """The mix penalty of the model's flow values as they are now (after rounding), recomputed row by row: the
+    slack each mix row needs, not the LP's slack values."""
+    total = 0.0
+    for c in model.constraints.get("mix", {}).values():
+        value = sum(a * (v.varValue or 0.0) for v, a in c.items() if v.name not in model.slack)
+        rhs = -c.constant
+        need = rhs - value if c.sense == pulp.LpConstraintGE else value - rhs
+        total += max(0.0, need)
+    return total * penalty
+
+
 def final_terms(problem: AllocationProblem, sol: Solution, model: AllocationModel) -> dict[str, float]:
     """The objective's terms of the plan as placed in classes: cost and travel from the tables, band and balance
     from each county's final total (the same segments as the model), mix from the class model (course totals
@@ -417,7 +429,7 @@ def final_terms(problem: AllocationProblem, sol: Solution, model: AllocationMode
              + np.minimum((down - bal["inner_down"]).clip(lower=0), bal["outer_down"]))
     beyond = (got - bal["high"]).clip(lower=0) + ((bal["low"] - got).clip(lower=0) * (bal["low"] > 0))
     return {"cost": cost, "travel": travel, "band": float(beyond.sum() * p.band_penalty),
-            "mix": float(pulp.value(model.terms["mix"]) or 0.0),
+            "mix": _mix_term(model, p.mix_penalty),
             "balance": float(inner.sum() * p.balance_cost_inner + outer.sum() * p.balance_cost_outer)}
 
 
