@@ -25,7 +25,7 @@ from optimizer.errors import (
     InputError,
     Problem,
 )
-from optimizer.messages import LANGUAGES, msg, set_language
+from optimizer.messages import CATALOGUE, LANGUAGES, msg, set_language
 from optimizer.messages.numbers import share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
@@ -289,7 +289,8 @@ def run_solve(args: argparse.Namespace) -> int:
     print(msg("cli.solved", name=result.scenario.name, status=s["status"], solver=s["solver"],
               objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
     for term, value in s["objective_terms"].items():
-        print(msg("cli.term", term=term, value=yuan(value)))
+        label = msg(f"term.{term}") if f"term.{term}" in CATALOGUE else term
+        print(msg("cli.term", term=label, value=yuan(value)))
     print(msg("cli.cert_shares", shares=", ".join(f"{result.problem.names.get(u, u)} {share(v)}"
                                                   for u, v in s["certificate_share"].items())))
     if result.violations:
