@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -246,8 +247,9 @@ def _dask_client(scheduler: str | None, workers: int):
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError([Problem("--scheduler", None, None, scheduler,
                                       msg("sweep.scheduler_unreachable", address=scheduler, reason=exc))]) from None
+    # silence_logs: the nanny's shutdown warnings ("still alive after 4 s, killing") are not the user's business
     cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 
