@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=int, default=2, help=msg("cli.workers"))
     sw.add_argument("--cache", type=Path, default=None, help=msg("cli.cache"))
     sw.add_argument("--no-cache", action="store_true", help=msg("cli.no_cache"))
+    sw.add_argument("--executor", choices=("processes", "dask"), default="processes", help=msg("sweep.executor"))
+    sw.add_argument("--scheduler", default=None, metavar="ADDRESS", help=msg("sweep.scheduler"))
 
     templates = _parser(sub, "templates", "cli.templates.epilog")
     templates.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
@@ -556,7 +558,9 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
-    results = run_sweep(args.scenario, params, args.data, args.workers, cache)
+    executor = "dask" if args.scheduler else args.executor  # an address means a cluster
+    results = run_sweep(args.scenario, params, args.data, args.workers, cache, executor=executor,
+                        scheduler=args.scheduler)
     table = sweep_table(results)
     outputs = OutputSet(args.out, "sweep", None, details={"points": len(table)})
     outputs.frame("sweep.csv", table)

@@ -5,12 +5,19 @@ several ``--param`` make a grid. Every point is solved in a worker process; its 
 disk by a hash of its inputs (data tables + settings), so a repeated sweep, or a point shared by two
 sweeps, is not solved again. Infeasible points are reported as such, never dropped. A worker that dies
 takes only its own point down: the others are retried in a fresh pool.
+
+Executors: ``processes`` (the default) solves the points in local spawned processes; ``dask`` hands them to a
+``dask.distributed`` cluster: the one at ``scheduler`` (``tcp://host:8786``), or a LocalCluster on 127.0.0.1
+when no address is given. Both share the cache, the progress bar and the table: the client computes every
+point's input_id, the worker computes it again from its own package and data and a point whose two ids differ
+is reported as failed, never cached (a worker with other code or other data cannot slip a result in).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -25,12 +32,15 @@ import pandas as pd
 from optimizer.data.names import suggest_word
 from optimizer.data.params import ModelParams
 from optimizer.errors import InputError, Problem
+from optimizer.messages import msg
 
 SWEEPABLE = ("cert_share", "band_delta", "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km",
              "quota_band", "weights.cost", "weights.travel", "weights.band", "weights.mix", "time_limit")
 FIGURES = ("objective", "cost", "travel", "trainee_km", "min_cert_share", "capacity_utilisation",
            "band_slack_trainees", "mix_slack_trainees", "counties_outside_band", "per_10k_gini")
 MAX_POINTS = 400  # a grid larger than this is almost surely a typo in a step
+EXECUTORS = ("processes", "dask")
+SCHEDULER_TIMEOUT = "30s"  # how long a client waits for a remote scheduler before the sweep is refused
 DEFAULT_CACHE = Path(os.environ.get("YUNNAN_PLAN_CACHE", Path.home() / ".cache" / "yunnan-plan"))
 
 
@@ -139,15 +149,21 @@ def read_cache_entry(path: Path) -> dict | None:
 
 def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]], data: Path | None = None,
               workers: int = 2, cache_dir: Path | None = DEFAULT_CACHE, progress: bool = True,
-              on_progress: Callable[[int, int], None] | None = None) -> list[PointResult]:
+              on_progress: Callable[[int, int], None] | None = None, executor: str = "processes",
+              scheduler: str | None = None) -> list[PointResult]:
     """Solve every grid point (cached ones from the cache); results in grid order.
 
-    ``on_progress(done, total)`` is called after every point (the UI's progress bar)."""
+    ``on_progress(done, total)`` is called after every point (the UI's progress bar). ``executor`` is
+    ``processes`` (local) or ``dask`` (the cluster at ``scheduler``, or a LocalCluster of ``workers``)."""
     from tqdm import tqdm
 
+    if executor not in EXECUTORS:
+        raise InputError([Problem("--executor", None, None, executor,
+                                  msg("sweep.unknown_executor", choices=", ".join(EXECUTORS)))])
     points = grid(params)
-    spath = str(scenario_path) if scenario_path else None
-    dpath = str(data) if data else None
+    # absolute paths: a point may be solved in another working directory (a dask worker)
+    spath = str(Path(scenario_path).resolve()) if scenario_path else None
+    dpath = str(Path(data).resolve()) if data else None
     results: dict[int, PointResult] = {}
     keys = dict(enumerate(_point_hashes(spath, dpath, points)))
     if cache_dir is not None:
@@ -169,6 +185,9 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
 
         bar.update = update
         on_progress(len(results), len(points))
+    if executor == "dask" and todo:
+        _run_dask(todo, points, spath, dpath, workers, results, keys, cache_dir, bar, scheduler)
+        todo = []
     isolated = False
     while todo:
         retry = []
@@ -202,12 +221,63 @@ def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, ca
             except Exception as exc:  # a point's own failure is reported, the sweep goes on
                 results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
             else:
-                results[i] = PointResult(points[i], out["status"], out["figures"], False, out["message"],
-                                         out["worker"])
-                if cache_dir is not None and out["status"] in ("optimal", "infeasible"):
-                    write_cache_entry(cache_dir / f"{keys[i]}.json", out)
+                results[i] = _record(points[i], keys[i], out, cache_dir)
             bar.update(1)
     return retry
+
+
+def _record(point: dict[str, float], key: str, out: dict, cache_dir: Path | None) -> PointResult:
+    """A worker's answer as a result, cached when it is final and was computed on the same inputs as the key."""
+    if out.get("input_id") != key:  # another package or data version on the worker: refuse its answer
+        return PointResult(point, "failed", {}, False,
+                           msg("sweep.inputs_differ", worker=out.get("input_id"), expected=key), out.get("worker"))
+    if cache_dir is not None and out["status"] in ("optimal", "infeasible"):
+        write_cache_entry(cache_dir / f"{key}.json", out)
+    return PointResult(point, out["status"], out["figures"], False, out["message"], out["worker"])
+
+
+def _dask_client(scheduler: str | None, workers: int):
+    """A client of the cluster at ``scheduler``, or of a LocalCluster of ``workers`` single-threaded processes
+    bound to loopback (no dashboard): (client, the cluster started here or None)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError([Problem("--scheduler", None, None, scheduler,
+                                      msg("sweep.scheduler_unreachable", address=scheduler, reason=exc))]) from None
+    # silence_logs: the nanny's shutdown warnings ("still alive after 4 s, killing") are not the user's business
+    cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def _run_dask(todo, points, spath, dpath, workers, results, keys, cache_dir, bar, scheduler) -> None:
+    """Solve ``todo`` on a dask.distributed cluster; a point whose worker died (dask retries it on other
+    workers first) or that raised is reported as failed, the others go on."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+
+    client, cluster = _dask_client(scheduler, workers)
+    try:
+        futures = {client.submit(_solve_point, spath, dpath, points[i], pure=False, key=f"sweep-{keys[i]}-{i}"): i
+                   for i in todo}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                out = future.result()
+            except KilledWorker:
+                results[i] = PointResult(points[i], "failed", {}, False, "the worker process died on this point")
+            except Exception as exc:  # a point's own failure is reported, the sweep goes on
+                results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
+            else:
+                results[i] = _record(points[i], keys[i], out, cache_dir)
+            bar.update(1)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def write_cache_entry(path: Path, entry: dict) -> None:
