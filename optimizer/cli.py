@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,11 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
     export.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
     export.add_argument("--out", type=Path, default=Path("export"), help="output folder (default: export/)")
-    export.add_argument("--as-of", type=_date, default=None, help="date for the days-left count (default: today)")
+    export.add_argument("--as-of", type=_date, default=None,
+                        help="date for the days-left count (default: the notice's own date)")
     export.add_argument("--method", choices=("hamilton", "webster", "dhondt", "huntington_hill"),
                         default="hamilton", help="apportionment method for the county shares")
     export.add_argument("--weights", type=Path, default=None,
-                        help="county weights per column (CSV/.xlsx: adcode, table, column, weight)")
+                        help="county weights per column (CSV/.xlsx: adcode, table, column, weight); a (prefecture, "
+                             "table, column) it names must list every county of that prefecture, others keep the "
+                             "default")
+    export.add_argument("--pdf", action="store_true", help="also write a PDF of each workbook (needs LibreOffice)")
     short = sub.add_parser("shortlist", help="procurement shortlists for technical-school training lots (R12)")
     short.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
     short.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
@@ -187,11 +192,12 @@ def _solve_scenario(args: argparse.Namespace):
 
 def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
-    import datetime as dt
 
+    from optimizer import rules
+    from optimizer.messages import current_language, msg
     from optimizer.model.verify import verify
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
-    from optimizer.outputs.workbook import export_workbooks
+    from optimizer.outputs.workbook import METHOD_NAMES, export_workbooks
 
     solved = _solve_scenario(args)
     if isinstance(solved, int):
@@ -203,13 +209,32 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_SOLVER_FAILED
     weights = load_county_weights(args.weights, plan.counties) if args.weights else None
     breakdown = county_breakdown(plan, problem, solution, args.method, weights)
-    as_of = args.as_of or dt.date.today()
-    written = export_workbooks(args.out, breakdown, plan, scenario.name, problem.params, as_of)
-    print(f"{len(written)} files written to {args.out}/ (scenario {scenario.name}, method {args.method}, "
-          f"as of {as_of.isoformat()})")
+    written = export_workbooks(args.out, breakdown, plan, scenario.name, problem.params, args.as_of)
+    as_of = args.as_of or rules.NOTICE_DATE
+    print(msg("wb.export_done", n=len(written), folder=f"{args.out}/", scenario=scenario.name,
+              method=METHOD_NAMES[args.method] if current_language() == "zh" else args.method,
+              as_of=as_of.isoformat()))
     for note in (n for ns in breakdown.notes.values() for n in ns):
-        print(f"  note: {note}")
+        print(msg("wb.export_note", note=note))
+    if args.pdf:
+        _export_pdfs([p for p in written if p.suffix == ".xlsx"], args.out / "pdf")
     return EXIT_OK
+
+
+def _export_pdfs(paths: list[Path], folder: Path) -> None:
+    """--pdf: one PDF per workbook with LibreOffice; a clear message (not a failure) where it is missing."""
+    from optimizer.messages import msg
+    from optimizer.outputs.workbook import convert_with_libreoffice
+
+    try:
+        pdfs = convert_with_libreoffice(paths, folder)
+    except FileNotFoundError:
+        print(msg("wb.pdf_missing"), file=sys.stderr)
+        return
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        print(msg("wb.pdf_failed", name=folder, reason=exc), file=sys.stderr)
+        return
+    print(msg("wb.pdf_written", n=len(pdfs), folder=f"{folder}/"))
 
 
 def run_solve(args: argparse.Namespace) -> int:

@@ -1,0 +1,130 @@
+"""Messages of the county breakdown workbooks (``wb.``) and of the province's intake of returned ones
+(``intake.``). Workbooks are read by Chinese bureaus: they always use the Chinese text; the English one is
+for the command line when ``--lang en`` is asked.
+"""
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- county weights file ---------------------------------------------------------------------------
+    "wb.weights_unknown_county": ("未知的县级区划代码", "unknown county code"),
+    "wb.weights_bad_column": ("应为以下之一：{choices}", "expected one of {choices}"),
+    "wb.weights_partial_group": (
+        "{prefecture} {table} 第 {column} 栏的权重只列了部分县（缺 {n} 个，共 {total} 个）：{missing}；"
+        "一组权重须列出该州（市）的全部县",
+        "{prefecture} {table} column {column}: the weights list only some counties ({n} of {total} missing: "
+        "{missing}); a group of weights must list every county of its prefecture"),
+    "wb.weights_all_zero": ("{prefecture} {table} 第 {column} 栏的权重全为 0，无法分解",
+                            "{prefecture} {table} column {column}: every weight is 0, nothing to share by"),
+    "wb.weights_unused_group": (
+        "{prefecture} {table} 第 {column} 栏不按权重分解（由模型分配或由其他栏推出），不能设置权重",
+        "{prefecture} {table} column {column} is not shared by weights (it comes from the model or from other "
+        "columns); it cannot take weights"),
+    # -- breakdown notes ---------------------------------------------------------------------------------
+    "wb.note_annex5_total": ("附件5 创业培训目标任务 {total:,} ≠ SIYB {siyb:,} + 网络创业 {online:,}；各县目标任务按 "
+                             "SIYB + 网络创业计算",
+                             "Annex 5 total {total:,} ≠ SIYB {siyb:,} + online {online:,}; county totals follow "
+                             "SIYB + online"),
+    "wb.note_col7": ("附件1 第7栏（创业培训）{col7:,} 人次与附件5 创业培训目标任务 {total:,} 人次不一致；两者各自按县分解",
+                     "Annex 1 column 7 ({col7:,}) differs from Annex 5's total ({total:,}); each is shared by "
+                     "county on its own"),
+    "wb.note_col8": ("附件1 第8栏（大学生职业培训）印发 {printed:,} 人次，但按附件1说明（第8栏 = 附件5 大学生SIYB + "
+                     "大学生网络创业 + 第9栏）应为 {implied:,} 人次；本分解按印发数 {printed:,} 执行，第8、9栏各自按县分解",
+                     "Annex 1 column 8 printed {printed:,}, but by the note under Annex 1 (column 8 = Annex 5 college "
+                     "SIYB + college online + column 9) it is {implied:,}; the breakdown follows the printed row, "
+                     "columns 8 and 9 shared by county on their own"),
+    # -- cover -------------------------------------------------------------------------------------------
+    "wb.cover_title": ("{where}{year}年度职业培训工作方案 — 县级任务分解", "{where} {year} training plan — county breakdown"),
+    "wb.cover_prefecture": ("州（市）", "Prefecture"),
+    "wb.cover_year": ("年度", "Year"),
+    "wb.cover_basis": ("依据", "Basis"),
+    "wb.cover_scenario": ("方案", "Scenario"),
+    "wb.cover_input_id": ("输入标识", "Input id"),
+    "wb.cover_generated": ("生成时间", "Generated"),
+    "wb.cover_deadline": ("上报截止", "Deadline"),
+    "wb.cover_deadline_value": ("{date}（含各县级任务分解情况）", "{date} (with the county breakdown)"),
+    "wb.cover_as_of": ("截至日期", "As of"),
+    "wb.cover_as_of_default": ("{date}（通知印发日期；导出时可用 --as-of 指定）",
+                               "{date} (the notice's date; set another with --as-of)"),
+    "wb.cover_days_left": ("剩余天数", "Days left"),
+    "wb.cover_days_left_value": ("{n} 天", "{n} days"),
+    "wb.cover_overdue_value": ("已逾期 {n} 天", "{n} days overdue"),
+    "wb.cover_tracking": ("跟踪报告", "Tracking reports"),
+    "wb.cover_tracking_value": ("{dates}：补贴性培训量居前五位机构重点跟踪情况（四(二)）",
+                                "{dates}: the five institutions with the most subsidised training (4(2))"),
+    "wb.cover_approval": ("补贴审批时限", "Subsidy approval"),
+    "wb.cover_approval_value": ("{date}（{as_of} 提交的申请，{n}个工作日，按国家法定节假日及调休计算）",
+                                "{date} (an application of {as_of}, {n} working days by the official calendar)"),
+    "wb.cover_calendar_missing": ("{year}年的国家法定节假日安排尚未收录，无法计算工作日；请更新 chinese-calendar 软件包",
+                                  "the official holiday calendar for {year} is not available; update the "
+                                  "chinese-calendar package"),
+    "wb.cover_method": ("分解方法", "Apportionment method"),
+    "wb.cover_method_value": ("{name}：各栏县级数之和等于下达数，并列时靠前（区划代码较小）的县优先",
+                              "{name}: each column's counties sum to the printed figure; ties go to the lower code"),
+    "wb.cover_weights": ("分解权重", "Weights"),
+    "wb.cover_weights_default": ("其余各栏：按{indicator}比例分解；第5栏 = 模型分配的技工院校培训人次；附件4 = 模型分配的省级项目人次",
+                                 "Every other column by {indicator}; column 5 = the model's tech-school trainees; "
+                                 "Annex 4 = the model's provincial-project trainees"),
+    "wb.cover_weights_group": ("{table}{column}：按上传权重文件 {file}（{digest}）— {weights}",
+                               "{table}{column}: by the uploaded weights file {file} ({digest}) — {weights}"),
+    "wb.cover_findings": ("通知数据检查", "Findings in the notice"),
+    "wb.cover_notes": ("分解说明", "Notes"),
+    "wb.cover_assumptions": ("假设", "Assumptions"),
+    "wb.cover_sheets": ("工作表说明", "Sheets"),
+    "wb.cover_sheets_value": ("附件1（人次、万人次）、附件4、附件5 为县级分解表，县级数据可直接修改；"
+                              "“计算合计”“差额”和“校验”各列为公式，差额或校验不为 0 时显示红色。"
+                              "技工院校、分配明细、前五机构跟踪为参考表。",
+                              "Annexes 1 (persons and 10,000s), 4 and 5 are the county tables; county cells may be "
+                              "edited; the 计算合计, 差额 and check cells are formulas, red when not 0. The school, "
+                              "assignment and top-five sheets are for reference."),
+    "wb.cover_none": ("无", "none"),
+    "wb.assume_indicator": ("县级指标：{indicator}", "county indicator: {indicator}"),
+    "wb.assume_params": ("等级证书类比例 ρ = {rho}；县级带宽 δ = ±{delta}；专业结构容差 τ = {tau}",
+                         "certificate share ρ = {rho}; county band δ = ±{delta}; mix tolerance τ = {tau}"),
+    "wb.indicator_population_2020": ("2020年常住人口（第七次全国人口普查）", "2020 census population"),
+    "wb.indicator_population_outside_districts": ("市辖区以外常住人口（市辖区计 0）",
+                                                  "population outside urban districts (districts count 0)"),
+    # -- findings of the notice, in plain Chinese ----------------------------------------------------------
+    "wb.finding_column_sum": ("附件1 第{column}栏：16个州（市）合计 {expected:,} 人次，全省行印为 {found:,} 人次（差 {diff:+,}）",
+                              "Annex 1 column {column}: the 16 prefectures sum to {expected:,}, the 全省 row prints "
+                              "{found:,} ({diff:+,})"),
+    "wb.finding_college": ("附件1 {row} 第8栏印为 {found:,} 人次，按附件1说明（第8栏 = 附件5 大学生SIYB + 大学生网络创业 + "
+                           "第9栏）应为 {expected:,} 人次（差 {diff:+,}）；分解按印发数执行",
+                           "Annex 1 {row} column 8 prints {found:,}; by the note under Annex 1 it is {expected:,} "
+                           "({diff:+,}); the breakdown follows the printed figure"),
+    "wb.finding_entrepreneurship": ("附件1 {row} 第7栏 {found:,} 人次与附件5 创业培训目标任务 {expected:,} 人次不一致（差 {diff:+,}）",
+                                    "Annex 1 {row} column 7 {found:,} differs from Annex 5's total {expected:,} "
+                                    "({diff:+,})"),
+    "wb.finding_alias": ("{table_zh}将{expected}写作“{found}”，按同一州（市）处理",
+                         "{table_zh} writes {found} for {expected}; read as the same prefecture"),
+    "wb.finding_text_vs_annex": ("通知正文写“{expected}”，附件4表头写“{found}”，请确认所指单位",
+                                 "the notice's text prints {expected}, Annex 4's header {found}; confirm which body"),
+    "wb.finding_generic": ("{table_zh} {row} {column}：应为 {expected}，表中为 {found}",
+                           "{table_zh} {row} {column}: expected {expected}, found {found}"),
+    "wb.highlight_comment": ("{text}", "{text}"),
+    # -- sheets ------------------------------------------------------------------------------------------
+    "wb.sheet_note": ("说明：县级数据可直接修改；“计算合计”为各县之和（公式），“差额” = 计算合计 − 下达数，不为 0 时显示红色；"
+                      "校验列为超出数（应为 ✓）。",
+                      "Note: county cells may be edited; 计算合计 sums the counties (formula), 差额 = 计算合计 − 下达数, "
+                      "red when not 0; the check columns show any excess (✓ when none)."),
+    "wb.sheet_note_wan": ("说明：本表各数由“{sheet}”表按 人次 ÷ 10,000 自动计算，请在“{sheet}”表中修改。",
+                          "Note: every figure follows the sheet {sheet} (persons ÷ 10,000); edit that sheet."),
+    "wb.sign_unit": ("填报单位（盖章）：", "Reporting unit (seal):"),
+    "wb.sign_person": ("填报人：", "Prepared by:"),
+    "wb.sign_phone": ("联系电话：", "Telephone:"),
+    "wb.sign_date": ("填报日期：      年    月    日", "Date:"),
+    "wb.r18_basis": ("排名依据：补贴性培训计划人次 = 省级项目人次 + 技工院校参与政府补贴性培训人次；"
+                     "技工院校计划含自主开展的社会化培训（附件2 说明），其中补贴性部分暂按全部计（上限）。",
+                     "Ranked by subsidised planned trainees = provincial-project trainees + tech-school subsidised "
+                     "trainees; school plans include self-organised social training (note to Annex 2), counted "
+                     "in full for now (an upper bound)."),
+    # -- PDF ---------------------------------------------------------------------------------------------
+    "wb.pdf_missing": ("未生成 PDF：本机未安装 LibreOffice（soffice）；工作簿已写入。安装：apt-get install "
+                       "libreoffice-calc-nogui",
+                       "no PDF written: LibreOffice (soffice) is not installed here; the workbooks were written. "
+                       "Install: apt-get install libreoffice-calc-nogui"),
+    "wb.pdf_failed": ("PDF 转换失败（{name}）：{reason}；工作簿已写入", "PDF conversion failed ({name}): {reason}; "
+                      "the workbooks were written"),
+    "wb.pdf_written": ("已生成 {n} 个 PDF：{folder}", "{n} PDF files written to {folder}"),
+    "wb.export_done": ("已写入 {n} 个文件到 {folder}（方案 {scenario}，分解方法 {method}，截至 {as_of}）",
+                       "{n} files written to {folder} (scenario {scenario}, method {method}, as of {as_of})"),
+    "wb.export_note": ("  说明：{note}", "  note: {note}"),
+}
