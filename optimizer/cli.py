@@ -82,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--no-cache", action="store_true", help="solve every point again")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
+    intake = sub.add_parser("intake", help="read the returned county workbooks, check and consolidate them")
+    intake.add_argument("folder", type=Path, help="folder of the returned workbooks (.xlsx)")
+    intake.add_argument("--plan", type=Path, default=None,
+                        help="the export folder they came from (its breakdown.csv is the draft; default: FOLDER "
+                             "if it holds breakdown.csv)")
+    intake.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data/)")
+    intake.add_argument("--format", choices=("text", "json"), default="text")
+    intake.add_argument("--out", type=Path, default=Path("intake") / "consolidated.xlsx",
+                        help="consolidated workbook; consolidated.csv is written beside it "
+                             "(default: intake/consolidated.xlsx)")
     return parser
 
 
@@ -113,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_sweep_command(args)
         if args.command == "templates":
             return run_templates(args.out)
+        if args.command == "intake":
+            return run_intake(args)
     except OSError as exc:  # disk full, read-only folder …: nothing partial was left (writers stage, then move)
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         print(f"error: cannot write the output{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
@@ -357,3 +369,30 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
           f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
     return EXIT_OK
+
+
+def run_intake(args: argparse.Namespace) -> int:
+    """Check and consolidate the returned workbooks: 0 consistent, 1 findings, 2 a file cannot be read."""
+    import pandas as pd
+
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
+    from optimizer.errors import Problem
+    from optimizer.messages import msg
+    from optimizer.outputs.intake import intake, intake_text, write_consolidated
+
+    plan = load_plan(args.data or DEFAULT_DATA_DIR)
+    draft_dir = args.plan or (args.folder if (args.folder / "breakdown.csv").exists() else None)
+    draft = None
+    if draft_dir is not None:
+        path = draft_dir / "breakdown.csv" if draft_dir.is_dir() else draft_dir
+        if not path.exists():
+            raise InputError([Problem(str(path), None, None, None, "no breakdown.csv: --plan is the export folder")])
+        draft = pd.read_csv(path, encoding="utf-8-sig", dtype={"adcode": str, "column": str})
+    result = intake(args.folder, plan, draft)
+    written = write_consolidated(result, args.out, plan)
+    if args.format == "json":
+        print(json.dumps({**result.to_json(), "written": [str(p) for p in written]}, ensure_ascii=False, indent=2))
+    else:
+        print(intake_text(result))
+        print(msg("intake.written", files="、".join(str(p) for p in written)))
+    return result.status
