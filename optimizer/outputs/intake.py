@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
 from optimizer import rules
 from optimizer.data.check import ANNEX1_HIERARCHY, ANNEX5_WITHIN
@@ -47,6 +48,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SPREADSHEET_SUFFIXES = {".xls", ".et", ".ods", ".wps", ".numbers", ".xlsb"}
 TITLE_KEYS = {"annex1": "职业培训任务计划表", "annex4": "省级项目职业培训计划表", "annex5": "创业培训任务计划表"}
 TABLE_ORDER = {"annex1": 0, "annex4": 1, "annex5": 2}
+SKIPPED_SHEETS = {SHEETS[k] for k in ("annex1_wan", "schools", "assignments", "top5")}
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,53 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|(?P<ref>(?:(
 _FUNCS = {"SUM": sum, "MAX": max, "MIN": min}
 
 
+class Grid:
+    """A workbook's cells by (sheet, row, column), 1-based: cached values, and formulas read only when a
+    formula has no cached value. Sheets are read lazily in openpyxl's read-only mode, so the long reference
+    sheets of a returned workbook are never parsed."""
+
+    def __init__(self, path: Path):
+        from openpyxl import load_workbook
+
+        self.path = path
+        self._load = load_workbook
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            self.sheetnames: list[str] = list(wb.sheetnames)
+            wanted = [n for n in self.sheetnames if n not in SKIPPED_SHEETS]  # the long reference sheets: never
+            self._values = {n: [tuple(r) for r in wb[n].iter_rows(values_only=True)] for n in wanted}
+        finally:
+            wb.close()
+        self._formulas: dict[str, list[tuple]] | None = None
+
+    def _rows(self, sheet: str, formulas: bool) -> list[tuple]:
+        if sheet not in self._values:
+            self._values.update(self._read([sheet], data_only=True))
+        if not formulas:
+            return self._values[sheet]
+        if self._formulas is None or sheet not in self._formulas:  # only where a formula has no cached value
+            self._formulas = {**(self._formulas or {}), **self._read(list(self._values), data_only=False)}
+        return self._formulas.get(sheet, [])
+
+    def _read(self, sheets: list[str], data_only: bool) -> dict[str, list[tuple]]:
+        wb = self._load(self.path, read_only=True, data_only=data_only)
+        try:
+            return {name: [tuple(r) for r in wb[name].iter_rows(values_only=True)] for name in sheets}
+        finally:
+            wb.close()
+
+    def value(self, sheet: str, r: int, c: int) -> object:
+        rows = self._rows(sheet, False)
+        return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+    def formula(self, sheet: str, r: int, c: int) -> object:
+        rows = self._rows(sheet, True)
+        return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+    def max_row(self, sheet: str) -> int:
+        return len(self._rows(sheet, False))
+
+
 class FormulaError(ValueError):
     """A formula the intake cannot evaluate (only simple arithmetic, SUM, MAX, MIN, ABS, ROUND)."""
 
@@ -117,16 +166,17 @@ class FormulaError(ValueError):
 class Evaluator:
     """Evaluates the simple formulas a bureau writes, against a workbook's formulas and cached values."""
 
-    def __init__(self, formulas, values):
-        self.formulas, self.values = formulas, values
+    def __init__(self, grid):
+        self.grid = grid
         self.depth = 0
 
     def cell(self, sheet: str, coord: str) -> float:
         """The number in a cell: its cached value, else its formula evaluated, else 0 for a blank cell."""
-        value = self.values[sheet][coord].value
+        r, c = coordinate_to_tuple(coord)
+        value = self.grid.value(sheet, r, c)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
-        raw = self.formulas[sheet][coord].value
+        raw = self.grid.formula(sheet, r, c)
         if isinstance(raw, str) and raw.startswith("="):
             return self.evaluate(sheet, raw)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -237,17 +287,13 @@ class Evaluator:
     def _ref(self, sheet, text):
         where, _, coords = text.rpartition("!")
         target = where.strip("'").replace("''", "'") if where else sheet
-        if target not in self.values.sheetnames:
+        if target not in self.grid.sheetnames:
             raise FormulaError(f"sheet {target}")
-        ws = self.values[target]
         coords = coords.replace("$", "")
         if ":" not in coords:
             return [self.cell(target, coords)]
-        out = []
-        for row in ws[coords]:
-            for c in row:
-                out.append(self.cell(target, c.coordinate))
-        return out
+        c0, r0, c1, r1 = range_boundaries(coords)
+        return [self.cell(target, f"{get_column_letter(c)}{r}") for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
 
 
 # -- reading one workbook ---------------------------------------------------------------------------------
@@ -266,10 +312,10 @@ class _Sheet:
 class _Reader:
     """One returned workbook: finds its prefecture, year and annex sheets, and reads the county rows."""
 
-    def __init__(self, path: Path, plan: PlanData, formulas, values):
+    def __init__(self, path: Path, plan: PlanData, grid: Grid):
         self.path, self.plan = path, plan
-        self.formulas, self.values = formulas, values
-        self.eval = Evaluator(formulas, values)
+        self.grid = grid
+        self.eval = Evaluator(grid)
         self.findings: list[IntakeFinding] = []
         self.prefecture_name = ""
         self.draft: dict[tuple[str, str, str], int] = {}
@@ -282,15 +328,16 @@ class _Reader:
     def identity(self) -> tuple[str | None, int | None]:
         """(prefecture adcode, year) from the cover, else from the first annex title, else the file name."""
         name, year = None, None
-        if SHEETS["cover"] in self.values.sheetnames:
-            for row in self.values[SHEETS["cover"]].iter_rows(min_row=1, max_row=40, max_col=2, values_only=True):
+        if SHEETS["cover"] in self.grid.sheetnames:
+            for r in range(1, min(40, self.grid.max_row(SHEETS["cover"])) + 1):
+                row = (self.grid.value(SHEETS["cover"], r, 1), self.grid.value(SHEETS["cover"], r, 2))
                 if row[0] == msg("wb.cover_prefecture", "zh") and row[1]:
                     name = str(row[1])
                 elif row[0] == msg("wb.cover_year", "zh") and row[1]:
                     m = re.search(r"(\d{4})", str(row[1]))
                     year = int(m.group(1)) if m else None
         else:
-            self.find(SHEETS["cover"], "", "", SHEETS["cover"], "、".join(self.values.sheetnames), ERROR,
+            self.find(SHEETS["cover"], "", "", SHEETS["cover"], "、".join(self.grid.sheetnames), ERROR,
                       msg("intake.no_cover", "zh", sheet=SHEETS["cover"]))
         title = self._first_title()
         if name is None and title:
@@ -307,8 +354,8 @@ class _Reader:
         return sorted((str(n) for n in self.plan.prefectures["name"]), key=len, reverse=True)
 
     def _first_title(self) -> str:
-        for name in self.values.sheetnames:
-            title = self.values[name]["A1"].value
+        for name in self.grid.sheetnames:
+            title = self.grid.value(name, 1, 1)
             if isinstance(title, str) and TITLE_KEYS["annex1"] in title:
                 return title
         return ""
@@ -316,24 +363,26 @@ class _Reader:
     def sheet(self, table: str) -> str | None:
         """The sheet holding ``table``: by its name, else (renamed) by its title; a finding either way."""
         expected = SHEETS[table]
-        if expected in self.values.sheetnames:
+        if expected in self.grid.sheetnames:
             return expected
-        for name in self.values.sheetnames:
-            title, unit = self.values[name]["A1"].value, self.values[name]["A2"].value
+        for name in self.grid.sheetnames:
+            if name in SHEETS.values():  # another annex's own sheet
+                continue
+            title, unit = self.grid.value(name, 1, 1), self.grid.value(name, 2, 1)
             if isinstance(title, str) and TITLE_KEYS[table] in title and "万人次" not in str(unit or ""):
                 if table == "annex1" and (TITLE_KEYS["annex4"] in title or TITLE_KEYS["annex5"] in title):
                     continue
                 self.find(expected, "", "", expected, name, ERROR,
                           msg("intake.sheet_renamed", "zh", expected=expected, found=name))
                 return name
-        self.find(expected, "", "", expected, "、".join(self.values.sheetnames), ERROR,
+        self.find(expected, "", "", expected, "、".join(self.grid.sheetnames), ERROR,
                   msg("intake.sheet_missing", "zh", expected=expected))
         return None
 
     def read(self, sheet: str, ncols: int) -> _Sheet | None:
         """County rows (between the header and the 下达数 row) and the 下达数 row of an annex sheet."""
-        ws = self.values[sheet]
-        labels = [(r, _text(ws.cell(r, 1).value)) for r in range(1, ws.max_row + 1)]
+        cell = self.grid.value
+        labels = [(r, _text(cell(sheet, r, 1))) for r in range(1, self.grid.max_row(sheet) + 1)]
         printed_row = next((r for r, t in labels if t == ROW_PRINTED), None)
         if printed_row is None:
             self.find(sheet, "", "", ROW_PRINTED, "", ERROR, msg("intake.no_printed_row", "zh", row=ROW_PRINTED))
@@ -341,11 +390,11 @@ class _Reader:
         start = next((r + 1 for r, t in labels if t == NUMBER_ROW_LABEL), None)
         if start is None:  # Annex 4 has no 甲 row: the county rows start after the last header text row
             start = 1 + max(r for r in range(1, printed_row)
-                            if any(isinstance(ws.cell(r, j).value, str) for j in range(2, ncols + 2)))
-        headers = [_text(ws.cell(3, j).value) for j in range(2, ncols + 2)]
+                            if any(isinstance(cell(sheet, r, j), str) for j in range(2, ncols + 2)))
+        headers = [_text(cell(sheet, 3, j)) for j in range(2, ncols + 2)]
         rows = []
         for r in range(start, printed_row):
-            label = _text(ws.cell(r, 1).value)
+            label = _text(cell(sheet, r, 1))
             values = [self.number(sheet, r, j, label) for j in range(2, ncols + 2)]
             if not label:
                 if any(v for v in values):
@@ -357,11 +406,11 @@ class _Reader:
 
     def number(self, sheet: str, r: int, j: int, label: str) -> float | None:
         """A cell's number (cached, or evaluated); None (with a finding) when it is not a number."""
-        coord = self.values[sheet].cell(r, j).coordinate
+        coord = f"{get_column_letter(j)}{r}"
         try:
             return self.eval.cell(sheet, coord)
         except FormulaError as exc:
-            raw = self.formulas[sheet][coord].value
+            raw = self.grid.formula(sheet, r, j)
             self.find(sheet, label, coord, msg("intake.a_number", "zh"), raw, ERROR,
                       msg("intake.not_a_number", "zh", cell=coord, reason=exc))
             return None
@@ -377,21 +426,18 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
     workbooks were exported with; without it no change can be listed and missing prefectures stay empty.
     Raises ``InputError`` when a file cannot be read at all.
     """
-    from openpyxl import load_workbook
-
     from optimizer.errors import InputError
 
     paths, problems = _workbook_paths(folder)
     books = []
     for path in paths:
         try:
-            formulas = load_workbook(path, data_only=False)
-            values = load_workbook(path, data_only=True)
+            grid = Grid(path)
         except Exception as exc:  # openpyxl raises many types for a damaged file  # noqa: BLE001
             problems.append(Problem(str(path), None, None, None,
                                     msg("intake.unreadable", reason=f"{type(exc).__name__}: {exc}"[:200])))
             continue
-        books.append((path, formulas, values))
+        books.append((path, grid))
     if problems:
         raise InputError(problems)
     draft_cells = _draft_cells(draft)
@@ -399,8 +445,8 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
     files: list[tuple[str, str]] = []
     notes: list[str] = []
     read: dict[str, dict[tuple[str, str, str], int]] = {}
-    for path, formulas, values in books:
-        reader = _Reader(path, plan, formulas, values)
+    for path, grid in books:
+        reader = _Reader(path, plan, grid)
         reader.draft = draft_cells
         code, year = reader.identity()
         if code == PROVINCE_ADCODE:
@@ -611,27 +657,28 @@ def _consolidate(plan: PlanData, read: dict[str, dict[tuple[str, str, str], int]
                  draft: pd.DataFrame | None) -> tuple[pd.DataFrame, list[CellChange]]:
     """The province table in the ``breakdown.csv`` layout: returned figures, the draft's where none came back;
     and every county cell that differs from the draft."""
-    counties = plan.counties.set_index("adcode")
     units = plan.annex4.drop_duplicates("unit")
     unit_order = {h: i for i, h in enumerate(units["header"])}
     draft_cells = _draft_cells(draft)
     rows, changes = [], []
+    pref_of = dict(zip(plan.counties["adcode"], plan.counties["prefecture_adcode"], strict=True))
+    county_of = dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True))
     keys: set[tuple[str, str, str]] = set(draft_cells)
     got: dict[tuple[str, str, str], int] = {}
     for code, cells in read.items():
         got.update(cells)
         keys |= {k for k, v in cells.items() if k[1] != "annex4" or v != 0}
-        keys -= {k for k in draft_cells if counties.loc[k[0], "prefecture_adcode"] == code and k not in cells}
+        keys -= {k for k in draft_cells if pref_of[k[0]] == code and k not in cells}
     for key in keys:
         adcode, table, column = key
-        code = counties.loc[adcode, "prefecture_adcode"]
+        code = pref_of[adcode]
         value = got.get(key, 0) if code in read else draft_cells.get(key, 0)
-        rows.append({"adcode": adcode, "county": counties.loc[adcode, "county"],
-                     "prefecture": plan.prefecture_name(code), "table": table, "column": column, "value": int(value)})
+        rows.append({"adcode": adcode, "county": county_of[adcode], "prefecture": plan.prefecture_name(code),
+                     "table": table, "column": column, "value": int(value)})
         old = draft_cells.get(key)
         if draft is not None and code in read and (old or 0) != value:
-            changes.append(CellChange(plan.prefecture_name(code), counties.loc[adcode, "county"], adcode, table,
-                                      column, old, int(value)))
+            changes.append(CellChange(plan.prefecture_name(code), county_of[adcode], adcode, table, column, old,
+                                      int(value)))
     frame = pd.DataFrame(rows, columns=["adcode", "county", "prefecture", "table", "column", "value"])
     order = {**{c.removeprefix("col"): i for i, c in enumerate(ANNEX1)}, **{c: i for i, c in enumerate(ANNEX5)},
              **unit_order}
