@@ -23,16 +23,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "SIYB + 网络创业计算",
                              "Annex 5 total {total:,} ≠ SIYB {siyb:,} + online {online:,}; county totals follow "
                              "SIYB + online"),
-    "wb.note_col7": ("附件1 第7栏（创业培训）{col7:,} 人次与附件5 创业培训目标任务 {total:,} 人次不一致；两者各自按县分解",
+    "wb.note_col7": ("附件1 第7栏（创业培训）{col7:,} 人次与附件5 创业"
+                     "培训目标任务 {total:,} 人次不一致；两者各自按县分解",
                      "Annex 1 column 7 ({col7:,}) differs from Annex 5's total ({total:,}); each is shared by "
                      "county on its own"),
     "wb.note_col8": ("附件1 第8栏（大学生职业培训）印发 {printed:,} 人次，但按附件1说明（第8栏 = 附件5 大学生SIYB + "
-                     "大学生网络创业 + 第9栏）应为 {implied:,} 人次；本分解按印发数 {printed:,} 执行，第8、9栏各自按县分解",
+                     "大学生网络创业 + 第9栏）应为 {implied:,} 人次；本"
+                     "分解按印发数 {printed:,} 执行，第8、9栏各自按县分解",
                      "Annex 1 column 8 printed {printed:,}, but by the note under Annex 1 (column 8 = Annex 5 college "
                      "SIYB + college online + column 9) it is {implied:,}; the breakdown follows the printed row, "
                      "columns 8 and 9 shared by county on their own"),
     # -- cover -------------------------------------------------------------------------------------------
-    "wb.cover_title": ("{where}{year}年度职业培训工作方案 — 县级任务分解", "{where} {year} training plan — county breakdown"),
+    "wb.cover_title": ("{where}{year}年度职"
+                       "业培训工作方案 — 县级任务分解", "{where} {year} training plan — county breakdown"),
     "wb.cover_prefecture": ("州（市）", "Prefecture"),
     "wb.cover_year": ("年度", "Year"),
     "wb.cover_basis": ("依据", "Basis"),
@@ -53,14 +56,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "wb.cover_approval": ("补贴审批时限", "Subsidy approval"),
     "wb.cover_approval_value": ("{date}（{as_of} 提交的申请，{n}个工作日，按国家法定节假日及调休计算）",
                                 "{date} (an application of {as_of}, {n} working days by the official calendar)"),
-    "wb.cover_calendar_missing": ("{year}年的国家法定节假日安排尚未收录，无法计算工作日；请更新 chinese-calendar 软件包",
+    "wb.cover_calendar_missing": ("{year}年的国家法定节假日安排尚未收录，无法计算工"
+                                  "作日；请更新 chinese-calendar 软件包",
                                   "the official holiday calendar for {year} is not available; update the "
                                   "chinese-calendar package"),
     "wb.cover_method": ("分解方法", "Apportionment method"),
     "wb.cover_method_value": ("{name}：各栏县级数之和等于下达数，并列时靠前（区划代码较小）的县优先",
                               "{name}: each column's counties sum to the printed figure; ties go to the lower code"),
     "wb.cover_weights": ("分解权重", "Weights"),
-    "wb.cover_weights_default": ("其余各栏：按{indicator}比例分解；第5栏 = 模型分配的技工院校培训人次；附件4 = 模型分配的省级项目人次",
+    "wb.cover_weights_default": ("其余各栏：按{indicator}比例分解；第5栏 = 模"
+                                 "型分配的技工院校培训人次；附件4 = 模型分配的省级项目人次",
                                  "Every other column by {indicator}; column 5 = the model's tech-school trainees; "
                                  "Annex 4 = the model's provincial-project trainees"),
     "wb.cover_weights_group": ("{table}{column}：按上传权重文件 {file}（{digest}）— {weights}",
@@ -83,14 +88,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "wb.indicator_population_outside_districts": ("市辖区以外常住人口（市辖区计 0）",
                                                   "population outside urban districts (districts count 0)"),
     # -- findings of the notice, in plain Chinese ----------------------------------------------------------
-    "wb.finding_column_sum": ("附件1 第{column}栏：16个州（市）合计 {expected:,} 人次，全省行印为 {found:,} 人次（差 {diff:+,}）",
+    "wb.finding_column_sum": ("附件1 第{column}栏：16个州（市）合计 {expected:,}"
+                              " 人次，全省行印为 {found:,} 人次（差 {diff:+,}）",
                               "Annex 1 column {column}: the 16 prefectures sum to {expected:,}, the 全省 row prints "
                               "{found:,} ({diff:+,})"),
-    "wb.finding_college": ("附件1 {row} 第8栏印为 {found:,} 人次，按附件1说明（第8栏 = 附件5 大学生SIYB + 大学生网络创业 + "
+    "wb.finding_college": ("附件1 {row} 第8栏印为 {found:,} 人次，按附件1"
+                           "说明（第8栏 = 附件5 大学生SIYB + 大学生网络创业 + "
                            "第9栏）应为 {expected:,} 人次（差 {diff:+,}）；分解按印发数执行",
                            "Annex 1 {row} column 8 prints {found:,}; by the note under Annex 1 it is {expected:,} "
                            "({diff:+,}); the breakdown follows the printed figure"),
-    "wb.finding_entrepreneurship": ("附件1 {row} 第7栏 {found:,} 人次与附件5 创业培训目标任务 {expected:,} 人次不一致（差 {diff:+,}）",
+    "wb.finding_entrepreneurship": ("附件1 {row} 第7栏 {found:,} 人次与附件5 创业培训"
+                                    "目标任务 {expected:,} 人次不一致（差 {diff:+,}）",
                                     "Annex 1 {row} column 7 {found:,} differs from Annex 5's total {expected:,} "
                                     "({diff:+,})"),
     "wb.finding_alias": ("{table_zh}将{expected}写作“{found}”，按同一州（市）处理",
@@ -101,9 +109,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "{table_zh} {row} {column}: expected {expected}, found {found}"),
     "wb.highlight_comment": ("{text}", "{text}"),
     # -- sheets ------------------------------------------------------------------------------------------
-    "wb.sheet_note": ("说明：县级数据可直接修改；“计算合计”为各县之和（公式），“差额” = 计算合计 − 下达数，不为 0 时显示红色；"
+    "wb.sheet_note": ("说明：县级数据可直接修改；“计算合计”为各县之和（公式），"
+                      "“差额” = 计算合计 − 下达数，不为 0 时显示红色；"
                       "校验列为超出数（应为 ✓）。",
-                      "Note: county cells may be edited; 计算合计 sums the counties (formula), 差额 = 计算合计 − 下达数, "
+                      "Note: county cells may be edited; 计算合计 sum"
+                      "s the counties (formula), 差额 = 计算合计 − 下达数, "
                       "red when not 0; the check columns show any excess (✓ when none)."),
     "wb.sheet_note_wan": ("说明：本表各数由“{sheet}”表按 人次 ÷ 10,000 自动计算，请在“{sheet}”表中修改。",
                           "Note: every figure follows the sheet {sheet} (persons ÷ 10,000); edit that sheet."),
@@ -142,7 +152,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.no_printed_row": ("找不到“{row}”行，无法确定县级数据范围", "no {row} row: the county rows cannot be found"),
     "intake.row_without_county": ("第 {row} 行有数字但没有县名", "row {row} has figures but no county name"),
     "intake.a_number": ("数字", "a number"),
-    "intake.not_a_number": ("单元格 {cell} 不是数字，也无法计算（{reason}）", "cell {cell} is not a number and cannot be "
+    "intake.not_a_number": ("单元格 {cell} 不是数字"
+                            "，也无法计算（{reason}）", "cell {cell} is not a number and cannot be "
                             "evaluated ({reason})"),
     "intake.whole_number": ("非负整数", "a whole number ≥ 0"),
     "intake.not_whole": ("{county} {column} 为 {value}：应为非负整数", "{county} {column} is {value}: expected a whole "
@@ -178,9 +189,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "{column}: the counties sum to {total:,}, the printed figure is {printed:,} ({diff:+,})"),
     "intake.printed_changed": ("{column} 的下达数被改为 {found}（下达数为 {printed:,}，不得修改）",
                                "{column}: the printed figure was changed to {found} (it is {printed:,})"),
-    "intake.hierarchy": ("{county} 第{child}栏 {c:,} 大于第{parent}栏 {p:,}", "{county}: column {child} ({c:,}) exceeds "
+    "intake.hierarchy": ("{county} 第{child}栏"
+                         " {c:,} 大于第{parent}栏 {p:,}", "{county}: column {child} ({c:,}) exceeds "
                          "column {parent} ({p:,})"),
-    "intake.annex5_total": ("{county} 创业培训目标任务不等于 SIYB + 网络创业", "{county}: the total is not SIYB + online"),
+    "intake.annex5_total": ("{county} 创业培训目标任"
+                            "务不等于 SIYB + 网络创业", "{county}: the total is not SIYB + online"),
     "intake.annex5_within": ("{county} {part} 大于 {parent}", "{county}: {part} exceeds {parent}"),
     "intake.col7_annex5": ("{county} 附件1 第7栏 {col7:,} 与附件5 创业培训目标任务 {total:,} 不一致",
                            "{county}: Annex 1 column 7 ({col7:,}) differs from Annex 5's total ({total:,})"),

@@ -73,7 +73,9 @@ class Breakdown:
         return out[["adcode", "county", "prefecture", "table", "column", "value"]].reset_index(drop=True)
 
 
-WEIGHTABLE = {"annex1": tuple(str(i) for i in range(1, 10) if i != 5), "annex5": tuple(c for c in ANNEX5 if c != "total")}
+# Columns a weights file may set: Annex 1 column 5 is the model's, Annex 5's total is SIYB + online
+WEIGHTABLE = {"annex1": tuple(str(i) for i in range(1, 10) if i != 5),
+              "annex5": tuple(c for c in ANNEX5 if c != "total")}
 
 
 @dataclass(frozen=True)
@@ -157,10 +159,13 @@ def _require_whole_groups(frame: pd.DataFrame, counties: pd.DataFrame, file: str
 
 
 def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solution, method: str = "hamilton",
-                     weights: CountyWeights | None = None) -> Breakdown:
+                     weights: CountyWeights | pd.DataFrame | None = None) -> Breakdown:
     """The breakdown for all 16 prefectures; raises ``InputError`` if bounds make a column impossible."""
     counties = problem.counties.sort_values("adcode")
     names = problem.names
+    if isinstance(weights, pd.DataFrame):  # a frame of adcode, table, column, weight (library callers)
+        pref_of = plan.counties.set_index("adcode")["prefecture_adcode"]
+        weights = CountyWeights(weights.assign(prefecture=weights["adcode"].map(pref_of)), "weights", "frame")
     a1 = plan.annex1_persons().set_index("prefecture")
     a5 = plan.annex5.set_index("prefecture")
     tech = solution.school_allocation.groupby("adcode")["trainees"].sum()

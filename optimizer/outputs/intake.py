@@ -433,7 +433,7 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
     for path in paths:
         try:
             grid = Grid(path)
-        except Exception as exc:  # openpyxl raises many types for a damaged file  # noqa: BLE001
+        except Exception as exc:  # openpyxl raises many types for a damaged file
             problems.append(Problem(str(path), None, None, None,
                                     msg("intake.unreadable", reason=f"{type(exc).__name__}: {exc}"[:200])))
             continue
@@ -595,7 +595,7 @@ def _whole(reader: _Reader, sheet: str, county: str, column: str, v: float | Non
         reader.find(sheet, county, column, msg("intake.whole_number", "zh"), v, ERROR,
                     msg("intake.not_whole", "zh", county=county, column=column, value=_show(v)))
         return None
-    return int(round(v))
+    return round(v)
 
 
 def _check_columns(reader: _Reader, sheet: str, keys: list[str], shown: list[str], printed: list[int],
@@ -726,7 +726,8 @@ def intake_text(result: IntakeResult) -> str:
     lines.append(msg("intake.changes", n=len(result.changes)) if result.changes else msg("intake.no_changes"))
     for c in result.changes:
         old = "—" if c.old is None else f"{c.old:,}"
-        lines.append(f"  {c.prefecture} {c.county} {TABLE_NAMES.get(c.table, c.table)} {_column_name(c.table, c.column)}："
+        lines.append(f"  {c.prefecture} {c.county} {TABLE_NAMES.get(c.table, c.table)}"
+                      " {_column_name(c.table, c.column)}："
                      f"{old} → {c.new:,}（{c.new - (c.old or 0):+,}）")
     return "\n".join(lines)
 
@@ -754,7 +755,7 @@ def write_consolidated(result: IntakeResult, path: Path, plan: PlanData) -> list
                                                             "strings_to_numbers": False})
         head = wb.add_format({"bold": True, "border": 1, "bg_color": "#E8EEF7", "text_wrap": True,
                               "font_name": "宋体", "align": "center", "valign": "vcenter"})
-        cell = wb.add_format({"border": 1, "font_name": "宋体"})
+        cell = wb.add_format({"border": 1, "font_name": "宋体", "text_wrap": True, "valign": "top"})
         num = wb.add_format({"border": 1, "font_name": "宋体", "num_format": "#,##0"})
         frame = result.consolidated
         units = list(plan.annex4.drop_duplicates("unit")["header"])
@@ -770,11 +771,12 @@ def write_consolidated(result: IntakeResult, path: Path, plan: PlanData) -> list
                    num)
         _sheet(wb, "检查发现", ["州（市）", "文件", "工作表", "县（市、区）", "栏目", "应为", "实为", "级别", "说明"],
                [[f.prefecture, f.file, f.sheet, f.county, f.column, f.expected, f.found,
-                 msg("intake.severity_" + f.severity, "zh"), f.message] for f in result.findings], head, cell, num)
+                 msg("intake.severity_" + f.severity, "zh"), f.message] for f in result.findings], head, cell, num,
+               [8, 22, 16, 14, 18, 10, 10, 6, 60])
         _sheet(wb, "变更明细", ["州（市）", "县（市、区）", "区划代码", "表", "栏目", "原数", "新数", "增减"],
                [[c.prefecture, c.county, c.adcode, TABLE_NAMES.get(c.table, c.table), _column_name(c.table, c.column),
                  c.old if c.old is not None else "", c.new, c.new - (c.old or 0)] for c in result.changes],
-               head, cell, num)
+               head, cell, num, [8, 20, 10, 6, 30, 10, 10, 10])
         wb.close()
         for name in (path.name, csv_path.name):
             os.replace(staging / name, path.parent / name)
@@ -783,7 +785,9 @@ def write_consolidated(result: IntakeResult, path: Path, plan: PlanData) -> list
     return [path, csv_path]
 
 
-def _sheet(wb, name: str, headers: list[str], rows: list[list[object]], head, cell, num) -> None:
+def _sheet(wb, name: str, headers: list[str], rows: list[list[object]], head, cell, num,
+           widths: list[int] | None = None) -> None:
+    """A plain table sheet, A4 landscape one page wide, header repeated; text wraps in narrow columns."""
     ws = wb.add_worksheet(name)
     ws.set_landscape()
     ws.set_paper(9)
@@ -792,9 +796,13 @@ def _sheet(wb, name: str, headers: list[str], rows: list[list[object]], head, ce
     ws.repeat_rows(0, 0)
     for j, h in enumerate(headers):
         ws.write_string(0, j, h, head)
-        ws.set_column(j, j, 14 if j < 3 else 12)
+        ws.set_column(j, j, widths[j] if widths else (14 if j < 3 else 12))
     ws.set_row(0, 48)
     for i, row in enumerate(rows, start=1):
+        if widths:  # wrapped text needs its height (nothing measures it for us)
+            lines = max(-(-sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(v)) // max(1, w)) for v, w in
+                        zip(row, widths, strict=True))
+            ws.set_row(i, 15 * max(1, lines) + 2)
         for j, v in enumerate(row):
             if isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(i, j, v, num)

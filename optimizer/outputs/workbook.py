@@ -355,6 +355,7 @@ def write_wan_sheet(book: _Book, t: AnnexTable, rows: dict[str, int], sheet: str
     ws.set_column(1, n, 10)
     ws.repeat_rows(2, first - 1)
     ws.print_area(0, 0, end - 1, n)
+    ws.fit_to_pages(1, 1)  # fewer columns than the 人次 sheet: at one page wide it would spill onto a second page
     ws.freeze_panes(first, 1)
 
 
@@ -510,6 +511,7 @@ def weights_lines(b: Breakdown, pref: str | None, county_names: dict[str, str]) 
 def _cover(book: _Book, where: str, info: CoverInfo, findings: list[str], notes: list[str],
            weights: list[str]) -> None:
     ws = book.sheet(SHEETS["cover"])
+    ws.fit_to_pages(1, 1)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
     ws.write_string(0, 0, msg("wb.cover_title", ZH, where=where, year=rules.PLAN_YEAR), book.cover_title)
@@ -666,7 +668,7 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, info: Cove
 
 
 def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, headers: list[str],
-                 note: str | None = None) -> None:
+                 note: str | None = None, sign: bool = False) -> None:
     """A plain list sheet (assignments, schools, top five) with a centred title and repeated header."""
     ws = book.sheet(name)
     last = len(headers) - 1
@@ -688,6 +690,8 @@ def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, header
         ws.merge_range(r, 0, r, last, note, book.note)
         ws.set_row(r, 36)
         r += 1
+    if sign:  # a report sent to the province (R18 tracking): signed like the annexes
+        r = _sign_block(book, ws, r + 1, last)
     for j, w in enumerate(widths):
         ws.set_column(j, j, max(8, min(40, w + 2)))
     ws.repeat_rows(1, 1)
@@ -744,7 +748,7 @@ def _top5_sheet(book: _Book, where: str, sch: pd.DataFrame, proj: pd.DataFrame) 
     _frame_sheet(book, SHEETS["top5"], f"{where} 补贴性培训量居前五位的机构（四(二)；6月30日、10月30日上报）", top,
                  ["排名", "培训机构", "补贴性培训计划人次（排名依据）", "其中：省级项目人次", "其中：技工院校人次",
                   "6月30日 已培训人次", "6月30日 检查情况", "10月30日 已培训人次", "10月30日 检查情况"],
-                 note=msg("wb.r18_basis", ZH))
+                 note=msg("wb.r18_basis", ZH), sign=True)
 
 
 # -- export -------------------------------------------------------------------------------------------------
