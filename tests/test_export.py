@@ -193,7 +193,8 @@ def test_formula_injection_is_written_as_text(tmp_path):
     evil = "=HYPERLINK(\"http://x\",\"y\")"
     plan, problem, solution = _tiny_solution(tmp_path, {"测试学校s01": evil})
     out = tmp_path / "out"
-    export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params, dt.date(2022, 2, 1))
+    export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params, dt.date(2022, 2, 1),
+                     input_id="test")
     wb = load_workbook(out / "530100_昆明市.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)
@@ -213,7 +214,7 @@ def test_a_failure_half_way_leaves_no_workbook(tmp_path):
 
     with pytest.raises(OSError, match="simulated"):
         export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params,
-                         dt.date(2022, 2, 1), after_each=fail_on_second)
+                         dt.date(2022, 2, 1), after_each=fail_on_second, input_id="test")
     assert list(out.iterdir()) == []
 
 
@@ -260,7 +261,7 @@ def test_every_annex_sheet_prints_titles_sums_by_formula_and_flags_differences(e
         assert ws.print_title_rows == f"$3:${first - 1}", sheet  # the header rows repeat on every page
         assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
         assert ws.sheet_properties.pageSetUpPr.fitToPage  # one page wide (1 is the file format's default width)
-        assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight in (0, 1)
+        assert (ws.page_setup.fitToWidth or 1) == 1 and (ws.page_setup.fitToHeight or 1) in (0, 1)
         assert ws.print_options.horizontalCentered
         s, d, p = rows["计算合计"], rows["差额"], rows["下达数"]
         assert ws.cell(s, 2).value == f"=SUM(B{first}:B{p - 1})", sheet
@@ -295,10 +296,10 @@ def test_province_sheet_shows_the_notice_own_column_6_gap(exported):
 def test_default_as_of_is_the_notice_date_and_overdue_only_when_asked(tmp_path):
     plan, problem, solution = _tiny_solution(tmp_path)
     b = county_breakdown(plan, problem, solution)
-    export_workbooks(tmp_path / "a", b, plan, "t", problem.params)
+    export_workbooks(tmp_path / "a", b, plan, "t", problem.params, input_id="test")
     cover = {r[0]: r[1] for r in sheet_values(tmp_path / "a" / "530100_昆明市.xlsx", "封面") if r and r[0]}
     assert cover["剩余天数"] == "18 天" and cover["截至日期"].startswith("2022-02-11")  # 11 Feb → 1 Mar
-    export_workbooks(tmp_path / "b", b, plan, "t", problem.params, dt.date(2022, 3, 4))
+    export_workbooks(tmp_path / "b", b, plan, "t", problem.params, dt.date(2022, 3, 4), input_id="test")
     cover = {r[0]: r[1] for r in sheet_values(tmp_path / "b" / "530100_昆明市.xlsx", "封面") if r and r[0]}
     assert cover["剩余天数"] == "已逾期 3 天"
 
@@ -308,7 +309,8 @@ def test_default_as_of_is_the_notice_date_and_overdue_only_when_asked(tmp_path):
                                               ("dhondt", "洪德法（最高均数法）"), ("huntington_hill", "亨廷顿—希尔法")])
 def test_cover_names_the_method(tmp_path, method, name):
     plan, problem, solution = _tiny_solution(tmp_path)
-    export_workbooks(tmp_path / "o", county_breakdown(plan, problem, solution, method), plan, "t", problem.params)
+    export_workbooks(tmp_path / "o", county_breakdown(plan, problem, solution, method), plan, "t", problem.params,
+                     input_id="test")
     cover = {r[0]: r[1] for r in sheet_values(tmp_path / "o" / "530300_曲靖市.xlsx", "封面") if r and r[0]}
     assert cover["分解方法"].startswith(name + "：")
 
@@ -381,7 +383,7 @@ def test_export_of_an_infeasible_scenario_exits_3_and_writes_no_workbook(tmp_pat
     out = tmp_path / "out"
     assert main(["export", "--data", str(data), "--out", str(out), "--as-of", "2022-02-01"]) == 3
     assert not list(out.glob("*.xlsx"))
-    assert "INFEASIBLE" in capsys.readouterr().out
+    assert "不可行" in capsys.readouterr().out
 
 
 def _write_weights(path, rows: list[tuple[str, str, str, float]]):
@@ -441,14 +443,14 @@ def test_a_group_the_breakdown_does_not_apportion_is_refused(tmp_path):
         load_county_weights(path, plan.counties)
 
 
-def test_cover_states_the_weights_and_the_input_id_covers_the_file(tmp_path):
+def test_cover_states_the_weights_per_group(tmp_path):
     from optimizer.outputs.breakdown import load_county_weights
 
     plan, problem, solution = _tiny_solution(tmp_path)
     path = _write_weights(tmp_path / "w.csv", [("530302", "annex1", "4", 1), ("530303", "annex1", "4", 3)])
     weighted = county_breakdown(plan, problem, solution, "hamilton", load_county_weights(path, plan.counties))
-    export_workbooks(tmp_path / "w", weighted, plan, "t", problem.params)
-    export_workbooks(tmp_path / "d", county_breakdown(plan, problem, solution), plan, "t", problem.params)
+    export_workbooks(tmp_path / "w", weighted, plan, "t", problem.params, input_id="id-weighted",
+                     extra_cover_rows=[("主要假设", "测试行")])
 
     def cover(folder, name):
         return [r for r in sheet_values(tmp_path / folder / name, "封面") if r and r[1]]
@@ -457,9 +459,8 @@ def test_cover_states_the_weights_and_the_input_id_covers_the_file(tmp_path):
     assert any("附件1 第4栏" in v and "w.csv" in v and "麒麟区 1、沾益区 3" in v for v in qj)
     km = [r[1] for r in cover("w", "530100_昆明市.xlsx")]
     assert not any("w.csv" in v for v in km) and any(v.startswith("其余各栏：按2020年常住人口") for v in km)
-    ids = {folder: dict((r[0], r[1]) for r in cover(folder, "530100_昆明市.xlsx") if r[0])["输入标识"]
-           for folder in ("w", "d")}
-    assert ids["w"] != ids["d"]
+    rows = {r[0]: r[1] for r in cover("w", "530100_昆明市.xlsx") if r[0]}
+    assert rows["输入标识"] == "id-weighted" and rows["主要假设"] == "测试行"  # the pipeline's id; extra rows
 
 
 def test_cli_weights_for_one_prefecture_leave_the_others_as_default(exported, tmp_path, capsys):

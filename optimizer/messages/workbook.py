@@ -212,4 +212,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.severity_warning": ("警告", "warning"),
     "intake.severity_info": ("提示", "info"),
     "intake.written": ("汇总表：{files}", "consolidated: {files}"),
+    "intake.cli_help": ("读取各州（市）报回的县级分解工作簿，检查并汇总为全省一张表",
+                        "read the returned county workbooks, check them and consolidate them"),
+    "intake.cli_folder": ("报回的工作簿所在文件夹（.xlsx）", "folder of the returned workbooks (.xlsx)"),
+    "intake.cli_plan": ("下发时的导出文件夹（其中的 breakdown.csv 即省级草稿；"
+                        "省略时：若 FOLDER 中有 breakdown.csv 则用之）",
+                        "the export folder they came from (its breakdown.csv is the draft; default: FOLDER if it "
+                        "holds breakdown.csv)"),
+    "intake.cli_out": ("汇总工作簿；consolidated.csv 写在其旁", "consolidated workbook; consolidated.csv is "
+                       "written beside it"),
+    "intake.no_breakdown_csv": ("找不到 breakdown.csv：--plan 应为导出文件夹", "no breakdown.csv: --plan is the "
+                                "export folder"),
+    "wb.cli_pdf": ("同时用 LibreOffice 为每个工作簿生成 PDF（需安装 LibreOffice）",
+                   "also write a PDF of each workbook with LibreOffice (where installed)"),
 }

@@ -28,7 +28,6 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
-from optimizer import rules
 from optimizer.data.check import ANNEX1_HIERARCHY, ANNEX5_WITHIN
 from optimizer.data.loader import PROVINCE_ADCODE, PlanData
 from optimizer.data.names import normalise
@@ -466,9 +465,9 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
             findings += reader.findings
             continue
         _check_file_name(reader, code)
-        if year != rules.PLAN_YEAR:
-            reader.find(SHEETS["cover"], "", msg("wb.cover_year", "zh"), rules.PLAN_YEAR, year, ERROR,
-                        msg("intake.wrong_year", "zh", expected=rules.PLAN_YEAR, found=year))
+        if year != plan.notice.year:
+            reader.find(SHEETS["cover"], "", msg("wb.cover_year", "zh"), plan.notice.year, year, ERROR,
+                        msg("intake.wrong_year", "zh", expected=plan.notice.year, found=year))
         cells = _read_prefecture(reader, code)
         findings += reader.findings
         read[code] = cells
@@ -726,9 +725,8 @@ def intake_text(result: IntakeResult) -> str:
     lines.append(msg("intake.changes", n=len(result.changes)) if result.changes else msg("intake.no_changes"))
     for c in result.changes:
         old = "—" if c.old is None else f"{c.old:,}"
-        lines.append(f"  {c.prefecture} {c.county} {TABLE_NAMES.get(c.table, c.table)}"
-                      " {_column_name(c.table, c.column)}："
-                     f"{old} → {c.new:,}（{c.new - (c.old or 0):+,}）")
+        where = f"{c.prefecture} {c.county} {TABLE_NAMES.get(c.table, c.table)} {_column_name(c.table, c.column)}"
+        lines.append(f"  {where}：{old} → {c.new:,}（{c.new - (c.old or 0):+,}）")
     return "\n".join(lines)
 
 

@@ -19,8 +19,6 @@ folder and moved in only when every workbook exists.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -63,31 +61,16 @@ FOOTER = "&C第 &P 页 共 &N 页"
 WAN_SHEET_DIVISOR = 10000
 
 
-def input_hash(plan: PlanData, params: ModelParams, extra: Sequence[str] = ()) -> str:
-    """A short hash of the data files, the model parameters and ``extra`` (e.g. a weights file's digest)."""
-    h = hashlib.sha256()
-    folder = Path(plan.source)
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.xlsx")):
-            h.update(path.name.encode("utf-8"))
-            h.update(path.read_bytes())
-    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True).encode("utf-8"))
-    for item in extra:
-        h.update(item.encode("utf-8"))
-    return h.hexdigest()[:12]
-
-
 # -- formats ------------------------------------------------------------------------------------------------
 
 
 class _Book:
     """One workbook with the formats every sheet shares."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, notice: str = ""):
         self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                                   "strings_to_numbers": False})
-        self.wb.set_properties({"title": "2022年职业培训任务县级分解", "author": "yunnan-plan",
-                                "comments": rules.NOTICE_ID})
+        self.wb.set_properties({"title": "职业培训任务县级分解", "author": "yunnan-plan", "comments": notice})
         f = self.wb.add_format
         base = {"font_name": "宋体"}
         cell = {**base, "border": 1}
@@ -476,6 +459,7 @@ class CoverInfo:
     ``input_id`` and its top assumptions once the pipeline provides them.
     """
 
+    notice: object  # PlanData.notice: number, date, year, breakdown_due, tracking_reports, working days
     scenario: str
     digest: str
     as_of: dt.date
@@ -514,32 +498,33 @@ def _cover(book: _Book, where: str, info: CoverInfo, findings: list[str], notes:
     ws.fit_to_pages(1, 1)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
-    ws.write_string(0, 0, msg("wb.cover_title", ZH, where=where, year=rules.PLAN_YEAR), book.cover_title)
+    notice = info.notice
+    ws.write_string(0, 0, msg("wb.cover_title", ZH, where=where, year=notice.year), book.cover_title)
     ws.set_row(0, 28)
-    left = days_left(rules.PLAN_SUBMISSION_DEADLINE, info.as_of)
+    left = days_left(notice.breakdown_due, info.as_of)
     try:
-        approval = msg("wb.cover_approval_value", ZH, date=subsidy_approval_deadline(info.as_of).isoformat(),
-                       as_of=info.as_of.isoformat(), n=rules.SUBSIDY_APPROVAL_WORKING_DAYS)
+        days = notice.subsidy_approval_working_days
+        approval = msg("wb.cover_approval_value", ZH, date=subsidy_approval_deadline(info.as_of, days).isoformat(),
+                       as_of=info.as_of.isoformat(), n=days)
     except CalendarNotCovered:
         approval = msg("wb.cover_calendar_missing", ZH, year=info.as_of.year)
-    as_of = info.as_of.isoformat() if info.as_of_given else msg("wb.cover_as_of_default", ZH,
-                                                               date=info.as_of.isoformat())
+    as_of = msg("wb.cover_as_of_default", ZH, date=info.as_of.isoformat()) \
+        if not info.as_of_given and info.as_of == notice.date else info.as_of.isoformat()
     days = msg("wb.cover_days_left_value", ZH, n=left) if left >= 0 else msg("wb.cover_overdue_value", ZH, n=-left)
     lines = [
         (msg("wb.cover_prefecture", ZH), where),
-        (msg("wb.cover_year", ZH), f"{rules.PLAN_YEAR}年"),
-        (msg("wb.cover_basis", ZH), f"{rules.NOTICE_ID}（{rules.NOTICE_DATE.year}年{rules.NOTICE_DATE.month}月"
-                                    f"{rules.NOTICE_DATE.day}日）"),
+        (msg("wb.cover_year", ZH), f"{notice.year}年"),
+        (msg("wb.cover_basis", ZH), f"{notice.number}（{notice.date.year}年{notice.date.month}月{notice.date.day}日）"),
         (msg("wb.cover_scenario", ZH), info.scenario),
         (msg("wb.cover_input_id", ZH), info.digest),
         *info.extra_rows,  # input_id and top assumptions from the pipeline go here
         (msg("wb.cover_generated", ZH), info.generated.strftime("%Y-%m-%d %H:%M")),
         (msg("wb.cover_deadline", ZH), msg("wb.cover_deadline_value", ZH,
-                                          date=rules.PLAN_SUBMISSION_DEADLINE.isoformat())),
+                                          date=notice.breakdown_due.isoformat())),
         (msg("wb.cover_as_of", ZH), as_of),
         (msg("wb.cover_days_left", ZH), days),
         (msg("wb.cover_tracking", ZH), msg("wb.cover_tracking_value", ZH, dates="、".join(
-            d.isoformat() for d in rules.TRACKING_REPORT_DEADLINES))),
+            d.isoformat() for d in notice.tracking_reports))),
         (msg("wb.cover_approval", ZH), approval),
         (msg("wb.cover_method", ZH), msg("wb.cover_method_value", ZH, name=METHOD_NAMES.get(info.method, info.method))),
     ]
@@ -577,7 +562,7 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
     name = plan.prefecture_name(pref)
     county_names = dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True))
     findings = b.findings.get(pref, [])
-    book = _Book(path)
+    book = _Book(path, plan.notice.number)
     try:
         _cover(book, name, info, [finding_text(f) for f in findings], b.notes.get(pref, []),
                weights_lines(b, pref, county_names))
@@ -585,7 +570,7 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
         printed_row = plan.annex1_persons().set_index("prefecture").loc[pref]
         label = str(printed_row["label"])
         flags = _annex1_flags(findings, label)
-        t1 = annex1_table(f"{name}{rules.PLAN_YEAR}年职业培训任务计划表（县级分解）", "县（市、区）",
+        t1 = annex1_table(f"{name}{plan.notice.year}年职业培训任务计划表（县级分解）", "县（市、区）",
                           list(a1["county"]), [[int(getattr(r, c)) for c in ANNEX1] for r in a1.itertuples()],
                           [int(printed_row[c]) for c in ANNEX1], flags, list(flags.values()))
         rows = write_annex(book, t1)
@@ -602,11 +587,11 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
         row_total = plan.annex4_row_totals.set_index("prefecture")["printed"]
         printed4 = [int(cells.get(u, 0)) for u in units]
         printed4.append(int(row_total.get(pref, sum(printed4))))
-        write_annex(book, annex4_table(f"{name}{rules.PLAN_YEAR}年省级项目职业培训计划表（县级分解）", "县（市、区）",
+        write_annex(book, annex4_table(f"{name}{plan.notice.year}年省级项目职业培训计划表（县级分解）", "县（市、区）",
                                        headers, list(a1["county"]), values4, printed4))
         a5 = b.annex5[b.annex5["prefecture"] == pref]
         p5 = plan.annex5.set_index("prefecture").loc[pref]
-        write_annex(book, annex5_table(f"{name}{rules.PLAN_YEAR}年创业培训任务计划表（县级分解）", "县（市、区）",
+        write_annex(book, annex5_table(f"{name}{plan.notice.year}年创业培训任务计划表（县级分解）", "县（市、区）",
                                        list(a5["county"]), [[int(getattr(r, c)) for c in ANNEX5]
                                                             for r in a5.itertuples()],
                                        [int(p5[c]) for c in ANNEX5]))
@@ -623,7 +608,7 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, info: Cove
     """The province's workbook: the notice's own prefecture rows with the same formulas and checks."""
     county_names = dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True))
     county_names.update({c: plan.prefecture_name(c) for c in plan.prefectures["adcode"]})
-    book = _Book(path)
+    book = _Book(path, plan.notice.number)
     try:
         notes = [f"{plan.prefecture_name(p)}：{n}" for p, ns in b.notes.items() for n in ns]
         all_findings = [f for fs in b.findings.values() for f in fs]
@@ -635,7 +620,7 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, info: Cove
         flags = _annex1_flags(all_findings, str(tot["label"]))
         cell_flags = {(i, j): text for i, label in enumerate(body["label"])
                       for j, text in _annex1_flags(all_findings, str(label)).items()}
-        t1 = annex1_table(f"云南省{rules.PLAN_YEAR}年职业培训任务计划表", "单位", list(body["name"]),
+        t1 = annex1_table(f"云南省{plan.notice.year}年职业培训任务计划表", "单位", list(body["name"]),
                           [[int(getattr(r, c)) for c in ANNEX1] for r in body.itertuples()],
                           [int(tot[c]) for c in ANNEX1], flags,
                           [finding_text(f) for f in all_findings if f.table == "annex1"], cell_flags)
@@ -651,10 +636,10 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, info: Cove
             values4.append([*v, sum(v)])
         col_totals = plan.annex4_col_totals.set_index("unit")["printed"]
         printed4 = [*[int(col_totals.get(u, 0)) for u in units], int(plan.annex4_grand_total or 0)]
-        write_annex(book, annex4_table(f"{rules.PLAN_YEAR}年省级项目职业培训计划表", "州市", headers, labels4, values4,
+        write_annex(book, annex4_table(f"{plan.notice.year}年省级项目职业培训计划表", "州市", headers, labels4, values4,
                                        printed4))
         a5 = b.province["annex5"]
-        write_annex(book, annex5_table(f"{rules.PLAN_YEAR}年创业培训任务计划表", "州市", list(a5["name"]),
+        write_annex(book, annex5_table(f"{plan.notice.year}年创业培训任务计划表", "州市", list(a5["name"]),
                                        [[int(getattr(r, c)) for c in ANNEX5] for r in a5.itertuples()],
                                        [int(plan.annex5_totals[c]) for c in ANNEX5]))
         _schools_sheet(book, PROVINCE_NAME, b.schools)
@@ -770,18 +755,20 @@ def default_assumptions(b: Breakdown, params: ModelParams) -> list[str]:
 
 def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, params: ModelParams,
                      as_of: dt.date | None = None, generated: dt.datetime | None = None,
-                     after_each: Callable[[Path], None] | None = None,
+                     after_each: Callable[[Path], None] | None = None, *, input_id: str,
+                     as_of_given: bool | None = None,
                      extra_cover_rows: list[tuple[str, str]] | None = None) -> list[Path]:
     """Write the 16 prefecture workbooks, the province's and breakdown.csv; all or nothing.
 
     ``as_of`` defaults to the notice's own date (never "today": a file written years later must not say
-    overdue unless asked). ``after_each`` is called after each file is written to the staging folder (tests
+    overdue unless asked); ``as_of_given`` says whether the user chose it (the cover says where it came from;
+    default: whether ``as_of`` was passed). ``extra_cover_rows`` are (label, value) rows for the cover (top
+    assumptions of the run). ``after_each`` is called after each file is written to the staging folder (tests
     use it to fail half-way).
     """
-    extra = [f"weights:{b.weights.digest}"] if b.weights is not None else []
-    info = CoverInfo(scenario, input_hash(plan, params, extra), as_of or rules.NOTICE_DATE, as_of is not None,
-                     generated or dt.datetime.now(), b.method, default_assumptions(b, params),
-                     list(extra_cover_rows or []))
+    given = as_of is not None if as_of_given is None else as_of_given
+    info = CoverInfo(plan.notice, scenario, input_id, as_of or plan.notice.date, given, generated or dt.datetime.now(),
+                     b.method, default_assumptions(b, params), list(extra_cover_rows or []))
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
     try:
@@ -803,23 +790,17 @@ def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, par
 
 
 def _move_all(staging: Path, out: Path, names: list[str]) -> list[Path]:
-    """Move every file in under an exclusive lock (two exports to one folder never interleave); if one move
-    fails, take back the ones already moved."""
-    import fcntl
-
+    """Move every file in; if one move fails, take back the ones already moved. (Two runs into one folder are
+    serialised by the output writer's portable lock, optimizer/outputs/writer.py.)"""
     moved: list[Path] = []
-    with open(out / ".export.lock", "w", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            for name in names:
-                os.replace(staging / name, out / name)
-                moved.append(out / name)
-        except OSError:
-            for path in moved:
-                path.unlink(missing_ok=True)
-            raise
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    try:
+        for name in names:
+            os.replace(staging / name, out / name)
+            moved.append(out / name)
+    except OSError:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
     return moved
 
 
