@@ -370,8 +370,9 @@ def run_export(args: argparse.Namespace) -> int:
     written = outputs.commit()
     print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
               as_of=as_of.isoformat(), as_of_basis=basis))
-    for note in (n for ns in breakdown.notes.values() for n in ns):
-        print(msg("cli.note", note=note))
+    for pref, notes in breakdown.notes.items():
+        for note in notes:
+            print(msg("cli.note", note=f"{plan.prefecture_name(pref)}：{note}"))
     return EXIT_OK
 
 

@@ -482,3 +482,22 @@ def test_cli_weights_for_one_prefecture_leave_the_others_as_default(exported, tm
     assert main(["export", "--out", str(tmp_path / "p"), "--weights", str(path)]) == 2
     err = capsys.readouterr().err
     assert "缺 11 个，共 14 个" in err and "安宁市（530181）" in err
+
+
+def test_pdf_where_libreoffice_is_missing_is_a_clear_message(tmp_path, capsys, monkeypatch):
+    import optimizer.outputs.workbook as wb
+
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    monkeypatch.setattr(wb, "soffice", lambda: None)
+    assert main(["export", "--data", str(data), "--out", str(tmp_path / "o"), "--pdf"]) == 0
+    assert "未生成 PDF：本机未安装 LibreOffice" in capsys.readouterr().err
+    assert len(list((tmp_path / "o").glob("*.xlsx"))) == 3 and not list((tmp_path / "o").glob("*.pdf"))
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+def test_pdf_of_each_workbook(tmp_path):
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    assert main(["export", "--data", str(data), "--out", str(tmp_path / "o"), "--pdf"]) == 0
+    pdfs = sorted(p.name for p in (tmp_path / "o").glob("*.pdf"))
+    assert pdfs == ["530000_云南省.pdf", "530100_昆明市.pdf", "530300_曲靖市.pdf"]
+    assert all((tmp_path / "o" / p).read_bytes().startswith(b"%PDF") for p in pdfs)
