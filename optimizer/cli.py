@@ -25,7 +25,7 @@ from optimizer.errors import (
     InputError,
     Problem,
 )
-from optimizer.messages import CATALOGUE, LANGUAGES, msg, set_language
+from optimizer.messages import CATALOGUE, LANGUAGES, language, msg
 from optimizer.messages.numbers import share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
@@ -127,20 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--method", choices=APPORTIONMENT_METHODS, default="hamilton", help=msg("cli.method"))
     export.add_argument("--weights", type=Path, default=None, help=msg("cli.weights"))
 
-    short = _parser(sub, "shortlist", "cli.solve.epilog")
+    short = _parser(sub, "shortlist", "cli.sl.epilog")
     _scenario_args(short, "shortlists")
-    short.add_argument("--lots", type=Path, default=None, help="lots table (CSV/.xlsx) instead of the allocation's")
-    short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
-    short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
-                       default="prefecture_group", help="how the allocation is split into lots")
-    short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
+    short.add_argument("--lots", type=Path, default=None,
+                       help=msg("cli.sl.lots"))
+    short.add_argument("--method", choices=("consultation", "negotiation"), default="consultation",
+                       help=msg("cli.sl.method"))
+    short.add_argument("--area", choices=("prefecture", "county"), default="prefecture", help=msg("cli.sl.area"))
+    short.add_argument("--thin-lots", choices=("province", "area"), default="province",
+                       help=msg("cli.sl.thin"))
+    short.add_argument("--price-weight", type=float, default=0.30, help=msg("cli.sl.price_weight"))
     short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
-                       help="technical criterion points")
-    short.add_argument("--capacity-share", type=float, default=1.0,
-                       help="share of a lot a school must be able to take")
-    short.add_argument("--min-suppliers", type=int, default=3)
+                       help=msg("cli.sl.weight"))
+    short.add_argument("--min-suppliers", type=int, default=3, help=msg("cli.sl.min_suppliers"))
     short.add_argument("--lot-date", type=_date("--lot-date"), default=None,
-                       help="date of the lots, for debarments (R14)")
+                       help=msg("cli.sl.lot_date"))
+    short.add_argument("--no-awards", action="store_true", help=msg("cli.sl.no_awards"))
 
     comp = _parser(sub, "compare", "cli.compare.epilog")
     comp.add_argument("a", type=Path, help=msg("cli.scenario"))
@@ -161,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     templates = _parser(sub, "templates", "cli.templates.epilog")
     templates.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
+
+    ev = sub.add_parser("evaluate", help=msg("proc.cli.evaluate_help"), description=msg("proc.cli.evaluate_help"),
+                        epilog=msg("cli.ev.epilog"))
+    ev.add_argument("folder", type=Path, help=msg("cli.ev.folder"))
+    ev.add_argument("--quotes", type=Path, required=True, help=msg("cli.ev.quotes"))
+    ev.add_argument("--scores", type=Path, default=None,
+                    help=msg("cli.ev.scores"))
+    ev.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
     intake = sub.add_parser("intake", help=msg("intake.cli_help"), description=msg("intake.cli_help"),
                             formatter_class=HelpFormatter)
     intake.add_argument("folder", type=Path, help=msg("intake.cli_folder"))
@@ -196,8 +206,11 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from(argv)
-    if lang in LANGUAGES:
-        set_language(lang)
+    with language(lang if lang in LANGUAGES else None):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
@@ -302,9 +315,10 @@ def stage_run(outputs: OutputSet, result) -> None:
     """The solve's files: the tables when solved, summary.json always, diagnosis.json when infeasible."""
     from optimizer.outputs.files import add_solution
 
-    summary = {**result.summary(), "scenario_file": str(result.scenario.source or "") or None,
-               "data_source": result.plan.source if Path(result.plan.source).is_dir() else None}
-    add_solution(outputs, result.solution, summary, result.timings)
+    # where the run came from goes into manifest.json (summary.json stays byte-identical for the same inputs)
+    outputs.details.update({"scenario_file": str(result.scenario.source or "") or None,
+                            "data_source": result.plan.source if Path(result.plan.source).is_dir() else None})
+    add_solution(outputs, result.solution, result.summary(), result.timings)
 
 
 def report_unsolved(result, out: Path) -> int:
@@ -364,7 +378,7 @@ def run_verify(args: argparse.Namespace) -> int:
     if scenario is None:  # the folder must say which scenario (and data) it was solved with
         recorded = recorded_run(folder)
         scenario, data = recorded["scenario"], data if data is not None else recorded["data"]
-    elif data is None and (folder / "summary.json").is_file():
+    elif data is None and (folder / "manifest.json").is_file():
         try:
             data = recorded_run(folder)["data"]
         except InputError:
@@ -383,18 +397,18 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def recorded_run(folder: Path) -> dict[str, Path | None]:
-    """The scenario file and data folder a solve folder's summary.json records; bad input when it cannot say."""
-    path = Path(folder) / "summary.json"
+    """The scenario file and data folder a solve folder's manifest.json records; bad input when it cannot say."""
+    path = Path(folder) / "manifest.json"
     try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(summary, dict):
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
             raise ValueError("not an object")
     except (OSError, ValueError) as exc:
         raise InputError([Problem(str(path), None, None, None, "cannot tell which scenario this folder was solved "
                                   f"with ({exc}); give the SCENARIO argument")]) from None
     out: dict[str, Path | None] = {}
-    for key, recorded in (("scenario", summary.get("scenario_file")), ("data", summary.get("data_source"))):
-        out[key] = Path(recorded) if recorded else None
+    for key, recorded in (("scenario", manifest.get("scenario_file")), ("data", manifest.get("data_source"))):
+        out[key] = Path(recorded) if isinstance(recorded, str) and recorded else None
         if out[key] is not None and not out[key].exists():
             raise InputError([Problem(str(path), None, key, str(recorded), "the recorded file or folder no longer "
                                       "exists; give it on the command line")])
@@ -447,10 +461,10 @@ def shortlist_params(args: argparse.Namespace):
     """ShortlistParams from the command line; bad weights are bad input (exit 2)."""
     from pydantic import ValidationError
 
-    from optimizer.procurement.shortlist import ShortlistParams
+    from optimizer.procurement.scoring import ShortlistParams
 
-    fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
-                                 "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
+    fields: dict[str, object] = {"method": args.method, "price_weight": args.price_weight, "area": args.area,
+                                 "thin_lots": args.thin_lots, "min_suppliers": args.min_suppliers}
     if args.weight:
         weights = {}
         for item in args.weight:
@@ -470,12 +484,18 @@ def shortlist_params(args: argparse.Namespace):
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
-    """Solve, then shortlist schools for every lot; writes Excel and CSV."""
+    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write."""
+    import time
+
     from optimizer.pipeline import file_identity
-    from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
+    from optimizer.procurement.awards import reserved_classes, simulate_awards
+    from optimizer.procurement.io import load_lots, write_shortlist_files
+    from optimizer.procurement.shortlist import shortlist
+    from optimizer.procurement.tables import load_procurement_tables
 
     params = shortlist_params(args)
-    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json"), "lots": file_identity(args.lots)}
+    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json"), "lots": file_identity(args.lots),
+                "awards": not args.no_awards}
     result = solve_for(args, identity)
     if isinstance(result, int):
         return result
@@ -484,16 +504,39 @@ def run_shortlist(args: argparse.Namespace) -> int:
         stage_run(outputs, result)
         commit(outputs)
         return report_unsolved(result, args.out)
+    tables = load_procurement_tables(args.data or result.scenario.data_dir, result.problem.courses,
+                                     set(result.problem.schools["code"]))
     lots = load_lots(args.lots, result.problem, params) if args.lots else None
-    short = shortlist(result.problem, result.solution, params, lots)
-    outputs.folder(lambda folder: [p.name for p in write_shortlists(short, folder)])
+    short = shortlist(result.problem, result.solution, params, lots, tables)
+    seconds = {**{k: round(float(v), 4) for k, v in result.timings.items()}, **short.seconds}
+    awards = None
+    if not args.no_awards:
+        t = time.perf_counter()
+        awards = simulate_awards(short, reserved_classes(short, result.solution))
+        seconds["awards"] = round(time.perf_counter() - t, 4)
+    outputs.folder(lambda folder: write_shortlist_files(short, awards, folder, seconds))
     commit(outputs)
-    flagged = short.summary[short.summary["flag"] != ""]
-    print(msg("cli.shortlist_done", lots=len(short.lots), flagged=len(flagged), min=params.min_suppliers,
-              out=args.out))
-    for r in flagged.head(15).itertuples():
-        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible}")
+    print_shortlist(short, awards, params, args.out, tables.notes)
     return EXIT_OK
+
+
+def print_shortlist(short, awards, params, out: Path, notes: list[str]) -> None:
+    """What a run found: lots with enough qualified schools, every other lot with its route, the awards."""
+    lots = short.lots
+    ok = int((lots["eligible_count"] >= params.min_suppliers).sum())
+    print(msg("proc.cli.summary", lots=len(lots), ok=ok, share=share(ok / max(1, len(lots))),
+              m=params.min_suppliers, out=out))
+    for r in lots[lots["eligible_count"] < params.min_suppliers].itertuples():
+        print(msg("proc.cli.exception_line", lot=r.lot, area=r.area_name, group=r.group_name, n=r.eligible_count,
+                  route=r.route or r.exception))
+    if awards is not None:
+        print(msg("proc.cli.awards", cost=yuan(awards.expected_cost_yuan), ceiling=yuan(awards.ceiling_yuan),
+                  over=awards.over_committed["school_code"].nunique()))
+        if len(awards.unawarded):
+            print(msg("proc.cli.unawarded", n=len(awards.unawarded),
+                      classes=int(awards.unawarded["short_classes"].sum())))
+    for note in notes:
+        print(msg("cli.note", note=note))
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -541,6 +584,18 @@ def run_templates(args: argparse.Namespace) -> int:
     outputs.folder(lambda folder: [p.name for p in write_templates(folder)])
     written = commit(outputs)
     print(msg("cli.templates_written", n=len(written) - 1, out=args.out))
+    return EXIT_OK
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Check real quotes (and panel scores) against a shortlist run; write the ranking with every score part."""
+    from optimizer.procurement.evaluation import evaluate, write_evaluation_files
+
+    table = evaluate(args.folder, args.quotes, args.scores)
+    outputs = OutputSet(args.out, "evaluate")
+    outputs.folder(lambda folder: write_evaluation_files(table, folder))
+    outputs.commit()
+    print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
     return EXIT_OK
 
 

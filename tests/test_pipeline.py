@@ -259,8 +259,8 @@ def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys):
 def test_verify_bad_input_exits_2_naming_file_row_and_column(tmp_path, capsys):
     assert main(["verify", str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
-    assert main(["verify", str(tmp_path)]) == 2  # no summary.json: which scenario? it says so
-    assert "summary.json" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path)]) == 2  # no manifest.json: which scenario? it says so
+    assert "manifest.json" in capsys.readouterr().err
     assert main(["verify", str(tmp_path), str(SCEN / "baseline.yaml")]) == 2
     assert "school_allocation.csv" in capsys.readouterr().err
     (tmp_path / "school_allocation.csv").write_text("hello,world\n1,2\n", encoding="utf-8")

@@ -395,26 +395,46 @@ def compare_page() -> None:
 
 # -- 4. procurement ------------------------------------------------------------------------------------
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def shortlist_cached(input_id: str, params_json: str, _solved: Solved):
+    """The shortlist of a solved run, cached by the run's input identity and the settings (a filter click
+    reuses it)."""
+    from optimizer.procurement.shortlist import ShortlistParams, shortlist
+
+    return shortlist(_solved.problem, _solved.solution, ShortlistParams.model_validate_json(params_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def shortlist_workbook(input_id: str, params_json: str, _result) -> bytes:
+    """The shortlist workbook (采购需求, 评审表 …) as bytes, built once per run and settings: a filter click must
+    not rebuild it."""
+    import tempfile
+
+    from optimizer.procurement.workbook import write_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "shortlists.xlsx"
+        write_workbook(_result, None, path)
+        return path.read_bytes()
+
+
 def procurement_page() -> None:
-    """Lots and their shortlists, reasons for every exclusion, flags, the score breakdown; export."""
+    """Lots with their method, ceiling and qualified schools; reasons for every exclusion; the score breakdown."""
     from pydantic import ValidationError
 
-    from optimizer.procurement.shortlist import ShortlistParams, shortlist
+    from optimizer.procurement.shortlist import ShortlistParams, filter_summary, lot_entries
 
     st.title(t("page_procurement"))
     scenario, overrides = scenario_sidebar("proc")
     method = st.radio(t("method"), ["consultation", "negotiation"], horizontal=True, key="proc_method", format_func=t)
-    c1, c2, c3 = st.columns(3)
+    c1, c3 = st.columns(2)
     price = c1.slider(t("price_weight"), 0.0, 1.0, 0.30, 0.05, key="proc_price")
-    share = c2.slider(t("capacity_share"), 0.05, 1.0, 1.0, 0.05, key="proc_share")
     minimum = c3.number_input(t("min_suppliers"), 1, 10, 3, key="proc_min")
     try:
-        params = ShortlistParams(method=method, price_weight=price, capacity_share=share, min_suppliers=int(minimum),
-                                 technical_weights={"capacity_margin": 30.0, "distance": 20.0,
-                                                    "teachers_per_class": max(0.0, 50.0 - price * 100)}
-                                 if method == "consultation" else {})
-        st.caption("技术分 technical points: capacity margin 30, distance 20, teachers per class "
-                   f"{params.technical_weights.get('teachers_per_class', 0):g}")
+        params = ShortlistParams(method=method, price_weight=price, min_suppliers=int(minimum),
+                                 technical_weights={"training_plan": max(0.0, 60.0 - price * 100), "teachers": 15.0,
+                                                    "equipment": 15.0, "exam_separation": 10.0})
+        st.caption("技术分 technical points: " + ", ".join(f"{k} {v:g}" for k, v in params.technical_weights.items()))
     except ValidationError as exc:
         for err in exc.errors():
             st.error(err["msg"].removeprefix("Value error, "))
@@ -422,19 +442,13 @@ def procurement_page() -> None:
     solved = solve_with_spinner(scenario, overrides)
     if show_not_solved(solved):
         return
-    result = shortlist(solved.problem, solved.solution, params)
+    result = shortlist_cached(solved.input_id, params.model_dump_json(), solved)
     summary = result.summary
     f1, f2, f3 = st.columns(3)
     prefs = f1.multiselect(t("prefecture"), sorted(summary["area"].unique()), key="proc_pref")
     groups = f2.multiselect(t("group"), sorted(summary["group"].unique()), key="proc_group")
     flagged = f3.checkbox(t("only_flagged"), key="proc_flagged")
-    shown = summary
-    if prefs:
-        shown = shown[shown["area"].isin(prefs)]
-    if groups:
-        shown = shown[shown["group"].isin(groups)]
-    if flagged:
-        shown = shown[shown["flag"] != ""]
+    shown = filter_summary(summary, prefs, groups, flagged)
     st.metric(t("lots"), f"{len(shown)} / {len(summary)}",
               f"{int((summary['flag'] != '').sum())} < {params.min_suppliers}", delta_color="inverse")
     st.dataframe(shown, hide_index=True, key="proc_summary")
@@ -442,16 +456,9 @@ def procurement_page() -> None:
         return
     lot = st.selectbox(t("lot"), list(shown["lot"]), key="proc_lot")
     st.subheader(f"{t('shortlist')}: {lot}")
-    st.dataframe(result.entries[result.entries["lot"] == lot], hide_index=True, key="proc_entries")
-    st.subheader(t("conflicts"))
-    st.dataframe(result.conflicts, hide_index=True, key="proc_conflicts")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
-        summary.to_excel(xw, sheet_name="summary", index=False)
-        result.entries.to_excel(xw, sheet_name="entries", index=False)
-        result.conflicts.to_excel(xw, sheet_name="conflicts", index=False)
-    st.download_button(t("export_xlsx"), buffer.getvalue(), file_name="shortlists.xlsx", key="dl_shortlists")
+    st.dataframe(lot_entries(result, lot).drop(columns=["valid"]), hide_index=True, key="proc_entries")
+    st.download_button(t("export_xlsx"), shortlist_workbook(solved.input_id, params.model_dump_json(), result),
+                       file_name="shortlists.xlsx", key="dl_shortlists")
 
 
 # -- 5. county breakdown and export --------------------------------------------------------------------
