@@ -173,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--scores", type=Path, default=None,
                     help=msg("cli.ev.scores"))
     ev.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
+    intake = sub.add_parser("intake", help=msg("intake.cli_help"), description=msg("intake.cli_help"),
+                            formatter_class=HelpFormatter)
+    intake.add_argument("folder", type=Path, help=msg("intake.cli_folder"))
+    intake.add_argument("--plan", type=Path, default=None, help=msg("intake.cli_plan"))
+    intake.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    intake.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    intake.add_argument("--out", type=Path, default=Path("intake") / "consolidated.xlsx", help=msg("intake.cli_out"))
+    export.add_argument("--pdf", action="store_true", help=msg("wb.cli_pdf"))
     return parser
 
 
@@ -412,7 +420,6 @@ def recorded_run(folder: Path) -> dict[str, Path | None]:
 def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
-    from optimizer.outputs.workbook import export_workbooks
     from optimizer.pipeline import file_identity, input_identity
 
     identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights)}
@@ -442,13 +449,13 @@ def run_export(args: argparse.Namespace) -> int:
     outputs.json("summary.json", {**result.summary(), "input_id": input_id, "as_of": as_of.isoformat(),
                                   "as_of_basis": basis, "method": args.method,
                                   "weights": str(args.weights) if args.weights else None})
-    outputs.folder(lambda folder: [p.name for p in export_workbooks(
-        folder, breakdown, plan, result.scenario.name, result.params, as_of, input_id=input_id)])
+    outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id))
     written = commit(outputs)
     print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
               as_of=as_of.isoformat(), as_of_basis=basis))
-    for note in (n for ns in breakdown.notes.values() for n in ns):
-        print(msg("cli.note", note=note))
+    for pref, notes in breakdown.notes.items():
+        for note in notes:
+            print(msg("cli.note", note=f"{plan.prefecture_name(pref)}：{note}"))
     return EXIT_OK
 
 
@@ -594,3 +601,55 @@ def run_evaluate(args: argparse.Namespace) -> int:
     outputs.commit()
     print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
     return EXIT_OK
+
+
+def _export_files(folder: Path, args: argparse.Namespace, breakdown, plan, result, as_of: dt.date,
+                  input_id: str) -> list[str]:
+    """The export's workbooks (and with --pdf their PDFs, where LibreOffice is installed) into ``folder``."""
+    import subprocess
+
+    from optimizer.outputs.workbook import convert_with_libreoffice, export_workbooks
+
+    written = export_workbooks(folder, breakdown, plan, result.scenario.name, result.params, as_of,
+                               input_id=input_id, as_of_given=args.as_of is not None)
+    names = [p.name for p in written]
+    if getattr(args, "pdf", False):
+        try:
+            pdfs = convert_with_libreoffice([p for p in written if p.suffix == ".xlsx"], folder)
+        except FileNotFoundError:
+            print(msg("wb.pdf_missing"), file=sys.stderr)
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            print(msg("wb.pdf_failed", name="pdf", reason=exc), file=sys.stderr)
+        else:
+            names += [p.name for p in pdfs]
+            print(msg("wb.pdf_written", n=len(pdfs), folder=f"{args.out}/"))
+    return names
+
+
+def run_intake(args: argparse.Namespace) -> int:
+    """Check and consolidate the returned workbooks: 0 consistent, 1 findings, 2 a file cannot be read."""
+    import pandas as pd
+
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
+    from optimizer.outputs.intake import intake, intake_text, write_consolidated
+
+    plan = load_plan(args.data or DEFAULT_DATA_DIR)
+    draft_dir = args.plan or (args.folder if (args.folder / "breakdown.csv").exists() else None)
+    draft = None
+    if draft_dir is not None:
+        path = draft_dir / "breakdown.csv" if draft_dir.is_dir() else draft_dir
+        if not path.exists():
+            raise InputError([Problem(str(path), None, None, None, msg("intake.no_breakdown_csv"))])
+        draft = pd.read_csv(path, encoding="utf-8-sig", dtype={"adcode": str, "column": str})
+    result = intake(args.folder, plan, draft)
+    out = args.out if args.out.suffix.lower() == ".xlsx" else args.out / "consolidated.xlsx"
+    outputs = OutputSet(out.parent, "intake", None, status="ok" if result.status == EXIT_OK else "findings")
+    outputs.folder(lambda folder: [p.name for p in write_consolidated(result, folder / out.name, plan)])
+    written = [p for p in commit(outputs) if p.name != "manifest.json"]
+    if args.format == "json":
+        print(json.dumps({**result.to_json(), "written": [str(p) for p in written]}, ensure_ascii=False, indent=2))
+    else:
+        print(intake_text(result))
+        print(msg("intake.written", files="、".join(str(p) for p in written)))
+    return result.status
+

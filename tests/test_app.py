@@ -415,11 +415,12 @@ def test_export_page_banner_preview_and_workbook_bytes():
     solved = solve_now("baseline", shipped_source(), "{}")
     books = workbooks_zip("baseline", "{}", source_key(shipped_source()), solved.plan.notice.date, solved)
     wb = load_workbook(io.BytesIO(books["532900_大理州.xlsx"]), read_only=True)
-    rows = [r for r in wb["附件1 任务计划表"].iter_rows(min_row=5, values_only=True) if r[0]]
+    rows = [r for r in wb["附件1 任务计划表"].iter_rows(min_row=7, values_only=True) if r[0]]
     wb.close()
-    total = rows[-1]
-    assert total[0] == "合计" and total[1] == 35000
-    assert sum(r[1] for r in rows[:-1]) == 35000 and sum(r[5] for r in rows[:-1]) == 14000
+    end = next(i for i, r in enumerate(rows) if r[0] == "下达数")  # county rows, then 下达数 / 计算合计 / 差额
+    total = rows[end]
+    assert total[1] == 35000
+    assert sum(r[1] for r in rows[:end]) == 35000 and sum(r[5] for r in rows[:end]) == 14000
     assert len(books) == 18
 
 
