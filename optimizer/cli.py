@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--no-cache", action="store_true", help="solve every point again")
     templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
     templates.add_argument("--out", type=Path, required=True)
+    _add_tracking_commands(sub)  # issue 18: progress, replan, runs
     return parser
 
 
@@ -97,11 +98,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return run_check(args.data, args.format)
         if args.command == "solve":
-            return run_solve(args)
+            return _recorded(args, run_solve(args))
         if args.command == "export":
-            return run_export(args)
+            return _recorded(args, run_export(args))
         if args.command == "shortlist":
-            return run_shortlist(args)
+            return _recorded(args, run_shortlist(args))
+        if args.command in ("progress", "replan", "runs"):
+            return run_tracking(args)
         if args.command == "compare":
             return run_compare(args)
         if args.command == "sweep":
@@ -172,6 +175,7 @@ def _solve_scenario(args: argparse.Namespace):
     except SolverUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
+    args.recorded = _run_facts(plan, params, solution)  # issue 18: what the plan store keeps of this run
     if solution.status == "infeasible":
         write_solution(solution, args.out, {"scenario": scenario.name})
         print(f"INFEASIBLE: scenario '{scenario.name}' cannot be met. Diagnosis:")
@@ -331,4 +335,242 @@ def run_sweep_command(args: argparse.Namespace) -> int:
     print(table[shown].to_string(index=False))
     print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
           f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
+    return EXIT_OK
+
+
+# -- issue 18: progress, replan, runs; recording runs in the plan store -----------------------------------------
+
+def _add_tracking_commands(sub) -> None:
+    """The tracking commands' arguments (issue 18)."""
+    prog = sub.add_parser("progress", help="actual training against the plan; R18 top five; overdue subsidy claims")
+    prog.add_argument("actuals", type=Path, help="actual training records (CSV/.xlsx, `templates` has a blank one)")
+    prog.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML of the plan")
+    prog.add_argument("--as-of", type=_date, required=True, help="date the records stand at (YYYY-MM-DD)")
+    prog.add_argument("--out", type=Path, default=Path("progress"), help="output folder (default: progress/)")
+    prog.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
+    prog.add_argument("--lag-threshold", type=float, default=None,
+                      help="lagging below this share of the elapsed year's pace (default 0.8)")
+    rep = sub.add_parser("replan", help="re-plan the rest of the year keeping what is done")
+    rep.add_argument("actuals", type=Path, help="actual training records (CSV/.xlsx)")
+    rep.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML of the plan")
+    rep.add_argument("--as-of", type=_date, required=True, help="date the records stand at (YYYY-MM-DD)")
+    rep.add_argument("--out", type=Path, default=Path("replan"), help="output folder (default: replan/)")
+    rep.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
+    rep.add_argument("--solver", choices=("highs", "cbc"), default=None)
+    rep.add_argument("--time-limit", type=float, default=None, help="seconds per solver call")
+    runs = sub.add_parser("runs", help="the plan store: recorded runs (list, show, diff, submit)")
+    rsub = runs.add_subparsers(dest="runs_command", required=True)
+    rl = rsub.add_parser("list", help="recorded runs, newest first")
+    rl.add_argument("--command", dest="of_command", default=None, help="only runs of this command")
+    rl.add_argument("--limit", type=int, default=50)
+    rl.add_argument("--format", choices=("text", "json"), default="text")
+    rs = rsub.add_parser("show", help="one run: settings, key figures, files, linked runs")
+    rs.add_argument("id", type=int)
+    rs.add_argument("--format", choices=("text", "json"), default="text")
+    rd = rsub.add_parser("diff", help="what differs between two runs")
+    rd.add_argument("a", type=int)
+    rd.add_argument("b", type=int)
+    rd.add_argument("--format", choices=("text", "json"), default="text")
+    rm = rsub.add_parser("submit", help="mark an export run as submitted to the province")
+    rm.add_argument("id", type=int)
+
+
+def _run_facts(plan, params, solution) -> dict:
+    """Input id and key figures of a solved run, for the plan store."""
+    from optimizer.data.scenario import scenario_hash
+
+    s = solution.summary
+    figures = {k: s[k] for k in ("objective", "objective_terms", "lp_bound", "integer_gap", "certificate_share",
+                                 "trainee_km") if k in s}
+    return {"input_id": scenario_hash(plan, params), "status": solution.status, "key_figures": figures}
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+            if k not in ("command", "recorded") and v is not None}
+
+
+def _recorded(args: argparse.Namespace, code: int) -> int:
+    """Record a finished solve / export / shortlist in the plan store; never changes the exit status."""
+    from optimizer.store import record_run
+
+    facts = getattr(args, "recorded", None)
+    if facts is None or code not in (EXIT_OK, EXIT_INFEASIBLE, EXIT_SOLVER_FAILED):
+        return code
+    status = facts["status"] if code != EXIT_SOLVER_FAILED or facts["status"] != "optimal" else "verify_failed"
+    out = getattr(args, "out", None)
+    record_run(args.command, facts["input_id"], _settings(args), status, facts["key_figures"],
+               [out] if out is not None and out.exists() else [])
+    return code
+
+
+def run_tracking(args: argparse.Namespace) -> int:
+    if args.command == "progress":
+        return run_progress(args)
+    if args.command == "replan":
+        return run_replan(args)
+    return run_runs(args)
+
+
+def _plan_and_records(args: argparse.Namespace):
+    """Scenario, plan, problem, original solution and the validated records; or an exit status."""
+    from optimizer.data.actuals import load_actuals
+
+    args.solver = getattr(args, "solver", None)
+    args.time_limit = getattr(args, "time_limit", None)
+    args.cert_share = None
+    solved = _solve_scenario(argparse.Namespace(**{**vars(args), "out": args.out}))
+    if isinstance(solved, int):
+        return solved
+    scenario, plan, problem, solution = solved
+    records = load_actuals(args.actuals, plan, args.as_of, year=args.as_of.year)
+    return scenario, plan, problem, solution, records
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    """Progress tables, R18 top five, overdue claims and the tracking report workbooks."""
+    from optimizer.data.scenario import scenario_hash
+    from optimizer.messages import msg
+    from optimizer.messages.numbers import persons, share
+    from optimizer.outputs.breakdown import county_breakdown
+    from optimizer.store import record_run
+    from optimizer.tracking.progress import DEFAULT_LAG_THRESHOLD, progress
+    from optimizer.tracking.report import progress_files, write_outputs
+
+    loaded = _plan_and_records(args)
+    if isinstance(loaded, int):
+        return loaded
+    scenario, plan, problem, solution, records = loaded
+    threshold = args.lag_threshold if args.lag_threshold is not None else DEFAULT_LAG_THRESHOLD
+    breakdown = county_breakdown(plan, problem, solution)
+    p = progress(plan, problem, breakdown, records, args.as_of, threshold)
+    input_id = scenario_hash(plan, problem.params)
+    written = write_outputs(args.out, progress_files(plan, problem, breakdown, records, p, scenario.name, input_id,
+                                                     threshold))
+    total = p.table[(p.table["level"] == "province") & (p.table["measure"] == "附件1第1栏")].iloc[0]
+    lagging = p.table[p.table["lagging"] & p.table["level"].isin(["prefecture", "county"])]
+    print(msg("track.progress_done", as_of=args.as_of.isoformat(), done=persons(total["done"]),
+              running=persons(total["running"]), elapsed=share(p.elapsed), lagging=len(lagging),
+              overdue=len(p.overdue), out=args.out))
+    for r in lagging[lagging["level"] == "prefecture"].head(10).itertuples():
+        print(msg("track.lagging_line", area=r.prefecture, measure=r.measure,
+                  share=share((r.done + r.running) / r.planned), expected=share(r.share_expected)))
+    figures = {"classes": len(records), "done": int(total["done"]), "running": int(total["running"]),
+               "planned": int(total["planned"]), "elapsed": round(p.elapsed, 4), "lagging": len(lagging),
+               "overdue_claims": len(p.overdue), "top5_rows": len(p.top5)}
+    record_run("progress", input_id, _settings(args), "ok", figures, written)
+    return EXIT_OK
+
+
+def run_replan(args: argparse.Namespace) -> int:
+    """Re-plan the rest of the year: solve's tables plus changes.csv; exit as `solve` does."""
+    from optimizer.data.scenario import scenario_hash
+    from optimizer.messages import msg
+    from optimizer.messages.numbers import persons
+    from optimizer.outputs.files import write_csv, write_solution
+    from optimizer.store import record_run
+    from optimizer.tracking.replan import replan, verify_replan
+
+    loaded = _plan_and_records(args)
+    if isinstance(loaded, int):
+        return loaded
+    scenario, plan, problem, solution, records = loaded
+    result = replan(problem, solution, records, args.as_of)
+    new = result.solution
+    input_id = scenario_hash(plan, problem.params)
+    if new.status == "infeasible":
+        write_solution(new, args.out, {"scenario": scenario.name, "as_of": args.as_of.isoformat()})
+        print(msg("track.replan_infeasible", as_of=args.as_of.isoformat()))
+        for line in new.diagnosis.messages:
+            print(f"  - {line}")
+        record_run("replan", input_id, _settings(args), "infeasible", {"messages": new.diagnosis.messages[:5]},
+                   [args.out])
+        return EXIT_INFEASIBLE
+    if not new.ok:
+        print(f"error: {new.summary.get('message', new.status)}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    problems = verify_replan(result.problem, new) + result.mismatches + result.dropped
+    kept = int(result.classified.school_in["trainees"].sum() + result.classified.unit_in["trainees"].sum())
+    extra = {"scenario": scenario.name, "as_of": args.as_of.isoformat(), "verified": not problems,
+             "kept_trainees": kept, "annex_totals_exact": not result.mismatches,
+             "outside_plan_trainees": int(result.classified.other["trainees"].sum()
+                                          + result.classified.school_out["trainees"].sum()
+                                          + result.classified.unit_out["trainees"].sum())}
+    written = write_solution(new, args.out, extra)
+    write_csv(result.changes, args.out / "changes.csv")
+    written.append(args.out / "changes.csv")
+    figures = {"objective": new.summary["objective"], "original_objective": solution.summary["objective"],
+               "kept_trainees": kept, "changes": len(result.changes), "verified": not problems}
+    if problems:
+        print(f"VERIFY FAILED: {len(problems)} problem(s)", file=sys.stderr)
+        for line in problems[:20]:
+            print(f"  - {line}", file=sys.stderr)
+        record_run("replan", input_id, _settings(args), "verify_failed", figures, written)
+        return EXIT_SOLVER_FAILED
+    print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(result.changes),
+              out=args.out))
+    for r in result.changes.head(10).itertuples():
+        print(f"  {r.level:<11} {r.programme:<6} {r.name:<16} {r.original:>8,} → {r.replanned:>8,} ({r.change:+,})")
+    record_run("replan", input_id, _settings(args), "optimal", figures, written)
+    return EXIT_OK
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    """runs list | show ID | diff A B | submit ID."""
+    from optimizer.messages import msg
+    from optimizer.store import diff_runs, open_store
+
+    store = open_store()
+    fmt = getattr(args, "format", "text")
+    if args.runs_command == "list":
+        runs = store.runs(args.of_command, args.limit)
+        if fmt == "json":
+            print(json.dumps([r.brief() for r in runs], ensure_ascii=False, indent=2))
+        elif not runs:
+            print(msg("store.no_runs"))
+        for r in runs if fmt == "text" else []:
+            mark = f" submitted {r.submitted}" if r.submitted else ""
+            link = f" ← #{r.parent_id}" if r.parent_id else ""
+            print(f"#{r.id:<5} {r.created}  {r.command:<9} {r.status:<13} {r.input_id or '-':<16}{mark}{link}")
+        return EXIT_OK
+    ids = [args.a, args.b] if args.runs_command == "diff" else [args.id]
+    views = [store.get(i) for i in ids]
+    for i, v in zip(ids, views, strict=True):
+        if v is None:
+            print(msg("store.no_run", id=i), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.runs_command == "submit":
+        if views[0].command != "export":
+            print(msg("store.not_export", id=ids[0], command=views[0].command), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        store.submit(ids[0])
+        print(msg("store.submitted", id=ids[0]))
+        return EXIT_OK
+    if args.runs_command == "show":
+        data = {**views[0].to_dict(), "linked": [r.brief() for r in store.linked(ids[0])]}
+        if fmt == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return EXIT_OK
+        for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
+            print(f"{k:<12} {data[k]}")
+        print("settings    " + json.dumps(data["settings"], ensure_ascii=False))
+        print("key figures " + json.dumps(data["key_figures"], ensure_ascii=False))
+        for o in data["outputs"]:
+            print(f"  {o['name']:<36} {o['bytes']:>10,} B  {o['sha256'][:12]}")
+        for r in data["linked"]:
+            print(f"  linked: #{r['id']} {r['command']} {r['status']} {r['created']}")
+        return EXIT_OK
+    d = diff_runs(*views)
+    if fmt == "json":
+        print(json.dumps(d, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(f"A #{d['a']['id']} {d['a']['command']} {d['a']['created']}   B #{d['b']['id']} {d['b']['command']} "
+          f"{d['b']['created']}   same inputs: {d['same_inputs']}")
+    for section in ("settings", "key_figures"):
+        print(f"{section}:" + ("" if d[section] else " no difference"))
+        for row in d[section]:
+            tail = f"  ({row['difference']:+,})" if "difference" in row else ""
+            print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
+    print(f"files: {d['files_same']} identical" + "".join(
+        f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
     return EXIT_OK

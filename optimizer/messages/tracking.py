@@ -27,9 +27,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "files in {out}/"),
     "track.lagging_line": ("  滞后：{area} {measure} 完成 {share}（应 {expected}）",
                            "  lagging: {area} {measure} done {share} (expected {expected})"),
-    "track.replan_done": ("重新规划（截至 {as_of}）：保留已完成及在训 {kept} 人；调整 {changed} 项；"
+    "track.replan_done": ("重新规划（截至 {as_of}）：保留已完成及在训 {kept}；调整 {changed} 项；"
                           "附件总数全部相符；文件写入 {out}/",
-                          "re-plan as of {as_of}: {kept} trainees done or in training kept; {changed} changes; "
+                          "re-plan as of {as_of}: {kept} done or in training kept; {changed} changes; "
                           "every Annex total met exactly; files in {out}/"),
     "track.replan_infeasible": ("重新规划不可行（截至 {as_of}），诊断如下：",
                                 "the re-plan as of {as_of} is infeasible. Diagnosis:"),

@@ -73,6 +73,7 @@ class Progress:
     top5: pd.DataFrame  # TOP5_COLUMNS, areas: prefecture names and county adcodes
     overdue: pd.DataFrame  # subsidy claims past their approval limit
     records: pd.DataFrame
+    threshold: float = DEFAULT_LAG_THRESHOLD
 
 
 def record_measures(records: pd.DataFrame, plan: PlanData) -> pd.DataFrame:
@@ -211,7 +212,7 @@ def progress(plan: PlanData, problem: AllocationProblem, breakdown: Breakdown, r
              as_of: dt.date, threshold: float = DEFAULT_LAG_THRESHOLD) -> Progress:
     """Progress tables, R18 top five and overdue claims as of ``as_of`` (records after it are ignored)."""
     return Progress(as_of, year_elapsed(as_of), progress_table(plan, problem, breakdown, records, as_of, threshold),
-                    top_five(records, plan), overdue_claims(records, plan, as_of), records)
+                    top_five(records, plan), overdue_claims(records, plan, as_of), records, threshold)
 
 
 def records_as_of(records: pd.DataFrame, day: dt.date) -> pd.DataFrame:
