@@ -69,7 +69,8 @@ def load_actuals(source: Path | str, plan: PlanData, as_of: dt.date, data: bytes
     county_pref = dict(zip(plan.counties["adcode"], plan.counties["prefecture_adcode"], strict=True))
     courses = plan.courses.set_index("code")
     rows = []
-    for r in frame.to_dict("records"):
+    ints = {c.name for c in ACTUALS.columns if c.kind == "int"}
+    for r in (_plain(rec, ints) for rec in frame.to_dict("records")):
         resolved = _check_row(r, raw.file, indexes, schools, courses, as_of, year, problems)
         if resolved is not None:
             resolved["prefecture"] = county_pref[resolved["adcode"]]
@@ -78,6 +79,18 @@ def load_actuals(source: Path | str, plan: PlanData, as_of: dt.date, data: bytes
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["status"] = ["running" if e > as_of else "done" for e in out["end_date"]]
     return out.sort_values(["start_date", "class_id"]).reset_index(drop=True)
+
+
+def _plain(record: dict, ints: set[str]) -> dict:
+    """A frame row as the parser typed it: pandas turns a blank beside numbers into NaN and ints into floats."""
+    out = {}
+    for k, v in record.items():
+        if v is not None and not isinstance(v, str | dt.date) and pd.isna(v):
+            v = None
+        elif k in ints and v is not None:
+            v = int(v)
+        out[k] = v
+    return out
 
 
 def _check_row(r: dict, file: str, indexes: dict[str, NameIndex], schools: set[str], courses: pd.DataFrame,
