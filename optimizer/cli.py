@@ -1,12 +1,15 @@
-"""Command line: ``yunnan-plan <command>`` (same as ``python -m optimizer``).
+"""Command line: yunnan-plan COMMAND (the same as python -m optimizer COMMAND).
 
-Exit statuses: 0 success / no finding, 1 findings, 2 bad input, 3 infeasible, 4 solver failure,
+Every command that solves goes through ``optimizer.pipeline.run_scenario``; every command that writes to
+``--out`` writes through ``optimizer.outputs.writer.OutputSet`` (one run per folder, all or nothing, with
+manifest.json). Exit statuses: 0 success, 1 findings, 2 bad input, 3 infeasible, 4 solver failure,
 5 output could not be written (docs/errors.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -20,63 +23,108 @@ from optimizer.errors import (
     EXIT_OUTPUT_FAILED,
     EXIT_SOLVER_FAILED,
     InputError,
+    Problem,
 )
+from optimizer.messages import LANGUAGES, msg, set_language
+from optimizer.messages.numbers import share, yuan
+from optimizer.outputs.writer import OutputError, OutputSet
+
+APPORTIONMENT_METHODS = ("hamilton", "webster", "dhondt", "huntington_hill")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Plain-text help: descriptions as written, every option's default shown in the chosen language."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if default not in (None, argparse.SUPPRESS, False, []) and "%(default)" not in text \
+                and action.option_strings:
+            shown = str(default).replace("%", "%%")
+            note = msg("cli.default", default=shown)
+            text += f"（{note}）" if _is_zh() else f" ({note})"
+        return text
+
+
+def _is_zh() -> bool:
+    from optimizer.messages import current_language
+
+    return current_language() == "zh"
+
+
+def _parser(sub, name: str, epilog_key: str | None = None) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=msg(f"cli.{name}"), description=msg(f"cli.{name}"),
+                          epilog=msg(epilog_key) if epilog_key else None, formatter_class=HelpFormatter)
+
+
+def _scenario_args(p: argparse.ArgumentParser, out_default: str) -> None:
+    """The arguments of every command that solves a scenario."""
+    p.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+    p.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    p.add_argument("--out", type=Path, default=Path(out_default), help=msg("cli.out"))
+    p.add_argument("--solver", choices=("highs", "cbc"), default=None, help=msg("cli.solver") + "（highs | cbc）")
+    p.add_argument("--time-limit", type=_positive_float("--time-limit"), default=None, help=msg("cli.time_limit"))
+    p.add_argument("--cert-share", type=_share("--cert-share"), default=None, help=msg("cli.cert_share"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yunnan-plan", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="check the plan's own numbers and names for inconsistencies")
-    check.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data/)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    solve = sub.add_parser("solve", help="allocate school quotas and unit trainees; verify; write the tables")
-    solve.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    solve.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    solve.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    solve.add_argument("--solver", choices=("highs", "cbc"), default=None)
-    solve.add_argument("--time-limit", type=float, default=None, help="seconds per solver call")
-    solve.add_argument("--cert-share", type=float, default=None, help="R1 share ρ (default 0.60)")
-    export = sub.add_parser("export", help="county task breakdowns as the prefectures' submission workbooks")
-    export.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    export.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    export.add_argument("--out", type=Path, default=Path("export"), help="output folder (default: export/)")
-    export.add_argument("--as-of", type=_date, default=None, help="date for the days-left count (default: today)")
-    export.add_argument("--method", choices=("hamilton", "webster", "dhondt", "huntington_hill"),
-                        default="hamilton", help="apportionment method for the county shares")
-    export.add_argument("--weights", type=Path, default=None,
-                        help="county weights per column (CSV/.xlsx: adcode, table, column, weight)")
-    short = sub.add_parser("shortlist", help="procurement shortlists for technical-school training lots (R12)")
-    short.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    short.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    short.add_argument("--out", type=Path, default=Path("shortlists"), help="output folder")
+    parser = argparse.ArgumentParser(prog="yunnan-plan", description=msg("cli.description"),
+                                     epilog=msg("cli.exit_statuses"), formatter_class=HelpFormatter)
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=msg("cli.lang"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = _parser(sub, "check", "cli.check.epilog")
+    check.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    check.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+
+    _scenario_args(_parser(sub, "solve", "cli.solve.epilog"), "out")
+
+    ver = _parser(sub, "verify", "cli.verify.epilog")
+    ver.add_argument("folder", type=Path, help=msg("cli.verify.out"))
+    ver.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.verify.scenario"))
+    ver.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    ver.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+
+    export = _parser(sub, "export", "cli.export.epilog")
+    _scenario_args(export, "export")
+    export.add_argument("--as-of", type=_date("--as-of"), default=None, help=msg("cli.as_of"))
+    export.add_argument("--method", choices=APPORTIONMENT_METHODS, default="hamilton", help=msg("cli.method"))
+    export.add_argument("--weights", type=Path, default=None, help=msg("cli.weights"))
+
+    short = _parser(sub, "shortlist", "cli.solve.epilog")
+    _scenario_args(short, "shortlists")
     short.add_argument("--lots", type=Path, default=None, help="lots table (CSV/.xlsx) instead of the allocation's")
     short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
     short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
                        default="prefecture_group", help="how the allocation is split into lots")
     short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
     short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
-                       help="technical criterion points: capacity_margin, distance, teachers_per_class")
+                       help="technical criterion points")
     short.add_argument("--capacity-share", type=float, default=1.0,
-                       help="share of a lot a school must be able to take (default 1.0)")
+                       help="share of a lot a school must be able to take")
     short.add_argument("--min-suppliers", type=int, default=3)
-    short.add_argument("--lot-date", type=_date, default=None, help="date of the lots, for debarments (R14)")
-    comp = sub.add_parser("compare", help="compare two scenarios: key figures and the largest changes")
-    comp.add_argument("a", type=Path, help="scenario A (YAML)")
-    comp.add_argument("b", type=Path, help="scenario B (YAML)")
-    comp.add_argument("--format", choices=("text", "json"), default="text")
-    comp.add_argument("--out", type=Path, default=None, help="also write an Excel workbook")
-    comp.add_argument("--top", type=int, default=10, help="differences shown per table in text output")
-    sw = sub.add_parser("sweep", help="solve a scenario over a grid of settings (parallel, cached)")
-    sw.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    sw.add_argument("--param", action="append", required=True, metavar="NAME=START:STOP:STEP",
-                    help="setting to vary (repeat for a grid), e.g. cert_share=0.6:0.9:0.05")
-    sw.add_argument("--data", type=Path, default=None)
-    sw.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.csv and the plots")
-    sw.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
-    sw.add_argument("--cache", type=Path, default=None, help="cache folder (default ~/.cache/yunnan-plan)")
-    sw.add_argument("--no-cache", action="store_true", help="solve every point again")
-    templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
-    templates.add_argument("--out", type=Path, required=True)
+    short.add_argument("--lot-date", type=_date("--lot-date"), default=None,
+                       help="date of the lots, for debarments (R14)")
+
+    comp = _parser(sub, "compare", "cli.compare.epilog")
+    comp.add_argument("a", type=Path, help=msg("cli.scenario"))
+    comp.add_argument("b", type=Path, help=msg("cli.scenario"))
+    comp.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    comp.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    comp.add_argument("--out", type=Path, default=None, help=msg("cli.compare.out"))
+    comp.add_argument("--top", type=int, default=10, help=msg("cli.top"))
+
+    sw = _parser(sub, "sweep", "cli.sweep.epilog")
+    sw.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+    sw.add_argument("--param", action="append", required=True, metavar="NAME=START:STOP:STEP", help=msg("cli.param"))
+    sw.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    sw.add_argument("--out", type=Path, default=Path("sweep"), help=msg("cli.out"))
+    sw.add_argument("--workers", type=int, default=2, help=msg("cli.workers"))
+    sw.add_argument("--cache", type=Path, default=None, help=msg("cli.cache"))
+    sw.add_argument("--no-cache", action="store_true", help=msg("cli.no_cache"))
+
+    templates = _parser(sub, "templates", "cli.templates.epilog")
+    templates.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
     _add_tracking_commands(sub)  # issue 18: progress, replan, runs
     return parser
 
@@ -89,31 +137,31 @@ def console() -> int:
     return main()
 
 
+def _language_from(argv: list[str]) -> str | None:
+    """``--lang`` is read before the parser is built, so that the help itself is in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    if lang in LANGUAGES:
+        set_language(lang)
     args = build_parser().parse_args(argv)
+    runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
-        if args.command == "check":
-            return run_check(args.data, args.format)
-        if args.command == "solve":
-            return _recorded(args, run_solve(args))
-        if args.command == "export":
-            return _recorded(args, run_export(args))
-        if args.command == "shortlist":
-            return _recorded(args, run_shortlist(args))
-        if args.command in ("progress", "replan", "runs"):
-            return run_tracking(args)
-        if args.command == "compare":
-            return run_compare(args)
-        if args.command == "sweep":
-            return run_sweep_command(args)
-        if args.command == "templates":
-            return run_templates(args.out)
-    except OSError as exc:  # disk full, read-only folder …: nothing partial was left (writers stage, then move)
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"error: cannot write the output{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return _recorded(args, runner(args))  # issue 18: the plan store keeps solve / export / shortlist runs
+    except OutputError as exc:
+        where = f"（{exc.path}）" if _is_zh() else f" ({exc.path})"
+        print(f"{msg('error')}: {msg('cannot_write', where=where, reason=exc.reason)}", file=sys.stderr)
         return EXIT_OUTPUT_FAILED
     except InputError as exc:
         if getattr(args, "format", "text") == "json":
@@ -121,127 +169,209 @@ def main(argv: list[str] | None = None) -> int:
                              ensure_ascii=False, indent=2))
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    return EXIT_OK
 
 
-def run_check(data: Path | None, fmt: str) -> int:
+# -- argument types: a bad flag is named as the flag, with its value ------------------------------------------
+
+def _flag_error(flag: str, text: str, expected: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"{flag} {text!r}: {expected}")
+
+
+def _date(flag: str):
+    def parse(text: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise _flag_error(flag, text, "expected a real date as YYYY-MM-DD") from None
+    return parse
+
+
+def _positive_float(flag: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise _flag_error(flag, text, "expected a number") from None
+        if not (0 < value < 1e6):
+            raise _flag_error(flag, text, "expected a finite number above 0 and below 1,000,000")
+        return value
+    return parse
+
+
+def _share(flag: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise _flag_error(flag, text, "expected a number") from None
+        if not (0.0 <= value <= 1.0):
+            raise _flag_error(flag, text, "expected a share from 0 to 1 (R1 asks at least 0.6)")
+        return value
+    return parse
+
+
+# -- the commands -----------------------------------------------------------------------------------------
+
+def run_check(args: argparse.Namespace) -> int:
     from optimizer.data.check import check_plan_consistency, findings_to_json, findings_to_text
     from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
 
-    plan = load_plan(data or DEFAULT_DATA_DIR)
+    plan = load_plan(args.data or DEFAULT_DATA_DIR)
     findings = check_plan_consistency(plan)
-    if fmt == "json":
+    if args.format == "json":
         print(findings_to_json(findings))
     else:
         for note in plan.notes:
-            print(f"note: {note}")
+            print(msg("cli.note", note=note))
         print(findings_to_text(findings))
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
-def run_templates(out: Path) -> int:
-    from optimizer.data.templates import write_templates
+def model_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Settings given by flags, which override the scenario's."""
+    return {k: v for k, v in (("solver", getattr(args, "solver", None)),
+                              ("time_limit", getattr(args, "time_limit", None)),
+                              ("cert_share", getattr(args, "cert_share", None))) if v is not None}
 
-    for path in write_templates(out):
-        print(path)
+
+def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None = None):
+    """Run the pipeline for a solving command; returns the RunResult, or an exit status for a missing solver."""
+    from optimizer.pipeline import SolverUnavailable, run_scenario
+
+    try:
+        args.recorded = run_scenario(args.scenario, data=args.data, overrides=model_overrides(args),
+                                     extra_identity=extra_identity)  # issue 18: the plan store records it
+        return args.recorded
+    except SolverUnavailable as exc:
+        print(f"{msg('error')}: {msg('cli.solver_unavailable', reason=exc)}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+
+
+def stage_run(outputs: OutputSet, result) -> None:
+    """The solve's files: the tables when solved, summary.json always, diagnosis.json when infeasible."""
+    from optimizer.outputs.files import add_solution
+
+    summary = {**result.summary(), "scenario_file": str(result.scenario.source or "")}
+    add_solution(outputs, result.solution, summary, result.timings)
+
+
+def report_unsolved(result, out: Path) -> int:
+    """Print why there is no plan; exit 3 (infeasible) or 4 (solver stopped)."""
+    if result.status == "infeasible":
+        print(msg("cli.infeasible", name=result.scenario.name))
+        for line in result.solution.diagnosis.messages:
+            print(f"  - {line}")
+        print(msg("cli.details_in", path=out / "diagnosis.json"))
+        return EXIT_INFEASIBLE
+    print(f"{msg('error')}: {msg('cli.stopped', reason=result.solution.summary.get('message', result.status))}",
+          file=sys.stderr)
+    return EXIT_SOLVER_FAILED
+
+
+def print_violations(violations, limit: int = 20) -> None:
+    for v in violations[:limit]:
+        print(f"  - {v}", file=sys.stderr)
+    if len(violations) > limit:
+        print(f"  … +{len(violations) - limit}", file=sys.stderr)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure or violation."""
+    result = solve_for(args)
+    if isinstance(result, int):
+        return result
+    outputs = OutputSet(args.out, "solve", result.input_id, status=result.status)
+    stage_run(outputs, result)
+    outputs.commit()
+    if not result.solution.ok:
+        return report_unsolved(result, args.out)
+    s = result.solution.summary
+    print(msg("cli.solved", name=result.scenario.name, status=s["status"], solver=s["solver"],
+              objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
+    for term, value in s["objective_terms"].items():
+        print(msg("cli.term", term=term, value=yuan(value)))
+    print(msg("cli.cert_shares", shares=", ".join(f"{result.problem.names.get(u, u)} {share(v)}"
+                                                  for u, v in s["certificate_share"].items())))
+    if result.violations:
+        print(msg("cli.verify_failed", n=len(result.violations)), file=sys.stderr)
+        print_violations(result.violations)
+        return EXIT_SOLVER_FAILED
+    print(msg("cli.verified", out=args.out, input_id=result.input_id))
     return EXIT_OK
 
 
-def _date(text: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
-def _solve_scenario(args: argparse.Namespace):
-    """Load the scenario and data, solve; returns (scenario, plan, problem, solution) or an exit status."""
-    from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario, load_scenario
+def run_verify(args: argparse.Namespace) -> int:
+    """Re-check the tables in a solve folder against the scenario's effective data; exit 0 clean, 1 violations."""
     from optimizer.model.problem import build_problem
-    from optimizer.model.solve import SolverUnavailable, allocate
-    from optimizer.outputs.files import write_solution
+    from optimizer.model.verify import read_solution, verify
+    from optimizer.pipeline import prepare
 
-    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
-    overrides = {k: v for k, v in (("solver", getattr(args, "solver", None)),
-                                   ("time_limit", getattr(args, "time_limit", None)),
-                                   ("cert_share", getattr(args, "cert_share", None))) if v is not None}
-    plan, params = scenario.apply(load_plan(args.data or scenario.data_dir), overrides)
-    problem = build_problem(plan, params)
+    folder = args.folder
+    scenario = args.scenario
+    if scenario is None:
+        recorded = _recorded_scenario(folder)
+        scenario = Path(recorded) if recorded else None
+    solution = read_solution(folder)
+    scen, plan, params, _ = prepare(scenario, data=args.data)
+    violations = verify(build_problem(plan, params), solution)
+    rows = len(solution.school_allocation) + len(solution.project_allocation)
+    if args.format == "json":
+        print(json.dumps({"folder": str(folder), "scenario": scen.name, "rows": rows,
+                          "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
+    elif violations:
+        print(msg("cli.verify_violations", out=folder, name=scen.name, n=len(violations)))
+        for v in violations:
+            print(f"  - {v}")
+    else:
+        print(msg("cli.verify_clean", out=folder, name=scen.name, n=rows))
+    return EXIT_FINDINGS if violations else EXIT_OK
+
+
+def _recorded_scenario(folder: Path) -> str | None:
+    """The scenario file a solve folder's summary.json names (when it still exists)."""
     try:
-        solution = allocate(problem)
-    except SolverUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_SOLVER_FAILED
-    args.recorded = _run_facts(plan, params, solution)  # issue 18: what the plan store keeps of this run
-    if solution.status == "infeasible":
-        write_solution(solution, args.out, {"scenario": scenario.name})
-        print(f"INFEASIBLE: scenario '{scenario.name}' cannot be met. Diagnosis:")
-        for line in solution.diagnosis.messages:
-            print(f"  - {line}")
-        print(f"(details in {args.out / 'diagnosis.json'})")
-        return EXIT_INFEASIBLE
-    if not solution.ok:
-        print(f"error: {solution.summary.get('message', solution.status)}", file=sys.stderr)
-        return EXIT_SOLVER_FAILED
-    return scenario, plan, problem, solution
+        recorded = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("scenario_file") or None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return recorded if recorded and Path(recorded).is_file() else None
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
-    import datetime as dt
-
-    from optimizer.model.verify import verify
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
     from optimizer.outputs.workbook import export_workbooks
+    from optimizer.pipeline import file_identity
 
-    solved = _solve_scenario(args)
-    if isinstance(solved, int):
-        return solved
-    scenario, plan, problem, solution = solved
-    violations = verify(problem, solution)
-    if violations:
-        print(f"VERIFY FAILED: {len(violations)} violation(s); no workbook written", file=sys.stderr)
-        return EXIT_SOLVER_FAILED
+    identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights),
+                "as_of": args.as_of.isoformat() if args.as_of else None}
+    result = solve_for(args, identity)
+    if isinstance(result, int):
+        return result
+    outputs = OutputSet(args.out, "export", result.input_id, status=result.status)
+    if not result.solution.ok or result.violations:
+        stage_run(outputs, result)
+        outputs.commit()
+        if result.violations:
+            print(msg("cli.verify_failed_export", n=len(result.violations)), file=sys.stderr)
+            print_violations(result.violations)
+            return EXIT_SOLVER_FAILED
+        return report_unsolved(result, args.out)
+    plan = result.plan
     weights = load_county_weights(args.weights, plan.counties) if args.weights else None
-    breakdown = county_breakdown(plan, problem, solution, args.method, weights)
-    as_of = args.as_of or dt.date.today()
-    written = export_workbooks(args.out, breakdown, plan, scenario.name, problem.params, as_of)
-    print(f"{len(written)} files written to {args.out}/ (scenario {scenario.name}, method {args.method}, "
-          f"as of {as_of.isoformat()})")
+    breakdown = county_breakdown(plan, result.problem, result.solution, args.method, weights)
+    if args.as_of:
+        as_of, basis = args.as_of, msg("cli.as_of.given")
+    else:
+        as_of, which = plan.notice.default_as_of()
+        basis = msg(f"cli.as_of.{which}")
+    outputs.details["as_of"] = as_of.isoformat()
+    outputs.folder(lambda folder: [p.name for p in export_workbooks(
+        folder, breakdown, plan, result.scenario.name, result.params, as_of, input_id=result.input_id)])
+    written = outputs.commit()
+    print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
+              as_of=as_of.isoformat(), as_of_basis=basis))
     for note in (n for ns in breakdown.notes.values() for n in ns):
-        print(f"  note: {note}")
-    return EXIT_OK
-
-
-def run_solve(args: argparse.Namespace) -> int:
-    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure."""
-    from optimizer.model.verify import verify
-    from optimizer.outputs.files import write_solution
-
-    solved = _solve_scenario(args)
-    if isinstance(solved, int):
-        return solved
-    scenario, _, problem, solution = solved
-    extra: dict[str, object] = {"scenario": scenario.name}
-    violations = verify(problem, solution)
-    extra["verified"] = not violations
-    write_solution(solution, args.out, extra)
-    s = solution.summary
-    print(f"scenario {scenario.name}: {s['status']} with {s['solver']}; objective {s['objective']:,.0f} yuan "
-          f"(LP bound {s['lp_bound']:,.0f}, gap {s['integer_gap']:.2e}, rounding: {s['rounding']['method']})")
-    for term, value in s["objective_terms"].items():
-        print(f"  {term:<7} {value:>16,.0f}")
-    print("  certificate share: " + ", ".join(f"{u} {v:.1%}" for u, v in s["certificate_share"].items()))
-    print("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s["seconds"].items()))
-    if violations:
-        print(f"VERIFY FAILED: {len(violations)} violation(s)", file=sys.stderr)
-        for v in violations[:20]:
-            print(f"  - {v}", file=sys.stderr)
-        return EXIT_SOLVER_FAILED
-    print(f"verify: no violation. Tables written to {args.out}/")
+        print(msg("cli.note", note=note))
     return EXIT_OK
 
 
@@ -249,7 +379,6 @@ def shortlist_params(args: argparse.Namespace):
     """ShortlistParams from the command line; bad weights are bad input (exit 2)."""
     from pydantic import ValidationError
 
-    from optimizer.errors import Problem
     from optimizer.procurement.shortlist import ShortlistParams
 
     fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
@@ -274,67 +403,76 @@ def shortlist_params(args: argparse.Namespace):
 
 def run_shortlist(args: argparse.Namespace) -> int:
     """Solve, then shortlist schools for every lot; writes Excel and CSV."""
+    from optimizer.pipeline import file_identity
     from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
 
     params = shortlist_params(args)
-    solved = _solve_scenario(args)
-    if isinstance(solved, int):
-        return solved
-    _, _, problem, solution = solved
-    lots = load_lots(args.lots, problem, params) if args.lots else None
-    result = shortlist(problem, solution, params, lots)
-    write_shortlists(result, args.out)
-    flagged = result.summary[result.summary["flag"] != ""]
-    print(f"{len(result.lots)} lots; {len(flagged)} with fewer than {params.min_suppliers} eligible schools; "
-          f"written to {args.out}/")
+    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json"), "lots": file_identity(args.lots)}
+    result = solve_for(args, identity)
+    if isinstance(result, int):
+        return result
+    outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
+    if not result.solution.ok:
+        stage_run(outputs, result)
+        outputs.commit()
+        return report_unsolved(result, args.out)
+    lots = load_lots(args.lots, result.problem, params) if args.lots else None
+    short = shortlist(result.problem, result.solution, params, lots)
+    outputs.folder(lambda folder: [p.name for p in write_shortlists(short, folder)])
+    outputs.commit()
+    flagged = short.summary[short.summary["flag"] != ""]
+    print(msg("cli.shortlist_done", lots=len(short.lots), flagged=len(flagged), min=params.min_suppliers,
+              out=args.out))
     for r in flagged.head(15).itertuples():
-        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible} eligible")
-    if len(flagged) > 15:
-        print(f"  … and {len(flagged) - 15} more (shortlist_summary.csv)")
+        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible}")
     return EXIT_OK
-
-
-def solve_scenario_file(path: Path | None, data: Path | None = None):
-    """(scenario, plan, problem, solution) for a scenario file; infeasible ones come back as such."""
-    from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario, load_scenario
-    from optimizer.model.problem import build_problem
-    from optimizer.model.solve import allocate
-
-    scenario = load_scenario(path) if path else default_scenario()
-    plan, params = scenario.apply(load_plan(data or scenario.data_dir))
-    problem = build_problem(plan, params)
-    return scenario, plan, problem, allocate(problem)
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    """Two scenarios side by side; with --out, comparison.xlsx and comparison.json in that folder."""
     from optimizer.analysis.compare import compare, comparison_text, write_comparison_xlsx
+    from optimizer.pipeline import run_scenario
 
-    sa, _, pa, sol_a = solve_scenario_file(args.a)
-    sb, _, pb, sol_b = solve_scenario_file(args.b)
-    result = compare((sa.name, pa, sol_a), (sb.name, pb, sol_b))
+    a = run_scenario(args.a, data=args.data)
+    b = run_scenario(args.b, data=args.data)
+    result = compare((a.scenario.name, a.problem, a.solution), (b.scenario.name, b.problem, b.solution))
     print(result.to_json() if args.format == "json" else comparison_text(result, args.top))
     if args.out:
-        write_comparison_xlsx(result, args.out)
+        outputs = OutputSet(args.out, "compare", f"{a.input_id}+{b.input_id}",
+                            details={"a": str(args.a), "b": str(args.b)})
+        outputs.file("comparison.xlsx", lambda path: write_comparison_xlsx(result, path))
+        outputs.json("comparison.json", result.to_dict())
+        outputs.commit()
     return EXIT_OK
 
 
-def run_sweep_command(args: argparse.Namespace) -> int:
+def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
     from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
-    from optimizer.outputs.files import write_csv
 
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
     results = run_sweep(args.scenario, params, args.data, args.workers, cache)
     table = sweep_table(results)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(table, args.out / "sweep.csv")
-    plots = plot_sweep(table, params, args.out)
+    outputs = OutputSet(args.out, "sweep", None, details={"points": len(table)})
+    outputs.frame("sweep.csv", table)
+    outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
+    written = outputs.commit()
     shown = [n for n, _ in params] + ["status", "cached", "objective", "min_cert_share", "capacity_utilisation"]
     print(table[shown].to_string(index=False))
-    print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
-          f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
+    print(msg("cli.sweep_done", n=len(table), cached=int(table["cached"].sum()),
+              bad=int((table["status"] != "optimal").sum()), plots=len(written) - 2, out=args.out))
+    return EXIT_OK
+
+
+def run_templates(args: argparse.Namespace) -> int:
+    """Blank templates of the assumed tables; a folder holding data tables is refused (exit 5)."""
+    from optimizer.data.templates import write_templates
+
+    outputs = OutputSet(args.out, "templates", None)
+    outputs.folder(lambda folder: [p.name for p in write_templates(folder)])
+    written = outputs.commit()
+    print(msg("cli.templates_written", n=len(written) - 1, out=args.out))
     return EXIT_OK
 
 
@@ -342,47 +480,41 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 def _add_tracking_commands(sub) -> None:
     """The tracking commands' arguments (issue 18)."""
-    prog = sub.add_parser("progress", help="actual training against the plan; R18 top five; overdue subsidy claims")
-    prog.add_argument("actuals", type=Path, help="actual training records (CSV/.xlsx, `templates` has a blank one)")
-    prog.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML of the plan")
-    prog.add_argument("--as-of", type=_date, required=True, help="date the records stand at (YYYY-MM-DD)")
-    prog.add_argument("--out", type=Path, default=Path("progress"), help="output folder (default: progress/)")
-    prog.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    prog.add_argument("--lag-threshold", type=float, default=None,
-                      help="lagging below this share of the elapsed year's pace (default 0.8)")
-    rep = sub.add_parser("replan", help="re-plan the rest of the year keeping what is done")
-    rep.add_argument("actuals", type=Path, help="actual training records (CSV/.xlsx)")
-    rep.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML of the plan")
-    rep.add_argument("--as-of", type=_date, required=True, help="date the records stand at (YYYY-MM-DD)")
-    rep.add_argument("--out", type=Path, default=Path("replan"), help="output folder (default: replan/)")
-    rep.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    rep.add_argument("--solver", choices=("highs", "cbc"), default=None)
-    rep.add_argument("--time-limit", type=float, default=None, help="seconds per solver call")
-    runs = sub.add_parser("runs", help="the plan store: recorded runs (list, show, diff, submit)")
-    rsub = runs.add_subparsers(dest="runs_command", required=True)
-    rl = rsub.add_parser("list", help="recorded runs, newest first")
-    rl.add_argument("--command", dest="of_command", default=None, help="only runs of this command")
-    rl.add_argument("--limit", type=int, default=50)
-    rl.add_argument("--format", choices=("text", "json"), default="text")
-    rs = rsub.add_parser("show", help="one run: settings, key figures, files, linked runs")
+    def parser(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=msg(f"track.cli.{name}"), description=msg(f"track.cli.{name}"),
+                              formatter_class=HelpFormatter)
+
+    for name, out in (("progress", "progress"), ("replan", "replan")):
+        p = parser(name)
+        p.add_argument("actuals", type=Path, help=msg("track.cli.actuals"))
+        p.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+        p.add_argument("--as-of", type=_date("--as-of"), required=True, help=msg("track.cli.as_of"))
+        p.add_argument("--out", type=Path, default=Path(out), help=msg("cli.out"))
+        p.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+        p.add_argument("--solver", choices=("highs", "cbc"), default=None, help=msg("cli.solver"))
+        p.add_argument("--time-limit", type=_positive_float("--time-limit"), default=None,
+                       help=msg("cli.time_limit"))
+        if name == "progress":
+            p.add_argument("--lag-threshold", type=_share("--lag-threshold"), default=None,
+                           help=msg("track.cli.lag_threshold"))
+    runs = parser("runs")
+    rsub = runs.add_subparsers(dest="runs_command", required=True, metavar="ACTION")
+    rl = rsub.add_parser("list", help=msg("track.cli.runs_list"), formatter_class=HelpFormatter)
+    rl.add_argument("--command", dest="of_command", default=None, help=msg("track.cli.of_command"))
+    rl.add_argument("--limit", type=int, default=50, help=msg("track.cli.limit"))
+    rl.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rs = rsub.add_parser("show", help=msg("track.cli.runs_show"), formatter_class=HelpFormatter)
     rs.add_argument("id", type=int)
-    rs.add_argument("--format", choices=("text", "json"), default="text")
-    rd = rsub.add_parser("diff", help="what differs between two runs")
+    rs.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rd = rsub.add_parser("diff", help=msg("track.cli.runs_diff"), formatter_class=HelpFormatter)
     rd.add_argument("a", type=int)
     rd.add_argument("b", type=int)
-    rd.add_argument("--format", choices=("text", "json"), default="text")
-    rm = rsub.add_parser("submit", help="mark an export run as submitted to the province")
+    rd.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rm = rsub.add_parser("submit", help=msg("track.cli.runs_submit"), formatter_class=HelpFormatter)
     rm.add_argument("id", type=int)
 
 
-def _run_facts(plan, params, solution) -> dict:
-    """Input id and key figures of a solved run, for the plan store."""
-    from optimizer.data.scenario import scenario_hash
-
-    s = solution.summary
-    figures = {k: s[k] for k in ("objective", "objective_terms", "lp_bound", "integer_gap", "certificate_share",
-                                 "trainee_km") if k in s}
-    return {"input_id": scenario_hash(plan, params), "status": solution.status, "key_figures": figures}
+RECORDED_COMMANDS = ("solve", "export", "shortlist")  # progress and replan record themselves
 
 
 def _settings(args: argparse.Namespace) -> dict:
@@ -390,63 +522,69 @@ def _settings(args: argparse.Namespace) -> dict:
             if k not in ("command", "recorded") and v is not None}
 
 
+def _key_figures(summary: dict) -> dict:
+    return {k: summary[k] for k in ("objective", "objective_terms", "lp_bound", "integer_gap", "certificate_share",
+                                    "trainee_km") if k in summary}
+
+
 def _recorded(args: argparse.Namespace, code: int) -> int:
     """Record a finished solve / export / shortlist in the plan store; never changes the exit status."""
     from optimizer.store import record_run
 
-    facts = getattr(args, "recorded", None)
-    if facts is None or code not in (EXIT_OK, EXIT_INFEASIBLE, EXIT_SOLVER_FAILED):
+    result = getattr(args, "recorded", None)
+    if args.command not in RECORDED_COMMANDS or result is None or isinstance(result, int):
         return code
-    status = facts["status"] if code != EXIT_SOLVER_FAILED or facts["status"] != "optimal" else "verify_failed"
+    status = "verify_failed" if result.ok and code == EXIT_SOLVER_FAILED else result.status
     out = getattr(args, "out", None)
-    record_run(args.command, facts["input_id"], _settings(args), status, facts["key_figures"],
+    record_run(args.command, result.input_id, _settings(args), status, _key_figures(result.solution.summary),
                [out] if out is not None and out.exists() else [])
     return code
 
 
-def run_tracking(args: argparse.Namespace) -> int:
-    if args.command == "progress":
-        return run_progress(args)
-    if args.command == "replan":
-        return run_replan(args)
-    return run_runs(args)
-
-
 def _plan_and_records(args: argparse.Namespace):
-    """Scenario, plan, problem, original solution and the validated records; or an exit status."""
+    """The plan's RunResult and the validated records; or an exit status."""
     from optimizer.data.actuals import load_actuals
 
-    args.solver = getattr(args, "solver", None)
-    args.time_limit = getattr(args, "time_limit", None)
     args.cert_share = None
-    solved = _solve_scenario(argparse.Namespace(**{**vars(args), "out": args.out}))
-    if isinstance(solved, int):
-        return solved
-    scenario, plan, problem, solution = solved
-    records = load_actuals(args.actuals, plan, args.as_of, year=args.as_of.year)
-    return scenario, plan, problem, solution, records
+    result = solve_for(args)
+    if isinstance(result, int):
+        return result
+    if not result.solution.ok:
+        return report_unsolved(result, args.out)
+    records = load_actuals(args.actuals, result.plan, args.as_of, year=args.as_of.year)
+    return result, records
+
+
+def _tracking_settings(args: argparse.Namespace) -> dict:
+    from optimizer.pipeline import file_identity
+
+    return {**_settings(args), "actuals_id": file_identity(args.actuals)}
 
 
 def run_progress(args: argparse.Namespace) -> int:
     """Progress tables, R18 top five, overdue claims and the tracking report workbooks."""
-    from optimizer.data.scenario import scenario_hash
-    from optimizer.messages import msg
-    from optimizer.messages.numbers import persons, share
+    from optimizer.messages.numbers import persons
     from optimizer.outputs.breakdown import county_breakdown
     from optimizer.store import record_run
     from optimizer.tracking.progress import DEFAULT_LAG_THRESHOLD, progress
-    from optimizer.tracking.report import progress_files, write_outputs
+    from optimizer.tracking.report import progress_files
 
     loaded = _plan_and_records(args)
     if isinstance(loaded, int):
         return loaded
-    scenario, plan, problem, solution, records = loaded
+    result, records = loaded
+    plan, problem = result.plan, result.problem
     threshold = args.lag_threshold if args.lag_threshold is not None else DEFAULT_LAG_THRESHOLD
-    breakdown = county_breakdown(plan, problem, solution)
+    breakdown = county_breakdown(plan, problem, result.solution)
     p = progress(plan, problem, breakdown, records, args.as_of, threshold)
-    input_id = scenario_hash(plan, problem.params)
-    written = write_outputs(args.out, progress_files(plan, problem, breakdown, records, p, scenario.name, input_id,
-                                                     threshold))
+    outputs = OutputSet(args.out, "progress", result.input_id, details={"as_of": args.as_of.isoformat()})
+    for name, content in progress_files(plan, problem, breakdown, records, p, result.scenario.name,
+                                        result.input_id, threshold).items():
+        if callable(content):
+            outputs.file(name, content)
+        else:
+            outputs.frame(name, content)
+    written = outputs.commit()
     total = p.table[(p.table["level"] == "province") & (p.table["measure"] == "附件1第1栏")].iloc[0]
     lagging = p.table[p.table["lagging"] & p.table["level"].isin(["prefecture", "county"])]
     print(msg("track.progress_done", as_of=args.as_of.isoformat(), done=persons(total["done"]),
@@ -458,66 +596,66 @@ def run_progress(args: argparse.Namespace) -> int:
     figures = {"classes": len(records), "done": int(total["done"]), "running": int(total["running"]),
                "planned": int(total["planned"]), "elapsed": round(p.elapsed, 4), "lagging": len(lagging),
                "overdue_claims": len(p.overdue), "top5_rows": len(p.top5)}
-    record_run("progress", input_id, _settings(args), "ok", figures, written)
+    record_run("progress", result.input_id, _tracking_settings(args), "ok", figures, written)
     return EXIT_OK
 
 
 def run_replan(args: argparse.Namespace) -> int:
     """Re-plan the rest of the year: solve's tables plus changes.csv; exit as `solve` does."""
-    from optimizer.data.scenario import scenario_hash
-    from optimizer.messages import msg
     from optimizer.messages.numbers import persons
-    from optimizer.outputs.files import write_csv, write_solution
+    from optimizer.outputs.files import add_solution
     from optimizer.store import record_run
     from optimizer.tracking.replan import replan, verify_replan
 
     loaded = _plan_and_records(args)
     if isinstance(loaded, int):
         return loaded
-    scenario, plan, problem, solution, records = loaded
-    result = replan(problem, solution, records, args.as_of)
-    new = result.solution
-    input_id = scenario_hash(plan, problem.params)
+    result, records = loaded
+    rp = replan(result.problem, result.solution, records, args.as_of)
+    new = rp.solution
+    settings = _tracking_settings(args)
+    summary = {**new.summary, "scenario": result.scenario.name, "plan_input_id": result.input_id,
+               "as_of": args.as_of.isoformat()}
+    outputs = OutputSet(args.out, "replan", result.input_id, status=new.status,
+                        details={"as_of": args.as_of.isoformat()})
     if new.status == "infeasible":
-        write_solution(new, args.out, {"scenario": scenario.name, "as_of": args.as_of.isoformat()})
+        add_solution(outputs, new, summary, {})
+        written = outputs.commit()
         print(msg("track.replan_infeasible", as_of=args.as_of.isoformat()))
         for line in new.diagnosis.messages:
             print(f"  - {line}")
-        record_run("replan", input_id, _settings(args), "infeasible", {"messages": new.diagnosis.messages[:5]},
-                   [args.out])
+        record_run("replan", result.input_id, settings, "infeasible", {"messages": new.diagnosis.messages[:5]},
+                   written)
         return EXIT_INFEASIBLE
     if not new.ok:
-        print(f"error: {new.summary.get('message', new.status)}", file=sys.stderr)
+        print(f"{msg('error')}: {new.summary.get('message', new.status)}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
-    problems = verify_replan(result.problem, new) + result.mismatches + result.dropped
-    kept = int(result.classified.school_in["trainees"].sum() + result.classified.unit_in["trainees"].sum())
-    extra = {"scenario": scenario.name, "as_of": args.as_of.isoformat(), "verified": not problems,
-             "kept_trainees": kept, "annex_totals_exact": not result.mismatches,
-             "outside_plan_trainees": int(result.classified.other["trainees"].sum()
-                                          + result.classified.school_out["trainees"].sum()
-                                          + result.classified.unit_out["trainees"].sum())}
-    written = write_solution(new, args.out, extra)
-    write_csv(result.changes, args.out / "changes.csv")
-    written.append(args.out / "changes.csv")
-    figures = {"objective": new.summary["objective"], "original_objective": solution.summary["objective"],
-               "kept_trainees": kept, "changes": len(result.changes), "verified": not problems}
+    problems = verify_replan(rp.problem, new) + rp.mismatches + rp.dropped
+    c = rp.classified
+    kept = int(c.school_in["trainees"].sum() + c.unit_in["trainees"].sum())
+    summary |= {"verified": not problems, "kept_trainees": kept, "annex_totals_exact": not rp.mismatches,
+                "outside_plan_trainees": int(c.other["trainees"].sum() + c.school_out["trainees"].sum()
+                                             + c.unit_out["trainees"].sum())}
+    add_solution(outputs, new, summary, new.summary.get("seconds", {}))
+    outputs.frame("changes.csv", rp.changes)
+    written = outputs.commit()
+    figures = {**_key_figures(new.summary), "original_objective": result.solution.summary["objective"],
+               "kept_trainees": kept, "changes": len(rp.changes), "verified": not problems}
     if problems:
-        print(f"VERIFY FAILED: {len(problems)} problem(s)", file=sys.stderr)
-        for line in problems[:20]:
-            print(f"  - {line}", file=sys.stderr)
-        record_run("replan", input_id, _settings(args), "verify_failed", figures, written)
+        print(msg("cli.verify_failed", n=len(problems)), file=sys.stderr)
+        print_violations(problems)
+        record_run("replan", result.input_id, settings, "verify_failed", figures, written)
         return EXIT_SOLVER_FAILED
-    print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(result.changes),
+    print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(rp.changes),
               out=args.out))
-    for r in result.changes.head(10).itertuples():
+    for r in rp.changes.head(10).itertuples():
         print(f"  {r.level:<11} {r.programme:<6} {r.name:<16} {r.original:>8,} → {r.replanned:>8,} ({r.change:+,})")
-    record_run("replan", input_id, _settings(args), "optimal", figures, written)
+    record_run("replan", result.input_id, settings, "optimal", figures, written)
     return EXIT_OK
 
 
 def run_runs(args: argparse.Namespace) -> int:
     """runs list | show ID | diff A B | submit ID."""
-    from optimizer.messages import msg
     from optimizer.store import diff_runs, open_store
 
     store = open_store()

@@ -44,3 +44,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store.not_export": ("只有 export 的运行可以标记为已报送（运行 {id} 是 {command}）",
                          "only an export run can be marked as submitted (run {id} is {command})"),
 }
+CATALOGUE.update({
+    "track.cli.progress": ("实际培训与计划对比；R18 前五位机构；逾期补贴审核；6月30日/10月30日跟踪报告",
+                           "actual training against the plan; R18 top five; overdue subsidy claims; the 30 June / "
+                           "30 October reports"),
+    "track.cli.replan": ("保留已完成及在训班次，重新规划全年剩余任务",
+                         "re-plan the rest of the year keeping what is done"),
+    "track.cli.runs": ("方案库：已记录的运行（list、show、diff、submit）",
+                       "the plan store: recorded runs (list, show, diff, submit)"),
+    "track.cli.actuals": ("实际培训班次表（CSV 或 .xlsx；templates 命令给出空白模板）",
+                          "actual training records (CSV or .xlsx; `templates` writes a blank one)"),
+    "track.cli.as_of": ("统计截至日期（YYYY-MM-DD）", "the date the records stand at (YYYY-MM-DD)"),
+    "track.cli.lag_threshold": ("完成比例低于时间进度的此倍数即为滞后",
+                                "lagging below this share of the elapsed year's pace"),
+    "track.cli.runs_list": ("已记录的运行，最新在前", "recorded runs, newest first"),
+    "track.cli.of_command": ("只列出此命令的运行", "only runs of this command"),
+    "track.cli.limit": ("最多列出的条数", "at most this many runs"),
+    "track.cli.runs_show": ("一次运行：设置、关键数字、文件、关联运行",
+                            "one run: settings, key figures, files, linked runs"),
+    "track.cli.runs_diff": ("两次运行的差异", "what differs between two runs"),
+    "track.cli.runs_submit": ("将一次 export 运行标记为已报送省厅", "mark an export run as submitted to the province"),
+})

@@ -4,15 +4,12 @@ Same style as the 1 March submission workbooks (``outputs/workbook.py``: 宋体,
 fitted to the page width, frozen headers). One workbook per report date up to the as-of date (or an interim
 one dated as of, before 30 June): a cover, the five institutions with the most subsidised trainees per
 prefecture and per county, progress per prefecture against the plan, and subsidy claims past the
-30-working-day approval limit (三(九)). Written all or nothing: staged, then moved in.
+30-working-day approval limit (三(九)). The command writes them through the one output writer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +17,6 @@ import pandas as pd
 
 from optimizer import rules
 from optimizer.data.loader import PlanData
-from optimizer.outputs.files import write_csv
 from optimizer.outputs.workbook import COVER_TEXT_WIDTH, _Book, _frame_sheet, _width
 from optimizer.tracking.progress import Progress, progress, records_as_of
 
@@ -107,25 +103,6 @@ def write_report(path: Path, plan: PlanData, p: Progress, scenario: str, input_i
             book.wb.get_worksheet_by_name(name).repeat_rows(0, 1)
     finally:
         book.close()
-
-
-def write_outputs(out: Path, files: dict[str, pd.DataFrame | Callable[[Path], None]]) -> list[Path]:
-    """Write every file to a staging folder inside ``out``, then move them in: nothing partial is left."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
-    try:
-        for name, content in files.items():
-            if isinstance(content, pd.DataFrame):
-                write_csv(content, staging / name)
-            else:
-                content(staging / name)
-        written = []
-        for name in files:
-            os.replace(staging / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def progress_files(plan: PlanData, problem, breakdown, records: pd.DataFrame, p: Progress, scenario: str,
