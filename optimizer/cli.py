@@ -551,7 +551,7 @@ def _plan_and_records(args: argparse.Namespace):
         return result
     if not result.solution.ok:
         return report_unsolved(result, args.out)
-    records = load_actuals(args.actuals, result.plan, args.as_of, year=args.as_of.year)
+    records = load_actuals(args.actuals, result.plan, args.as_of)
     return result, records
 
 

@@ -56,8 +56,10 @@ def _unknown(index: NameIndex, text: str, key: str) -> str:
 
 
 def load_actuals(source: Path | str, plan: PlanData, as_of: dt.date, data: bytes | None = None,
-                 year: int = rules.PLAN_YEAR) -> pd.DataFrame:
-    """The records with codes resolved and a ``status`` (done | running); ``InputError`` lists every problem."""
+                 year: int | None = None) -> pd.DataFrame:
+    """The records with codes resolved and a ``status`` (done | running); ``InputError`` lists every problem.
+    ``year``: the plan year (default: the notice's)."""
+    year = year or plan.notice.year
     raw, problems = read_raw(source, data, sheet=ACTUALS.name)
     problems.raise_if_any()
     frame = parse_table(raw, ACTUALS, problems)

@@ -182,18 +182,20 @@ def top_five(records: pd.DataFrame, plan: PlanData, n: int = rules.TOP_INSTITUTI
 
 
 @functools.lru_cache(maxsize=4096)
-def _deadline(day: dt.date) -> dt.date:
-    return subsidy_approval_deadline(day)
+def _deadline(day: dt.date, working_days: int) -> dt.date:
+    return subsidy_approval_deadline(day, working_days)
 
 
 def overdue_claims(records: pd.DataFrame, plan: PlanData, as_of: dt.date) -> pd.DataFrame:
-    """Claims not approved within the 30 working days of 三(九): pending past the limit, or approved late."""
+    """Claims not approved within the working days of 三(九) (30 in 2022, ``plan.notice``): pending past the
+    limit, or approved late."""
+    limit_days = plan.notice.subsidy_approval_working_days
     names = {**dict(zip(plan.institutions["code"], plan.institutions["name"], strict=True)),
              **dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True))}
     rows = []
     claims = records[records["claim_date"].notna() & (records["subsidy_yuan"] > 0)]
     for r in claims.itertuples():
-        deadline = _deadline(r.claim_date)
+        deadline = _deadline(r.claim_date, limit_days)
         approved = r.approval_date if isinstance(r.approval_date, dt.date) else None
         if (approved is None and as_of > deadline) or (approved is not None and approved > deadline):
             late_to = approved or as_of

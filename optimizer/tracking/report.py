@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer import rules
 from optimizer.data.loader import PlanData
 from optimizer.outputs.workbook import COVER_TEXT_WIDTH, _Book, _frame_sheet, _width
 from optimizer.tracking.progress import Progress, progress, records_as_of
@@ -24,13 +23,14 @@ SHEETS = {"cover": "封面", "top5_pref": "前五机构（州市）", "top5_coun
           "progress": "计划进度（州市）", "overdue": "逾期补贴审核"}
 
 
-def report_dates(as_of: dt.date) -> list[dt.date]:
+def report_dates(plan: PlanData, as_of: dt.date) -> list[dt.date]:
     """The tracking dates (R17) on or before ``as_of``; the as-of date itself before the first one."""
-    due = [d for d in rules.TRACKING_REPORT_DEADLINES if d <= as_of]
+    due = [d for d in plan.notice.tracking_reports if d <= as_of]
     return due or [as_of]
 
 
-def _cover(book: _Book, p: Progress, scenario: str, input_id: str, interim: bool) -> None:
+def _cover(book: _Book, plan: PlanData, p: Progress, scenario: str, input_id: str, interim: bool) -> None:
+    notice = plan.notice
     ws = book.sheet(SHEETS["cover"])
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
@@ -40,17 +40,17 @@ def _cover(book: _Book, p: Progress, scenario: str, input_id: str, interim: bool
     done = p.records[p.records["status"] == "done"]
     subsidised = done[done["subsidy_yuan"] > 0]
     lines = [
-        ("依据", f"{rules.NOTICE_ID}（{rules.NOTICE_DATE.isoformat()}）四(二)：各州（市）对补贴性培训量排名前五位的"
-                 "培训机构重点跟踪；三(九)：补贴申请 30 个工作日内审核"),
+        ("依据", f"{notice.number}（{notice.date.isoformat()}）四(二)：各州（市）对补贴性培训量排名前五位的"
+                 f"培训机构重点跟踪；三(九)：补贴申请 {notice.subsidy_approval_working_days} 个工作日内审核"),
         ("截至日期 As of", p.as_of.isoformat()),
-        ("跟踪报告日期", "、".join(d.isoformat() for d in rules.TRACKING_REPORT_DEADLINES)),
+        ("跟踪报告日期", "、".join(d.isoformat() for d in notice.tracking_reports)),
         ("计划方案 Scenario", scenario),
         ("输入摘要 Input id", input_id),
         ("全年进度 Year elapsed", f"{p.elapsed:.1%}（按国家法定工作日计）"),
         ("班次 Classes", f"已结业 {len(done):,} 个，在训 {int((p.records['status'] == 'running').sum()):,} 个"),
         ("补贴性培训 Subsidised", f"{int(subsidised['trainees'].sum()):,} 人（已结业且申请补贴的班次），"
                                    f"补贴 {subsidised['subsidy_yuan'].sum() / 10_000:,.2f} 万元"),
-        ("逾期审核 Overdue", f"{len(p.overdue):,} 笔补贴申请超过 {rules.SUBSIDY_APPROVAL_WORKING_DAYS} 个工作日"
+        ("逾期审核 Overdue", f"{len(p.overdue):,} 笔补贴申请超过 {notice.subsidy_approval_working_days} 个工作日"
                              "未审核或审核逾期"),
         ("滞后 Lagging", f"{int(p.table.loc[p.table['level'] == 'prefecture', 'lagging'].sum()):,} 项州市指标、"
                          f"{int(p.table.loc[p.table['level'] == 'county', 'lagging'].sum()):,} 项县级指标"
@@ -68,7 +68,7 @@ def write_report(path: Path, plan: PlanData, p: Progress, scenario: str, input_i
     """One tracking report workbook."""
     book = _Book(path)
     try:
-        _cover(book, p, scenario, input_id, interim)
+        _cover(book, plan, p, scenario, input_id, interim)
         names = dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True))
         pref_of = dict(zip(plan.counties["adcode"], plan.counties["prefecture_adcode"], strict=True))
         top = p.top5
@@ -94,7 +94,8 @@ def write_report(path: Path, plan: PlanData, p: Progress, scenario: str, input_i
         od = p.overdue.assign(**{c: p.overdue[c].map(lambda d: d.isoformat() if isinstance(d, dt.date) else "")
                                  for c in ("claim_date", "deadline", "approval_date")},
                               status=p.overdue["status"].map({"pending": "未审核", "approved late": "逾期审核"}))
-        _frame_sheet(book, SHEETS["overdue"], f"超过 {rules.SUBSIDY_APPROVAL_WORKING_DAYS} 个工作日的补贴申请", od[
+        limit = plan.notice.subsidy_approval_working_days
+        _frame_sheet(book, SHEETS["overdue"], f"超过 {limit} 个工作日的补贴申请", od[
             ["prefecture", "county", "institution", "class_id", "subsidy_yuan", "claim_date", "deadline",
              "approval_date", "status", "days_late"]],
             ["州（市）", "县（市、区）", "培训机构", "班次编号", "补贴金额（元）", "申请日期", "审核时限", "审核日期",
@@ -112,8 +113,8 @@ def progress_files(plan: PlanData, problem, breakdown, records: pd.DataFrame, p:
         "progress.csv": p.table, "top5.csv": p.top5,
         "overdue_claims.csv": p.overdue,
     }
-    interim = not any(d <= p.as_of for d in rules.TRACKING_REPORT_DEADLINES)
-    for day in report_dates(p.as_of):
+    interim = not any(d <= p.as_of for d in plan.notice.tracking_reports)
+    for day in report_dates(plan, p.as_of):
         at = p if day == p.as_of else progress(plan, problem, breakdown, records_as_of(records, day), day, threshold)
         files[f"R18_{day.isoformat()}.xlsx"] = (
             lambda path, at=at: write_report(path, plan, at, scenario, input_id, interim))

@@ -26,7 +26,6 @@ from optimizer.tracking.progress import working_days_of_year, year_elapsed
 from optimizer.tracking.replan import remaining_capacity
 from optimizer.workdays import add_working_days
 
-PLAN_START = dt.date(2022, 3, 1)  # training starts once the breakdown is in (R17: 1 March)
 HEADER = ["class_id", "institution_code", "course_code", "adcode", "programme", "unit_code", "start_date",
           "end_date", "trainees", "certified", "subsidy_yuan", "claim_date", "approval_date"]
 
@@ -108,7 +107,8 @@ def _dated(chosen: pd.DataFrame, plan: PlanData, problem: AllocationProblem, as_
     """Start dates spread over the working days from 1 March to the as-of date; ends after ⌈hours / 8⌉ days."""
     courses = problem.courses.set_index("code")
     price = problem.offers.set_index(["institution", "course"])["price"]
-    days = [d for d in working_days_of_year(as_of.year) if PLAN_START <= d <= as_of]
+    start = plan.notice.breakdown_due  # training starts once the county breakdown is in (R17: 1 March)
+    days = [d for d in working_days_of_year(as_of.year) if start <= d <= as_of]
     names = dict(zip(plan.institutions["code"], plan.institutions["name"], strict=True))
     rows = []
     for n, r in enumerate(chosen.itertuples()):
