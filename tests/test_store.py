@@ -123,3 +123,35 @@ def test_default_location_is_the_users_data_folder(monkeypatch, tmp_path):
     assert default_url() == f"sqlite:///{tmp_path}/yunnan-plan/plans.sqlite"
     assert to_url("postgresql://u@h:5/db") == "postgresql+psycopg://u@h:5/db"
     assert to_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def _history_page():
+    from optimizer.messages import set_language
+    from optimizer.ui.history import render
+
+    set_language("zh")
+    render()
+
+
+def test_history_page_lists_shows_and_diffs_runs(store_url):
+    from streamlit.testing.v1 import AppTest
+
+    from optimizer.store import open_store
+
+    s = open_store()
+    a = s.record("solve", "in1", {"cert_share": 0.6}, "optimal", {"objective": 100.0}, [])
+    b = s.record("solve", "in2", {"cert_share": 0.7}, "optimal", {"objective": 130.0}, [])
+    export = s.record("export", "in1", {}, "optimal", {}, [])
+    at = AppTest.from_function(_history_page, default_timeout=60).run()
+    assert not at.exception
+    runs = at.dataframe[0].value
+    assert runs["编号"].tolist() == [export, b, a]
+    assert runs["命令"].tolist() == ["export", "solve", "solve"]
+    at.selectbox(key="history_a").set_value(a)
+    at.selectbox(key="history_b").set_value(b)
+    at.run()
+    diff = next(d.value for d in at.dataframe if "key" in d.value.columns and "objective" in d.value["key"].tolist())
+    row = diff[diff["key"] == "objective"].iloc[0]
+    assert (row["a"], row["b"], row["difference"]) == ("100.0", "130.0", 30.0)
+    at.button(key="history_submit").click().run()  # the newest run, shown first, is the export
+    assert s.get(export).submitted is not None

@@ -77,6 +77,7 @@ def load_actuals(source: Path | str, plan: PlanData, as_of: dt.date, data: bytes
         if resolved is not None:
             resolved["prefecture"] = county_pref[resolved["adcode"]]
             rows.append(resolved)
+    problems.items.sort(key=lambda p: p.row or 0)  # read top to bottom, as the file is
     problems.raise_if_any()
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["status"] = ["running" if e > as_of else "done" for e in out["end_date"]]
