@@ -55,6 +55,17 @@ def test_migrations_make_the_schema(store_url):
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
 
 
+def test_head_revision_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from optimizer.store import HEAD_REVISION, MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+
+
 def test_runs_of_a_sequence_of_commands_are_listed_and_diffed(store_url, tmp_path, capsys):
     a, b = tmp_path / "a", tmp_path / "b"
     assert main(["solve", "--out", str(a)]) == 0
