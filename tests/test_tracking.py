@@ -411,3 +411,20 @@ def test_replan_too_far_behind_is_infeasible_and_explained(solved, actuals, tmp_
     assert code == 3
     assert "重新规划不可行" in out
     assert (tmp_path / "out" / "diagnosis.json").exists()
+
+
+def test_progress_and_replan_are_recorded_in_the_plan_store(actuals, progress_out, replan_out):
+    from optimizer.store import open_store
+
+    rows = csv_dicts(actuals)
+    store = open_store()
+    progress_run = store.runs("progress")[0]
+    replan_run = store.runs("replan")[0]
+    assert progress_run.key_figures["classes"] == len(rows)
+    assert progress_run.key_figures["done"] + progress_run.key_figures["running"] == sum(
+        int(r["trainees"]) for r in rows)
+    assert replan_run.status == "optimal" and replan_run.key_figures["verified"] is True
+    assert replan_run.key_figures["kept_trainees"] == sum(int(r["trainees"]) for r in rows
+                                                          if r["programme"] != "other")
+    assert "changes.csv" in {o["name"] for o in replan_run.outputs}
+    assert replan_run.settings["actuals_id"]
