@@ -600,14 +600,15 @@ def run_replan(args: argparse.Namespace) -> int:
     """Re-plan the rest of the year: solve's tables plus changes.csv; exit as `solve` does."""
     from optimizer.messages.numbers import persons
     from optimizer.outputs.files import add_solution
+    from optimizer.pipeline import run_replan as replan
     from optimizer.store import record_run
-    from optimizer.tracking.replan import replan, verify_replan
+    from optimizer.tracking.replan import verify_replan
 
     loaded = _plan_and_records(args)
     if isinstance(loaded, int):
         return loaded
     result, records = loaded
-    rp = replan(result.problem, result.solution, records, args.as_of)
+    rp = replan(result, records, args.as_of)
     new = rp.solution
     settings = _tracking_settings(args)
     summary = {**new.summary, "scenario": result.scenario.name, "plan_input_id": result.input_id,

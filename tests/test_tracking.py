@@ -30,15 +30,10 @@ def csv_dicts(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def solved():
-    from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario
-    from optimizer.model.problem import build_problem
-    from optimizer.model.solve import allocate
+    from optimizer.pipeline import run_scenario
 
-    scenario = default_scenario()
-    plan, params = scenario.apply(load_plan(scenario.data_dir))
-    problem = build_problem(plan, params)
-    return plan, problem, allocate(problem)
+    result = run_scenario()
+    return result.plan, result.problem, result.solution
 
 
 @pytest.fixture(scope="module")
@@ -418,8 +413,8 @@ def test_progress_and_replan_are_recorded_in_the_plan_store(actuals, progress_ou
 
     rows = csv_dicts(actuals)
     store = open_store()
-    progress_run = store.runs("progress")[0]
-    replan_run = store.runs("replan")[0]
+    progress_run = next(r for r in store.runs("progress") if r.settings["out"] == str(progress_out))
+    replan_run = next(r for r in store.runs("replan") if r.settings["out"] == str(replan_out))
     assert progress_run.key_figures["classes"] == len(rows)
     assert progress_run.key_figures["done"] + progress_run.key_figures["running"] == sum(
         int(r["trainees"]) for r in rows)

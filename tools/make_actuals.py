@@ -15,10 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optimizer.data.loader import load_plan
-from optimizer.data.scenario import default_scenario, load_scenario
-from optimizer.model.problem import build_problem
-from optimizer.model.solve import allocate
+from optimizer.pipeline import run_scenario
 from optimizer.tracking.synthetic import generate_actuals
 
 
@@ -29,14 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--out", type=Path, required=True, help="actuals .csv or .xlsx")
     args = parser.parse_args(argv)
-    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
-    plan, params = scenario.apply(load_plan(scenario.data_dir))
-    problem = build_problem(plan, params)
-    solution = allocate(problem)
-    if not solution.ok:
-        print(f"the scenario does not solve ({solution.status})", file=sys.stderr)
+    result = run_scenario(args.scenario)
+    if not result.ok:
+        print(f"the scenario does not solve ({result.status})", file=sys.stderr)
         return 3
-    records = generate_actuals(plan, problem, solution, args.as_of, args.seed)
+    records = generate_actuals(result.plan, result.problem, result.solution, args.as_of, args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.suffix.lower() == ".xlsx":
         records.to_excel(args.out, sheet_name="actuals", index=False)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from optimizer.model.lp import FLOOR_COLUMN
 from optimizer.model.problem import AllocationProblem, capacity
-from optimizer.model.solve import Solution, allocate, expand_flows
+from optimizer.model.solve import Solution, expand_flows
 from optimizer.tracking.progress import working_days_of_year
 
 Y, W, V, Q = ["school", "county"], ["school", "prefecture", "course"], \
@@ -152,18 +152,18 @@ class Replan:
     dropped: list[str] = field(default_factory=list)  # done classes not kept (empty when all are)
 
 
-def replan(problem: AllocationProblem, original: Solution, records: pd.DataFrame, as_of: dt.date) -> Replan:
-    """Solve the rest of the year; on success, tables with every done class in its own row and the changes."""
-    new, c = replan_problem(problem, records, as_of)
-    solution = allocate(new)
-    result = Replan(new, solution, c)
+def finish_replan(problem: AllocationProblem, original: Solution, new: AllocationProblem, classified: Classified,
+                  solution: Solution) -> Replan:
+    """After the solve (``pipeline.run_replan`` joins the stages): tables with every done class in its own row,
+    the changes against the original plan and the checks of the Annex totals and the done classes."""
+    result = Replan(new, solution, classified)
     if not solution.ok:
         return result
-    solution.school_allocation = _recompose_schools(new, solution.school_allocation, c.school_in)
-    solution.project_allocation = _recompose_units(new, solution.project_allocation, c.unit_in)
+    solution.school_allocation = _recompose_schools(new, solution.school_allocation, classified.school_in)
+    solution.project_allocation = _recompose_units(new, solution.project_allocation, classified.unit_in)
     result.changes = changes(problem, original, solution)
-    result.mismatches = annex_mismatches(problem, solution, c)
-    result.dropped = dropped_classes(solution, c)
+    result.mismatches = annex_mismatches(problem, solution, classified)
+    result.dropped = dropped_classes(solution, classified)
     return result
 
 
