@@ -384,7 +384,9 @@ def test_replan_capacity_is_done_plus_the_days_left(solved, actuals):
     hours = int(problem.courses.set_index("code").loc["k01", "class_hours"])
     left = offer.equipment_sets * (int(offer.days_available * after) // -(-hours // 8)) * offer.class_size
     done = int(c.school_in.query("school == 's01' and course == 'k01'")["trainees"].sum())
-    assert offer.capacity == done + left
+    year = problem.offers.set_index(["institution", "course"]).loc[("s01", "k01"), "capacity"]
+    assert offer.capacity == max(done, min(year, done + left))
+    assert (new.offers["capacity"] <= problem.offers["capacity"]).all() or (new.offers["capacity"] > 0).all()
 
 
 def test_replan_too_far_behind_is_infeasible_and_explained(solved, actuals, tmp_path, capsys):

@@ -10,8 +10,8 @@ From the actual records as of a date:
   exactly;
 - capacity is what the records used at each (institution, course) plus the capacity of the days left: the
   offer's training days scaled by the share of the year's working days after the as-of date (official
-  calendar), rounded down to whole classes (R5–R7). A class in training counts as started; its remaining
-  days are not taken off the capacity left.
+  calendar), rounded down to whole classes (R5–R7) — at most the year's capacity, at least what is done. A
+  class in training counts as started; its remaining days are not taken off the capacity left.
 The result tables keep each done class in its own (school, county, course) or (unit, county, course,
 institution) row; what is left is spread like every solve (north-west corner, codes in order).
 """
@@ -114,8 +114,10 @@ def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.
                       c.unit_in[["institution", "course", "trainees"]]]).groupby(["institution", "course"])[
         "trainees"].sum()
     index = pd.MultiIndex.from_frame(offers[["institution", "course"]])
-    offers["capacity"] = used.reindex(index, fill_value=0).to_numpy().astype(int) + \
-        remaining_capacity(offers, as_of).to_numpy()
+    done = used.reindex(index, fill_value=0).to_numpy().astype(int)
+    # never more than the year's capacity (R5–R7), never less than what the records already hold
+    offers["capacity"] = np.maximum(done, np.minimum(offers["capacity"].to_numpy(),
+                                                     done + remaining_capacity(offers, as_of).to_numpy()))
     new = dataclasses.replace(
         problem, params=params, schools=schools, targets=targets, unit_plans=plans, offers=offers,
         y_keys=_floor(problem.y_keys, c.school_in, Y), w_keys=_floor(problem.w_keys, c.school_in, W),

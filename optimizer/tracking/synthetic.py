@@ -2,7 +2,8 @@
 
 Each allocation row is cut into classes of at most the course's class size (R5). Each (institution, course)
 runs its classes in a sequence through the year and has started, by the as-of date, the share of them the
-elapsed working days call for — more for a few institutions that are *ahead*, and never fewer than the
+elapsed working days call for — more for a few schools that are *ahead* (which also train some classes
+beyond their plan, in another county), and never fewer than the
 capacity left after the as-of date forces (so a re-plan stays feasible); the classes of a few *behind*
 counties come last in every sequence, so those counties lag. A few classes of filed training institutions
 are *outside the plan* (programme ``other``). Finished classes certify most trainees; unit classes, most
@@ -60,7 +61,9 @@ def generate_actuals(plan: PlanData, problem: AllocationProblem, solution: Solut
     behind = set(rng.choice(counties, size=max(1, round(behind_share * len(counties))), replace=False))
     spare = problem.offers.assign(load=problem.offers.set_index(["institution", "course"]).index.map(
         _load(solution)).fillna(0).to_numpy())
-    roomy = sorted(set(spare.loc[spare["load"] < 0.8 * spare["capacity"], "institution"]))
+    schools = set(problem.schools["code"])
+    roomy = sorted(set(spare.loc[(spare["load"] < 0.8 * spare["capacity"]) & spare["institution"].isin(schools),
+                                 "institution"]))
     fast = set(rng.choice(roomy, size=min(ahead, len(roomy)), replace=False)) if roomy else set()
     left = remaining_capacity(problem.offers, as_of)
     left.index = pd.MultiIndex.from_frame(problem.offers[["institution", "course"]])
@@ -75,8 +78,31 @@ def generate_actuals(plan: PlanData, problem: AllocationProblem, solution: Solut
         cum = order["trainees"].cumsum()
         started.append(order[cum - order["trainees"] < need])
     chosen = pd.concat(started, ignore_index=True).drop(columns=["_late", "_r"])
-    chosen = pd.concat([chosen, _outside(plan, problem, rng, outside)], ignore_index=True)
+    chosen = pd.concat([chosen, _beyond(problem, solution, sorted(fast), rng), _outside(plan, problem, rng, outside)],
+                       ignore_index=True)
     return _dated(chosen, plan, problem, as_of, rng, names_share)
+
+
+def _beyond(problem: AllocationProblem, solution: Solution, schools: list[str], rng: np.random.Generator
+            ) -> pd.DataFrame:
+    """Schools ahead also train beyond their plan: classes of their largest course in another county of the same
+    prefecture (half that course's trainees, at most 300), so a re-plan must move the rest of their quota."""
+    size = problem.courses.set_index("code")["max_class_size"]
+    county_pref = problem.counties.set_index("adcode")["prefecture_adcode"]
+    rows = []
+    for school in schools:
+        plan = solution.school_allocation[solution.school_allocation["school_code"] == school]
+        if plan.empty:
+            continue
+        top = plan.loc[plan["trainees"].idxmax()]
+        pref = county_pref[top["adcode"]]
+        others = sorted(c for c, p in county_pref.items() if p == pref and c != top["adcode"])
+        if not others:
+            continue
+        county = str(rng.choice(others))
+        for t in _classes(min(int(top["trainees"]) // 2, 300), int(size[top["course_code"]])):
+            rows.append(("school", school, top["course_code"], county, "", t))
+    return pd.DataFrame(rows, columns=["programme", "institution", "course", "adcode", "unit", "trainees"])
 
 
 def _load(solution: Solution) -> dict:
