@@ -46,16 +46,16 @@ def test_cli_exit_status_and_message(case, tmp_path, capsys):
     words = case["words"].split("|")
     if case["replaces"] in TABLE_ORDER:
         folder, table_file = data_with(case, tmp_path)
-        code = main(["check", "--data", str(folder)])
+        code = main(["--lang", "en", "check", "--data", str(folder)])
         if expect == 2:
             words = [*words, table_file]
     elif case["replaces"] == "weights":
-        code = main(["export", "--out", str(tmp_path / "out"), "--weights", str(BAD / case["file"]),
+        code = main(["--lang", "en", "export", "--out", str(tmp_path / "out"), "--weights", str(BAD / case["file"]),
                      "--as-of", "2022-02-11"])
     elif case["replaces"] == "lots":
-        code = main(["shortlist", "--out", str(tmp_path / "out"), "--lots", str(BAD / case["file"])])
+        code = main(["--lang", "en", "shortlist", "--out", str(tmp_path / "out"), "--lots", str(BAD / case["file"])])
     else:
-        code = main(["solve", str(BAD / case["file"]), "--out", str(tmp_path / "out")])
+        code = main(["--lang", "en", "solve", str(BAD / case["file"]), "--out", str(tmp_path / "out")])
     out = capsys.readouterr()
     text = out.out + out.err
     assert code == expect, text[-2000:]
@@ -88,7 +88,7 @@ def test_a_file_over_the_size_limit(tmp_path, capsys):
     with open(folder / "offers.csv", "ab") as f:
         line = b"s01,k01,construction,1,200,1390,true,assumed: padding\n"
         f.write(line * (MAX_INPUT_BYTES // len(line) + 10))
-    assert main(["check", "--data", str(folder)]) == 2
+    assert main(["--lang", "en", "check", "--data", str(folder)]) == 2
     assert "offers.csv: file is larger than the 20 MB limit" in capsys.readouterr().err
 
 
