@@ -143,12 +143,15 @@ def test_every_bad_record_is_reported_with_file_row_column_and_value(tmp_path):
 
 def test_bad_actuals_exit_2_naming_file_row_column_value(tmp_path, capsys):
     path = write_actuals(tmp_path / "bad_actuals.csv", bad_rows())
-    code = main(["progress", str(path), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out")])
+    code = main(["--lang", "en", "progress", str(path), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2
-    assert "bad_actuals.csv, row 4, column 'end_date'" in err and "'2022-04-01'" in err
+    assert "bad_actuals.csv, row 4, column 'end_date': ends before it starts (2022-04-10) (found '2022-04-01')" in err
     assert "bad_actuals.csv, row 7, column 'trainees'" in err and "'-5'" in err
-    assert not (tmp_path / "out" / "progress.csv").exists()
+    assert not (tmp_path / "o" / "progress.csv").exists()
+    code = main(["progress", str(path), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "bad_actuals.csv，第 4 行" in err and "结束日期早于开始日期" in err  # Chinese by default
 
 
 def test_names_are_accepted_for_codes(tmp_path):
