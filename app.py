@@ -6,7 +6,8 @@ scenario and changed settings from the URL (``/allocate?scenario=cert_share_70&c
 
 import streamlit as st
 
-from optimizer.ui import pages
+from optimizer.messages import msg
+from optimizer.ui import history, pages
 from optimizer.ui.i18n import apply_language, t
 from optimizer.ui.state import CONTROL_KEYS
 
@@ -51,5 +52,6 @@ navigation = st.navigation([
     st.Page(pages.procurement_page, title=t("page_procurement"), url_path="procurement"),
     st.Page(pages.export_page, title=t("page_export"), url_path="export"),
     st.Page(pages.sweep_page, title=t("page_sweep"), url_path="sweep"),
+    st.Page(history.render, title=msg("track.ui.title"), url_path="history"),
 ])
 navigation.run()

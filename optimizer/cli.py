@@ -181,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
     intake.add_argument("--out", type=Path, default=Path("intake") / "consolidated.xlsx", help=msg("intake.cli_out"))
     export.add_argument("--pdf", action="store_true", help=msg("wb.cli_pdf"))
+    _add_tracking_commands(sub)  # issue 18: progress, replan, runs
     return parser
 
 
@@ -216,7 +217,7 @@ def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
-        return runner(args)
+        return _recorded(args, runner(args))  # issue 18: the plan store keeps solve / export / shortlist runs
     except OutputError as exc:
         where = f"（{exc.path}）" if _is_zh() else f" ({exc.path})"
         print(f"{msg('error')}: {msg('cannot_write', where=where, reason=exc.reason)}", file=sys.stderr)
@@ -287,7 +288,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def commit(outputs: OutputSet) -> list[Path]:
     """Write a run's files; say where files of no earlier run were kept aside (they are never deleted)."""
-    written = outputs.commit()
+    written = commit(outputs)
     if outputs.set_aside:
         print(msg("cli.set_aside", n=len(outputs.set_aside["files"]),
                   folder=outputs.out / str(outputs.set_aside["folder"])), file=sys.stderr)
@@ -306,8 +307,9 @@ def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None
     from optimizer.pipeline import SolverUnavailable, run_scenario
 
     try:
-        return run_scenario(args.scenario, data=args.data, overrides=model_overrides(args),
-                            extra_identity=extra_identity)
+        args.recorded = run_scenario(args.scenario, data=args.data, overrides=model_overrides(args),
+                                     extra_identity=extra_identity)  # issue 18: the plan store records it
+        return args.recorded
     except SolverUnavailable as exc:
         print(f"{msg('error')}: {msg('cli.solver_unavailable', reason=exc)}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
@@ -598,7 +600,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     table = evaluate(args.folder, args.quotes, args.scores)
     outputs = OutputSet(args.out, "evaluate")
     outputs.folder(lambda folder: write_evaluation_files(table, folder))
-    outputs.commit()
+    commit(outputs)
     print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
     return EXIT_OK
 
@@ -653,3 +655,240 @@ def run_intake(args: argparse.Namespace) -> int:
         print(msg("intake.written", files="、".join(str(p) for p in written)))
     return result.status
 
+# -- issue 18: progress, replan, runs; recording runs in the plan store -----------------------------------------
+
+def _add_tracking_commands(sub) -> None:
+    """The tracking commands' arguments (issue 18)."""
+    def parser(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=msg(f"track.cli.{name}"), description=msg(f"track.cli.{name}"),
+                              formatter_class=HelpFormatter)
+
+    for name, out in (("progress", "progress"), ("replan", "replan")):
+        p = parser(name)
+        p.add_argument("actuals", type=Path, help=msg("track.cli.actuals"))
+        p.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+        p.add_argument("--as-of", type=_date("--as-of"), required=True, help=msg("track.cli.as_of"))
+        p.add_argument("--out", type=Path, default=Path(out), help=msg("cli.out"))
+        p.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+        p.add_argument("--solver", choices=("highs", "cbc"), default=None, help=msg("cli.solver"))
+        p.add_argument("--time-limit", type=_positive_float("--time-limit"), default=None,
+                       help=msg("cli.time_limit"))
+        if name == "progress":
+            p.add_argument("--lag-threshold", type=_share("--lag-threshold"), default=None,
+                           help=msg("track.cli.lag_threshold"))
+    runs = parser("runs")
+    rsub = runs.add_subparsers(dest="runs_command", required=True, metavar="ACTION")
+    rl = rsub.add_parser("list", help=msg("track.cli.runs_list"), formatter_class=HelpFormatter)
+    rl.add_argument("--command", dest="of_command", default=None, help=msg("track.cli.of_command"))
+    rl.add_argument("--limit", type=int, default=50, help=msg("track.cli.limit"))
+    rl.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rs = rsub.add_parser("show", help=msg("track.cli.runs_show"), formatter_class=HelpFormatter)
+    rs.add_argument("id", type=int)
+    rs.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rd = rsub.add_parser("diff", help=msg("track.cli.runs_diff"), formatter_class=HelpFormatter)
+    rd.add_argument("a", type=int)
+    rd.add_argument("b", type=int)
+    rd.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rm = rsub.add_parser("submit", help=msg("track.cli.runs_submit"), formatter_class=HelpFormatter)
+    rm.add_argument("id", type=int)
+
+
+RECORDED_COMMANDS = ("solve", "export", "shortlist")  # progress and replan record themselves
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+            if k not in ("command", "recorded") and v is not None}
+
+
+def _key_figures(summary: dict) -> dict:
+    return {k: summary[k] for k in ("objective", "objective_terms", "lp_bound", "integer_gap", "certificate_share",
+                                    "trainee_km") if k in summary}
+
+
+def _recorded(args: argparse.Namespace, code: int) -> int:
+    """Record a finished solve / export / shortlist in the plan store; never changes the exit status."""
+    from optimizer.store import record_run
+
+    result = getattr(args, "recorded", None)
+    if args.command not in RECORDED_COMMANDS or result is None or isinstance(result, int):
+        return code
+    status = "verify_failed" if result.ok and code == EXIT_SOLVER_FAILED else result.status
+    out = getattr(args, "out", None)
+    record_run(args.command, result.input_id, _settings(args), status, _key_figures(result.solution.summary),
+               [out] if out is not None and out.exists() else [])
+    return code
+
+
+def _plan_and_records(args: argparse.Namespace):
+    """The plan's RunResult and the validated records; or an exit status."""
+    from optimizer.data.actuals import load_actuals
+
+    args.cert_share = None
+    result = solve_for(args)
+    if isinstance(result, int):
+        return result
+    if not result.solution.ok:
+        return report_unsolved(result, args.out)
+    records = load_actuals(args.actuals, result.plan, args.as_of)
+    return result, records
+
+
+def _tracking_settings(args: argparse.Namespace) -> dict:
+    from optimizer.pipeline import file_identity
+
+    return {**_settings(args), "actuals_id": file_identity(args.actuals)}
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    """Progress tables, R18 top five, overdue claims and the tracking report workbooks."""
+    from optimizer.messages.numbers import persons
+    from optimizer.outputs.breakdown import county_breakdown
+    from optimizer.store import record_run
+    from optimizer.tracking.progress import DEFAULT_LAG_THRESHOLD, progress
+    from optimizer.tracking.report import progress_files
+
+    loaded = _plan_and_records(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, records = loaded
+    plan, problem = result.plan, result.problem
+    threshold = args.lag_threshold if args.lag_threshold is not None else DEFAULT_LAG_THRESHOLD
+    breakdown = county_breakdown(plan, problem, result.solution)
+    p = progress(plan, problem, breakdown, records, args.as_of, threshold)
+    outputs = OutputSet(args.out, "progress", result.input_id, details={"as_of": args.as_of.isoformat()})
+    for name, content in progress_files(plan, problem, breakdown, records, p, result.scenario.name,
+                                        result.input_id, threshold).items():
+        if callable(content):
+            outputs.file(name, content)
+        else:
+            outputs.frame(name, content)
+    written = commit(outputs)
+    total = p.table[(p.table["level"] == "province") & (p.table["measure"] == "附件1第1栏")].iloc[0]
+    lagging = p.table[p.table["lagging"] & p.table["level"].isin(["prefecture", "county"])]
+    print(msg("track.progress_done", as_of=args.as_of.isoformat(), done=persons(total["done"]),
+              running=persons(total["running"]), elapsed=share(p.elapsed), lagging=len(lagging),
+              overdue=len(p.overdue), out=args.out))
+    for r in lagging[lagging["level"] == "prefecture"].head(10).itertuples():
+        print(msg("track.lagging_line", area=r.prefecture, measure=r.measure,
+                  share=share((r.done + r.running) / r.planned), expected=share(r.share_expected)))
+    figures = {"classes": len(records), "done": int(total["done"]), "running": int(total["running"]),
+               "planned": int(total["planned"]), "elapsed": round(p.elapsed, 4), "lagging": len(lagging),
+               "overdue_claims": len(p.overdue), "top5_rows": len(p.top5)}
+    record_run("progress", result.input_id, _tracking_settings(args), "ok", figures, written)
+    return EXIT_OK
+
+
+def run_replan(args: argparse.Namespace) -> int:
+    """Re-plan the rest of the year: solve's tables plus changes.csv; exit as `solve` does."""
+    from optimizer.messages.numbers import persons
+    from optimizer.outputs.files import add_solution
+    from optimizer.pipeline import run_replan as replan
+    from optimizer.store import record_run
+    from optimizer.tracking.replan import verify_replan
+
+    loaded = _plan_and_records(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, records = loaded
+    rp = replan(result, records, args.as_of)
+    new = rp.solution
+    settings = _tracking_settings(args)
+    summary = {**new.summary, "scenario": result.scenario.name, "plan_input_id": result.input_id,
+               "as_of": args.as_of.isoformat()}
+    outputs = OutputSet(args.out, "replan", result.input_id, status=new.status,
+                        details={"as_of": args.as_of.isoformat()})
+    if new.status == "infeasible":
+        add_solution(outputs, new, summary, {})
+        written = commit(outputs)
+        print(msg("track.replan_infeasible", as_of=args.as_of.isoformat()))
+        for line in new.diagnosis.messages:
+            print(f"  - {line}")
+        record_run("replan", result.input_id, settings, "infeasible", {"messages": new.diagnosis.messages[:5]},
+                   written)
+        return EXIT_INFEASIBLE
+    if not new.ok:
+        print(f"{msg('error')}: {new.summary.get('message', new.status)}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    problems = verify_replan(rp.problem, new) + rp.mismatches + rp.dropped
+    c = rp.classified
+    kept = int(c.school_in["trainees"].sum() + c.unit_in["trainees"].sum())
+    summary |= {"verified": not problems, "kept_trainees": kept, "annex_totals_exact": not rp.mismatches,
+                "outside_plan_trainees": int(c.other["trainees"].sum() + c.school_out["trainees"].sum()
+                                             + c.unit_out["trainees"].sum())}
+    add_solution(outputs, new, summary, new.summary.get("seconds", {}))
+    outputs.frame("changes.csv", rp.changes)
+    written = commit(outputs)
+    figures = {**_key_figures(new.summary), "original_objective": result.solution.summary["objective"],
+               "kept_trainees": kept, "changes": len(rp.changes), "verified": not problems}
+    if problems:
+        print(msg("cli.verify_failed", n=len(problems)), file=sys.stderr)
+        print_violations(problems)
+        record_run("replan", result.input_id, settings, "verify_failed", figures, written)
+        return EXIT_SOLVER_FAILED
+    print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(rp.changes),
+              out=args.out))
+    for r in rp.changes.head(10).itertuples():
+        print(f"  {r.level:<11} {r.programme:<6} {r.name:<16} {r.original:>8,} → {r.replanned:>8,} ({r.change:+,})")
+    record_run("replan", result.input_id, settings, "optimal", figures, written)
+    return EXIT_OK
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    """runs list | show ID | diff A B | submit ID."""
+    from optimizer.store import diff_runs, open_store
+
+    store = open_store()
+    fmt = getattr(args, "format", "text")
+    if args.runs_command == "list":
+        runs = store.runs(args.of_command, args.limit)
+        if fmt == "json":
+            print(json.dumps([r.brief() for r in runs], ensure_ascii=False, indent=2))
+        elif not runs:
+            print(msg("store.no_runs"))
+        for r in runs if fmt == "text" else []:
+            mark = f" submitted {r.submitted}" if r.submitted else ""
+            link = f" ← #{r.parent_id}" if r.parent_id else ""
+            print(f"#{r.id:<5} {r.created}  {r.command:<9} {r.status:<13} {r.input_id or '-':<16}{mark}{link}")
+        return EXIT_OK
+    ids = [args.a, args.b] if args.runs_command == "diff" else [args.id]
+    views = [store.get(i) for i in ids]
+    for i, v in zip(ids, views, strict=True):
+        if v is None:
+            print(msg("store.no_run", id=i), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.runs_command == "submit":
+        if views[0].command != "export":
+            print(msg("store.not_export", id=ids[0], command=views[0].command), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        store.submit(ids[0])
+        print(msg("store.submitted", id=ids[0]))
+        return EXIT_OK
+    if args.runs_command == "show":
+        data = {**views[0].to_dict(), "linked": [r.brief() for r in store.linked(ids[0])]}
+        if fmt == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return EXIT_OK
+        for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
+            print(f"{k:<12} {data[k]}")
+        print("settings    " + json.dumps(data["settings"], ensure_ascii=False))
+        print("key figures " + json.dumps(data["key_figures"], ensure_ascii=False))
+        for o in data["outputs"]:
+            print(f"  {o['name']:<36} {o['bytes']:>10,} B  {o['sha256'][:12]}")
+        for r in data["linked"]:
+            print(f"  linked: #{r['id']} {r['command']} {r['status']} {r['created']}")
+        return EXIT_OK
+    d = diff_runs(*views)
+    if fmt == "json":
+        print(json.dumps(d, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(f"A #{d['a']['id']} {d['a']['command']} {d['a']['created']}   B #{d['b']['id']} {d['b']['command']} "
+          f"{d['b']['created']}   same inputs: {d['same_inputs']}")
+    for section in ("settings", "key_figures"):
+        print(f"{section}:" + ("" if d[section] else " no difference"))
+        for row in d[section]:
+            tail = f"  ({row['difference']:+,})" if "difference" in row else ""
+            print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
+    print(f"files: {d['files_same']} identical" + "".join(
+        f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
+    return EXIT_OK

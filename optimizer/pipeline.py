@@ -7,6 +7,7 @@ part of it. The result carries ``input_id``: a hash of everything that decides i
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import time
@@ -177,3 +178,16 @@ def file_identity(path: Path | None) -> str | None:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
     except OSError:
         return f"unreadable:{path}"
+
+
+# -- issue 18: re-plan the rest of the year (the stages joined here, like every solve) ----------------------------
+
+def run_replan(result: RunResult, records: pd.DataFrame, as_of: dt.date, workers: int = 2):
+    """The plan of ``result`` re-solved with the actual records as of ``as_of`` kept (tracking/replan.py):
+    the re-plan problem, its solve, then the re-assembled tables, changes and checks (a ``Replan``)."""
+    from optimizer.tracking.replan import finish_replan, replan_problem
+
+    new, classified = replan_problem(result.problem, records, as_of)
+    solution = allocate(new, workers=workers)
+    return finish_replan(result.problem, result.solution, new, classified, solution)
+

@@ -251,3 +251,24 @@ _add(TableSchema(
 
 # Files every data folder must hold, in load order (procurement tables are read by the procurement stage).
 TABLE_ORDER = [name for name, schema in SCHEMAS.items() if schema.part == "plan"]
+
+# Not a plan table: the year's actual classes as the provincial platform exports them (issue 18). Kept out of
+# SCHEMAS so the plan loader does not ask for it; the templates writer adds its blank template.
+ACTUALS = TableSchema(
+    "actuals", "实际培训班次 actual training records", (
+        Column("class_id", "text", "class id on the provincial platform (unique)"),
+        Column("institution_code", "text", "institution: code (s01, i03 …) or its name"),
+        Column("course_code", "text", "course: code (k01 …) or its profession name"),
+        Column("adcode", "text", "county where the class is held: 6-digit code or county name"),
+        Column("programme", "text", "school = Annex 2 quota, unit = Annex 4 provincial project, other",
+               choices=("school", "unit", "other")),
+        Column("unit_code", "text", "provincial-project unit (code or name); unit classes only", required=False),
+        Column("start_date", "date", "first training day"),
+        Column("end_date", "date", "last training day; after the as-of date = still in training"),
+        Column("trainees", "int", "trainees enrolled", "persons"),
+        Column("certified", "int", "trainees certified", "persons", required=False),
+        Column("subsidy_yuan", "float", "subsidy claimed for the class (0 = not subsidised)", "yuan",
+               required=False),
+        Column("claim_date", "date", "date the subsidy was claimed (default: end_date)", required=False),
+        Column("approval_date", "date", "date the claim was approved (blank = not yet)", required=False),
+    ), key=("class_id",), min_rows=0, origin="provincial training platform export (三(九), 四(二))")
