@@ -15,7 +15,7 @@ import pandas as pd
 
 from optimizer import rules
 from optimizer.data.names import NameIndex, normalise
-from optimizer.data.schema import ANNEX5_COLUMNS, SCHEMAS, TABLE_ORDER, Column
+from optimizer.data.schema import ANNEX5_COLUMNS, MAX_PERSONS, SCHEMAS, TABLE_ORDER, Column
 from optimizer.data.tables import RawTable, check_header, convert_cell, parse_table, read_raw
 from optimizer.errors import ProblemList
 
@@ -289,7 +289,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
             col_units[h] = _resolve(units, h, file, 1, h, problems)
     if ANNEX4_TOTAL_COLUMN not in [normalise(h) for h in headers]:
         problems.add(file, 1, ANNEX4_TOTAL_COLUMN, None, "the printed total column is missing")
-    number = Column("n", "int", "trainees", "人次")
+    number = Column("n", "int", "trainees", "人次", maximum=MAX_PERSONS)
     cells, row_totals, col_totals, grand = [], [], [], None
     seen: dict[str, int] = {}
     positions = {h: raw.header.index(h) for h in headers}
