@@ -23,6 +23,21 @@ from optimizer.errors import (
 )
 
 
+class FlagNumber(float):
+    """A number given as a flag that remembers how it was written, so a message repeats ``--cert-share 1.50``
+    as typed."""
+
+    text: str
+
+    def __new__(cls, text: str) -> FlagNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yunnan-plan", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -34,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
     solve.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     solve.add_argument("--solver", choices=("highs", "cbc"), default=None)
-    solve.add_argument("--time-limit", type=float, default=None, help="seconds per solver call")
-    solve.add_argument("--cert-share", type=float, default=None, help="R1 share ρ (default 0.60)")
+    solve.add_argument("--time-limit", type=FlagNumber, default=None, help="seconds per solver call")
+    solve.add_argument("--cert-share", type=FlagNumber, default=None, help="R1 share ρ (default 0.60)")
     export = sub.add_parser("export", help="county task breakdowns as the prefectures' submission workbooks")
     export.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
     export.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
@@ -53,10 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
     short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
                        default="prefecture_group", help="how the allocation is split into lots")
-    short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
+    short.add_argument("--price-weight", type=FlagNumber, default=0.30, help="consultation: price share (10%%–30%%)")
     short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
                        help="technical criterion points: capacity_margin, distance, teachers_per_class")
-    short.add_argument("--capacity-share", type=float, default=1.0,
+    short.add_argument("--capacity-share", type=FlagNumber, default=1.0,
                        help="share of a lot a school must be able to take (default 1.0)")
     short.add_argument("--min-suppliers", type=int, default=3)
     short.add_argument("--lot-date", type=_date, default=None, help="date of the lots, for debarments (R14)")
@@ -147,25 +162,33 @@ def run_templates(out: Path) -> int:
 def _date(text: str):
     import datetime as dt
 
+    from optimizer.data.params import FIRST_DATE, LAST_DATE
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"the date must lie between {FIRST_DATE} and {LAST_DATE}, got {text!r}")
+    return day
 
 
-def _solve_scenario(args: argparse.Namespace):
-    """Load the scenario and data, solve; returns (scenario, plan, problem, solution) or an exit status."""
-    from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario, load_scenario
+# Settings a flag may override, and the flag that names it in messages.
+SETTING_FLAGS = {"solver": "--solver", "time_limit": "--time-limit", "cert_share": "--cert-share"}
+
+
+def _solve_scenario(args: argparse.Namespace, checks=(), problems=()):
+    """Load the scenario and data, solve; returns (scenario, plan, problem, solution) or an exit status.
+
+    ``checks`` read further files (weights, lots) and ``problems`` were found in the caller's own flags: all
+    are reported together with the scenario's and the data's (``load_inputs``)."""
+    from optimizer.data.scenario import load_inputs
     from optimizer.model.problem import build_problem
     from optimizer.model.solve import SolverUnavailable, allocate
     from optimizer.outputs.files import write_solution
 
-    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
-    overrides = {k: v for k, v in (("solver", getattr(args, "solver", None)),
-                                   ("time_limit", getattr(args, "time_limit", None)),
-                                   ("cert_share", getattr(args, "cert_share", None))) if v is not None}
-    plan, params = scenario.apply(load_plan(args.data or scenario.data_dir), overrides)
+    overrides = {k: getattr(args, k) for k in SETTING_FLAGS if getattr(args, k, None) is not None}
+    scenario, plan, params = load_inputs(args.scenario, args.data, overrides, SETTING_FLAGS, checks, list(problems))
     problem = build_problem(plan, params)
     try:
         solution = allocate(problem)
@@ -193,7 +216,12 @@ def run_export(args: argparse.Namespace) -> int:
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
     from optimizer.outputs.workbook import export_workbooks
 
-    solved = _solve_scenario(args)
+    loaded: dict[str, object] = {}
+
+    def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
+        loaded["weights"] = load_county_weights(args.weights, plan.counties)
+
+    solved = _solve_scenario(args, [read_weights] if args.weights else [])
     if isinstance(solved, int):
         return solved
     scenario, plan, problem, solution = solved
@@ -201,7 +229,7 @@ def run_export(args: argparse.Namespace) -> int:
     if violations:
         print(f"VERIFY FAILED: {len(violations)} violation(s); no workbook written", file=sys.stderr)
         return EXIT_SOLVER_FAILED
-    weights = load_county_weights(args.weights, plan.counties) if args.weights else None
+    weights = loaded.get("weights")
     breakdown = county_breakdown(plan, problem, solution, args.method, weights)
     as_of = args.as_of or dt.date.today()
     written = export_workbooks(args.out, breakdown, plan, scenario.name, problem.params, as_of)
@@ -241,15 +269,29 @@ def run_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SHORTLIST_FLAGS = {"price_weight": "--price-weight", "technical_weights": "--weight",
+                   "capacity_share": "--capacity-share", "min_suppliers": "--min-suppliers", "lot_date": "--lot-date"}
+MAX_MIN_SUPPLIERS = 1000
+
+
 def shortlist_params(args: argparse.Namespace):
-    """ShortlistParams from the command line; bad weights are bad input (exit 2)."""
+    """ShortlistParams from the command line; a bad value is bad input (exit 2) named by its flag and value."""
+    import math
+
     from pydantic import ValidationError
 
     from optimizer.errors import Problem
+    from optimizer.messages import msg
     from optimizer.procurement.shortlist import ShortlistParams
 
     fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
                                  "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
+    problems = [Problem(f"--{k.replace('_', '-')} {v}", None, None, str(v), msg("limits.not_finite"))
+                for k, v in fields.items() if isinstance(v, float) and not math.isfinite(v)]
+    if not 1 <= args.min_suppliers <= MAX_MIN_SUPPLIERS:
+        problems.append(Problem(f"--min-suppliers {args.min_suppliers}", None, None, str(args.min_suppliers),
+                                msg("limits.above", maximum=MAX_MIN_SUPPLIERS, unit="") if args.min_suppliers > 1
+                                else msg("limits.below", minimum=1, unit="")))
     if args.weight:
         weights = {}
         for item in args.weight:
@@ -257,23 +299,44 @@ def shortlist_params(args: argparse.Namespace):
             try:
                 weights[name.strip()] = float(value)
             except ValueError:
-                raise InputError([Problem("--weight", None, name, item, "expected NAME=POINTS")]) from None
+                problems.append(Problem(f"--weight {item}", None, name, item, "expected NAME=POINTS"))
+                continue
+            if not math.isfinite(weights[name.strip()]):
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite")))
         fields["technical_weights"] = weights
     if args.lot_date:
         fields["lot_date"] = args.lot_date
+    if problems:
+        raise InputError(problems)
     try:
         return ShortlistParams(**fields)
     except ValidationError as exc:
-        raise InputError([Problem("shortlist settings", None, ".".join(map(str, e["loc"])) or None,
-                                  None, e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
+        raise InputError([_shortlist_problem(args, e) for e in exc.errors()]) from None
+
+
+def _shortlist_problem(args: argparse.Namespace, err: dict):
+    """A ShortlistParams error blamed on the flag (or flags) that gave the value."""
+    from optimizer.errors import Problem
+
+    key = str(err["loc"][0]) if err["loc"] else ""
+    if key in SHORTLIST_FLAGS:
+        value = " ".join(args.weight) if key == "technical_weights" else getattr(args, key)
+        where = f"{SHORTLIST_FLAGS[key]} {value}"
+    else:  # a rule about the weights together
+        where = f"--price-weight {args.price_weight}" + (f" --weight {' --weight '.join(args.weight)}"
+                                                          if args.weight else "")
+    return Problem(where, None, None, None, err["msg"].removeprefix("Value error, "))
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
     """Solve, then shortlist schools for every lot; writes Excel and CSV."""
     from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
 
-    params = shortlist_params(args)
-    solved = _solve_scenario(args)
+    try:
+        params, flag_problems = shortlist_params(args), []
+    except InputError as exc:  # reported with the scenario's and the data's problems
+        params, flag_problems = None, exc.problems
+    solved = _solve_scenario(args, problems=flag_problems)
     if isinstance(solved, int):
         return solved
     _, _, problem, solution = solved
@@ -303,9 +366,27 @@ def solve_scenario_file(path: Path | None, data: Path | None = None):
     return scenario, plan, problem, allocate(problem)
 
 
+def check_scenario_files(paths: list[Path]) -> None:
+    """Read every scenario file (and its data) before solving any: the problems of all are listed at once."""
+    from optimizer.data.scenario import load_inputs
+
+    problems, seen = [], set()
+    for path in paths:
+        try:
+            load_inputs(path)
+        except InputError as exc:
+            for p in exc.problems:
+                if str(p) not in seen:  # two scenarios on the same data: its problems once
+                    seen.add(str(p))
+                    problems.append(p)
+    if problems:
+        raise InputError(problems)
+
+
 def run_compare(args: argparse.Namespace) -> int:
     from optimizer.analysis.compare import compare, comparison_text, write_comparison_xlsx
 
+    check_scenario_files([args.a, args.b])
     sa, _, pa, sol_a = solve_scenario_file(args.a)
     sb, _, pb, sol_b = solve_scenario_file(args.b)
     result = compare((sa.name, pa, sol_a), (sb.name, pb, sol_b))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -23,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from optimizer import rules
 from optimizer.data import limits
-from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData
+from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData, load_plan
 from optimizer.data.names import NameIndex, suggest_word
 from optimizer.data.params import (
     MAX_DEBARMENT_YEARS,
@@ -37,7 +38,7 @@ from optimizer.data.params import (
     SaneDate,
     Text,
 )
-from optimizer.errors import InputError, ProblemList
+from optimizer.errors import InputError, Problem, ProblemList
 from optimizer.messages import msg
 
 YAML_WORDS = {"row_word": "line", "column_word": "key"}
@@ -490,8 +491,6 @@ def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tup
 
 
 def _problem_from(scenario: Scenario, err: dict):
-    from optimizer.errors import Problem
-
     loc = tuple(err["loc"])
     file, line = scenario.where(*loc)
     return Problem(file, line, ".".join(str(p) for p in loc), None, err["msg"], "line", "key")
@@ -519,8 +518,6 @@ def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yam
     import re
     import tempfile
 
-    from optimizer.errors import Problem
-
     if not re.fullmatch(SAFE_NAME, name or ""):
         raise InputError([Problem("scenario name", None, None, name, "use 1–64 letters, digits, Chinese characters, "
                                   "_ or - (no paths, no dots)")])
@@ -540,3 +537,62 @@ def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yam
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
+
+
+def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> list[Problem]:
+    """Settings given as command-line flags, each validated alone and blamed on its flag (``--cert-share 1.5``),
+    never on a line of the scenario file."""
+    out = []
+    for key, flag in flags.items():
+        if key not in overrides:
+            continue
+        value = overrides[key]
+        try:
+            ModelParams(**{key: value})
+        except ValidationError as exc:
+            out += [Problem(f"{flag} {value}", None, None, str(value), err["msg"].removeprefix("Value error, "))
+                    for err in exc.errors()]
+    return out
+
+
+Check = Callable[[PlanData, ModelParams], None]
+
+
+def load_inputs(path: Path | str | None, data: Path | str | None = None, overrides: dict[str, Any] | None = None,
+                flags: dict[str, str] | None = None, checks: tuple[Check, ...] | list[Check] = (),
+                problems: list[Problem] | None = None) -> tuple[Scenario, PlanData, ModelParams]:
+    """Scenario, data and settings, every problem of every input listed in one pass.
+
+    Bad flags (``flags``: setting → flag text), the scenario file and its base files, every data table, and
+    the ``checks`` of further files (weights, lots: callables raising ``InputError``) are all read before
+    anything is raised, so a second bad file never waits for the first to be fixed. ``problems``: found
+    earlier by the caller (its own flags)."""
+    found = ProblemList()
+    found.extend(list(problems or []))
+    overrides = dict(overrides or {})
+    bad_flags = flag_problems(overrides, flags or {})
+    found.extend(bad_flags)
+    for key in {k for k, f in (flags or {}).items() for p in bad_flags if p.file.startswith(f"{f} ")}:
+        overrides.pop(key, None)  # reported as the flag's problem, not blamed on the scenario file
+    scenario = plan = params = None
+    try:
+        scenario = load_scenario(path) if path else default_scenario()
+    except InputError as exc:
+        found.extend(exc.problems)
+    try:
+        plan = load_plan(Path(data) if data else (scenario.data_dir if scenario else DEFAULT_DATA_DIR))
+    except InputError as exc:
+        found.extend(exc.problems)
+    if scenario is not None and plan is not None:
+        try:
+            plan, params = scenario.apply(plan, overrides)
+        except InputError as exc:
+            found.extend(exc.problems)
+    if plan is not None and params is not None:
+        for check in checks:
+            try:
+                check(plan, params)
+            except InputError as exc:
+                found.extend(exc.problems)
+    found.raise_if_any()
+    return scenario, plan, params
