@@ -1,12 +1,15 @@
-"""Command line: ``yunnan-plan <command>`` (same as ``python -m optimizer``).
+"""Command line: yunnan-plan COMMAND (the same as python -m optimizer COMMAND).
 
-Exit statuses: 0 success / no finding, 1 findings, 2 bad input, 3 infeasible, 4 solver failure,
+Every command that solves goes through ``optimizer.pipeline.run_scenario``; every command that writes to
+``--out`` writes through ``optimizer.outputs.writer.OutputSet`` (one run per folder, all or nothing, with
+manifest.json). Exit statuses: 0 success, 1 findings, 2 bad input, 3 infeasible, 4 solver failure,
 5 output could not be written (docs/errors.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -20,78 +23,108 @@ from optimizer.errors import (
     EXIT_OUTPUT_FAILED,
     EXIT_SOLVER_FAILED,
     InputError,
+    Problem,
 )
+from optimizer.messages import LANGUAGES, msg, set_language
+from optimizer.messages.numbers import share, yuan
+from optimizer.outputs.writer import OutputError, OutputSet
+
+APPORTIONMENT_METHODS = ("hamilton", "webster", "dhondt", "huntington_hill")
 
 
-class FlagNumber(float):
-    """A number given as a flag that remembers how it was written, so a message repeats ``--cert-share 1.50``
-    as typed."""
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Plain-text help: descriptions as written, every option's default shown in the chosen language."""
 
-    text: str
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if default not in (None, argparse.SUPPRESS, False, []) and "%(default)" not in text \
+                and action.option_strings:
+            shown = str(default).replace("%", "%%")
+            note = msg("cli.default", default=shown)
+            text += f"（{note}）" if _is_zh() else f" ({note})"
+        return text
 
-    def __new__(cls, text: str) -> FlagNumber:
-        number = super().__new__(cls, text)
-        number.text = text
-        return number
 
-    def __str__(self) -> str:
-        return self.text
+def _is_zh() -> bool:
+    from optimizer.messages import current_language
+
+    return current_language() == "zh"
+
+
+def _parser(sub, name: str, epilog_key: str | None = None) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=msg(f"cli.{name}"), description=msg(f"cli.{name}"),
+                          epilog=msg(epilog_key) if epilog_key else None, formatter_class=HelpFormatter)
+
+
+def _scenario_args(p: argparse.ArgumentParser, out_default: str) -> None:
+    """The arguments of every command that solves a scenario."""
+    p.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+    p.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    p.add_argument("--out", type=Path, default=Path(out_default), help=msg("cli.out"))
+    p.add_argument("--solver", choices=("highs", "cbc"), default=None, help=msg("cli.solver") + "（highs | cbc）")
+    p.add_argument("--time-limit", type=_positive_float("--time-limit"), default=None, help=msg("cli.time_limit"))
+    p.add_argument("--cert-share", type=_share("--cert-share"), default=None, help=msg("cli.cert_share"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yunnan-plan", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="check the plan's own numbers and names for inconsistencies")
-    check.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data/)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    solve = sub.add_parser("solve", help="allocate school quotas and unit trainees; verify; write the tables")
-    solve.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    solve.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    solve.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    solve.add_argument("--solver", choices=("highs", "cbc"), default=None)
-    solve.add_argument("--time-limit", type=FlagNumber, default=None, help="seconds per solver call")
-    solve.add_argument("--cert-share", type=FlagNumber, default=None, help="R1 share ρ (default 0.60)")
-    export = sub.add_parser("export", help="county task breakdowns as the prefectures' submission workbooks")
-    export.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    export.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    export.add_argument("--out", type=Path, default=Path("export"), help="output folder (default: export/)")
-    export.add_argument("--as-of", type=_date, default=None, help="date for the days-left count (default: today)")
-    export.add_argument("--method", choices=("hamilton", "webster", "dhondt", "huntington_hill"),
-                        default="hamilton", help="apportionment method for the county shares")
-    export.add_argument("--weights", type=Path, default=None,
-                        help="county weights per column (CSV/.xlsx: adcode, table, column, weight)")
-    short = sub.add_parser("shortlist", help="procurement shortlists for technical-school training lots (R12)")
-    short.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    short.add_argument("--data", type=Path, default=None, help="data folder (overrides the scenario's)")
-    short.add_argument("--out", type=Path, default=Path("shortlists"), help="output folder")
+    parser = argparse.ArgumentParser(prog="yunnan-plan", description=msg("cli.description"),
+                                     epilog=msg("cli.exit_statuses"), formatter_class=HelpFormatter)
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=msg("cli.lang"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = _parser(sub, "check", "cli.check.epilog")
+    check.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    check.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+
+    _scenario_args(_parser(sub, "solve", "cli.solve.epilog"), "out")
+
+    ver = _parser(sub, "verify", "cli.verify.epilog")
+    ver.add_argument("folder", type=Path, help=msg("cli.verify.out"))
+    ver.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.verify.scenario"))
+    ver.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    ver.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+
+    export = _parser(sub, "export", "cli.export.epilog")
+    _scenario_args(export, "export")
+    export.add_argument("--as-of", type=_date("--as-of"), default=None, help=msg("cli.as_of"))
+    export.add_argument("--method", choices=APPORTIONMENT_METHODS, default="hamilton", help=msg("cli.method"))
+    export.add_argument("--weights", type=Path, default=None, help=msg("cli.weights"))
+
+    short = _parser(sub, "shortlist", "cli.solve.epilog")
+    _scenario_args(short, "shortlists")
     short.add_argument("--lots", type=Path, default=None, help="lots table (CSV/.xlsx) instead of the allocation's")
     short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
     short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
                        default="prefecture_group", help="how the allocation is split into lots")
-    short.add_argument("--price-weight", type=FlagNumber, default=0.30, help="consultation: price share (10%%–30%%)")
+    short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
     short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
-                       help="technical criterion points: capacity_margin, distance, teachers_per_class")
-    short.add_argument("--capacity-share", type=FlagNumber, default=1.0,
-                       help="share of a lot a school must be able to take (default 1.0)")
+                       help="technical criterion points")
+    short.add_argument("--capacity-share", type=float, default=1.0,
+                       help="share of a lot a school must be able to take")
     short.add_argument("--min-suppliers", type=int, default=3)
-    short.add_argument("--lot-date", type=_date, default=None, help="date of the lots, for debarments (R14)")
-    comp = sub.add_parser("compare", help="compare two scenarios: key figures and the largest changes")
-    comp.add_argument("a", type=Path, help="scenario A (YAML)")
-    comp.add_argument("b", type=Path, help="scenario B (YAML)")
-    comp.add_argument("--format", choices=("text", "json"), default="text")
-    comp.add_argument("--out", type=Path, default=None, help="also write an Excel workbook")
-    comp.add_argument("--top", type=int, default=10, help="differences shown per table in text output")
-    sw = sub.add_parser("sweep", help="solve a scenario over a grid of settings (parallel, cached)")
-    sw.add_argument("scenario", nargs="?", type=Path, default=None, help="scenario YAML (default: defaults)")
-    sw.add_argument("--param", action="append", required=True, metavar="NAME=START:STOP:STEP",
-                    help="setting to vary (repeat for a grid), e.g. cert_share=0.6:0.9:0.05")
-    sw.add_argument("--data", type=Path, default=None)
-    sw.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.csv and the plots")
-    sw.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
-    sw.add_argument("--cache", type=Path, default=None, help="cache folder (default ~/.cache/yunnan-plan)")
-    sw.add_argument("--no-cache", action="store_true", help="solve every point again")
-    templates = sub.add_parser("templates", help="write blank input templates (CSV and .xlsx)")
-    templates.add_argument("--out", type=Path, required=True)
+    short.add_argument("--lot-date", type=_date("--lot-date"), default=None,
+                       help="date of the lots, for debarments (R14)")
+
+    comp = _parser(sub, "compare", "cli.compare.epilog")
+    comp.add_argument("a", type=Path, help=msg("cli.scenario"))
+    comp.add_argument("b", type=Path, help=msg("cli.scenario"))
+    comp.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    comp.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    comp.add_argument("--out", type=Path, default=None, help=msg("cli.compare.out"))
+    comp.add_argument("--top", type=int, default=10, help=msg("cli.top"))
+
+    sw = _parser(sub, "sweep", "cli.sweep.epilog")
+    sw.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+    sw.add_argument("--param", action="append", required=True, metavar="NAME=START:STOP:STEP", help=msg("cli.param"))
+    sw.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    sw.add_argument("--out", type=Path, default=Path("sweep"), help=msg("cli.out"))
+    sw.add_argument("--workers", type=int, default=2, help=msg("cli.workers"))
+    sw.add_argument("--cache", type=Path, default=None, help=msg("cli.cache"))
+    sw.add_argument("--no-cache", action="store_true", help=msg("cli.no_cache"))
+
+    templates = _parser(sub, "templates", "cli.templates.epilog")
+    templates.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
     return parser
 
 
@@ -103,29 +136,31 @@ def console() -> int:
     return main()
 
 
+def _language_from(argv: list[str]) -> str | None:
+    """``--lang`` is read before the parser is built, so that the help itself is in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    if lang in LANGUAGES:
+        set_language(lang)
     args = build_parser().parse_args(argv)
+    runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
-        if args.command == "check":
-            return run_check(args.data, args.format)
-        if args.command == "solve":
-            return run_solve(args)
-        if args.command == "export":
-            return run_export(args)
-        if args.command == "shortlist":
-            return run_shortlist(args)
-        if args.command == "compare":
-            return run_compare(args)
-        if args.command == "sweep":
-            return run_sweep_command(args)
-        if args.command == "templates":
-            return run_templates(args.out)
-    except OSError as exc:  # disk full, read-only folder …: nothing partial was left (writers stage, then move)
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"error: cannot write the output{where}: {exc.strerror or exc}; nothing was written", file=sys.stderr)
+        return runner(args)
+    except OutputError as exc:
+        where = f"（{exc.path}）" if _is_zh() else f" ({exc.path})"
+        print(f"{msg('error')}: {msg('cannot_write', where=where, reason=exc.reason)}", file=sys.stderr)
         return EXIT_OUTPUT_FAILED
     except InputError as exc:
         if getattr(args, "format", "text") == "json":
@@ -133,139 +168,228 @@ def main(argv: list[str] | None = None) -> int:
                              ensure_ascii=False, indent=2))
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
-    return EXIT_OK
 
 
-def run_check(data: Path | None, fmt: str) -> int:
+# -- argument types: a bad flag is named as the flag, with its value ------------------------------------------
+
+def _flag_error(flag: str, text: str, expected: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"{flag} {text!r}: {expected}")
+
+
+def _date(flag: str):
+    from optimizer.data.params import FIRST_DATE, LAST_DATE
+
+    def parse(text: str) -> dt.date:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise _flag_error(flag, text, "expected a real date as YYYY-MM-DD") from None
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise _flag_error(flag, text, f"expected a date from {FIRST_DATE} to {LAST_DATE}")
+        return day
+    return parse
+
+
+def _positive_float(flag: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise _flag_error(flag, text, "expected a number") from None
+        if not (0 < value < 1e6):
+            raise _flag_error(flag, text, "expected a finite number above 0 and below 1,000,000")
+        return value
+    return parse
+
+
+def _share(flag: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise _flag_error(flag, text, "expected a number") from None
+        if not (0.0 <= value <= 1.0):
+            raise _flag_error(flag, text, "expected a share from 0 to 1 (R1 asks at least 0.6)")
+        return value
+    return parse
+
+
+# -- the commands -----------------------------------------------------------------------------------------
+
+def run_check(args: argparse.Namespace) -> int:
     from optimizer.data.check import check_plan_consistency, findings_to_json, findings_to_text
     from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
 
-    plan = load_plan(data or DEFAULT_DATA_DIR)
+    plan = load_plan(args.data or DEFAULT_DATA_DIR)
     findings = check_plan_consistency(plan)
-    if fmt == "json":
+    if args.format == "json":
         print(findings_to_json(findings))
     else:
         for note in plan.notes:
-            print(f"note: {note}")
+            print(msg("cli.note", note=note))
         print(findings_to_text(findings))
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
-def run_templates(out: Path) -> int:
-    from optimizer.data.templates import write_templates
-
-    for path in write_templates(out):
-        print(path)
-    return EXIT_OK
-
-
-def _date(text: str):
-    import datetime as dt
-
-    from optimizer.data.params import FIRST_DATE, LAST_DATE
-
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise argparse.ArgumentTypeError(f"the date must lie between {FIRST_DATE} and {LAST_DATE}, got {text!r}")
-    return day
+def model_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Settings given by flags, which override the scenario's."""
+    return {k: v for k, v in (("solver", getattr(args, "solver", None)),
+                              ("time_limit", getattr(args, "time_limit", None)),
+                              ("cert_share", getattr(args, "cert_share", None))) if v is not None}
 
 
 # Settings a flag may override, and the flag that names it in messages.
 SETTING_FLAGS = {"solver": "--solver", "time_limit": "--time-limit", "cert_share": "--cert-share"}
 
 
-def _solve_scenario(args: argparse.Namespace, checks=(), problems=()):
-    """Load the scenario and data, solve; returns (scenario, plan, problem, solution) or an exit status.
+def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None = None, checks=(), problems=()):
+    """Run the pipeline for a solving command; returns the RunResult, or an exit status for a missing solver.
 
-    ``checks`` read further files (weights, lots) and ``problems`` were found in the caller's own flags: all
-    are reported together with the scenario's and the data's (``load_inputs``)."""
+    Every input is read first (``load_inputs``): the flags, the scenario and its bases, the data, the files of
+    ``checks`` (weights, lots) and the caller's ``problems`` are reported together, in one pass."""
     from optimizer.data.scenario import load_inputs
-    from optimizer.model.problem import build_problem
-    from optimizer.model.solve import SolverUnavailable, allocate
-    from optimizer.outputs.files import write_solution
+    from optimizer.pipeline import SolverUnavailable, run_scenario
 
-    overrides = {k: getattr(args, k) for k in SETTING_FLAGS if getattr(args, k, None) is not None}
-    scenario, plan, params = load_inputs(args.scenario, args.data, overrides, SETTING_FLAGS, checks, list(problems))
-    problem = build_problem(plan, params)
+    overrides = model_overrides(args)
+    scenario, plan, _ = load_inputs(args.scenario, args.data, overrides, SETTING_FLAGS, checks, list(problems))
     try:
-        solution = allocate(problem)
+        return run_scenario(scenario, data=args.data, plan=plan, overrides=overrides,
+                            extra_identity=extra_identity)
     except SolverUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{msg('error')}: {msg('cli.solver_unavailable', reason=exc)}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
-    if solution.status == "infeasible":
-        write_solution(solution, args.out, {"scenario": scenario.name})
-        print(f"INFEASIBLE: scenario '{scenario.name}' cannot be met. Diagnosis:")
-        for line in solution.diagnosis.messages:
+
+
+def stage_run(outputs: OutputSet, result) -> None:
+    """The solve's files: the tables when solved, summary.json always, diagnosis.json when infeasible."""
+    from optimizer.outputs.files import add_solution
+
+    summary = {**result.summary(), "scenario_file": str(result.scenario.source or "")}
+    add_solution(outputs, result.solution, summary, result.timings)
+
+
+def report_unsolved(result, out: Path) -> int:
+    """Print why there is no plan; exit 3 (infeasible) or 4 (solver stopped)."""
+    if result.status == "infeasible":
+        print(msg("cli.infeasible", name=result.scenario.name))
+        for line in result.solution.diagnosis.messages:
             print(f"  - {line}")
-        print(f"(details in {args.out / 'diagnosis.json'})")
+        print(msg("cli.details_in", path=out / "diagnosis.json"))
         return EXIT_INFEASIBLE
-    if not solution.ok:
-        print(f"error: {solution.summary.get('message', solution.status)}", file=sys.stderr)
+    print(f"{msg('error')}: {msg('cli.stopped', reason=result.solution.summary.get('message', result.status))}",
+          file=sys.stderr)
+    return EXIT_SOLVER_FAILED
+
+
+def print_violations(violations, limit: int = 20) -> None:
+    for v in violations[:limit]:
+        print(f"  - {v}", file=sys.stderr)
+    if len(violations) > limit:
+        print(f"  … +{len(violations) - limit}", file=sys.stderr)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure or violation."""
+    result = solve_for(args)
+    if isinstance(result, int):
+        return result
+    outputs = OutputSet(args.out, "solve", result.input_id, status=result.status)
+    stage_run(outputs, result)
+    outputs.commit()
+    if not result.solution.ok:
+        return report_unsolved(result, args.out)
+    s = result.solution.summary
+    print(msg("cli.solved", name=result.scenario.name, status=s["status"], solver=s["solver"],
+              objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
+    for term, value in s["objective_terms"].items():
+        print(msg("cli.term", term=term, value=yuan(value)))
+    print(msg("cli.cert_shares", shares=", ".join(f"{result.problem.names.get(u, u)} {share(v)}"
+                                                  for u, v in s["certificate_share"].items())))
+    if result.violations:
+        print(msg("cli.verify_failed", n=len(result.violations)), file=sys.stderr)
+        print_violations(result.violations)
         return EXIT_SOLVER_FAILED
-    return scenario, plan, problem, solution
+    print(msg("cli.verified", out=args.out, input_id=result.input_id))
+    return EXIT_OK
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Re-check the tables in a solve folder against the scenario's effective data; exit 0 clean, 1 violations."""
+    from optimizer.model.problem import build_problem
+    from optimizer.model.verify import read_solution, verify
+    from optimizer.pipeline import prepare
+
+    folder = args.folder
+    scenario = args.scenario
+    if scenario is None:
+        recorded = _recorded_scenario(folder)
+        scenario = Path(recorded) if recorded else None
+    solution = read_solution(folder)
+    scen, plan, params, _ = prepare(scenario, data=args.data)
+    violations = verify(build_problem(plan, params), solution)
+    rows = len(solution.school_allocation) + len(solution.project_allocation)
+    if args.format == "json":
+        print(json.dumps({"folder": str(folder), "scenario": scen.name, "rows": rows,
+                          "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
+    elif violations:
+        print(msg("cli.verify_violations", out=folder, name=scen.name, n=len(violations)))
+        for v in violations:
+            print(f"  - {v}")
+    else:
+        print(msg("cli.verify_clean", out=folder, name=scen.name, n=rows))
+    return EXIT_FINDINGS if violations else EXIT_OK
+
+
+def _recorded_scenario(folder: Path) -> str | None:
+    """The scenario file a solve folder's summary.json names (when it still exists)."""
+    try:
+        recorded = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("scenario_file") or None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return recorded if recorded and Path(recorded).is_file() else None
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
-    import datetime as dt
-
-    from optimizer.model.verify import verify
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
     from optimizer.outputs.workbook import export_workbooks
+    from optimizer.pipeline import file_identity
 
+    identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights),
+                "as_of": args.as_of.isoformat() if args.as_of else None}
     loaded: dict[str, object] = {}
 
     def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
         loaded["weights"] = load_county_weights(args.weights, plan.counties)
 
-    solved = _solve_scenario(args, [read_weights] if args.weights else [])
-    if isinstance(solved, int):
-        return solved
-    scenario, plan, problem, solution = solved
-    violations = verify(problem, solution)
-    if violations:
-        print(f"VERIFY FAILED: {len(violations)} violation(s); no workbook written", file=sys.stderr)
-        return EXIT_SOLVER_FAILED
+    result = solve_for(args, identity, [read_weights] if args.weights else [])
+    if isinstance(result, int):
+        return result
+    outputs = OutputSet(args.out, "export", result.input_id, status=result.status)
+    if not result.solution.ok or result.violations:
+        stage_run(outputs, result)
+        outputs.commit()
+        if result.violations:
+            print(msg("cli.verify_failed_export", n=len(result.violations)), file=sys.stderr)
+            print_violations(result.violations)
+            return EXIT_SOLVER_FAILED
+        return report_unsolved(result, args.out)
+    plan = result.plan
     weights = loaded.get("weights")
-    breakdown = county_breakdown(plan, problem, solution, args.method, weights)
-    as_of = args.as_of or dt.date.today()
-    written = export_workbooks(args.out, breakdown, plan, scenario.name, problem.params, as_of)
-    print(f"{len(written)} files written to {args.out}/ (scenario {scenario.name}, method {args.method}, "
-          f"as of {as_of.isoformat()})")
+    breakdown = county_breakdown(plan, result.problem, result.solution, args.method, weights)
+    if args.as_of:
+        as_of, basis = args.as_of, msg("cli.as_of.given")
+    else:
+        as_of, which = plan.notice.default_as_of()
+        basis = msg(f"cli.as_of.{which}")
+    outputs.details["as_of"] = as_of.isoformat()
+    outputs.folder(lambda folder: [p.name for p in export_workbooks(
+        folder, breakdown, plan, result.scenario.name, result.params, as_of, input_id=result.input_id)])
+    written = outputs.commit()
+    print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
+              as_of=as_of.isoformat(), as_of_basis=basis))
     for note in (n for ns in breakdown.notes.values() for n in ns):
-        print(f"  note: {note}")
-    return EXIT_OK
-
-
-def run_solve(args: argparse.Namespace) -> int:
-    """Solve, verify, write; exit 0 solved and verified, 3 infeasible, 4 solver failure."""
-    from optimizer.model.verify import verify
-    from optimizer.outputs.files import write_solution
-
-    solved = _solve_scenario(args)
-    if isinstance(solved, int):
-        return solved
-    scenario, _, problem, solution = solved
-    extra: dict[str, object] = {"scenario": scenario.name}
-    violations = verify(problem, solution)
-    extra["verified"] = not violations
-    write_solution(solution, args.out, extra)
-    s = solution.summary
-    print(f"scenario {scenario.name}: {s['status']} with {s['solver']}; objective {s['objective']:,.0f} yuan "
-          f"(LP bound {s['lp_bound']:,.0f}, gap {s['integer_gap']:.2e}, rounding: {s['rounding']['method']})")
-    for term, value in s["objective_terms"].items():
-        print(f"  {term:<7} {value:>16,.0f}")
-    print("  certificate share: " + ", ".join(f"{u} {v:.1%}" for u, v in s["certificate_share"].items()))
-    print("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s["seconds"].items()))
-    if violations:
-        print(f"VERIFY FAILED: {len(violations)} violation(s)", file=sys.stderr)
-        for v in violations[:20]:
-            print(f"  - {v}", file=sys.stderr)
-        return EXIT_SOLVER_FAILED
-    print(f"verify: no violation. Tables written to {args.out}/")
+        print(msg("cli.note", note=note))
     return EXIT_OK
 
 
@@ -280,13 +404,11 @@ def shortlist_params(args: argparse.Namespace):
 
     from pydantic import ValidationError
 
-    from optimizer.errors import Problem
-    from optimizer.messages import msg
     from optimizer.procurement.shortlist import ShortlistParams
 
     fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
                                  "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
-    problems = [Problem(f"--{k.replace('_', '-')} {v}", None, None, str(v), msg("limits.not_finite"))
+    problems = [Problem(f"{SHORTLIST_FLAGS[k]} {v}", None, None, str(v), msg("limits.not_finite"))
                 for k, v in fields.items() if isinstance(v, float) and not math.isfinite(v)]
     if not 1 <= args.min_suppliers <= MAX_MIN_SUPPLIERS:
         problems.append(Problem(f"--min-suppliers {args.min_suppliers}", None, None, str(args.min_suppliers),
@@ -314,10 +436,8 @@ def shortlist_params(args: argparse.Namespace):
         raise InputError([_shortlist_problem(args, e) for e in exc.errors()]) from None
 
 
-def _shortlist_problem(args: argparse.Namespace, err: dict):
+def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
     """A ShortlistParams error blamed on the flag (or flags) that gave the value."""
-    from optimizer.errors import Problem
-
     key = str(err["loc"][0]) if err["loc"] else ""
     if key in SHORTLIST_FLAGS:
         value = " ".join(args.weight) if key == "technical_weights" else getattr(args, key)
@@ -330,50 +450,43 @@ def _shortlist_problem(args: argparse.Namespace, err: dict):
 
 def run_shortlist(args: argparse.Namespace) -> int:
     """Solve, then shortlist schools for every lot; writes Excel and CSV."""
+    from optimizer.pipeline import file_identity
     from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
 
     try:
         params, flag_problems = shortlist_params(args), []
     except InputError as exc:  # reported with the scenario's and the data's problems
         params, flag_problems = None, exc.problems
-    solved = _solve_scenario(args, problems=flag_problems)
-    if isinstance(solved, int):
-        return solved
-    _, _, problem, solution = solved
-    lots = load_lots(args.lots, problem, params) if args.lots else None
-    result = shortlist(problem, solution, params, lots)
-    write_shortlists(result, args.out)
-    flagged = result.summary[result.summary["flag"] != ""]
-    print(f"{len(result.lots)} lots; {len(flagged)} with fewer than {params.min_suppliers} eligible schools; "
-          f"written to {args.out}/")
+    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
+                "lots": file_identity(args.lots)}
+    result = solve_for(args, identity, problems=flag_problems)
+    if isinstance(result, int):
+        return result
+    outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
+    if not result.solution.ok:
+        stage_run(outputs, result)
+        outputs.commit()
+        return report_unsolved(result, args.out)
+    lots = load_lots(args.lots, result.problem, params) if args.lots else None
+    short = shortlist(result.problem, result.solution, params, lots)
+    outputs.folder(lambda folder: [p.name for p in write_shortlists(short, folder)])
+    outputs.commit()
+    flagged = short.summary[short.summary["flag"] != ""]
+    print(msg("cli.shortlist_done", lots=len(short.lots), flagged=len(flagged), min=params.min_suppliers,
+              out=args.out))
     for r in flagged.head(15).itertuples():
-        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible} eligible")
-    if len(flagged) > 15:
-        print(f"  … and {len(flagged) - 15} more (shortlist_summary.csv)")
+        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible}")
     return EXIT_OK
 
 
-def solve_scenario_file(path: Path | None, data: Path | None = None):
-    """(scenario, plan, problem, solution) for a scenario file; infeasible ones come back as such."""
-    from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario, load_scenario
-    from optimizer.model.problem import build_problem
-    from optimizer.model.solve import allocate
-
-    scenario = load_scenario(path) if path else default_scenario()
-    plan, params = scenario.apply(load_plan(data or scenario.data_dir))
-    problem = build_problem(plan, params)
-    return scenario, plan, problem, allocate(problem)
-
-
-def check_scenario_files(paths: list[Path]) -> None:
+def check_scenario_files(paths: list[Path], data: Path | None = None) -> None:
     """Read every scenario file (and its data) before solving any: the problems of all are listed at once."""
     from optimizer.data.scenario import load_inputs
 
     problems, seen = [], set()
     for path in paths:
         try:
-            load_inputs(path)
+            load_inputs(path, data)
         except InputError as exc:
             for p in exc.problems:
                 if str(p) not in seen:  # two scenarios on the same data: its problems once
@@ -384,32 +497,49 @@ def check_scenario_files(paths: list[Path]) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    """Two scenarios side by side; with --out, comparison.xlsx and comparison.json in that folder."""
     from optimizer.analysis.compare import compare, comparison_text, write_comparison_xlsx
+    from optimizer.pipeline import run_scenario
 
-    check_scenario_files([args.a, args.b])
-    sa, _, pa, sol_a = solve_scenario_file(args.a)
-    sb, _, pb, sol_b = solve_scenario_file(args.b)
-    result = compare((sa.name, pa, sol_a), (sb.name, pb, sol_b))
+    check_scenario_files([args.a, args.b], args.data)
+    a = run_scenario(args.a, data=args.data)
+    b = run_scenario(args.b, data=args.data)
+    result = compare((a.scenario.name, a.problem, a.solution), (b.scenario.name, b.problem, b.solution))
     print(result.to_json() if args.format == "json" else comparison_text(result, args.top))
     if args.out:
-        write_comparison_xlsx(result, args.out)
+        outputs = OutputSet(args.out, "compare", f"{a.input_id}+{b.input_id}",
+                            details={"a": str(args.a), "b": str(args.b)})
+        outputs.file("comparison.xlsx", lambda path: write_comparison_xlsx(result, path))
+        outputs.json("comparison.json", result.to_dict())
+        outputs.commit()
     return EXIT_OK
 
 
-def run_sweep_command(args: argparse.Namespace) -> int:
+def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
     from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
-    from optimizer.outputs.files import write_csv
 
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
     results = run_sweep(args.scenario, params, args.data, args.workers, cache)
     table = sweep_table(results)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(table, args.out / "sweep.csv")
-    plots = plot_sweep(table, params, args.out)
+    outputs = OutputSet(args.out, "sweep", None, details={"points": len(table)})
+    outputs.frame("sweep.csv", table)
+    outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
+    written = outputs.commit()
     shown = [n for n, _ in params] + ["status", "cached", "objective", "min_cert_share", "capacity_utilisation"]
     print(table[shown].to_string(index=False))
-    print(f"{len(table)} points ({int(table['cached'].sum())} from the cache, "
-          f"{int((table['status'] != 'optimal').sum())} not optimal); sweep.csv and {len(plots)} plots in {args.out}/")
+    print(msg("cli.sweep_done", n=len(table), cached=int(table["cached"].sum()),
+              bad=int((table["status"] != "optimal").sum()), plots=len(written) - 2, out=args.out))
+    return EXIT_OK
+
+
+def run_templates(args: argparse.Namespace) -> int:
+    """Blank templates of the assumed tables; a folder holding data tables is refused (exit 5)."""
+    from optimizer.data.templates import write_templates
+
+    outputs = OutputSet(args.out, "templates", None)
+    outputs.folder(lambda folder: [p.name for p in write_templates(folder)])
+    written = outputs.commit()
+    print(msg("cli.templates_written", n=len(written) - 1, out=args.out))
     return EXIT_OK

@@ -6,12 +6,7 @@ from. Numbers the notice does not give are data (``data/``), never constants in 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
-
-NOTICE_ID = "云人社通〔2022〕8号"
-NOTICE_DATE = dt.date(2022, 2, 11)
-PLAN_YEAR = 2022
 
 # Units of the annexes: Annex 1 in 万人次, Annex 2 in 万人; 1 万 = 10,000 (exact, Decimal).
 WAN = Decimal(10000)
@@ -30,10 +25,9 @@ MAX_CLASS_HOURS_PER_DAY = 8
 # R14 (四(三)): institutions caught faking or subcontracting are excluded for three years.
 DEBARMENT_YEARS = 3
 
-# R17 (四, last paragraph; 三(九)): deadlines.
-PLAN_SUBMISSION_DEADLINE = dt.date(2022, 3, 1)
-TRACKING_REPORT_DEADLINES = (dt.date(2022, 6, 30), dt.date(2022, 10, 30))
-SUBSIDY_APPROVAL_WORKING_DAYS = 30
+# R17 (四, last paragraph; 三(九)): the deadlines (county breakdown due, the two tracking reports, the
+# subsidy approval limit in working days) change with every year's notice, so they are data: data/notice.csv,
+# loaded as ``PlanData.notice``.
 
 # R18 (四(二)): track the five institutions with the most subsidised training per locality.
 TOP_INSTITUTIONS_TRACKED = 5

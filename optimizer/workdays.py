@@ -10,8 +10,6 @@ import datetime as dt
 
 import chinese_calendar
 
-from optimizer import rules
-
 
 class CalendarNotCovered(ValueError):
     """The official holiday arrangement for this year is not known to the installed calendar."""
@@ -36,9 +34,10 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
-def subsidy_approval_deadline(submitted: dt.date) -> dt.date:
-    """R17 (三(九)): a subsidy application must be approved within 30 working days."""
-    return add_working_days(submitted, rules.SUBSIDY_APPROVAL_WORKING_DAYS)
+def subsidy_approval_deadline(submitted: dt.date, working_days: int) -> dt.date:
+    """R17 (三(九)): a subsidy application must be approved within ``working_days`` working days (30 in the 2022
+    notice: ``PlanData.notice.subsidy_approval_working_days``)."""
+    return add_working_days(submitted, working_days)
 
 
 def days_left(deadline: dt.date, as_of: dt.date) -> int:

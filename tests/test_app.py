@@ -83,12 +83,12 @@ def test_allocate_solves_the_baseline_then_an_infeasible_scenario():
 
 
 def test_an_unchanged_scenario_is_served_from_the_cache():
-    from optimizer.ui.state import shipped_source, solve_cached
+    from optimizer.ui.state import shipped_source, solve_now
 
-    first = solve_cached("baseline.yaml", shipped_source(), "{}")
-    second = solve_cached("baseline.yaml", shipped_source(), "{}")
+    first = solve_now("baseline.yaml", shipped_source(), "{}")
+    second = solve_now("baseline.yaml", shipped_source(), "{}")
     assert first is second and first.solution.ok
-    changed = solve_cached("baseline.yaml", shipped_source(), '{"cert_share": 0.7}')
+    changed = solve_now("baseline.yaml", shipped_source(), '{"cert_share": 0.7}')
     assert changed is not first
 
 
@@ -120,10 +120,10 @@ def test_export_page_banner_preview_and_workbook_bytes():
     # the bytes the download button serves: open with openpyxl and check a column sums to the notice
     from optimizer import rules
     from optimizer.ui.pages import workbooks_zip
-    from optimizer.ui.state import shipped_source, solve_cached, source_key
+    from optimizer.ui.state import shipped_source, solve_now, source_key
 
-    solved = solve_cached("baseline.yaml", shipped_source(), "{}")
-    books = workbooks_zip("baseline.yaml", "{}", source_key(shipped_source()), rules.NOTICE_DATE, solved)
+    solved = solve_now("baseline.yaml", shipped_source(), "{}")
+    books = workbooks_zip("baseline.yaml", "{}", source_key(shipped_source()), solved.plan.notice.date, solved)
     wb = load_workbook(io.BytesIO(books["532900_大理州.xlsx"]), read_only=True)
     rows = [r for r in wb["附件1 任务计划表"].iter_rows(min_row=5, values_only=True) if r[0]]
     wb.close()

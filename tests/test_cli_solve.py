@@ -17,7 +17,7 @@ def test_infeasible_exits_3_with_the_diagnosis(tmp_path, capsys):
     data = write(tmp_path / "data", Tiny(offers=offers, plans={("u02", B): 100}, scope={"u02": ["g2"]}))
     assert main(["solve", "--data", str(data), "--out", str(tmp_path / "out"), "--cert-share", "0"]) == 3
     out = capsys.readouterr().out
-    assert "INFEASIBLE" in out and "曲靖市" in out and "short 40" in out
+    assert "不可行" in out and "曲靖市" in out and "short 40" in out
     diagnosis = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
     assert diagnosis["shortfalls"][0]["shortfall"] == 40
     assert not (tmp_path / "out" / "school_allocation.csv").exists()  # nothing that looks like a plan

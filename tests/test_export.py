@@ -166,7 +166,8 @@ def test_formula_injection_is_written_as_text(tmp_path):
     evil = "=HYPERLINK(\"x\",\"y\")"  # no "/": a name with a path separator is refused at load (issue 17)
     plan, problem, solution = _tiny_solution(tmp_path, {"测试学校s01": evil})
     out = tmp_path / "out"
-    export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params, dt.date(2022, 2, 1))
+    export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params, dt.date(2022, 2, 1),
+                     input_id="test")
     wb = load_workbook(out / "530100_昆明市.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)
@@ -186,7 +187,7 @@ def test_a_failure_half_way_leaves_no_workbook(tmp_path):
 
     with pytest.raises(OSError, match="simulated"):
         export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params,
-                         dt.date(2022, 2, 1), after_each=fail_on_second)
+                         dt.date(2022, 2, 1), after_each=fail_on_second, input_id="test")
     assert list(out.iterdir()) == []
 
 
@@ -243,4 +244,4 @@ def test_export_of_an_infeasible_scenario_exits_3_and_writes_no_workbook(tmp_pat
     out = tmp_path / "out"
     assert main(["export", "--data", str(data), "--out", str(out), "--as-of", "2022-02-01"]) == 3
     assert not list(out.glob("*.xlsx"))
-    assert "INFEASIBLE" in capsys.readouterr().out
+    assert "不可行" in capsys.readouterr().out

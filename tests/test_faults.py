@@ -169,7 +169,7 @@ def test_an_export_read_back_equals_the_breakdown(tmp_path_factory, method, weig
                       for c, x in zip(("530102", "530302", "530303"), weights, strict=True)])
     b = county_breakdown(plan, problem, sol, method, w)
     out = tmp_path_factory.mktemp("out")
-    export_workbooks(out, b, plan, "t", problem.params, dt.date(2022, 2, 1))
+    export_workbooks(out, b, plan, "t", problem.params, dt.date(2022, 2, 1), input_id="test")
     back = pd.read_csv(out / "breakdown.csv", encoding="utf-8-sig", dtype={"adcode": str, "column": str})
     expected = b.long()
     assert back.to_dict("records") == expected.astype({"value": int}).to_dict("records")

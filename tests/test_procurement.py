@@ -140,7 +140,7 @@ def test_cli_shortlist_on_the_shipped_data(tmp_path, capsys):
     assert len(summary) == len(lots) > 100  # every lot has a shortlist
     flagged = summary[summary["flag"].fillna("") != ""]
     out = capsys.readouterr().out
-    assert f"{len(flagged)} with fewer than 3 eligible schools" in out
+    assert f"{len(flagged)} 个合格供应商少于 3" in out
     assert (flagged["eligible"] < 3).all() and (summary.loc[summary["flag"].isna(), "eligible"] >= 3).all()
     entries = pd.read_csv(tmp_path / "shortlist_entries.csv", encoding="utf-8-sig")
     assert len(entries) == len(lots) * 33

@@ -10,7 +10,8 @@ import pytest
 
 from optimizer.analysis.compare import compare, gini
 from optimizer.analysis.sweep import parse_param, run_sweep
-from optimizer.cli import main, solve_scenario_file
+from optimizer.cli import main
+from optimizer.pipeline import run_scenario
 from optimizer.data.scenario import load_scenario
 from optimizer.errors import InputError
 from tests.conftest import DATA, ROOT
@@ -18,6 +19,12 @@ from tests.test_model import base_offers
 from tests.tiny import Tiny, write
 
 SCEN = ROOT / "scenarios"
+
+
+def solve_scenario_file(path):
+    """(scenario, plan, problem, solution) through the one pipeline."""
+    r = run_scenario(path)
+    return r.scenario, r.plan, r.problem, r.solution
 
 
 @pytest.fixture(scope="module")
@@ -123,13 +130,15 @@ def test_capacity_loss_moves_that_schools_trainees_and_keeps_the_annex_totals(so
 
 
 def test_compare_cli_text_json_and_excel(tmp_path, capsys):
-    out = tmp_path / "cmp.xlsx"
+    out = tmp_path / "cmp"
     assert main(["compare", str(SCEN / "baseline.yaml"), str(SCEN / "cert_share_70.yaml"), "--format", "json",
                  "--out", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["a"]["name"] == "baseline" and data["b"]["figures"]["min_cert_share"] >= 0.7
-    with pd.ExcelFile(out) as book:
+    with pd.ExcelFile(out / "comparison.xlsx") as book:
         assert set(book.sheet_names) == {"key figures", "by_school", "by_prefecture", "by_county", "by_course"}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "compare" and set(manifest["files"]) == {"comparison.xlsx", "comparison.json"}
 
 
 def test_gini_by_hand():

@@ -24,7 +24,7 @@ def test_thirty_working_days_from_the_plan_deadline():
     # from Tue 1 Mar 2022, counting by hand: March has 23 working days after the 1st (2–31 Mar minus 8 weekend
     # days = 22; 2..31 is 30 days, weekends 5,6,12,13,19,20,26,27 → 22) → 22 by 31 Mar; April: 1 (Fri) = 23,
     # 2 (Sat, make-up) = 24, 3–5 holiday, 6, 7, 8 = 27, 11, 12, 13 = 30 → Wed 13 Apr 2022
-    assert subsidy_approval_deadline(D(2022, 3, 1)) == D(2022, 4, 13)
+    assert subsidy_approval_deadline(D(2022, 3, 1), 30) == D(2022, 4, 13)
 
 
 def test_days_left():

@@ -55,6 +55,12 @@ COURSES = [
 ]
 
 
+NOTICE_ROWS = [["number", "测试〔2022〕1号", "t", "t"], ["title", "测试通知", "t", "t"], ["date", "2022-02-11", "t", "t"],
+               ["year", "2022", "t", "t"], ["breakdown_due", "2022-03-01", "t", "t"],
+               ["tracking_report_1", "2022-06-30", "t", "t"], ["tracking_report_2", "2022-10-30", "t", "t"],
+               ["subsidy_approval_working_days", "30", "t", "t"]]
+
+
 def write(folder: Path, t: Tiny) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -98,6 +104,7 @@ def write(folder: Path, t: Tiny) -> Path:
           [[1, NAMES[A], 0, 0, 0, 0, 0, 0], [2, NAMES[B], 0, 0, 0, 0, 0, 0], ["合计", "", 0, 0, 0, 0, 0, 0]])
     table("notice_figures", ["figure", "value", "unit", "section", "compares_with", "quote"],
           [["tech_school", f"{total:.4f}", "万人次", "一(二)", "annex1:5", "test"]])
+    table("notice", ["key", "value", "section", "quote"], NOTICE_ROWS)
     table("profession_groups", ["code", "name", "basis"], [["g1", "电工类", basis], ["g2", "茶类", basis]])
     table("courses", ["code", "profession", "group", "certificate_type", "level", "class_hours", "max_class_size",
                       "certificate_class", "advanced", "basis"], [[*c, basis] for c in COURSES])

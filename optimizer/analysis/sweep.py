@@ -149,35 +149,48 @@ class PointResult:
 
 
 def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, float]) -> dict:
-    """Worker: solve one point; returns plain data (status, figures, message)."""
+    """Worker: solve one point through the pipeline; returns plain data (status, figures, message)."""
     from optimizer.analysis.compare import key_figures
-    from optimizer.data.loader import load_plan
     from optimizer.data.scenario import default_scenario, load_scenario
-    from optimizer.model.problem import build_problem
-    from optimizer.model.solve import allocate
+    from optimizer.pipeline import run_scenario
 
     if os.environ.get("YUNNAN_PLAN_CRASH_POINT") == json.dumps(point, sort_keys=True):
         os._exit(17)  # test hook: simulate a worker dying on this point
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
-    plan = load_plan(Path(data) if data else scenario.data_dir)
-    plan, params = scenario.apply(plan, overrides_for(scenario.params, point))
-    problem = build_problem(plan, params)
-    solution = allocate(problem)
-    figures = key_figures("point", problem, solution)
+    result = run_scenario(scenario, data=Path(data) if data else None,
+                          overrides=overrides_for(scenario.params, point), workers=1)
+    solution = result.solution
+    figures = key_figures("point", result.problem, solution)
     message = "; ".join(solution.diagnosis.messages[:2]) if solution.diagnosis else \
         str(solution.summary.get("message", ""))
     return {"status": solution.status, "figures": figures.figures, "cert_share": figures.cert_share,
-            "message": message, "worker": os.getpid()}
+            "message": message, "worker": os.getpid(), "input_id": result.input_id}
 
 
 def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict[str, float]]) -> list[str]:
-    """Cache keys: the hash of every input that decides a point's solution."""
+    """Cache keys: each point's input_id (data, effective settings, code), computed without solving."""
     from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario, load_scenario, scenario_hash
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.pipeline import input_identity, prepare
 
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
     plan = load_plan(Path(data) if data else scenario.data_dir)
-    return [scenario_hash(*scenario.apply(plan, overrides_for(scenario.params, p))) for p in points]
+    keys = []
+    for p in points:
+        _, applied, params, _ = prepare(scenario, plan=plan, overrides=overrides_for(scenario.params, p))
+        keys.append(input_identity(applied, params))
+    return keys
+
+
+def read_cache_entry(path: Path) -> dict | None:
+    """A cached point, or None when there is none or it is unreadable (then the point is solved again)."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored["status"] in ("optimal", "infeasible") and isinstance(stored["figures"], dict):
+            return stored
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]], data: Path | None = None,
@@ -196,9 +209,8 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         for i, p in enumerate(points):
-            hit = cache_dir / f"{keys[i]}.json"
-            if hit.exists():
-                stored = json.loads(hit.read_text(encoding="utf-8"))
+            stored = read_cache_entry(cache_dir / f"{keys[i]}.json")
+            if stored is not None:
                 results[i] = PointResult(p, stored["status"], stored["figures"], True, stored.get("message", ""))
     todo = [i for i in range(len(points)) if i not in results]
     attempts = dict.fromkeys(todo, 0)
@@ -249,11 +261,20 @@ def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, ca
                 results[i] = PointResult(points[i], out["status"], out["figures"], False, out["message"],
                                          out["worker"])
                 if cache_dir is not None and out["status"] in ("optimal", "infeasible"):
-                    tmp = cache_dir / f".{keys[i]}.{os.getpid()}.tmp"
-                    tmp.write_text(json.dumps(out, ensure_ascii=False, default=str), encoding="utf-8")
-                    os.replace(tmp, cache_dir / f"{keys[i]}.json")
+                    write_cache_entry(cache_dir / f"{keys[i]}.json", out)
             bar.update(1)
     return retry
+
+
+def write_cache_entry(path: Path, entry: dict) -> None:
+    """Atomically (a temporary file, then a rename): a killed sweep never leaves half an entry. A cache that
+    cannot be written costs only speed, never the sweep."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(entry, ensure_ascii=False, default=str, allow_nan=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        tmp.unlink(missing_ok=True)
 
 
 def sweep_table(results: list[PointResult]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ works on stable codes (prefecture adcodes, ``s01``, ``u01``, ``k01`` …).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,24 @@ PROVINCE_ADCODE = "530000"
 FOCUS_SHARE_TOLERANCE = 0.005
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    """The notice's identity and calendar (data/notice.csv): another year's notice is another data folder."""
+
+    number: str
+    title: str
+    date: dt.date
+    year: int
+    breakdown_due: dt.date
+    tracking_reports: tuple[dt.date, dt.date]
+    subsidy_approval_working_days: int
+
+    def default_as_of(self, today: dt.date | None = None) -> tuple[dt.date, str]:
+        """Today while today lies in the plan's year, otherwise the notice's own date; with which one it is."""
+        today = today or dt.date.today()
+        return (today, "today") if today.year == self.year else (self.date, "notice")
 
 
 @dataclass
@@ -61,6 +80,7 @@ class PlanData:
     debarments: pd.DataFrame
     prefecture_names: NameIndex
     unit_names: NameIndex
+    notice: NoticeInfo | None = None
     notes: list[str] = field(default_factory=list)
 
     def prefecture_name(self, adcode: str) -> str:
@@ -108,6 +128,7 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
     focus = _focus(frames["profession_focus"], pref_index, set(groups["code"]), problems)
     debarments = _references(frames["debarments"], frames["debarments"].attrs.get("file", "debarments.csv"),
                              {"institution": set(institutions["code"])}, problems)
+    notice = _notice(frames["notice"], problems)
     problems.raise_if_any()
 
     notes = [n for raw in raws.values() if raw is not None for n in raw.notes]
@@ -119,7 +140,8 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
         annex5=annex5, annex5_totals=annex5_totals, notice_figures=frames["notice_figures"].drop(columns="src_row"),
         groups=groups.drop(columns="src_row"), courses=courses, institutions=institutions, offers=offers,
         units=frames["units"].drop(columns="src_row"), unit_scope=unit_scope, unit_counties=unit_counties,
-        focus=focus, debarments=debarments, prefecture_names=pref_index, unit_names=unit_index, notes=notes,
+        focus=focus, debarments=debarments, prefecture_names=pref_index, unit_names=unit_index, notice=notice,
+        notes=notes,
     )
 
 
@@ -153,6 +175,50 @@ def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | Non
         problems.extend(found)
         raws[name] = raw
     return raws
+
+
+NOTICE_KEYS = ("number", "title", "date", "year", "breakdown_due", "tracking_report_1", "tracking_report_2",
+               "subsidy_approval_working_days")
+
+
+def _notice(frame: pd.DataFrame, problems: ProblemList) -> NoticeInfo | None:
+    """The notice's number, dates and deadlines; every key present once, dates real, all in or after its year."""
+    file = frame.attrs.get("file", "notice.csv")
+    rows = {r.key: (r.value, r.src_row) for r in frame.itertuples()}
+    missing = [k for k in NOTICE_KEYS if k not in rows]
+    for key in missing:
+        problems.add(file, None, "key", key, "this key is missing")
+    if missing:
+        return None
+    values: dict[str, object] = {}
+    for key in NOTICE_KEYS:
+        text, row = rows[key]
+        text = str(text).strip()
+        if key in ("number", "title"):
+            values[key] = text
+        elif key in ("year", "subsidy_approval_working_days"):
+            if not text.isdigit() or not (1 <= int(text) <= 9999):
+                problems.add(file, row, "value", text, "expected a whole number")
+                continue
+            values[key] = int(text)
+        else:
+            try:
+                values[key] = dt.date.fromisoformat(text)
+            except ValueError:
+                problems.add(file, row, "value", text, "expected a date as YYYY-MM-DD")
+    if len(values) < len(NOTICE_KEYS):
+        return None
+    info = NoticeInfo(values["number"], values["title"], values["date"], values["year"], values["breakdown_due"],
+                      (values["tracking_report_1"], values["tracking_report_2"]),
+                      values["subsidy_approval_working_days"])
+    for key in ("breakdown_due", "tracking_report_1", "tracking_report_2"):
+        if values[key] < info.date:
+            problems.add(file, rows[key][1], "value", values[key].isoformat(), "this deadline lies before the notice's "
+                         f"date {info.date.isoformat()}")
+    if abs(info.date.year - info.year) > 1:
+        problems.add(file, rows["date"][1], "value", info.date.isoformat(), f"the notice's date is not near its plan "
+                     f"year {info.year}")
+    return info
 
 
 def _prefecture_index(frame: pd.DataFrame) -> NameIndex:

@@ -145,7 +145,8 @@ class ModelParams(BaseModel):
         "(teachers' and equipment travel, straight-line distance)"))
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     excluded: list[str] = Field(default_factory=list, description="institution codes excluded from this run")
-    as_of: SaneDate = Field(rules.NOTICE_DATE, description="date for debarments (R14): decision + years")
+    as_of: SaneDate | None = Field(None, description="date for debarments (R14): decision + years; default: the "
+                                   "notice's own date (data/notice.csv)")
     capacity_changes: list[CapacityChange] = Field(default_factory=list,
                                                    description="capacity changes (codes), applied in order")
     locks: list[Lock] = Field(default_factory=list, description="school must / must not serve an area (codes)")

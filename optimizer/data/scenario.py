@@ -561,7 +561,8 @@ Check = Callable[[PlanData, ModelParams], None]
 def load_inputs(path: Path | str | None, data: Path | str | None = None, overrides: dict[str, Any] | None = None,
                 flags: dict[str, str] | None = None, checks: tuple[Check, ...] | list[Check] = (),
                 problems: list[Problem] | None = None) -> tuple[Scenario, PlanData, ModelParams]:
-    """Scenario, data and settings, every problem of every input listed in one pass.
+    """Scenario, data (as loaded, before the scenario is applied) and settings, every problem of every input
+    listed in one pass.
 
     Bad flags (``flags``: setting → flag text), the scenario file and its base files, every data table, and
     the ``checks`` of further files (weights, lots: callables raising ``InputError``) are all read before
@@ -583,15 +584,16 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
         plan = load_plan(Path(data) if data else (scenario.data_dir if scenario else DEFAULT_DATA_DIR))
     except InputError as exc:
         found.extend(exc.problems)
+    applied = None
     if scenario is not None and plan is not None:
         try:
-            plan, params = scenario.apply(plan, overrides)
+            applied, params = scenario.apply(plan, overrides)
         except InputError as exc:
             found.extend(exc.problems)
-    if plan is not None and params is not None:
+    if applied is not None and params is not None:
         for check in checks:
             try:
-                check(plan, params)
+                check(applied, params)
             except InputError as exc:
                 found.extend(exc.problems)
     found.raise_if_any()

@@ -154,6 +154,16 @@ _add(TableSchema(
         Column("quote", "text", "the sentence, as printed"),
     ), key=("figure",), origin="notice: 一(二) and the note under Annex 1"))
 _add(TableSchema(
+    "notice", "通知基本信息 the notice's number, dates and deadlines", (
+        Column("key", "text", "number | title | date | year | breakdown_due | tracking_report_1 | tracking_report_2 | "
+               "subsidy_approval_working_days", choices=("number", "title", "date", "year", "breakdown_due",
+                                                         "tracking_report_1", "tracking_report_2",
+                                                         "subsidy_approval_working_days")),
+        Column("value", "text", "value as printed (dates as YYYY-MM-DD)"),
+        Column("section", "text", "section of the notice"),
+        Column("quote", "text", "the words it comes from, as printed"),
+    ), key=("key",), origin="notice: heading, 三(九), 四 and the date of issue"))
+_add(TableSchema(
     "profession_groups", "专业大类 profession groups", (
         Column("code", "code", "stable ASCII code"),
         Column("name", "text", "Chinese name", is_name=True),

@@ -115,6 +115,11 @@ def write_synthetic(folder: Path, provinces: int = 31, seed: int = 0, schools_pe
     _w(folder / "annex5_entrepreneurship.csv", ["seq", "prefecture", "total", "siyb", "college_siyb", "online",
                                                 "college_online", "livestream"],
        [*[[i + 1, p[1], 0, 0, 0, 0, 0, 0] for i, p in enumerate(prefectures)], ["合计", "", 0, 0, 0, 0, 0, 0]])
+    _w(folder / "notice.csv", ["key", "value", "section", "quote"],
+       [["number", "synthetic", "-", "-"], ["title", "synthetic instance", "-", "-"], ["date", "2022-02-11", "-", "-"],
+        ["year", "2022", "-", "-"], ["breakdown_due", "2022-03-01", "-", "-"],
+        ["tracking_report_1", "2022-06-30", "-", "-"], ["tracking_report_2", "2022-10-30", "-", "-"],
+        ["subsidy_approval_working_days", "30", "-", "-"]])
     _w(folder / "notice_figures.csv", ["figure", "value", "unit", "section", "compares_with", "quote"],
        [["tech_school", f"{total_a1[4]:.4f}", "万人次", "synthetic", "annex1:5", "synthetic"]])
     # a training centre per unit, in its province, so units are served even where schools are full

@@ -78,6 +78,8 @@ class AllocationProblem:
 def build_problem(plan: PlanData, params: ModelParams | None = None) -> AllocationProblem:
     """Derive the model's tables; no checks here beyond what the loader guaranteed."""
     params = params or ModelParams()
+    if params.as_of is None and plan.notice is not None:  # R14 on the notice's own date unless a scenario says
+        params = params.model_copy(update={"as_of": plan.notice.date})
     blocked = debarred_on(plan.debarments, params.as_of) | set(params.excluded)
 
     inst = plan.institutions.rename(columns={"county_adcode": "home_county"}).sort_values("code")

@@ -29,6 +29,9 @@ class Violation:
     def __str__(self) -> str:
         return f"{self.check} at {self.where}: expected {self.expected}, found {self.found}"
 
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.check, "where": self.where, "expected": self.expected, "found": self.found}
+
 
 def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:
     """Every violated constraint of the solution; an empty list means the allocation is valid."""
@@ -183,8 +186,29 @@ def _capacity(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> l
     days_per_class = -(-o["class_hours"].fillna(1).astype(int) // rules.MAX_CLASS_HOURS_PER_DAY)
     cap = (o["equipment_sets"].fillna(0).astype(int) * (o["days_available"].fillna(0).astype(int) // days_per_class)
            * o["class_size"].fillna(0).astype(int))
+    cap = _scenario_capacity(cap, problem)
     over = known & (used.to_numpy() > cap.to_numpy())
     return [Violation("capacity (R5–R7)", f"{i} {k}", f"<= {int(c)}", str(int(n)))
             for (i, k), n, c in zip(used.index[over], used.to_numpy()[over], cap.to_numpy()[over], strict=True)]
 
 
+
+
+def _scenario_capacity(cap: pd.Series, problem: AllocationProblem) -> pd.Series:
+    """The scenario's capacity changes, applied to the recomputed capacities one by one in the order given
+    (a percent scales and rounds down to whole places, a value replaces): the places the run really had."""
+    groups = problem.courses.set_index("code")["group"]
+    out = cap.astype("int64").copy()
+    inst = out.index.get_level_values(0)
+    course = out.index.get_level_values(1)
+    for change in problem.params.capacity_changes:
+        hit = np.asarray(inst == change.institution)
+        if change.course:
+            hit &= np.asarray(course == change.course)
+        if change.group:
+            hit &= np.asarray(course.map(groups) == change.group)
+        if change.value is not None:
+            out[hit] = int(change.value)
+        else:
+            out[hit] = [math.floor(v * (100 + change.percent) / 100) for v in out[hit]]
+    return out

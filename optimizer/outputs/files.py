@@ -1,61 +1,53 @@
-"""Write a solution to a folder: CSV (UTF-8 with BOM for Excel) and JSON, all or nothing."""
+"""A solution's files: the result tables as CSV (UTF-8 with BOM for Excel), summary and diagnosis as JSON.
+
+Written through the one output writer (``writer.OutputSet``); read back by ``read_solution`` for
+``yunnan-plan verify``.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from optimizer.errors import InputError, Problem
 from optimizer.model.solve import Solution
+from optimizer.outputs.writer import OutputSet, neutralise_text, write_csv
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+__all__ = ["add_solution", "neutralise_text", "read_solution", "write_csv"]
 
-
-def neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would read as a formula are prefixed with an apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
-    return out
+TABLES = ("school_allocation", "project_allocation", "institution_load")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    neutralise_text(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+def add_solution(outputs: OutputSet, solution: Solution, summary: dict, timings: dict[str, float]) -> None:
+    """Stage a run's files: the tables when solved, summary.json always, diagnosis.json when infeasible,
+    timings.json apart (so that the others are byte-identical run to run)."""
+    if solution.ok:
+        for name in TABLES:
+            outputs.frame(f"{name}.csv", getattr(solution, name))
+        for name, frame in getattr(solution, "extra_tables", {}).items():
+            outputs.frame(f"{name}.csv", frame)
+    outputs.json("summary.json", summary)
+    if solution.diagnosis is not None:
+        outputs.json("diagnosis.json", solution.diagnosis.to_dict())
+    outputs.json("timings.json", {"seconds": timings})
 
 
-def write_solution(solution: Solution, out: Path, extra: dict[str, object] | None = None) -> list[Path]:
-    """Write every file to a temporary folder beside ``out``, then move them in; nothing partial is left."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
-    try:
-        files: dict[str, object] = {}
-        if solution.ok:
-            files["school_allocation.csv"] = solution.school_allocation
-            files["project_allocation.csv"] = solution.project_allocation
-            files["institution_load.csv"] = solution.institution_load
-        summary = {k: v for k, v in solution.summary.items() if k != "seconds"}
-        files["summary.json"] = {**summary, **(extra or {})}
-        if solution.diagnosis is not None:
-            files["diagnosis.json"] = solution.diagnosis.to_dict()
-        if "seconds" in solution.summary:
-            files["timings.json"] = {"seconds": solution.summary["seconds"]}
-        for name, content in files.items():
-            path = staging / name
-            if isinstance(content, pd.DataFrame):
-                write_csv(content, path)
-            else:
-                path.write_text(json.dumps(content, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n",
-                                encoding="utf-8")
-        written = []
-        for name in files:
-            os.replace(staging / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def read_solution(folder: Path) -> Solution:
+    """The allocation tables written by ``solve`` (for an independent re-check); bad input names the file."""
+    frames = {}
+    problems = []
+    for name in ("school_allocation", "project_allocation"):
+        path = Path(folder) / f"{name}.csv"
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, None, "missing: not a folder written by a solved run"))
+            continue
+        try:
+            frames[name] = pd.read_csv(path, encoding="utf-8-sig", dtype={"adcode": str, "school_code": str,
+                                                                          "unit_code": str, "course_code": str,
+                                                                          "institution_code": str})
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), None, None, None, f"cannot be read as CSV: {exc}"))
+    if problems:
+        raise InputError(problems)
+    return Solution("optimal", "file", frames["school_allocation"], frames["project_allocation"])

@@ -9,8 +9,6 @@ workbook exists.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -39,18 +37,6 @@ ANNEX5_HEADERS = ["创业培训目标任务", "其中：SIYB创业培训任务",
 assert len(ANNEX1_HEADERS) == len(ANNEX1_COLUMNS) and len(ANNEX5_HEADERS) == len(ANNEX5_COLUMNS)
 SHEETS = {"cover": "封面", "annex1": "附件1 任务计划表", "annex1_wan": "附件1 万人次", "annex4": "附件4 省级项目",
           "annex5": "附件5 创业培训", "schools": "技工院校", "assignments": "分配明细", "top5": "前五机构跟踪"}
-
-
-def input_hash(plan: PlanData, params: ModelParams) -> str:
-    """A short hash of the data files and the model parameters, printed on the cover."""
-    h = hashlib.sha256()
-    folder = Path(plan.source)
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.xlsx")):
-            h.update(path.name.encode("utf-8"))
-            h.update(path.read_bytes())
-    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True).encode("utf-8"))
-    return h.hexdigest()[:12]
 
 
 class _Book:
@@ -149,28 +135,29 @@ def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, header
     ws.freeze_panes(2, 0)
 
 
-def _cover(book: _Book, where: str, scenario: str, digest: str, as_of: dt.date, notes: list[str],
+def _cover(book: _Book, plan: PlanData, where: str, scenario: str, digest: str, as_of: dt.date, notes: list[str],
            findings: list[str], assumptions: list[str], generated: dt.datetime) -> None:
     ws = book.sheet(SHEETS["cover"])
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
     ws.write_string(0, 0, f"{where} 2022年度职业培训工作方案 — 县级任务分解", book.title)
-    left = days_left(rules.PLAN_SUBMISSION_DEADLINE, as_of)
+    left = days_left(plan.notice.breakdown_due, as_of)
     try:
-        approval = (f"{subsidy_approval_deadline(as_of).isoformat()}（{as_of.isoformat()} 提交的申请，"
-                    f"{rules.SUBSIDY_APPROVAL_WORKING_DAYS}个工作日，按国家法定节假日及调休）")
+        days = plan.notice.subsidy_approval_working_days
+        approval = (f"{subsidy_approval_deadline(as_of, days).isoformat()}（{as_of.isoformat()} 提交的申请，"
+                    f"{days}个工作日，按国家法定节假日及调休）")
     except CalendarNotCovered as exc:
         approval = str(exc)
     lines = [
         ("州（市）", where),
-        ("依据", f"{rules.NOTICE_ID}（{rules.NOTICE_DATE.isoformat()}）"),
+        ("依据", f"{plan.notice.number}（{plan.notice.date.isoformat()}）"),
         ("方案 Scenario", scenario),
         ("输入摘要 Input hash", digest),
         ("生成时间 Generated", generated.strftime("%Y-%m-%d %H:%M")),
-        ("上报截止 Deadline", f"{rules.PLAN_SUBMISSION_DEADLINE.isoformat()}（含各县级任务分解）"),
+        ("上报截止 Deadline", f"{plan.notice.breakdown_due.isoformat()}（含各县级任务分解）"),
         ("截至日期 As of", as_of.isoformat()),
         ("剩余天数 Days left", f"{left} 天" if left >= 0 else f"已逾期 {-left} 天"),
-        ("跟踪报告 Tracking", "、".join(d.isoformat() for d in rules.TRACKING_REPORT_DEADLINES)
+        ("跟踪报告 Tracking", "、".join(d.isoformat() for d in plan.notice.tracking_reports)
          + "：补贴性培训量前五位机构重点跟踪情况（四(二)）"),
         ("补贴审批时限", approval),
     ]
@@ -206,7 +193,8 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
     name = plan.prefecture_name(pref)
     book = _Book(path)
     try:
-        _cover(book, name, scenario, digest, as_of, b.notes.get(pref, []), _finding_lines(b.findings.get(pref, [])),
+        _cover(book, plan, name, scenario, digest, as_of, b.notes.get(pref, []),
+               _finding_lines(b.findings.get(pref, [])),
                assumptions, generated)
         a1 = b.annex1[b.annex1["prefecture"] == pref]
         printed = plan.annex1_persons().set_index("prefecture").loc[pref]
@@ -243,7 +231,7 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, scenario: 
     try:
         notes = [f"{plan.prefecture_name(p)}: {n}" for p, ns in b.notes.items() for n in ns]
         all_findings = [f for fs in b.findings.values() for f in fs]
-        _cover(book, PROVINCE_NAME, scenario, digest, as_of, notes, _finding_lines(all_findings), assumptions,
+        _cover(book, plan, PROVINCE_NAME, scenario, digest, as_of, notes, _finding_lines(all_findings), assumptions,
                generated)
         a1 = b.province["annex1"]
         rows = [[r.name, *[int(getattr(r, c)) for c in ANNEX1]] for r in a1.itertuples() if not r.is_total]
@@ -343,13 +331,13 @@ def workbook_name(pref: str, plan: PlanData) -> str:
 
 def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, params: ModelParams,
                      as_of: dt.date, generated: dt.datetime | None = None,
-                     after_each: Callable[[Path], None] | None = None) -> list[Path]:
+                     after_each: Callable[[Path], None] | None = None, *, input_id: str) -> list[Path]:
     """Write the 16 prefecture workbooks, the province's and breakdown.csv; all or nothing.
 
     ``after_each`` is called after each file is written to the staging folder (tests use it to fail half-way).
     """
     generated = generated or dt.datetime.now()
-    digest = input_hash(plan, params)
+    digest = input_id
     assumptions = [
         f"县级指标 county indicator: {b.indicator}（其余各栏按此比例分解）",
         f"分解方法 method: {b.method}（最大余数法等；并列时靠前的县优先）",
@@ -378,21 +366,15 @@ def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, par
 
 
 def _move_all(staging: Path, out: Path, names: list[str]) -> list[Path]:
-    """Move every file in under an exclusive lock (two exports to one folder never interleave); if one move
-    fails, take back the ones already moved."""
-    import fcntl
-
+    """Move every file in; if one move fails, take back the ones already moved. (Two runs into one folder are
+    serialised by the output writer's portable lock, optimizer/outputs/writer.py.)"""
     moved: list[Path] = []
-    with open(out / ".export.lock", "w", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            for name in names:
-                os.replace(staging / name, out / name)
-                moved.append(out / name)
-        except OSError:
-            for path in moved:
-                path.unlink(missing_ok=True)
-            raise
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    try:
+        for name in names:
+            os.replace(staging / name, out / name)
+            moved.append(out / name)
+    except OSError:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        raise
     return moved

@@ -43,7 +43,8 @@ class ShortlistParams(BaseModel):
         description="points of each technical criterion; with price_weight × 100 they make 100")
     capacity_share: float = Field(1.0, gt=0, le=1, description="a school must be able to take this share of a lot")
     min_suppliers: int = Field(3, ge=1, description="eligible schools a lot needs to proceed")
-    lot_date: dt.date = Field(rules.NOTICE_DATE, description="date of the lots, for debarments (R14)")
+    lot_date: dt.date | None = Field(None, description="date of the lots, for debarments (R14); default: the "
+                                     "allocation's as-of date")
 
     @model_validator(mode="after")
     def _check_weights(self) -> ShortlistParams:
@@ -94,7 +95,8 @@ def lots_from_allocation(problem: AllocationProblem, solution: Solution, params:
         rows.append({"lot": f"L{area}_{item}", "area": area, "area_name": problem.names[area], "group": grp,
                      "group_name": problem.names.get(grp, grp),
                      "courses": ",".join(courses), "course_mix": ";".join(f"{k}:{int(v)}" for k, v in mix.items()),
-                     "trainees": int(part["trainees"].sum()), "method": params.method, "date": params.lot_date})
+                     "trainees": int(part["trainees"].sum()), "method": params.method,
+                     "date": params.lot_date or problem.params.as_of})
     return pd.DataFrame(rows, columns=["lot", "area", "area_name", "group", "group_name", "courses", "course_mix",
                                        "trainees", "method", "date"])
 
@@ -358,7 +360,7 @@ def load_lots(path, problem: AllocationProblem, params: ShortlistParams) -> pd.D
         rows.append({"lot": r.lot, "area": area, "area_name": problem.names[area], "group": group,
                      "group_name": problem.names.get(group, group),
                      "courses": ",".join(lot_courses), "course_mix": "", "trainees": int(r.trainees),
-                     "method": method, "date": r.date or params.lot_date})
+                     "method": method, "date": r.date or params.lot_date or problem.params.as_of})
     problems.raise_if_any()
     return pd.DataFrame(rows)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from optimizer import rules
 from optimizer.data.check import RULE_TITLES, Finding, check_plan_consistency
 from optimizer.data.loader import PlanData, load_plan
 from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS, SCHEMAS
@@ -24,7 +23,7 @@ from optimizer.ui.state import (
     current_source,
     plan_for,
     scenario_files,
-    solve_cached,
+    solve_now,
     source_key,
 )
 
@@ -109,7 +108,7 @@ def save_sidebar(scenario: str, overrides: str) -> None:
 
 def solve_with_spinner(scenario: str, overrides: str) -> Solved:
     with st.spinner(t("solving")):
-        return solve_cached(scenario, current_source(), overrides)
+        return solve_now(scenario, current_source(), overrides)
 
 
 def show_not_solved(solved: Solved) -> bool:
@@ -156,7 +155,7 @@ def plan_data_page() -> None:
         return
     findings = check_plan_consistency(plan)
     st.caption(f"{t('source')}: {'data/' if not st.session_state.get('uploads') else t('upload_ok')} · "
-               f"{rules.NOTICE_ID}")
+               f"{plan.notice.number}")
     if findings:
         st.warning(f"{len(findings)} {t('findings_banner')}")
     for note in plan.notes:
@@ -467,7 +466,8 @@ def workbooks_zip(scenario: str, overrides: str, data_key: str, as_of: dt.date, 
 
     b = county_breakdown(_solved.plan, _solved.problem, _solved.solution)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = export_workbooks(Path(tmp) / "out", b, _solved.plan, _solved.scenario, _solved.problem.params, as_of)
+        paths = export_workbooks(Path(tmp) / "out", b, _solved.plan, _solved.scenario, _solved.problem.params, as_of,
+                                 input_id=_solved.input_id)
         return {p.name: p.read_bytes() for p in paths}
 
 
@@ -475,13 +475,13 @@ def export_page() -> None:
     """Pick a prefecture, preview its workbook, download it or all of them."""
     st.title(t("page_export"))
     scenario, overrides = scenario_sidebar("exp")
-    as_of = st.date_input(t("as_of"), value=rules.NOTICE_DATE, key="as_of")
-    left = (rules.PLAN_SUBMISSION_DEADLINE - as_of).days
-    (st.warning if left >= 0 else st.error)(
-        t("deadline_banner", n=left) if left >= 0 else t("deadline_passed", n=-left))
     solved = solve_with_spinner(scenario, overrides)
     if show_not_solved(solved):
         return
+    as_of = st.date_input(t("as_of"), value=solved.plan.notice.date, key="as_of")
+    left = (solved.plan.notice.breakdown_due - as_of).days
+    (st.warning if left >= 0 else st.error)(
+        t("deadline_banner", n=left) if left >= 0 else t("deadline_passed", n=-left))
     books = workbooks_zip(scenario, overrides, source_key(current_source()), as_of, solved)
     names = sorted(n for n in books if n.endswith(".xlsx"))
     choice = st.selectbox(t("prefecture"), names, key="exp_pref", format_func=lambda n: n.removesuffix(".xlsx"))

@@ -17,9 +17,9 @@ import streamlit as st
 from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData, load_plan
 from optimizer.data.schema import TABLE_ORDER
 from optimizer.errors import InputError
-from optimizer.model.problem import AllocationProblem, build_problem
-from optimizer.model.solve import Solution, SolverUnavailable, allocate
-from optimizer.model.verify import Violation, verify
+from optimizer.model.problem import AllocationProblem
+from optimizer.model.solve import Solution, SolverUnavailable
+from optimizer.model.verify import Violation
 
 SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
 DataSource = tuple[tuple[str, str, bytes], ...]
@@ -68,29 +68,37 @@ class Solved:
     solution: Solution | None
     violations: list[Violation]
     error: str = ""
+    input_id: str = ""
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def solve_cached(scenario_file: str, source: DataSource, overrides_json: str) -> Solved:
-    """Solve a scenario file on a data source with the sidebar's overrides; errors come back as data."""
+def scenario_key(scenario_file: str) -> str:
+    """The scenario's effective settings (after ``base:`` merging) as text: a changed file is a new cache key."""
     from optimizer.data.scenario import load_scenario
 
     try:
         scenario = load_scenario(SCENARIO_DIR / scenario_file)
-        plan = plan_for(source)
-        base = scenario.apply(plan)[1]
-        overrides = json.loads(overrides_json)
-        if "capacity_changes" in overrides:
-            overrides["capacity_changes"] = [*base.capacity_changes, *overrides["capacity_changes"]]
-        plan, params = scenario.apply(plan, overrides)
-        problem = build_problem(plan, params)
-        solution = allocate(problem)
     except InputError as exc:
+        return f"error:{exc}"
+    return json.dumps(scenario.spec.model_dump(mode="json"), sort_keys=True, default=str)
+
+
+def solve_now(scenario_file: str, source: DataSource, overrides_json: str) -> Solved:
+    """Solve a scenario through the pipeline; the cache key is the scenario's content, not its name."""
+    return solve_cached(scenario_file, scenario_key(scenario_file), source, overrides_json)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def solve_cached(scenario_file: str, scenario_text: str, source: DataSource, overrides_json: str) -> Solved:
+    """Solve a scenario file on a data source with the sidebar's overrides; errors come back as data.
+    ``scenario_text`` (the file's effective settings) is only there to be part of the cache key."""
+    from optimizer.pipeline import run_scenario
+
+    try:
+        result = run_scenario(SCENARIO_DIR / scenario_file, plan=plan_for(source), overrides=json.loads(overrides_json))
+    except (InputError, SolverUnavailable) as exc:
         return Solved(scenario_file, None, None, None, [], str(exc))
-    except SolverUnavailable as exc:
-        return Solved(scenario_file, None, None, None, [], str(exc))
-    violations = verify(problem, solution) if solution.ok else []
-    return Solved(scenario.name, plan, problem, solution, violations)
+    return Solved(result.scenario.name, result.plan, result.problem, result.solution, result.violations,
+                  input_id=result.input_id)
 
 
 def data_folder_name() -> str:

@@ -1,0 +1,248 @@
+"""The one output writer: a folder holds one run, written all or nothing.
+
+Every command that writes to ``--out`` collects its files in an ``OutputSet`` and commits it:
+
+1. a lock on the folder (``filelock``: portable, where ``fcntl`` is POSIX only) serialises two runs into it;
+2. staging folders that a killed run left behind (``.staging-*``) are removed;
+3. every file is written into a private staging folder inside the output folder (same file system, so the
+   final moves are renames); a write error of any library (``OSError``, xlsxwriter's ``FileCreateError`` …)
+   removes the staging folder and is raised as ``OutputError`` (exit 5), leaving the folder as it was;
+4. the earlier run's ``manifest.json`` is removed first, then the earlier run's files that this run does
+   not write (those its manifest lists, and the known output names of every command), then the new files
+   are moved in, and the new ``manifest.json`` (command, input_id, status, files) last: a folder without a
+   manifest is a run that did not finish.
+
+A file already in the folder that no run of this tool wrote (not in the old manifest, not a known output
+name) is never replaced: the commit stops with ``OutputError`` before touching anything. This is what keeps
+``templates --out data`` from replacing real data tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+MANIFEST = "manifest.json"
+LOCK_NAME = ".yunnan-plan.lock"
+STAGING_PREFIX = ".staging-"
+LOCK_TIMEOUT_S = 120  # another run writing into the same folder: wait this long, then give up (exit 5)
+
+# Files the commands of this tool write, by command; an earlier run's files of these names may be replaced or
+# removed even where the earlier run left no manifest (runs of versions before manifests existed).
+KNOWN_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "solve": ("school_allocation.csv", "project_allocation.csv", "institution_load.csv", "classes.csv",
+              "summary.json", "diagnosis.json", "timings.json"),
+    "export": ("breakdown.csv", "summary.json", "timings.json", "diagnosis.json"),
+    "shortlist": ("lots.csv", "shortlist_entries.csv", "shortlist_summary.csv", "awards.csv", "shortlists.xlsx",
+                  "timings.json", "summary.json", "diagnosis.json"),
+    "compare": ("comparison.xlsx", "comparison.json"),
+    "sweep": ("sweep.csv",),
+}
+KNOWN_SUFFIXES = {"export": (".xlsx", ".pdf"), "sweep": (".png",)}
+
+
+class OutputError(Exception):
+    """The output could not be written; nothing of this run was left in the folder."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def write_errors() -> tuple[type[BaseException], ...]:
+    """Exception types that mean 'this file could not be written', whichever library raised them."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from xlsxwriter.exceptions import XlsxWriterException
+
+        errors.append(XlsxWriterException)
+    except ImportError:  # pragma: no cover - xlsxwriter is a dependency
+        pass
+    import zipfile
+
+    errors.append(zipfile.BadZipFile)
+    return tuple(errors)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula are prefixed with an apostrophe."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV in UTF-8 with BOM (Excel then shows the Chinese), formulas neutralised, LF line ends."""
+    neutralise_text(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def json_text(content: object) -> str:
+    """Strict JSON (no NaN or Infinity: they are not JSON), UTF-8 text with Chinese kept readable."""
+    return json.dumps(content, ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
+
+
+@dataclass
+class OutputSet:
+    """The files of one run, written into ``out`` by ``commit`` all or nothing."""
+
+    out: Path
+    command: str
+    input_id: str | None = None
+    status: str = "ok"
+    details: dict[str, object] = field(default_factory=dict)
+    _writers: dict[str, Callable[[Path], None]] = field(default_factory=dict)
+    _folder_writers: list[Callable[[Path], list[str]]] = field(default_factory=list)
+
+    def frame(self, name: str, frame: pd.DataFrame) -> None:
+        self._writers[name] = lambda path: write_csv(frame, path)
+
+    def json(self, name: str, content: object) -> None:
+        text = json_text(content)
+        self._writers[name] = lambda path: path.write_text(text, encoding="utf-8")
+
+    def bytes(self, name: str, data: bytes) -> None:
+        self._writers[name] = lambda path: path.write_bytes(data)
+
+    def file(self, name: str, write: Callable[[Path], None]) -> None:
+        """A file written by ``write(path)`` (an xlsx writer, a plot …)."""
+        self._writers[name] = write
+
+    def folder(self, write: Callable[[Path], list[str]]) -> None:
+        """Several files written by ``write(folder)`` into the staging folder; returns their names."""
+        self._folder_writers.append(write)
+
+    def commit(self) -> list[Path]:
+        """Write everything, then replace the folder's earlier run; raises OutputError (nothing left) on failure."""
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except write_errors() as exc:
+            raise OutputError(self.out, _reason(exc)) from None
+        if not self.out.is_dir():
+            raise OutputError(self.out, "not a folder")
+        try:
+            with FileLock(str(self.out / LOCK_NAME), timeout=LOCK_TIMEOUT_S):
+                return self._commit_locked()
+        except Timeout:
+            raise OutputError(self.out, f"another run is writing into this folder (waited {LOCK_TIMEOUT_S} s)") \
+                from None
+        except write_errors() as exc:  # the lock file itself could not be made
+            raise OutputError(self.out, _reason(exc)) from None
+
+    def _commit_locked(self) -> list[Path]:
+        remove_stale_staging(self.out)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
+        try:
+            names = self._write_all(staging)
+            earlier = earlier_files(self.out)
+            self._refuse_foreign(names, earlier)
+            manifest = {"command": self.command, "input_id": self.input_id, "status": self.status,
+                        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "files": sorted(names), **self.details}
+            (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
+            _remove(self.out / MANIFEST)
+            for name in sorted(earlier - set(names)):
+                _remove(self.out / name)
+            written = []
+            for name in sorted(names):
+                target = self.out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, target)
+                written.append(target)
+            os.replace(staging / MANIFEST, self.out / MANIFEST)
+            return [*written, self.out / MANIFEST]
+        except write_errors() as exc:
+            raise OutputError(getattr(exc, "filename", None) or self.out, _reason(exc)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _write_all(self, staging: Path) -> list[str]:
+        names = []
+        for name, write in self._writers.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(path)
+            names.append(name)
+        for write in self._folder_writers:
+            names.extend(write(staging))
+        return names
+
+    def _refuse_foreign(self, names: list[str], earlier: set[str]) -> None:
+        """Never replace a file that no run of this tool wrote (a data table, a user's own file)."""
+        foreign = [n for n in names if (self.out / n).exists() and n not in earlier]
+        if foreign:
+            raise OutputError(self.out / foreign[0], "this file was not written by yunnan-plan (no manifest lists "
+                              "it); choose an empty folder or move the file away")
+
+
+def earlier_files(out: Path) -> set[str]:
+    """Files of earlier runs in ``out``: those its manifest lists, plus known output names of any command."""
+    names: set[str] = set()
+    manifest = out / MANIFEST
+    if manifest.is_file():
+        try:
+            listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+            names.update(str(n) for n in listed if isinstance(n, str) and _inside(out, n))
+        except (OSError, ValueError, AttributeError):
+            pass  # an unreadable manifest lists nothing
+    known = {n for ns in KNOWN_OUTPUTS.values() for n in ns}
+    suffixes = tuple(s for ss in KNOWN_SUFFIXES.values() for s in ss)
+    for path in out.iterdir() if out.is_dir() else ():
+        if path.is_file() and (path.name in known or (path.name.endswith(suffixes) and _ours_by_pattern(path.name))):
+            names.add(path.name)
+    return {n for n in names if (out / n).is_file()}
+
+
+def _ours_by_pattern(name: str) -> bool:
+    """Workbooks named <adcode>_<prefecture>.xlsx and sweep plots sweep_*.png are this tool's."""
+    stem = name.rsplit(".", 1)[0]
+    return (stem[:6].isdigit() and stem[6:7] == "_") or stem.startswith("sweep_")
+
+
+def _inside(out: Path, name: str) -> bool:
+    try:
+        return (out / name).resolve().is_relative_to(out.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Staging folders left by a run that was killed (we hold the folder's lock, so none is in use)."""
+    for path in out.glob(f"{STAGING_PREFIX}*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+    for path in out.glob(".writing-*"):  # staging folders of earlier versions
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_file() or path.is_symlink():
+        path.unlink()
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def read_manifest(out: Path) -> dict | None:
+    """The folder's manifest, or None where there is none (or it cannot be read)."""
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

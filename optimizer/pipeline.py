@@ -1,0 +1,161 @@
+"""The one path from a scenario to a verified result: load → apply → build → solve → verify.
+
+The command line, the workspace, sweeps and the benchmark all call ``run_scenario``; none repeats any
+part of it. The result carries ``input_id``: a hash of everything that decides it (see ``input_identity``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimizer.data.loader import PlanData, Source, load_plan
+from optimizer.data.params import ModelParams
+from optimizer.data.scenario import Scenario, default_scenario, load_scenario
+from optimizer.model.problem import AllocationProblem, build_problem
+from optimizer.model.solve import Solution, SolverUnavailable, allocate
+from optimizer.model.verify import Violation, verify
+
+# Frames of PlanData that decide a result (names and aliases too: they appear in every output).
+IDENTITY_TABLES = ("prefectures", "counties", "annex1", "annex2", "annex3", "annex4", "annex4_row_totals",
+                   "annex4_col_totals", "annex5", "notice_figures", "groups", "courses", "institutions", "offers",
+                   "units", "unit_scope", "unit_counties", "focus", "debarments")
+
+
+@dataclass
+class RunResult:
+    """Everything one scenario run produced; ``status`` is optimal | infeasible | time_limit | solver_failed."""
+
+    scenario: Scenario
+    plan: PlanData
+    params: ModelParams
+    problem: AllocationProblem
+    solution: Solution
+    violations: list[Violation]
+    input_id: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.solution.status
+
+    @property
+    def ok(self) -> bool:
+        """Solved to optimality and the independent check found nothing."""
+        return self.solution.ok and not self.violations
+
+    def summary(self) -> dict[str, object]:
+        """The solution's summary with the run's identity (no timings: they live in timings.json)."""
+        base = {k: v for k, v in self.solution.summary.items() if k != "seconds"}
+        return {**base, "scenario": self.scenario.name, "input_id": self.input_id,
+                "verified": self.solution.ok and not self.violations}
+
+
+def resolve_scenario(scenario: Scenario | Path | str | None) -> Scenario:
+    """A Scenario from a path, a Scenario, or None (the defaults on the shipped data)."""
+    if scenario is None:
+        return default_scenario()
+    if isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(Path(scenario))
+
+
+def prepare(scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
+            overrides: dict[str, Any] | None = None, plan: PlanData | None = None,
+            ) -> tuple[Scenario, PlanData, ModelParams, dict[str, float]]:
+    """Load the scenario and data (a folder, uploaded tables, or a plan already loaded) and apply them.
+
+    Overridden capacity changes are added to the scenario's own, not put in their place: a user who changes
+    one school's capacity in the workspace keeps the scenario's other changes."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    scen = resolve_scenario(scenario)
+    if plan is None:
+        plan = load_plan(data if data is not None else scen.data_dir)
+    timings["load"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    overrides = dict(overrides or {})
+    if "capacity_changes" in overrides:
+        overrides["capacity_changes"] = [*scen.apply(plan)[1].capacity_changes, *overrides["capacity_changes"]]
+    applied, params = scen.apply(plan, overrides)
+    timings["apply"] = time.perf_counter() - t1
+    return scen, applied, params, timings
+
+
+def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
+                 overrides: dict[str, Any] | None = None, plan: PlanData | None = None,
+                 extra_identity: dict[str, Any] | None = None, workers: int = 2) -> RunResult:
+    """Solve and verify one scenario. Bad input raises ``InputError``; a missing solver ``SolverUnavailable``;
+    infeasible and time-limited runs come back as results with that status (and the diagnosis)."""
+    scen, applied, params, timings = prepare(scenario, data=data, overrides=overrides, plan=plan)
+    t0 = time.perf_counter()
+    problem = build_problem(applied, params)
+    timings["problem"] = time.perf_counter() - t0
+    solution = allocate(problem, workers=workers)
+    timings.update({k: float(v) for k, v in solution.summary.get("seconds", {}).items()})
+    t1 = time.perf_counter()
+    violations = verify(problem, solution) if solution.ok else []
+    timings["verify"] = time.perf_counter() - t1
+    input_id = input_identity(applied, params, extra_identity)
+    return RunResult(scen, applied, params, problem, solution, violations, input_id,
+                     {k: round(v, 4) for k, v in timings.items()})
+
+
+__all__ = ["RunResult", "SolverUnavailable", "input_identity", "prepare", "resolve_scenario", "run_scenario"]
+
+
+# -- input identity ---------------------------------------------------------------------------------------
+
+def input_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None) -> str:
+    """A hash of everything that decides a result: every data table's content (row order ignored), the
+    effective settings after ``base:`` merging and overrides, the flags that change results (``extra``:
+    method, weights file content, as-of …), and the code (package version and a digest of its source)."""
+    h = hashlib.sha256()
+    for name in IDENTITY_TABLES:
+        h.update(name.encode())
+        h.update(frame_digest(getattr(plan, name)))
+    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True, default=str).encode())
+    h.update(json.dumps(extra or {}, sort_keys=True, default=str).encode())
+    h.update(code_identity().encode())
+    return h.hexdigest()[:16]
+
+
+def frame_digest(frame: pd.DataFrame) -> bytes:
+    """The content of a table regardless of row order: its columns and its rows as text, sorted."""
+    cols = sorted(c for c in frame.columns if c != "src_row")
+    rows = sorted("\x1f".join(map(str, r)) for r in frame[cols].astype(str).itertuples(index=False, name=None))
+    h = hashlib.sha256("\x1e".join(cols).encode())
+    for row in rows:
+        h.update(row.encode())
+        h.update(b"\x1e")
+    return h.digest()
+
+
+@cache
+def code_identity() -> str:
+    """The package version and a digest of its Python source: results of other code never share an id."""
+    from optimizer import __version__
+
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def file_identity(path: Path | None) -> str | None:
+    """Digest of an input file given by a flag (e.g. ``--weights``), for ``extra_identity``."""
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return f"unreadable:{path}"
