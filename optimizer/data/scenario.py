@@ -270,17 +270,29 @@ def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
     try:
         spec = ScenarioFile.model_validate(merged)
     except ValidationError as exc:
+        bad = set()
         for err in exc.errors():
             loc = tuple(err["loc"])
+            bad.add(loc[0] if loc else None)
             file, line = _origin(origins, loc, path.name)
             problems.add(file, line, ".".join(str(p) for p in loc) or None, _input(err),
                          err["msg"].removeprefix("Value error, "), **YAML_WORDS)
+        _check_rest(path, {k: v for k, v in merged.items() if k not in bad}, origins, problems)
         raise InputError(problems.items) from None
     data_dir = (path.parent / spec.data).resolve() if spec.data else DEFAULT_DATA_DIR
     scenario = Scenario(spec.name or path.stem, spec.description, data_dir, spec, str(path), origins)
     _check_params(scenario, problems)
     problems.raise_if_any()
     return scenario
+
+
+def _check_rest(path: Path, rest: dict, origins: dict, problems: ProblemList) -> None:
+    """The settings whose types were right, checked for range as well: one pass lists both kinds."""
+    try:
+        spec = ScenarioFile.model_validate(rest)
+    except ValidationError:
+        return
+    _check_params(Scenario(path.stem, "", DEFAULT_DATA_DIR, spec, str(path), origins), problems)
 
 
 def _input(err: dict) -> object:
@@ -555,7 +567,7 @@ def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> list[Prob
     return out
 
 
-Check = Callable[[PlanData, ModelParams], None]
+Check = Callable[[PlanData, ModelParams | None], None]
 
 
 def load_inputs(path: Path | str | None, data: Path | str | None = None, overrides: dict[str, Any] | None = None,
@@ -590,10 +602,10 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
             applied, params = scenario.apply(plan, overrides)
         except InputError as exc:
             found.extend(exc.problems)
-    if applied is not None and params is not None:
+    if plan is not None:  # further files are read even when the scenario is bad (params then None)
         for check in checks:
             try:
-                check(applied, params)
+                check(applied if applied is not None else plan, params)
             except InputError as exc:
                 found.extend(exc.problems)
     found.raise_if_any()

@@ -340,6 +340,8 @@ def load_lots(path, problem: AllocationProblem, params: ShortlistParams) -> pd.D
     groups = set(problem.courses["group"])
     rows = []
     for r in frame.itertuples():
+        if r.area is None or r.trainees is None:  # a cell already reported (not a name, not a sane number)
+            continue
         area = r.area if r.area in problem.names else by_name.get(r.area)
         if area is None:
             from optimizer.data.names import suggest_word
