@@ -181,3 +181,63 @@ def test_the_ui_shows_the_same_message(name):
     at.file_uploader(key=f"upload_{table}").set_value((name, (BAD / name).read_bytes(), "text/csv")).run()
     assert not at.exception
     assert any(first in m.value for m in at.markdown), first
+
+
+# -- files that are not regular files: made here (git keeps no pipes, devices or looping links) ---------------
+
+def _special(kind: str, path: Path) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # a device read would never end
+    elif kind == "loop":
+        path.symlink_to(path.name)  # a link to itself
+    else:
+        path.mkdir()
+
+
+@pytest.mark.parametrize(("kind", "words"), [("fifo", "not a regular file"), ("device", "not a regular file"),
+                                             ("loop", "symbolic link loop"), ("folder", "not a regular file")])
+def test_a_table_that_is_not_a_regular_file_is_refused_at_once(kind, words, data_copy, capsys):
+    (data_copy / "offers.csv").unlink()
+    _special(kind, data_copy / "offers.csv")
+    assert main(["check", "--data", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert f"offers.csv: {words}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("kind", "words"), [("fifo", "not a regular file"), ("device", "not a regular file"),
+                                             ("loop", "symbolic link loop")])
+def test_a_scenario_or_upload_that_is_not_a_regular_file_is_refused(kind, words, tmp_path, capsys):
+    scenario = tmp_path / "s.yaml"
+    _special(kind, scenario)
+    weights = tmp_path / "w.csv"
+    _special(kind, weights)
+    assert main(["export", str(scenario), "--weights", str(weights), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"s.yaml: {words}" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_base_that_loops_through_links_is_refused(tmp_path, capsys):
+    (tmp_path / "a.yaml").write_text("base: loop.yaml\n", encoding="utf-8")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    assert main(["solve", str(tmp_path / "a.yaml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "loop.yaml: symbolic link loop" in err and "Traceback" not in err
+
+
+def test_two_bad_tables_are_listed_together(data_copy, capsys):
+    for name in ("courses_r6_hours.csv", "offers_price_1e400.csv"):
+        shutil.copy(BAD / name, data_copy / f"{name.split('_')[0]}.csv")
+    assert main(["check", "--data", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "courses.csv, row 37, column 'class_hours'" in err
+    assert "offers.csv, row 3, column 'price_per_trainee'" in err
+
+
+def test_messages_of_the_limits_are_chinese_by_default(tmp_path, capsys):
+    set_language("zh")
+    assert main(["solve", str(BAD / "scenario_many_aliases.yaml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "scenario_many_aliases.yaml, line 2: YAML 别名（*）过多：最多 100 个" in err

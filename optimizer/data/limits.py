@@ -61,12 +61,13 @@ def size_text(n: int) -> str:
     return f"{n // MB} MB" if n >= MB else f"{n // 1024} kB"
 
 
-def read_bounded(source: Path | str, limit: int, what: str, problems: ProblemList, **words: str) -> bytes | None:
+def read_bounded(source: Path | str, limit: int, what: str, problems: ProblemList, file: str | None = None,
+                 **words: str) -> bytes | None:
     """The bytes of a regular file of at most ``limit`` bytes, or None with the problem added.
 
     ``what`` is a message key naming the kind of file (``limits.what_table`` …); ``words`` are the
-    row/column words of the file's problems (``line``/``key`` for YAML)."""
-    file = Path(source).name
+    row/column words of the file's problems (``line``/``key`` for YAML); ``file``: the name the user gave."""
+    file = file or Path(source).name
     try:
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:

@@ -173,10 +173,12 @@ def default_scenario() -> Scenario:
     return Scenario("default", "the shipped data with the default parameters", DEFAULT_DATA_DIR, ScenarioFile())
 
 
-def _read_yaml(path: Path, problems: ProblemList) -> tuple[dict, dict[tuple, int]]:
-    """The mapping of a scenario file and the line of every key; within the limits of ``data.limits``."""
+def _read_yaml(path: Path, problems: ProblemList, given: str | None = None) -> tuple[dict, dict[tuple, int]]:
+    """The mapping of a scenario file and the line of every key; within the limits of ``data.limits``.
+    ``given``: the file's name as the user wrote it (before links were resolved), for a file that cannot be read."""
     file = path.name
-    data = limits.read_bounded(path, limits.MAX_YAML_BYTES, "limits.what_scenario", problems, **YAML_WORDS)
+    data = limits.read_bounded(path, limits.MAX_YAML_BYTES, "limits.what_scenario", problems, given or file,
+                               **YAML_WORDS)
     if data is None:
         problems.raise_if_any()
     try:
@@ -242,7 +244,8 @@ def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
     Every problem of the file and of its base files is listed in one pass: unknown keys, wrong types and
     out-of-range settings together, the base file's problems with the extending file's."""
     problems = ProblemList()
-    resolved = _resolve_path(path, problems, Path(path).name)
+    given = Path(path).name
+    resolved = _resolve_path(path, problems, given)
     if resolved is None:
         problems.raise_if_any()
     path = resolved
@@ -255,7 +258,7 @@ def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
         problems.add(_chain[-1].name, None, "base", path.name,
                      msg("limits.base_chain", limit=limits.MAX_BASE_CHAIN, chain=chain), **YAML_WORDS)
         problems.raise_if_any()
-    doc, lines = _read_yaml(path, problems)
+    doc, lines = _read_yaml(path, problems, given)
     origins = {k: (path.name, line) for k, line in lines.items()}
     known = set(ScenarioFile.model_fields)
     for key in list(doc):
