@@ -25,7 +25,7 @@ from optimizer.errors import (
     InputError,
     Problem,
 )
-from optimizer.messages import LANGUAGES, msg, set_language
+from optimizer.messages import CATALOGUE, LANGUAGES, msg, set_language
 from optimizer.messages.numbers import share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
@@ -302,7 +302,8 @@ def run_solve(args: argparse.Namespace) -> int:
     print(msg("cli.solved", name=result.scenario.name, status=s["status"], solver=s["solver"],
               objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
     for term, value in s["objective_terms"].items():
-        print(msg("cli.term", term=term, value=yuan(value)))
+        label = msg(f"term.{term}") if f"term.{term}" in CATALOGUE else term
+        print(msg("cli.term", term=label, value=yuan(value)))
     print(msg("cli.cert_shares", shares=", ".join(f"{result.problem.names.get(u, u)} {share(v)}"
                                                   for u, v in s["certificate_share"].items())))
     if result.violations:
@@ -315,19 +316,14 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Re-check the tables in a solve folder against the scenario's effective data; exit 0 clean, 1 violations."""
-    from optimizer.model.problem import build_problem
-    from optimizer.model.verify import read_solution, verify
-    from optimizer.pipeline import prepare
+    from optimizer.pipeline import verify_folder
 
     folder = args.folder
     scenario = args.scenario
     if scenario is None:
         recorded = _recorded_scenario(folder)
         scenario = Path(recorded) if recorded else None
-    solution = read_solution(folder)
-    scen, plan, params, _ = prepare(scenario, data=args.data)
-    violations = verify(build_problem(plan, params), solution)
-    rows = len(solution.school_allocation) + len(solution.project_allocation)
+    scen, rows, violations = verify_folder(folder, scenario, data=args.data)
     if args.format == "json":
         print(json.dumps({"folder": str(folder), "scenario": scen.name, "rows": rows,
                           "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))

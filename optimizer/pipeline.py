@@ -108,7 +108,20 @@ def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source 
                      {k: round(v, 4) for k, v in timings.items()})
 
 
-__all__ = ["RunResult", "SolverUnavailable", "input_identity", "prepare", "resolve_scenario", "run_scenario"]
+def verify_folder(folder: Path, scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
+                  ) -> tuple[Scenario, int, list[Violation]]:
+    """Re-check the tables a ``solve`` wrote against the scenario's effective data (its capacity changes,
+    exclusions, locks, debarments on its date): (scenario, rows checked, violations)."""
+    from optimizer.outputs.files import read_solution
+
+    solution = read_solution(Path(folder))
+    scen, applied, params, _ = prepare(scenario, data=data)
+    violations = verify(build_problem(applied, params), solution)
+    return scen, len(solution.school_allocation) + len(solution.project_allocation), violations
+
+
+__all__ = ["RunResult", "SolverUnavailable", "input_identity", "prepare", "resolve_scenario", "run_scenario",
+           "verify_folder"]
 
 
 # -- input identity ---------------------------------------------------------------------------------------

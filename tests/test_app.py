@@ -118,7 +118,6 @@ def test_export_page_banner_preview_and_workbook_bytes():
     assert "还剩 18 天" in at.warning[0].value  # 2022-02-11 → 2022-03-01
     assert at.dataframe[0].value.shape[0] > 3
     # the bytes the download button serves: open with openpyxl and check a column sums to the notice
-    from optimizer import rules
     from optimizer.ui.pages import workbooks_zip
     from optimizer.ui.state import shipped_source, solve_now, source_key
 

@@ -11,9 +11,9 @@ import pytest
 from optimizer.analysis.compare import compare, gini
 from optimizer.analysis.sweep import parse_param, run_sweep
 from optimizer.cli import main
-from optimizer.pipeline import run_scenario
 from optimizer.data.scenario import load_scenario
 from optimizer.errors import InputError
+from optimizer.pipeline import run_scenario
 from tests.conftest import DATA, ROOT
 from tests.test_model import base_offers
 from tests.tiny import Tiny, write

@@ -55,7 +55,8 @@ COURSES = [
 ]
 
 
-NOTICE_ROWS = [["number", "测试〔2022〕1号", "t", "t"], ["title", "测试通知", "t", "t"], ["date", "2022-02-11", "t", "t"],
+NOTICE_ROWS = [["number", "测试〔2022〕1号", "t", "t"], ["title", "测试通知", "t", "t"],
+               ["date", "2022-02-11", "t", "t"],
                ["year", "2022", "t", "t"], ["breakdown_due", "2022-03-01", "t", "t"],
                ["tracking_report_1", "2022-06-30", "t", "t"], ["tracking_report_2", "2022-10-30", "t", "t"],
                ["subsidy_approval_working_days", "30", "t", "t"]]

@@ -140,7 +140,7 @@ def _cover(book: _Book, plan: PlanData, where: str, scenario: str, digest: str, 
     ws = book.sheet(SHEETS["cover"])
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
-    ws.write_string(0, 0, f"{where} 2022年度职业培训工作方案 — 县级任务分解", book.title)
+    ws.write_string(0, 0, f"{where} {plan.notice.year}年度职业培训工作方案 — 县级任务分解", book.title)
     left = days_left(plan.notice.breakdown_due, as_of)
     try:
         days = plan.notice.subsidy_approval_working_days
@@ -200,7 +200,7 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
         printed = plan.annex1_persons().set_index("prefecture").loc[pref]
         rows = [[r.county, *[int(getattr(r, c)) for c in ANNEX1]] for r in a1.itertuples()]
         total = ["合计", *[int(printed[c]) for c in ANNEX1]]
-        _annex1_sheets(book, f"{name}2022年职业培训任务计划表（县级分解）", rows, total, "县（市、区）")
+        _annex1_sheets(book, f"{name}{plan.notice.year}年职业培训任务计划表（县级分解）", rows, total, "县（市、区）")
         units = list(plan.annex4.drop_duplicates("unit")["unit"])
         headers = list(plan.annex4.drop_duplicates("unit")["header"])
         a4 = b.annex4[b.annex4["prefecture"] == pref].pivot_table(index="adcode", columns="unit", values="trainees",
@@ -211,12 +211,13 @@ def write_prefecture_workbook(path: Path, pref: str, b: Breakdown, plan: PlanDat
             values = [int(a4.loc[r.adcode, u]) if r.adcode in a4.index and u in a4.columns else 0 for u in units]
             rows4.append([r.county, *values, sum(values)])
         total4 = ["合计", *[int(cells.get(u, 0)) for u in units], int(sum(cells.get(u, 0) for u in units))]
-        _annex4_sheet(book, f"{name}2022年省级项目职业培训计划表（县级分解）", headers, rows4, total4, "县（市、区）")
+        _annex4_sheet(book, f"{name}{plan.notice.year}年省级项目职业培训计划表（县级分解）", headers, rows4, total4,
+                      "县（市、区）")
         a5 = b.annex5[b.annex5["prefecture"] == pref]
         p5 = plan.annex5.set_index("prefecture").loc[pref]
         rows5 = [[r.county, *[int(getattr(r, c)) for c in ANNEX5]] for r in a5.itertuples()]
         total5 = ["合计", *[int(p5[c]) for c in ANNEX5]]
-        _annex5_sheet(book, f"{name}2022年创业培训任务计划表（县级分解）", rows5, total5, "县（市、区）")
+        _annex5_sheet(book, f"{name}{plan.notice.year}年创业培训任务计划表（县级分解）", rows5, total5, "县（市、区）")
         sch = b.schools[b.schools["prefecture"] == pref]
         _schools_sheet(book, name, sch)
         _assignments_sheet(book, name, sch, b.projects[b.projects["prefecture_code"] == pref])
@@ -236,7 +237,8 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, scenario: 
         a1 = b.province["annex1"]
         rows = [[r.name, *[int(getattr(r, c)) for c in ANNEX1]] for r in a1.itertuples() if not r.is_total]
         tot = a1[a1["is_total"]].iloc[0]
-        _annex1_sheets(book, "云南省2022年职业培训任务计划表", rows, ["全省", *[int(tot[c]) for c in ANNEX1]], "单位")
+        _annex1_sheets(book, f"云南省{plan.notice.year}年职业培训任务计划表", rows,
+                       ["全省", *[int(tot[c]) for c in ANNEX1]], "单位")
         a4 = b.province["annex4"]
         units = list(a4.drop_duplicates("unit")["unit"])
         headers = list(a4.drop_duplicates("unit")["header"])
@@ -246,10 +248,11 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, scenario: 
             rows4.append([plan.prefecture_name(pref), *values, sum(values)])
         col_totals = plan.annex4_col_totals.set_index("unit")["printed"]
         total4 = ["州市汇总", *[int(col_totals.get(u, 0)) for u in units], int(plan.annex4_grand_total or 0)]
-        _annex4_sheet(book, "2022年省级项目职业培训计划表", headers, rows4, total4, "州市")
+        _annex4_sheet(book, f"{plan.notice.year}年省级项目职业培训计划表", headers, rows4, total4, "州市")
         a5 = b.province["annex5"]
         rows5 = [[r.name, *[int(getattr(r, c)) for c in ANNEX5]] for r in a5.itertuples()]
-        _annex5_sheet(book, "2022年创业培训任务计划表", rows5, ["合计", *[int(plan.annex5_totals[c]) for c in ANNEX5]],
+        _annex5_sheet(book, f"{plan.notice.year}年创业培训任务计划表", rows5,
+                      ["合计", *[int(plan.annex5_totals[c]) for c in ANNEX5]],
                       "州市")
         _schools_sheet(book, PROVINCE_NAME, b.schools)
         _assignments_sheet(book, PROVINCE_NAME, b.schools, b.projects)

@@ -2,7 +2,9 @@
 
 Every command that writes to ``--out`` collects its files in an ``OutputSet`` and commits it:
 
-1. a lock on the folder (``filelock``: portable, where ``fcntl`` is POSIX only) serialises two runs into it;
+1. a lock per folder (``filelock``: portable, where ``fcntl`` is POSIX only; the lock file lives in the system's
+   temporary folder, named by a hash of the output folder's path, so nothing of it is left in the output)
+   serialises two runs into one folder;
 2. staging folders that a killed run left behind (``.staging-*``) are removed;
 3. every file is written into a private staging folder inside the output folder (same file system, so the
    final moves are renames); a write error of any library (``OSError``, xlsxwriter's ``FileCreateError`` …)
@@ -31,8 +33,9 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from optimizer.messages import msg
+
 MANIFEST = "manifest.json"
-LOCK_NAME = ".yunnan-plan.lock"
 STAGING_PREFIX = ".staging-"
 LOCK_TIMEOUT_S = 120  # another run writing into the same folder: wait this long, then give up (exit 5)
 
@@ -134,13 +137,12 @@ class OutputSet:
         except write_errors() as exc:
             raise OutputError(self.out, _reason(exc)) from None
         if not self.out.is_dir():
-            raise OutputError(self.out, "not a folder")
+            raise OutputError(self.out, msg("out.not_a_folder"))
         try:
-            with FileLock(str(self.out / LOCK_NAME), timeout=LOCK_TIMEOUT_S):
+            with FileLock(str(lock_path(self.out)), timeout=LOCK_TIMEOUT_S):
                 return self._commit_locked()
         except Timeout:
-            raise OutputError(self.out, f"another run is writing into this folder (waited {LOCK_TIMEOUT_S} s)") \
-                from None
+            raise OutputError(self.out, msg("out.busy", seconds=LOCK_TIMEOUT_S)) from None
         except write_errors() as exc:  # the lock file itself could not be made
             raise OutputError(self.out, _reason(exc)) from None
 
@@ -186,8 +188,15 @@ class OutputSet:
         """Never replace a file that no run of this tool wrote (a data table, a user's own file)."""
         foreign = [n for n in names if (self.out / n).exists() and n not in earlier]
         if foreign:
-            raise OutputError(self.out / foreign[0], "this file was not written by yunnan-plan (no manifest lists "
-                              "it); choose an empty folder or move the file away")
+            raise OutputError(self.out / foreign[0], msg("out.foreign"))
+
+
+def lock_path(out: Path) -> Path:
+    """The lock file of an output folder: in the temporary folder, one per folder path."""
+    import hashlib
+
+    digest = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:20]
+    return Path(tempfile.gettempdir()) / f"yunnan-plan-{digest}.lock"
 
 
 def earlier_files(out: Path) -> set[str]:

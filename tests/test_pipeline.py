@@ -1,0 +1,333 @@
+"""Issue 12: one pipeline, one input identity, one run per output folder, verify, layers, any year's notice."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import random
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from optimizer.cli import main
+from optimizer.data.loader import load_plan
+from optimizer.data.scenario import load_scenario
+from optimizer.outputs.writer import OutputError, OutputSet
+from optimizer.pipeline import file_identity, input_identity, prepare, run_scenario
+from tests.conftest import DATA, ROOT, read_rows, set_cell, write_rows
+
+SCEN = ROOT / "scenarios"
+PACKAGE = ROOT / "optimizer"
+TABLES = ("school_allocation.csv", "project_allocation.csv", "institution_load.csv")
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+# -- one pipeline -----------------------------------------------------------------------------------------
+
+def _calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name | ast.Attribute)}
+
+
+def test_only_the_pipeline_joins_the_stages():
+    """build_problem → allocate → verify happens in pipeline.py alone; the CLI, workspace, sweep and the
+    benchmark call run_scenario (the model layer's own internals aside)."""
+    joined = []
+    for path in [*PACKAGE.rglob("*.py"), ROOT / "benchmarks" / "run.py", ROOT / "app.py"]:
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("optimizer/model/") or rel == "optimizer/pipeline.py":
+            continue
+        calls = _calls(path)
+        if {"build_problem", "allocate"} & calls:
+            joined.append(rel)
+    assert joined == []
+    for rel in ("optimizer/cli.py", "optimizer/ui/state.py", "optimizer/analysis/sweep.py", "benchmarks/run.py"):
+        assert "run_scenario" in _calls(ROOT / rel), rel
+
+
+# -- layers -----------------------------------------------------------------------------------------------
+
+LAYERS = {"rules": 0, "errors": 0, "messages": 0, "workdays": 0, "data": 1, "model": 2, "outputs": 3,
+          "procurement": 3, "tracking": 3, "store": 3, "pipeline": 4, "analysis": 5, "cli": 6, "ui": 6,
+          "__main__": 7}
+
+
+def _layer(module: str) -> tuple[str, int] | None:
+    parts = module.split(".")
+    if parts[0] != "optimizer":
+        return None
+    if len(parts) == 1:
+        return ("optimizer", 0)
+    return (parts[1], LAYERS.get(parts[1], -1))
+
+
+def test_no_lower_layer_imports_a_higher_one():
+    """data → model → outputs/procurement → pipeline → analysis → cli/ui; every module belongs to a layer."""
+    wrong, unknown = [], []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+        own = _layer(rel)
+        if own is None or own[1] == -1:
+            unknown.append(rel)
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for target in targets:
+                dep = _layer(target)
+                if dep is None or dep[0] == own[0]:
+                    continue
+                if dep[1] == -1 or dep[1] > own[1]:
+                    wrong.append(f"{rel} imports {target}")
+    assert unknown == [] and wrong == []
+
+
+def test_layer_check_catches_an_upward_import(tmp_path, monkeypatch):
+    """The check itself: a data module importing the pipeline is reported."""
+    fake = PACKAGE / "data" / "_layer_probe.py"
+    fake.write_text("from optimizer.pipeline import run_scenario  # noqa: F401\n", encoding="utf-8")
+    try:
+        with pytest.raises(AssertionError):
+            test_no_lower_layer_imports_a_higher_one()
+    finally:
+        fake.unlink()
+
+
+def test_no_posix_only_import():
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not {"fcntl", "termios", "pwd", "grp"} & set(names), path
+
+
+# -- a folder holds one run -------------------------------------------------------------------------------
+
+def test_infeasible_after_solved_leaves_no_allocation_and_back(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["solve", str(SCEN / "baseline.yaml"), "--out", str(out)]) == 0
+    assert all((out / t).is_file() for t in TABLES) and not (out / "diagnosis.json").exists()
+    assert main(["solve", str(SCEN / "stress_infeasible.yaml"), "--out", str(out)]) == 3
+    assert not any((out / t).exists() for t in TABLES)
+    manifest = _manifest(out)
+    assert manifest["status"] == "infeasible" and manifest["command"] == "solve"
+    assert set(manifest["files"]) == {"summary.json", "diagnosis.json", "timings.json"}
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["input_id"] == manifest["input_id"]
+    assert main(["solve", str(SCEN / "baseline.yaml"), "--out", str(out)]) == 0
+    assert not (out / "diagnosis.json").exists() and _manifest(out)["status"] == "optimal"
+    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, "summary.json", "timings.json",
+                                                           "manifest.json"])
+
+
+def test_a_killed_runs_staging_folder_is_removed_and_foreign_files_are_never_replaced(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".staging-killed").mkdir()
+    (out / ".staging-killed" / "half.csv").write_text("x", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    outputs = OutputSet(out, "solve", "abc")
+    outputs.json("summary.json", {"a": 1})
+    outputs.commit()
+    assert not (out / ".staging-killed").exists() and (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    # a data table in the folder is not this tool's: templates refuse to replace it (exit 5), nothing changes
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("templates"))
+    before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
+    assert main(["templates", "--out", str(data)]) == 5
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
+
+
+def test_a_write_error_of_any_library_leaves_nothing(tmp_path):
+    out = tmp_path / "out"
+
+    def broken(path: Path) -> None:
+        from xlsxwriter.exceptions import FileCreateError
+
+        raise FileCreateError("disk full (simulated)")
+
+    outputs = OutputSet(out, "compare", "x")
+    outputs.json("comparison.json", {})
+    outputs.file("comparison.xlsx", broken)
+    with pytest.raises(OutputError):
+        outputs.commit()
+    assert list(out.iterdir()) == []
+
+
+def test_nan_never_reaches_a_json_file(tmp_path):
+    outputs = OutputSet(tmp_path / "o", "solve", "x")
+    with pytest.raises(ValueError):
+        outputs.json("summary.json", {"objective": float("nan")})
+
+
+# -- input identity ---------------------------------------------------------------------------------------
+
+def _identity(data: Path | None = None, scenario: Path | None = None, extra: dict | None = None) -> str:
+    _, plan, params, _ = prepare(scenario, data=data)
+    return input_identity(plan, params, extra)
+
+
+def test_input_id_differs_with_settings_data_and_flags_and_ignores_row_order(data_copy, tmp_path):
+    base = _identity(scenario=SCEN / "baseline.yaml")
+    assert base != _identity(scenario=SCEN / "cert_share_70.yaml")
+    assert _identity(scenario=SCEN / "baseline.yaml", extra={"method": "hamilton"}) != \
+        _identity(scenario=SCEN / "baseline.yaml", extra={"method": "webster"})
+    w1, w2 = tmp_path / "w1.csv", tmp_path / "w2.csv"
+    w1.write_text("adcode,table,column,weight\n530102,annex1,4,1\n", encoding="utf-8")
+    w2.write_text("adcode,table,column,weight\n530102,annex1,4,2\n", encoding="utf-8")
+    assert _identity(extra={"weights": file_identity(w1)}) != _identity(extra={"weights": file_identity(w2)})
+    shipped = _identity(data=data_copy)
+    # shuffled rows of every table: the same id
+    shuffled = tmp_path / "shuffled"
+    shutil.copytree(data_copy, shuffled)
+    rng = random.Random(7)
+    for path in shuffled.glob("*.csv"):
+        rows = read_rows(path)
+        if path.name.startswith("annex4"):
+            continue  # Annex 4 is a printed wide table: its row order is its layout
+        body = rows[1:]
+        rng.shuffle(body)
+        write_rows(path, [rows[0], *body])
+    assert _identity(data=shuffled) == shipped
+    # one cell changed: another id
+    rows = read_rows(data_copy / "offers.csv")
+    col = rows[0].index("price_per_trainee")
+    assert rows[1][col] != "1999"
+    rows[1][col] = "1999"
+    write_rows(data_copy / "offers.csv", rows)
+    assert _identity(data=data_copy) != shipped
+
+
+def test_export_covers_and_manifest_carry_the_input_id(tmp_path):
+    ids = {}
+    for method in ("hamilton", "webster"):
+        out = tmp_path / method
+        assert main(["export", str(SCEN / "baseline.yaml"), "--out", str(out), "--method", method,
+                     "--as-of", "2022-02-20"]) == 0
+        ids[method] = _manifest(out)["input_id"]
+        book = openpyxl.load_workbook(out / "530100_昆明市.xlsx", read_only=True)
+        cover = "\n".join(str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c)
+        book.close()
+        assert ids[method] in cover
+    assert ids["hamilton"] != ids["webster"]
+
+
+# -- verify -----------------------------------------------------------------------------------------------
+
+def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys):
+    """capacity_loss halves 云南技师学院 (s01); moving trainees within s01 onto a course beyond its reduced
+    capacity keeps every total, so only the capacity rule can catch it — and only with the scenario's data."""
+    out = tmp_path / "out"
+    assert main(["solve", str(SCEN / "capacity_loss.yaml"), "--out", str(out)]) == 0
+    assert main(["verify", str(out), str(SCEN / "capacity_loss.yaml")]) == 0
+    x = pd.read_csv(out / "school_allocation.csv", encoding="utf-8-sig", dtype=str)
+    load = pd.read_csv(out / "institution_load.csv", encoding="utf-8-sig", dtype={"course_code": str})
+    s01 = load[(load["institution_code"] == "s01") & (load["used"] > 0)].sort_values("capacity")
+    full = s01.iloc[0]  # an s01 offer in use; add 40 trainees to it, taken from another s01 course
+    base_cap = run_scenario(SCEN / "baseline.yaml").problem.offers.set_index(["institution", "course"])["capacity"]
+    assert full["used"] + 40 > full["capacity"]
+    assert full["used"] + 40 <= base_cap[("s01", full["course_code"])]  # the base data would allow it
+    rows = x[(x["school_code"] == "s01")]
+    give = rows[rows["course_code"] != full["course_code"]].astype({"trainees": int})
+    take = give[give["trainees"] >= 40].iloc[0].astype(str)
+    into = rows[(rows["course_code"] == full["course_code"])].iloc[0].copy()
+    # 40 of `take`'s trainees change course in the same county: county, school and prefecture totals hold
+    x.loc[take.name, "trainees"] = str(int(take["trainees"]) - 40)
+    moved = take.copy()
+    for column in ("course", "course_code", "certificate_type", "level"):
+        moved[column] = into[column]
+    moved["trainees"] = "40"
+    x = pd.concat([x, moved.to_frame().T], ignore_index=True)
+    for i in (take.name, len(x) - 1):  # keep the class counts consistent: only the capacity is wrong
+        size = 30 if "创业" in str(x.loc[i, "certificate_type"]) else 60
+        x.loc[i, "classes"] = str(-(-int(x.loc[i, "trainees"]) // size))
+    x.to_csv(out / "school_allocation.csv", index=False, encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["verify", str(out), str(SCEN / "capacity_loss.yaml"), "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)["violations"]
+    assert [v["rule"] for v in found] == ["capacity (R5–R7)"]
+    assert found[0]["where"] == f"s01 {full['course_code']}"
+
+
+def test_verify_bad_folder_exits_2(tmp_path, capsys):
+    assert main(["verify", str(tmp_path)]) == 2
+    assert "school_allocation.csv" in capsys.readouterr().err
+
+
+# -- any year's notice ------------------------------------------------------------------------------------
+
+def _next_year(folder: Path) -> None:
+    """The 2023 notice: other dates, and 1,000 more technical-school places for 昆明 (Annex 1 col 1 and 5,
+    Annex 2 for 云南技师学院), so that the quotas still equal column 5."""
+    rows = read_rows(folder / "notice.csv")
+    new = {"number": "云人社通〔2023〕5号", "date": "2023-02-10", "year": "2023", "breakdown_due": "2023-03-10",
+           "tracking_report_1": "2023-06-30", "tracking_report_2": "2023-10-31"}
+    write_rows(folder / "notice.csv", [rows[0], *[[r[0], new.get(r[0], r[1]), *r[2:]] for r in rows[1:]]])
+    set_cell(folder / "annex1_targets.csv", "昆明市", "col1", "15.60")
+    set_cell(folder / "annex1_targets.csv", "昆明市", "col5", "5.10")
+    set_cell(folder / "annex2_school_quotas.csv", "1", "quota_wan", "2.1")
+
+
+def test_a_next_year_data_folder_solves_and_exports_with_its_own_dates(data_copy, tmp_path, capsys):
+    _next_year(data_copy)
+    plan = load_plan(data_copy)
+    assert plan.notice.year == 2023 and plan.notice.breakdown_due.isoformat() == "2023-03-10"
+    out = tmp_path / "export"
+    assert main(["export", "--data", str(data_copy), "--out", str(out)]) == 0
+    assert "2023-02-10" in capsys.readouterr().out  # today is not in 2023: the notice's own date
+    book = openpyxl.load_workbook(out / "530100_昆明市.xlsx", read_only=True)
+    cover = "\n".join(str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c)
+    book.close()
+    assert "2023-03-10" in cover and "云人社通〔2023〕5号" in cover and "2023年度" in cover
+    assert "2022" not in cover.replace("2022-10-31", "")  # nothing of 2022 left on the cover
+    assert "剩余天数" in cover and "28 天" in cover  # 2023-02-10 → 2023-03-10
+    with open(out / "breakdown.csv", encoding="utf-8-sig") as f:
+        col5 = sum(int(r["value"]) for r in csv.DictReader(f)
+                   if r["prefecture"] == "昆明市" and r["table"] == "annex1" and r["column"] == "5")
+    assert col5 == 51_000
+
+
+def test_default_as_of_is_today_in_the_plan_year_else_the_notice_date():
+    import datetime as dt
+
+    notice = load_plan().notice
+    assert notice.default_as_of(dt.date(2022, 5, 1)) == (dt.date(2022, 5, 1), "today")
+    assert notice.default_as_of(dt.date(2026, 11, 28)) == (dt.date(2022, 2, 11), "notice")
+
+
+def test_a_notice_with_a_deadline_before_its_date_is_bad_input(data_copy, capsys):
+    set_cell(data_copy / "notice.csv", "breakdown_due", "value", "2021-03-01")
+    assert main(["check", "--data", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "notice.csv" in err and "2021-03-01" in err
+
+
+# -- help -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["solve", "verify", "export", "shortlist", "compare", "sweep", "templates",
+                                     "check"])
+def test_help_is_plain_text_with_defaults_and_exit_statuses(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "``" not in text and "%(" not in text
+    assert "退出状态" in text
+    if command in ("solve", "export"):
+        assert "默认：" in text
+
+
+def test_scenario_loads_once_per_name(tmp_path):
+    """A changed scenario file is a changed input: the id follows the content, not the name."""
+    path = tmp_path / "s.yaml"
+    path.write_text("cert_share: 0.7\n", encoding="utf-8")
+    first = _identity(scenario=path)
+    path.write_text("cert_share: 0.8\n", encoding="utf-8")
+    assert _identity(scenario=path) != first
+    assert load_scenario(path).spec.cert_share == 0.8
