@@ -455,16 +455,7 @@ def run_shortlist(args: argparse.Namespace) -> int:
         params, flag_problems = None, exc.problems
     identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
                 "lots": file_identity(args.lots)}
-    loaded: dict[str, object] = {}
-
-    def read_lots(plan, model_params) -> None:  # read with the scenario and the data, before solving
-        if model_params is not None:  # the lots' areas and courses are checked against the built problem
-            from optimizer.model.problem import build_problem
-            from optimizer.procurement.shortlist import ShortlistParams
-
-            loaded["lots"] = load_lots(args.lots, build_problem(plan, model_params), params or ShortlistParams())
-
-    result = solve_for(args, identity, [read_lots] if args.lots else [], problems=flag_problems)
+    result = solve_for(args, identity, problems=flag_problems)
     if isinstance(result, int):
         return result
     outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
@@ -472,7 +463,7 @@ def run_shortlist(args: argparse.Namespace) -> int:
         stage_run(outputs, result)
         outputs.commit()
         return report_unsolved(result, args.out)
-    lots = loaded.get("lots")
+    lots = load_lots(args.lots, result.problem, params) if args.lots else None  # needs the built problem
     short = shortlist(result.problem, result.solution, params, lots)
     outputs.folder(lambda folder: [p.name for p in write_shortlists(short, folder)])
     outputs.commit()

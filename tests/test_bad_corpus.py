@@ -241,3 +241,25 @@ def test_messages_of_the_limits_are_chinese_by_default(tmp_path, capsys):
     assert main(["solve", str(BAD / "scenario_many_aliases.yaml"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "scenario_many_aliases.yaml, line 2: YAML 别名（*）过多：最多 100 个" in err
+
+
+def test_user_text_is_shown_as_text_not_markdown():
+    """A bad cell holding Markdown (an image fetched from elsewhere) is shown inside a code span it cannot
+    close: the fence is longer than any run of backticks in the text."""
+    from streamlit.testing.v1 import AppTest
+
+    from optimizer.ui.pages import as_code
+
+    assert as_code("a`b") == "``a`b``"
+    assert as_code("`x`") == "`` `x` ``"
+    assert as_code("plain") == "`plain`"
+    payload = "`![i](http://evil.example/i.png)`"
+    good = (DATA / "courses.csv").read_text(encoding="utf-8")
+    row = "k11,焊工,manufacturing,职业技能等级证书,四级,"
+    bad = good.replace(row + "160", row + payload)
+    at = AppTest.from_string("from optimizer.ui import pages\npages.plan_data_page()", default_timeout=120).run()
+    at.selectbox(key="assumed_table").set_value("courses").run()
+    at.file_uploader(key="upload_courses").set_value(("courses.csv", bad.encode("utf-8"), "text/csv")).run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if "evil.example" in m.value]
+    assert shown and all(m.startswith("- ``") and m.endswith("``") and "```" not in m for m in shown), shown

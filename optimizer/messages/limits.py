@@ -43,6 +43,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "limits.text_too_long": ("文字超过 {limit} 个字符", "text is longer than {limit} characters"),
     "limits.path_separator": ("名称中不得含有路径分隔符（/ 或 \\）",
                               "a name must not contain a path separator (/ or \\)"),
+    # the workspace
+    "limits.ui_failed": ("运行失败；详细信息已写入服务器日志", "the run failed; the details are in the server's log"),
     # flags and sweeps
     "limits.flag_number": ("应为数字", "expected a number"),
     "limits.sweep_too_large": ("网格有 {points} 个点，超过上限 {limit}（步长是否写错？）",

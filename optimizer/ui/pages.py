@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from optimizer.data.check import RULE_TITLES, Finding, check_plan_consistency
 from optimizer.data.loader import PlanData, load_plan
 from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS, SCHEMAS
 from optimizer.errors import InputError
+from optimizer.messages import msg as catalogue_msg
 from optimizer.ui import charts
 from optimizer.ui.i18n import t
 from optimizer.ui.state import (
@@ -35,10 +38,20 @@ ASSUMED_TABLES = ["courses", "institutions", "offers", "units", "unit_scope", "u
 
 # -- shared pieces -------------------------------------------------------------------------------------
 
+def as_code(text: object) -> str:
+    """User text as a Markdown code span, shown literally: a fence longer than any run of backticks inside,
+    so a value can never close it and become Markdown (a link, an image fetched from elsewhere) or HTML."""
+    text = str(text).replace("\n", " ")
+    runs = [len(r) for r in "".join(c if c == "`" else " " for c in text).split()]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def show_problems(exc: InputError, title: str) -> None:
     st.error(f"{title}: {len(exc.problems)} {t('problems')}")
     for p in exc.problems[:12]:
-        st.markdown(f"- `{p}`")
+        st.markdown(f"- {as_code(p)}")
     st.dataframe(pd.DataFrame([p.to_dict() for p in exc.problems]), hide_index=True, key=f"problems_{title}")
 
 
@@ -245,12 +258,14 @@ def upload_section(plan: PlanData | None = None) -> None:
         if st.button(t("reset_data"), key="reset_data"):
             st.session_state["uploads"] = {}
             st.rerun()
-    path = Path(st.session_state.get("_tmpdir", "/tmp")) / f"{name}.csv"
-    write_csv_template(SCHEMAS[name], path)
-    st.download_button(f"{t('template')} ({name}.csv)", path.read_bytes(), file_name=f"{name}.csv",
+    with tempfile.TemporaryDirectory(prefix="yunnan-plan-template-") as private:  # 0700, removed at once
+        path = Path(private) / f"{name}.csv"
+        write_csv_template(SCHEMAS[name], path)
+        template = path.read_bytes()
+    st.download_button(f"{t('template')} ({name}.csv)", template, file_name=f"{name}.csv",
                        mime="text/csv", key=f"template_{name}")
-    for msg in st.session_state.pop("upload_messages", []):
-        st.error(msg)
+    for message in st.session_state.pop("upload_messages", []):
+        st.error(message)
 
 
 def apply_table(name: str, filename: str, data: bytes) -> None:
@@ -263,7 +278,7 @@ def apply_table(name: str, filename: str, data: bytes) -> None:
     except InputError as exc:
         st.error(f"{t('upload_bad')}: {filename}")
         for p in exc.problems[:20]:
-            st.markdown(f"- `{p}`")
+            st.markdown(f"- {as_code(p)}")
         return
     st.session_state["uploads"] = uploads
     st.success(f"{t('upload_ok')}: {filename}")
@@ -522,8 +537,16 @@ def sweep_page() -> None:
         show_problems(exc, "sweep")
         return
     bar = st.progress(0.0, text=t("solving"))
-    results = run_sweep(SCENARIO_DIR / scenario, params, workers=2, cache_dir=DEFAULT_CACHE, progress=False,
-                        on_progress=lambda done, total: bar.progress(done / total, text=f"{done}/{total}"))
+    try:
+        results = run_sweep(SCENARIO_DIR / scenario, params, workers=2, cache_dir=DEFAULT_CACHE, progress=False,
+                            on_progress=lambda done, total: bar.progress(done / total, text=f"{done}/{total}"))
+    except InputError as exc:
+        show_problems(exc, "sweep")
+        return
+    except Exception:  # a friendly message on the page, the details in the server's log
+        logging.getLogger(__name__).exception("sweep failed")
+        st.error(catalogue_msg("limits.ui_failed"))
+        return
     table = sweep_table(results)
     figure = st.selectbox(t("figure"), FIGURES, key="sw_figure")
     st.altair_chart(charts.sweep_chart(table, param, figure), key="sweep_chart")
