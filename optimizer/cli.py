@@ -25,7 +25,7 @@ from optimizer.errors import (
     InputError,
     Problem,
 )
-from optimizer.messages import CATALOGUE, LANGUAGES, msg, set_language
+from optimizer.messages import CATALOGUE, LANGUAGES, language, msg
 from optimizer.messages.numbers import share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
@@ -46,6 +46,43 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return text
 
 
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, msg("cli.usage") if prefix is None else prefix)
+
+
+ARGPARSE_PHRASES = (  # argparse's own English, as the catalogue says it
+    (r"the following arguments are required: (.*)", "cli.err.required"),
+    (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", "cli.err.choice"),
+    (r"unrecognized arguments: (.*)", "cli.err.unrecognized"),
+    (r"argument (\S+): expected one argument", "cli.err.one_argument"),
+    (r"argument \S+: (--\S+ .*)", "cli.err.flag"),
+    (r"argument (\S+): (.*)", "cli.err.argument"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its headings, help switch and errors in the message catalogue's language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = msg("cli.positionals")
+        self._optionals.title = msg("cli.options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=msg("cli.help"))
+
+    def error(self, message: str):
+        import re
+
+        for pattern, key in ARGPARSE_PHRASES:
+            found = re.fullmatch(pattern, message)
+            if found:
+                message = msg(key, **dict(zip(("a", "b", "c"), found.groups(), strict=False)))
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {msg('error')}: {message}\n")
+
+
 def _is_zh() -> bool:
     from optimizer.messages import current_language
 
@@ -54,7 +91,7 @@ def _is_zh() -> bool:
 
 def _parser(sub, name: str, epilog_key: str | None = None) -> argparse.ArgumentParser:
     return sub.add_parser(name, help=msg(f"cli.{name}"), description=msg(f"cli.{name}"),
-                          epilog=msg(epilog_key) if epilog_key else None, formatter_class=HelpFormatter)
+                          epilog=msg(epilog_key) if epilog_key else None)
 
 
 def _scenario_args(p: argparse.ArgumentParser, out_default: str) -> None:
@@ -68,10 +105,9 @@ def _scenario_args(p: argparse.ArgumentParser, out_default: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="yunnan-plan", description=msg("cli.description"),
-                                     epilog=msg("cli.exit_statuses"), formatter_class=HelpFormatter)
+    parser = Parser(prog="yunnan-plan", description=msg("cli.description"), epilog=msg("cli.exit_statuses"))
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help=msg("cli.lang"))
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=msg("cli.commands"))
 
     check = _parser(sub, "check", "cli.check.epilog")
     check.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
@@ -152,8 +188,11 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _language_from(argv)
-    if lang in LANGUAGES:
-        set_language(lang)
+    with language(lang if lang in LANGUAGES else None):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
@@ -172,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- argument types: a bad flag is named as the flag, with its value ------------------------------------------
 
-def _flag_error(flag: str, text: str, expected: str) -> argparse.ArgumentTypeError:
-    return argparse.ArgumentTypeError(f"{flag} {text!r}: {expected}")
+def _flag_error(flag: str, text: str, expected_key: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(msg("cli.flag_value", flag=flag, value=repr(text), expected=msg(expected_key)))
 
 
 def _date(flag: str):
@@ -183,9 +222,10 @@ def _date(flag: str):
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise _flag_error(flag, text, "expected a real date as YYYY-MM-DD") from None
+            raise _flag_error(flag, text, "cli.expect.date") from None
         if not FIRST_DATE <= day <= LAST_DATE:
-            raise _flag_error(flag, text, f"expected a date from {FIRST_DATE} to {LAST_DATE}")
+            raise argparse.ArgumentTypeError(msg("cli.flag_value", flag=flag, value=repr(text), expected=msg(
+                "limits.date_range", first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat())))
         return day
     return parse
 
@@ -195,9 +235,9 @@ def _positive_float(flag: str):
         try:
             value = float(text)
         except ValueError:
-            raise _flag_error(flag, text, "expected a number") from None
+            raise _flag_error(flag, text, "cli.expect.number") from None
         if not (0 < value < 1e6):
-            raise _flag_error(flag, text, "expected a finite number above 0 and below 1,000,000")
+            raise _flag_error(flag, text, "cli.expect.positive")
         return value
     return parse
 
@@ -207,9 +247,9 @@ def _share(flag: str):
         try:
             value = float(text)
         except ValueError:
-            raise _flag_error(flag, text, "expected a number") from None
+            raise _flag_error(flag, text, "cli.expect.number") from None
         if not (0.0 <= value <= 1.0):
-            raise _flag_error(flag, text, "expected a share from 0 to 1 (R1 asks at least 0.6)")
+            raise _flag_error(flag, text, "cli.expect.share")
         return value
     return parse
 
@@ -229,6 +269,15 @@ def run_check(args: argparse.Namespace) -> int:
             print(msg("cli.note", note=note))
         print(findings_to_text(findings))
     return EXIT_FINDINGS if findings else EXIT_OK
+
+
+def commit(outputs: OutputSet) -> list[Path]:
+    """Write a run's files; say where files of no earlier run were kept aside (they are never deleted)."""
+    written = outputs.commit()
+    if outputs.set_aside:
+        print(msg("cli.set_aside", n=len(outputs.set_aside["files"]),
+                  folder=outputs.out / str(outputs.set_aside["folder"])), file=sys.stderr)
+    return written
 
 
 def model_overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -264,8 +313,10 @@ def stage_run(outputs: OutputSet, result) -> None:
     """The solve's files: the tables when solved, summary.json always, diagnosis.json when infeasible."""
     from optimizer.outputs.files import add_solution
 
-    summary = {**result.summary(), "scenario_file": str(result.scenario.source or "")}
-    add_solution(outputs, result.solution, summary, result.timings)
+    # where the run came from goes into manifest.json (summary.json stays byte-identical for the same inputs)
+    outputs.details.update({"scenario_file": str(result.scenario.source or "") or None,
+                            "data_source": result.plan.source if Path(result.plan.source).is_dir() else None})
+    add_solution(outputs, result.solution, result.summary(), result.timings)
 
 
 def report_unsolved(result, out: Path) -> int:
@@ -295,7 +346,7 @@ def run_solve(args: argparse.Namespace) -> int:
         return result
     outputs = OutputSet(args.out, "solve", result.input_id, status=result.status)
     stage_run(outputs, result)
-    outputs.commit()
+    commit(outputs)
     if not result.solution.ok:
         return report_unsolved(result, args.out)
     s = result.solution.summary
@@ -319,11 +370,18 @@ def run_verify(args: argparse.Namespace) -> int:
     from optimizer.pipeline import verify_folder
 
     folder = args.folder
-    scenario = args.scenario
-    if scenario is None:
-        recorded = _recorded_scenario(folder)
-        scenario = Path(recorded) if recorded else None
-    scen, rows, violations = verify_folder(folder, scenario, data=args.data)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), None, None, None, "folder does not exist")])
+    scenario, data = args.scenario, args.data
+    if scenario is None:  # the folder must say which scenario (and data) it was solved with
+        recorded = recorded_run(folder)
+        scenario, data = recorded["scenario"], data if data is not None else recorded["data"]
+    elif data is None and (folder / "manifest.json").is_file():
+        try:
+            data = recorded_run(folder)["data"]
+        except InputError:
+            data = None  # the scenario given decides; its own data folder then
+    scen, rows, violations = verify_folder(folder, scenario, data=data)
     if args.format == "json":
         print(json.dumps({"folder": str(folder), "scenario": scen.name, "rows": rows,
                           "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
@@ -336,23 +394,32 @@ def run_verify(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if violations else EXIT_OK
 
 
-def _recorded_scenario(folder: Path) -> str | None:
-    """The scenario file a solve folder's summary.json names (when it still exists)."""
+def recorded_run(folder: Path) -> dict[str, Path | None]:
+    """The scenario file and data folder a solve folder's manifest.json records; bad input when it cannot say."""
+    path = Path(folder) / "manifest.json"
     try:
-        recorded = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("scenario_file") or None
-    except (OSError, ValueError, AttributeError):
-        return None
-    return recorded if recorded and Path(recorded).is_file() else None
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not an object")
+    except (OSError, ValueError) as exc:
+        raise InputError([Problem(str(path), None, None, None, "cannot tell which scenario this folder was solved "
+                                  f"with ({exc}); give the SCENARIO argument")]) from None
+    out: dict[str, Path | None] = {}
+    for key, recorded in (("scenario", manifest.get("scenario_file")), ("data", manifest.get("data_source"))):
+        out[key] = Path(recorded) if isinstance(recorded, str) and recorded else None
+        if out[key] is not None and not out[key].exists():
+            raise InputError([Problem(str(path), None, key, str(recorded), "the recorded file or folder no longer "
+                                      "exists; give it on the command line")])
+    return out
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
     from optimizer.outputs.workbook import export_workbooks
-    from optimizer.pipeline import file_identity
+    from optimizer.pipeline import file_identity, input_identity
 
-    identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights),
-                "as_of": args.as_of.isoformat() if args.as_of else None}
+    identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights)}
     loaded: dict[str, object] = {}
 
     def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
@@ -361,10 +428,17 @@ def run_export(args: argparse.Namespace) -> int:
     result = solve_for(args, identity, [read_weights] if args.weights else [])
     if isinstance(result, int):
         return result
-    outputs = OutputSet(args.out, "export", result.input_id, status=result.status)
+    if args.as_of:
+        as_of, basis = args.as_of, msg("cli.as_of.given")
+    else:
+        as_of, which = result.plan.notice.default_as_of()
+        basis = msg(f"cli.as_of.{which}")
+    # the covers count days from the as-of date: it is part of what decides this export
+    input_id = input_identity(result.plan, result.params, {**identity, "as_of": as_of.isoformat()})
+    outputs = OutputSet(args.out, "export", input_id, status=result.status)
     if not result.solution.ok or result.violations:
         stage_run(outputs, result)
-        outputs.commit()
+        commit(outputs)
         if result.violations:
             print(msg("cli.verify_failed_export", n=len(result.violations)), file=sys.stderr)
             print_violations(result.violations)
@@ -373,15 +447,13 @@ def run_export(args: argparse.Namespace) -> int:
     plan = result.plan
     weights = loaded.get("weights")
     breakdown = county_breakdown(plan, result.problem, result.solution, args.method, weights)
-    if args.as_of:
-        as_of, basis = args.as_of, msg("cli.as_of.given")
-    else:
-        as_of, which = plan.notice.default_as_of()
-        basis = msg(f"cli.as_of.{which}")
-    outputs.details["as_of"] = as_of.isoformat()
+    outputs.details.update({"as_of": as_of.isoformat(), "as_of_basis": basis})
+    outputs.json("summary.json", {**result.summary(), "input_id": input_id, "as_of": as_of.isoformat(),
+                                  "as_of_basis": basis, "method": args.method,
+                                  "weights": str(args.weights) if args.weights else None})
     outputs.folder(lambda folder: [p.name for p in export_workbooks(
-        folder, breakdown, plan, result.scenario.name, result.params, as_of, input_id=result.input_id)])
-    written = outputs.commit()
+        folder, breakdown, plan, result.scenario.name, result.params, as_of, input_id=input_id)])
+    written = commit(outputs)
     print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
               as_of=as_of.isoformat(), as_of_basis=basis))
     for note in (n for ns in breakdown.notes.values() for n in ns):
@@ -461,12 +533,12 @@ def run_shortlist(args: argparse.Namespace) -> int:
     outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
     if not result.solution.ok:
         stage_run(outputs, result)
-        outputs.commit()
+        commit(outputs)
         return report_unsolved(result, args.out)
     lots = load_lots(args.lots, result.problem, params) if args.lots else None  # needs the built problem
     short = shortlist(result.problem, result.solution, params, lots)
     outputs.folder(lambda folder: [p.name for p in write_shortlists(short, folder)])
-    outputs.commit()
+    commit(outputs)
     flagged = short.summary[short.summary["flag"] != ""]
     print(msg("cli.shortlist_done", lots=len(short.lots), flagged=len(flagged), min=params.min_suppliers,
               out=args.out))
@@ -507,7 +579,7 @@ def run_compare(args: argparse.Namespace) -> int:
                             details={"a": str(args.a), "b": str(args.b)})
         outputs.file("comparison.xlsx", lambda path: write_comparison_xlsx(result, path))
         outputs.json("comparison.json", result.to_dict())
-        outputs.commit()
+        commit(outputs)
     return EXIT_OK
 
 
@@ -522,7 +594,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     outputs = OutputSet(args.out, "sweep", None, details={"points": len(table)})
     outputs.frame("sweep.csv", table)
     outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
-    written = outputs.commit()
+    written = commit(outputs)
     shown = [n for n, _ in params] + ["status", "cached", "objective", "min_cert_share", "capacity_utilisation"]
     print(table[shown].to_string(index=False))
     print(msg("cli.sweep_done", n=len(table), cached=int(table["cached"].sum()),
@@ -536,6 +608,6 @@ def run_templates(args: argparse.Namespace) -> int:
 
     outputs = OutputSet(args.out, "templates", None)
     outputs.folder(lambda folder: [p.name for p in write_templates(folder)])
-    written = outputs.commit()
+    written = commit(outputs)
     print(msg("cli.templates_written", n=len(written) - 1, out=args.out))
     return EXIT_OK

@@ -26,13 +26,15 @@ class Problem:
     column_word: str = "column"  # "key" for YAML files
 
     def __str__(self) -> str:
-        where = self.file
+        from optimizer.messages import msg
+
+        parts = [self.file]
         if self.row is not None:
-            where += f", {self.row_word} {self.row}"
+            parts.append(msg(f"where.{self.row_word}", n=self.row))
         if self.column:
-            where += f", {self.column_word} '{self.column}'"
-        shown = "" if self.value is None else f" (found {self.value!r})"
-        return f"{where}: {self.message}{shown}"
+            parts.append(msg(f"where.{self.column_word}", name=self.column))
+        shown = "" if self.value is None else msg("where.found", value=repr(self.value))
+        return msg("where.sep").join(parts) + msg("where.colon") + self.message + shown
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -43,7 +45,9 @@ class InputError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s) in the input:"
+        from optimizer.messages import msg
+
+        head = msg("problems_in_input", n=len(self.problems))
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 

@@ -6,6 +6,7 @@ part of it. The result carries ``input_id``: a hash of everything that decides i
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -127,13 +128,15 @@ __all__ = ["RunResult", "SolverUnavailable", "input_identity", "prepare", "resol
 # -- input identity ---------------------------------------------------------------------------------------
 
 def input_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None) -> str:
-    """A hash of everything that decides a result: every data table's content (row order ignored), the
-    effective settings after ``base:`` merging and overrides, the flags that change results (``extra``:
-    method, weights file content, as-of …), and the code (package version and a digest of its source)."""
+    """A hash of everything that decides a result: every data table's content (row order ignored), the notice's
+    number and dates, the effective settings after ``base:`` merging and overrides, the flags that change
+    results (``extra``: method, weights file content, as-of …), and the code (version and source digest)."""
     h = hashlib.sha256()
     for name in IDENTITY_TABLES:
         h.update(name.encode())
         h.update(frame_digest(getattr(plan, name)))
+    notice = dataclasses.asdict(plan.notice) if plan.notice is not None else None
+    h.update(json.dumps(notice, sort_keys=True, default=str).encode())
     h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True, default=str).encode())
     h.update(json.dumps(extra or {}, sort_keys=True, default=str).encode())
     h.update(code_identity().encode())

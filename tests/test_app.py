@@ -55,7 +55,7 @@ def test_bad_upload_names_file_row_and_column_and_is_not_used():
     errors = [e.value for e in at.error]
     assert any("courses.csv" in e for e in errors)
     text = " ".join(m.value for m in at.markdown)
-    assert "courses.csv, row 12, column 'class_hours': expected a number" in text
+    assert "courses.csv，第 12 行，列“class_hours”：expected a number" in text
     assert "uploads" not in at.session_state or not at.session_state["uploads"]
 
 

@@ -67,6 +67,11 @@ def data_with(case: dict, folder: Path) -> tuple[Path, str]:
 
 def argv_for(case: dict, tmp: Path) -> tuple[list[str], list[str]]:
     """(command line, extra words the message must hold) for a case; outputs go to tmp/out."""
+    argv, extra = _argv_for(case, tmp)
+    return ["--lang", "en", *argv], extra
+
+
+def _argv_for(case: dict, tmp: Path) -> tuple[list[str], list[str]]:
     out = str(tmp / "out")
     file = str(BAD / case["file"])
     replaces = case["replaces"]
@@ -159,7 +164,7 @@ def test_a_file_over_the_size_limit(tmp_path, capsys):
     with open(folder / "offers.csv", "ab") as f:
         line = b"s01,k01,construction,1,200,1390,true,assumed: padding\n"
         f.write(line * (MAX_INPUT_BYTES // len(line) + 10))
-    assert main(["check", "--data", str(folder)]) == 2
+    assert main(["--lang", "en", "check", "--data", str(folder)]) == 2
     assert "offers.csv: file is larger than the 20 MB limit" in capsys.readouterr().err
 
 
@@ -201,7 +206,7 @@ def _special(kind: str, path: Path) -> None:
 def test_a_table_that_is_not_a_regular_file_is_refused_at_once(kind, words, data_copy, capsys):
     (data_copy / "offers.csv").unlink()
     _special(kind, data_copy / "offers.csv")
-    assert main(["check", "--data", str(data_copy)]) == 2
+    assert main(["--lang", "en", "check", "--data", str(data_copy)]) == 2
     err = capsys.readouterr().err
     assert f"offers.csv: {words}" in err and "Traceback" not in err
 
@@ -213,7 +218,8 @@ def test_a_scenario_or_upload_that_is_not_a_regular_file_is_refused(kind, words,
     _special(kind, scenario)
     weights = tmp_path / "w.csv"
     _special(kind, weights)
-    assert main(["export", str(scenario), "--weights", str(weights), "--out", str(tmp_path / "out")]) == 2
+    assert main(["--lang", "en", "export", str(scenario), "--weights", str(weights),
+                 "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert f"s.yaml: {words}" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
@@ -222,7 +228,7 @@ def test_a_scenario_or_upload_that_is_not_a_regular_file_is_refused(kind, words,
 def test_a_base_that_loops_through_links_is_refused(tmp_path, capsys):
     (tmp_path / "a.yaml").write_text("base: loop.yaml\n", encoding="utf-8")
     (tmp_path / "loop.yaml").symlink_to("loop.yaml")
-    assert main(["solve", str(tmp_path / "a.yaml"), "--out", str(tmp_path / "out")]) == 2
+    assert main(["--lang", "en", "solve", str(tmp_path / "a.yaml"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "loop.yaml: symbolic link loop" in err and "Traceback" not in err
 
@@ -230,17 +236,17 @@ def test_a_base_that_loops_through_links_is_refused(tmp_path, capsys):
 def test_two_bad_tables_are_listed_together(data_copy, capsys):
     for name in ("courses_r6_hours.csv", "offers_price_1e400.csv"):
         shutil.copy(BAD / name, data_copy / f"{name.split('_')[0]}.csv")
-    assert main(["check", "--data", str(data_copy)]) == 2
+    assert main(["--lang", "en", "check", "--data", str(data_copy)]) == 2
     err = capsys.readouterr().err
     assert "courses.csv, row 37, column 'class_hours'" in err
     assert "offers.csv, row 3, column 'price_per_trainee'" in err
 
 
 def test_messages_of_the_limits_are_chinese_by_default(tmp_path, capsys):
-    set_language("zh")
-    assert main(["solve", str(BAD / "scenario_many_aliases.yaml"), "--out", str(tmp_path / "out")]) == 2
+    assert main(["--lang", "zh", "solve", str(BAD / "scenario_many_aliases.yaml"),
+                 "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "scenario_many_aliases.yaml, line 2: YAML 别名（*）过多：最多 100 个" in err
+    assert "scenario_many_aliases.yaml，第 2 行：YAML 别名（*）过多：最多 100 个" in err
 
 
 def test_user_text_is_shown_as_text_not_markdown():

@@ -48,7 +48,7 @@ def test_check_exits_2_on_bad_input_and_names_file_row_column(data_copy, capsys)
     set_cell(data_copy / "annex1_targets.csv", "大理州", "col4", "-1.70")
     assert main(["check", "--data", str(data_copy)]) == 2
     err = capsys.readouterr().err
-    assert "annex1_targets.csv, row 15, column 'col4': must not be negative" in err
+    assert "annex1_targets.csv，第 15 行，列“col4”：must not be negative" in err
 
 
 def test_check_json_on_bad_input(data_copy, capsys):

@@ -28,7 +28,7 @@ def test_bad_scenario_exits_2_with_a_suggestion(tmp_path, capsys):
     path.write_text("name: typo\ncert_shar: 0.7\n", encoding="utf-8")
     assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "typo.yaml, line 2, key 'cert_shar': unknown key; did you mean cert_share?" in err
+    assert "typo.yaml，第 2 行，键“cert_shar”：unknown key; did you mean cert_share?" in err
 
 
 def test_out_of_range_share_exits_2(tmp_path, capsys):

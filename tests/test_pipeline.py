@@ -256,9 +256,42 @@ def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys):
     assert found[0]["where"] == f"s01 {full['course_code']}"
 
 
-def test_verify_bad_folder_exits_2(tmp_path, capsys):
-    assert main(["verify", str(tmp_path)]) == 2
+def test_verify_bad_input_exits_2_naming_file_row_and_column(tmp_path, capsys):
+    assert main(["verify", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path)]) == 2  # no manifest.json: which scenario? it says so
+    assert "manifest.json" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path), str(SCEN / "baseline.yaml")]) == 2
     assert "school_allocation.csv" in capsys.readouterr().err
+    (tmp_path / "school_allocation.csv").write_text("hello,world\n1,2\n", encoding="utf-8")
+    (tmp_path / "project_allocation.csv").write_text(
+        "unit_code,prefecture,adcode,course_code,institution_code,trainees,classes\nu01,昆明市,530102,k01,s01,abc,1\n",
+        encoding="utf-8")
+    assert main(["verify", str(tmp_path), str(SCEN / "baseline.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "school_allocation.csv，第 1 行，列“trainees”" in err  # the header row lacks the column
+    assert "project_allocation.csv，第 2 行，列“trainees”" in err and "'abc'" in err
+
+
+def test_a_users_own_files_are_never_deleted(tmp_path):
+    """Files no manifest lists are never removed: named like this command's outputs they are kept aside in
+    earlier-<date>/, otherwise left alone; only an earlier manifest's files are replaced."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "530100_昆明市（定稿，已盖章）.xlsx").write_bytes(b"signed")
+    (out / "summary.json").write_text("mine", encoding="utf-8")
+    outputs = OutputSet(out, "solve", "x", status="infeasible")
+    outputs.json("summary.json", {"status": "infeasible"})
+    outputs.commit()
+    assert (out / "530100_昆明市（定稿，已盖章）.xlsx").read_bytes() == b"signed"  # not a solve output: untouched
+    aside = _manifest(out)["set_aside"]
+    assert (out / aside["folder"] / "summary.json").read_text(encoding="utf-8") == "mine"
+    outputs = OutputSet(out, "solve", "y")
+    outputs.json("timings.json", {})
+    outputs.commit()  # the earlier run's summary.json (its manifest lists it) is gone; the user's files stay
+    assert not (out / "summary.json").exists() and (out / aside["folder"] / "summary.json").exists()
+    assert (out / "530100_昆明市（定稿，已盖章）.xlsx").exists()
 
 
 # -- any year's notice ------------------------------------------------------------------------------------

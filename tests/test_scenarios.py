@@ -13,6 +13,7 @@ from optimizer.analysis.sweep import parse_param, run_sweep
 from optimizer.cli import main
 from optimizer.data.scenario import load_scenario
 from optimizer.errors import InputError
+from optimizer.messages import language
 from optimizer.pipeline import run_scenario
 from tests.conftest import DATA, ROOT
 from tests.test_model import base_offers
@@ -165,7 +166,9 @@ def bad(tmp_path, text: str, name: str = "bad.yaml"):
 def test_unknown_key_suggests_the_closest(tmp_path):
     (p,) = bad(tmp_path, "name: x\n\ncert_shar: 0.7\n")
     assert (p.file, p.row, p.column) == ("bad.yaml", 3, "cert_shar") and "did you mean cert_share?" in p.message
-    assert str(p) == "bad.yaml, line 3, key 'cert_shar': unknown key; did you mean cert_share?"
+    assert str(p) == "bad.yaml，第 3 行，键“cert_shar”：unknown key; did you mean cert_share?"
+    with language("en"):
+        assert str(p) == "bad.yaml, line 3, key 'cert_shar': unknown key; did you mean cert_share?"
 
 
 def test_wrong_type(tmp_path):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 LANGUAGES = ("zh", "en")
@@ -41,6 +43,21 @@ def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
     _language.set(lang)
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[None]:
+    """Messages in ``lang`` inside the block (None: unchanged); the earlier language afterwards."""
+    if lang is None:
+        yield
+        return
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
+    token = _language.set(lang)
+    try:
+        yield
+    finally:
+        _language.reset(token)
 
 
 def current_language() -> str:

@@ -33,21 +33,44 @@ def add_solution(outputs: OutputSet, solution: Solution, summary: dict, timings:
     outputs.json("timings.json", {"seconds": timings})
 
 
+REQUIRED_COLUMNS = {
+    "school_allocation": ("school_code", "prefecture", "adcode", "course_code", "trainees", "classes"),
+    "project_allocation": ("unit_code", "prefecture", "adcode", "course_code", "institution_code", "trainees",
+                           "classes"),
+}
+WHOLE_NUMBER_COLUMNS = ("trainees", "classes")
+
+
 def read_solution(folder: Path) -> Solution:
-    """The allocation tables written by ``solve`` (for an independent re-check); bad input names the file."""
-    frames = {}
-    problems = []
-    for name in ("school_allocation", "project_allocation"):
-        path = Path(folder) / f"{name}.csv"
+    """The allocation tables written by ``solve``, checked for shape before any rule is checked: every problem
+    names the file, the row as a spreadsheet counts it (header = row 1), the column and the value."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), None, None, None, "folder does not exist")])
+    frames, problems = {}, []
+    for name, required in REQUIRED_COLUMNS.items():
+        path = folder / f"{name}.csv"
         if not path.is_file():
             problems.append(Problem(str(path), None, None, None, "missing: not a folder written by a solved run"))
             continue
         try:
-            frames[name] = pd.read_csv(path, encoding="utf-8-sig", dtype={"adcode": str, "school_code": str,
-                                                                          "unit_code": str, "course_code": str,
-                                                                          "institution_code": str})
+            frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), None, None, None, f"cannot be read as CSV: {exc}"))
+            continue
+        missing = [c for c in required if c not in frame.columns]
+        for column in missing:
+            problems.append(Problem(str(path), 1, column, None, "column is missing"))
+        if missing:
+            continue
+        for column in WHOLE_NUMBER_COLUMNS:
+            text = frame[column].str.strip()
+            bad = ~text.str.fullmatch(r"\d{1,9}")
+            for i in bad[bad].index[:20]:
+                problems.append(Problem(str(path), int(i) + 2, column, frame.at[i, column],
+                                        "expected a whole number ≥ 0"))
+            frame[column] = pd.to_numeric(text.where(~bad, "0")).astype("int64")
+        frames[name] = frame
     if problems:
         raise InputError(problems)
     return Solution("optimal", "file", frames["school_allocation"], frames["project_allocation"])

@@ -10,12 +10,14 @@ Every command that writes to ``--out`` collects its files in an ``OutputSet`` an
    final moves are renames); a write error of any library (``OSError``, xlsxwriter's ``FileCreateError`` …)
    removes the staging folder and is raised as ``OutputError`` (exit 5), leaving the folder as it was;
 4. the earlier run's ``manifest.json`` is removed first, then the earlier run's files that this run does
-   not write (those its manifest lists, and the known output names of every command), then the new files
-   are moved in, and the new ``manifest.json`` (command, input_id, status, files) last: a folder without a
-   manifest is a run that did not finish.
+   not write (those its manifest lists) are removed, then the new files are moved in, and the new
+   ``manifest.json`` (command, input_id, status, files) last: a folder without a manifest is a run that did
+   not finish.
 
-A file already in the folder that no run of this tool wrote (not in the old manifest, not a known output
-name) is never replaced: the commit stops with ``OutputError`` before touching anything. This is what keeps
+Only files an earlier manifest lists are ever removed or replaced. A file that merely has the name of one of
+this command's outputs (a run of a version before manifests, or a copy a user put there) is moved into a
+sub-folder ``earlier-<date-time>/``, never deleted. Any other file in the way of a new one is never
+replaced: the commit stops with ``OutputError`` before touching anything. This is what keeps
 ``templates --out data`` from replacing real data tables.
 """
 
@@ -111,6 +113,7 @@ class OutputSet:
     details: dict[str, object] = field(default_factory=dict)
     _writers: dict[str, Callable[[Path], None]] = field(default_factory=dict)
     _folder_writers: list[Callable[[Path], list[str]]] = field(default_factory=list)
+    set_aside: dict[str, object] | None = None  # after commit: files no manifest listed, moved into a sub-folder
 
     def frame(self, name: str, frame: pd.DataFrame) -> None:
         self._writers[name] = lambda path: write_csv(frame, path)
@@ -151,15 +154,23 @@ class OutputSet:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
         try:
             names = self._write_all(staging)
-            earlier = earlier_files(self.out)
-            self._refuse_foreign(names, earlier)
+            listed = manifest_files(self.out)
+            set_aside = self._set_aside(names, listed)
             manifest = {"command": self.command, "input_id": self.input_id, "status": self.status,
                         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                         "files": sorted(names), **self.details}
+            if set_aside:
+                manifest["set_aside"] = set_aside
+                self.set_aside = set_aside
             (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
             _remove(self.out / MANIFEST)
-            for name in sorted(earlier - set(names)):
+            for name in sorted(listed - set(names)):
                 _remove(self.out / name)
+            if set_aside:
+                keep = self.out / set_aside["folder"]
+                keep.mkdir()
+                for name in set_aside["files"]:
+                    os.replace(self.out / name, keep / name)
             written = []
             for name in sorted(names):
                 target = self.out / name
@@ -173,6 +184,33 @@ class OutputSet:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
+    def _set_aside(self, names: list[str], listed: set[str]) -> dict[str, object] | None:
+        """Files no manifest lists: those named like this command's outputs are kept aside in a dated sub-folder
+        (an earlier version's run, a user's copy: nothing is lost); anything else in the way stops the run."""
+        known = set(KNOWN_OUTPUTS.get(self.command, ())) | set(names)
+        suffixes = KNOWN_SUFFIXES.get(self.command, ())
+        aside, foreign = [], []
+        for path in sorted(self.out.iterdir()):
+            if not path.is_file() or path.name in listed or path.name == MANIFEST:
+                continue
+            ours = path.name in KNOWN_OUTPUTS.get(self.command, ()) or \
+                (path.name.endswith(suffixes) and _ours_by_pattern(path.name))
+            if ours:
+                aside.append(path.name)
+            elif path.name in known:
+                foreign.append(path.name)
+        if foreign:
+            raise OutputError(self.out / foreign[0], msg("out.foreign"))
+        if not aside:
+            return None
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = f"earlier-{stamp}"
+        n = 1
+        while (self.out / folder).exists():
+            n += 1
+            folder = f"earlier-{stamp}-{n}"
+        return {"folder": folder, "files": aside}
+
     def _write_all(self, staging: Path) -> list[str]:
         names = []
         for name, write in self._writers.items():
@@ -184,12 +222,6 @@ class OutputSet:
             names.extend(write(staging))
         return names
 
-    def _refuse_foreign(self, names: list[str], earlier: set[str]) -> None:
-        """Never replace a file that no run of this tool wrote (a data table, a user's own file)."""
-        foreign = [n for n in names if (self.out / n).exists() and n not in earlier]
-        if foreign:
-            raise OutputError(self.out / foreign[0], msg("out.foreign"))
-
 
 def lock_path(out: Path) -> Path:
     """The lock file of an output folder: in the temporary folder, one per folder path."""
@@ -199,8 +231,8 @@ def lock_path(out: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"yunnan-plan-{digest}.lock"
 
 
-def earlier_files(out: Path) -> set[str]:
-    """Files of earlier runs in ``out``: those its manifest lists, plus known output names of any command."""
+def manifest_files(out: Path) -> set[str]:
+    """Files an earlier run wrote into ``out``, as its manifest lists them (inside the folder, still there)."""
     names: set[str] = set()
     manifest = out / MANIFEST
     if manifest.is_file():
@@ -209,16 +241,11 @@ def earlier_files(out: Path) -> set[str]:
             names.update(str(n) for n in listed if isinstance(n, str) and _inside(out, n))
         except (OSError, ValueError, AttributeError):
             pass  # an unreadable manifest lists nothing
-    known = {n for ns in KNOWN_OUTPUTS.values() for n in ns}
-    suffixes = tuple(s for ss in KNOWN_SUFFIXES.values() for s in ss)
-    for path in out.iterdir() if out.is_dir() else ():
-        if path.is_file() and (path.name in known or (path.name.endswith(suffixes) and _ours_by_pattern(path.name))):
-            names.add(path.name)
     return {n for n in names if (out / n).is_file()}
 
 
 def _ours_by_pattern(name: str) -> bool:
-    """Workbooks named <adcode>_<prefecture>.xlsx and sweep plots sweep_*.png are this tool's."""
+    """Named like this tool's workbooks (<adcode>_<prefecture>.xlsx) or sweep plots (sweep_*.png)."""
     stem = name.rsplit(".", 1)[0]
     return (stem[:6].isdigit() and stem[6:7] == "_") or stem.startswith("sweep_")
 
