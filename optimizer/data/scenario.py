@@ -554,10 +554,10 @@ def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yam
     return target
 
 
-def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> list[Problem]:
+def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> dict[str, list[Problem]]:
     """Settings given as command-line flags, each validated alone and blamed on its flag (``--cert-share 1.5``),
-    never on a line of the scenario file."""
-    out = []
+    never on a line of the scenario file; setting → its problems, for the settings that have any."""
+    out: dict[str, list[Problem]] = {}
     for key, flag in flags.items():
         if key not in overrides:
             continue
@@ -565,8 +565,8 @@ def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> list[Prob
         try:
             ModelParams(**{key: value})
         except ValidationError as exc:
-            out += [Problem(f"{flag} {value}", None, None, str(value), err["msg"].removeprefix("Value error, "))
-                    for err in exc.errors()]
+            out[key] = [Problem(f"{flag} {value}", None, None, str(value), err["msg"].removeprefix("Value error, "))
+                        for err in exc.errors()]
     return out
 
 
@@ -586,10 +586,9 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
     found = ProblemList()
     found.extend(list(problems or []))
     overrides = dict(overrides or {})
-    bad_flags = flag_problems(overrides, flags or {})
-    found.extend(bad_flags)
-    for key in {k for k, f in (flags or {}).items() for p in bad_flags if p.file.startswith(f"{f} ")}:
-        overrides.pop(key, None)  # reported as the flag's problem, not blamed on the scenario file
+    for key, bad in flag_problems(overrides, flags or {}).items():
+        found.extend(bad)
+        overrides.pop(key)  # reported as the flag's problem, not blamed on the scenario file
     scenario = plan = params = None
     try:
         scenario = load_scenario(path) if path else default_scenario()
