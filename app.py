@@ -1,12 +1,48 @@
-"""Streamlit workspace: ``streamlit run app.py``. A router only; pages live in ``optimizer.ui.pages``."""
+"""Streamlit workspace: ``streamlit run app.py``. A router only; pages live in ``optimizer.ui.pages``.
+
+Each page has a URL path (/plan, /allocate, …); the allocate, procurement and export pages take the
+scenario and changed settings from the URL (``/allocate?scenario=cert_share_70&cert_share=0.65``).
+"""
 
 import streamlit as st
 
 from optimizer.ui import pages
-from optimizer.ui.i18n import t
+from optimizer.ui.i18n import apply_language, t
+from optimizer.ui.state import CONTROL_KEYS
+
+# Key figures wrap instead of being cut ("316,60…") on narrow screens; wide tables scroll inside their frame.
+RESPONSIVE_CSS = """<style>
+[data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }
+[data-testid="stMetricValue"] { font-size: clamp(1.1rem, 2.4vw, 2rem); }
+[data-testid="stMetricLabel"] p { white-space: normal; }
+</style>"""
+
+
+
+def uploader_css(button: str, hint: str) -> str:
+    """Streamlit's file uploader writes its own English ("Upload", "… per file"); show ours instead."""
+    return f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{hint}"; font-size: 0.85rem; }}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {{
+  content: "{button}"; font-size: 0.9rem; }}
+</style>"""
+
 
 st.set_page_config(page_title="云南职业培训规划 Yunnan training planner", layout="wide")
-st.sidebar.radio("语言 Language", ["中文", "English"], horizontal=True, key="lang")
+st.html(RESPONSIVE_CSS)
+if "_url" not in st.session_state:  # the link this session was opened with (read once)
+    st.session_state["_url"] = {k: st.query_params[k] for k in st.query_params}
+for key in (*CONTROL_KEYS, "scenario"):  # keep the sidebar's settings while pages without a sidebar are shown
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+apply_language()
+st.sidebar.radio(t("language"), ["中文", "English"], horizontal=True, key="lang")
+apply_language()
+st.html(uploader_css(t("upload_button"), t("upload_hint")))
 st.sidebar.caption(t("app_title"))
 navigation = st.navigation([
     st.Page(pages.plan_data_page, title=t("page_plan"), url_path="plan", default=True),

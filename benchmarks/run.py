@@ -38,6 +38,8 @@ TARGETS = {  # (instance, stage) → (limit, unit, what)
     ("country-31", "end_to_end_rss"): (1536.0, "MB", "country scale peak memory"),
     ("province", "sweep_11"): (15.0, "s", "11-point sweep of the province"),
     ("province", "ui_resolve"): (1.5, "s", "UI re-solve after one parameter change"),
+    ("province", "shortlist"): (0.5, "s", "shortlist stage (lots, qualification, methods, scores)"),
+    ("province", "shortlist_filter"): (0.3, "s", "workspace filter on a cached shortlist"),
 }
 
 
@@ -109,9 +111,33 @@ def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
         model = AllocationModel(result.problem)
         add("raw_highs", statistics.median(raw_highs_seconds(model) for _ in range(REPEATS)), n_vars,
             len(model.lp.constraints))
+    if name == "province":
+        rec += run_shortlist(result.problem, result.solution)
     rec.append({"instance": name, "stage": "allocate_wall", "seconds": round(statistics.median(w for w, _ in runs), 3),
                 "peak_rss_mb": round(peak_mb(), 1), "variables": n_vars, "constraints": 0})
     return rec
+
+
+def run_shortlist(problem, solution) -> list[dict]:
+    """The procurement stages after the solve: shortlist, award simulation, one workspace filter (medians)."""
+    from optimizer.procurement.awards import reserved_classes, simulate_awards
+    from optimizer.procurement.shortlist import filter_summary, shortlist
+
+    def median_seconds(fn) -> tuple[float, object]:
+        runs = []
+        for _ in range(REPEATS):
+            t = time.perf_counter()
+            out = fn()
+            runs.append(time.perf_counter() - t)
+        return statistics.median(runs), out
+
+    sec, result = median_seconds(lambda: shortlist(problem, solution))
+    award_sec, _ = median_seconds(lambda: simulate_awards(result, reserved_classes(result, solution)))
+    areas = sorted(result.summary["area"].unique())[:3]
+    filter_sec, _ = median_seconds(lambda: filter_summary(result.summary, areas, (), True))
+    return [{"instance": "province", "stage": stage, "seconds": round(v, 4), "peak_rss_mb": round(peak_mb(), 1),
+             "variables": 0, "constraints": 0}
+            for stage, v in (("shortlist", sec), ("awards", award_sec), ("shortlist_filter", filter_sec))]
 
 
 def run_sweep_and_ui() -> list[dict]:

@@ -127,20 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--method", choices=APPORTIONMENT_METHODS, default="hamilton", help=msg("cli.method"))
     export.add_argument("--weights", type=Path, default=None, help=msg("cli.weights"))
 
-    short = _parser(sub, "shortlist", "cli.solve.epilog")
+    short = _parser(sub, "shortlist", "cli.sl.epilog")
     _scenario_args(short, "shortlists")
-    short.add_argument("--lots", type=Path, default=None, help="lots table (CSV/.xlsx) instead of the allocation's")
-    short.add_argument("--method", choices=("negotiation", "consultation"), default="consultation")
-    short.add_argument("--split", choices=("prefecture_group", "prefecture_course", "county_group"),
-                       default="prefecture_group", help="how the allocation is split into lots")
-    short.add_argument("--price-weight", type=float, default=0.30, help="consultation: price share (10%%–30%%)")
+    short.add_argument("--lots", type=Path, default=None,
+                       help=msg("cli.sl.lots"))
+    short.add_argument("--method", choices=("consultation", "negotiation"), default="consultation",
+                       help=msg("cli.sl.method"))
+    short.add_argument("--area", choices=("prefecture", "county"), default="prefecture", help=msg("cli.sl.area"))
+    short.add_argument("--thin-lots", choices=("province", "area"), default="province",
+                       help=msg("cli.sl.thin"))
+    short.add_argument("--price-weight", type=float, default=0.30, help=msg("cli.sl.price_weight"))
     short.add_argument("--weight", action="append", default=[], metavar="NAME=POINTS",
-                       help="technical criterion points")
-    short.add_argument("--capacity-share", type=float, default=1.0,
-                       help="share of a lot a school must be able to take")
-    short.add_argument("--min-suppliers", type=int, default=3)
+                       help=msg("cli.sl.weight"))
+    short.add_argument("--min-suppliers", type=int, default=3, help=msg("cli.sl.min_suppliers"))
     short.add_argument("--lot-date", type=_date("--lot-date"), default=None,
-                       help="date of the lots, for debarments (R14)")
+                       help=msg("cli.sl.lot_date"))
+    short.add_argument("--no-awards", action="store_true", help=msg("cli.sl.no_awards"))
 
     comp = _parser(sub, "compare", "cli.compare.epilog")
     comp.add_argument("a", type=Path, help=msg("cli.scenario"))
@@ -161,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     templates = _parser(sub, "templates", "cli.templates.epilog")
     templates.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
+
+    ev = sub.add_parser("evaluate", help=msg("proc.cli.evaluate_help"), description=msg("proc.cli.evaluate_help"),
+                        epilog=msg("cli.ev.epilog"))
+    ev.add_argument("folder", type=Path, help=msg("cli.ev.folder"))
+    ev.add_argument("--quotes", type=Path, required=True, help=msg("cli.ev.quotes"))
+    ev.add_argument("--scores", type=Path, default=None,
+                    help=msg("cli.ev.scores"))
+    ev.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
     return parser
 
 
@@ -461,8 +471,9 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-SHORTLIST_FLAGS = {"price_weight": "--price-weight", "technical_weights": "--weight",
-                   "capacity_share": "--capacity-share", "min_suppliers": "--min-suppliers", "lot_date": "--lot-date"}
+SHORTLIST_FLAGS = {"price_weight": "--price-weight", "technical_weights": "--weight", "area": "--area",
+                   "thin_lots": "--thin-lots", "min_suppliers": "--min-suppliers", "lot_date": "--lot-date",
+                   "method": "--method"}
 MAX_MIN_SUPPLIERS = 1000
 
 
@@ -472,10 +483,10 @@ def shortlist_params(args: argparse.Namespace):
 
     from pydantic import ValidationError
 
-    from optimizer.procurement.shortlist import ShortlistParams
+    from optimizer.procurement.scoring import ShortlistParams
 
-    fields: dict[str, object] = {"method": args.method, "split": args.split, "price_weight": args.price_weight,
-                                 "capacity_share": args.capacity_share, "min_suppliers": args.min_suppliers}
+    fields: dict[str, object] = {"method": args.method, "price_weight": args.price_weight, "area": args.area,
+                                 "thin_lots": args.thin_lots, "min_suppliers": args.min_suppliers}
     problems = [Problem(f"{SHORTLIST_FLAGS[k]} {v}", None, None, str(v), msg("limits.not_finite"))
                 for k, v in fields.items() if isinstance(v, float) and not math.isfinite(v)]
     if not 1 <= args.min_suppliers <= MAX_MIN_SUPPLIERS:
@@ -517,16 +528,21 @@ def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
-    """Solve, then shortlist schools for every lot; writes Excel and CSV."""
+    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write."""
+    import time
+
     from optimizer.pipeline import file_identity
-    from optimizer.procurement.shortlist import load_lots, shortlist, write_shortlists
+    from optimizer.procurement.awards import reserved_classes, simulate_awards
+    from optimizer.procurement.io import load_lots, write_shortlist_files
+    from optimizer.procurement.shortlist import shortlist
+    from optimizer.procurement.tables import load_procurement_tables
 
     try:
         params, flag_problems = shortlist_params(args), []
     except InputError as exc:  # reported with the scenario's and the data's problems
         params, flag_problems = None, exc.problems
     identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
-                "lots": file_identity(args.lots)}
+                "lots": file_identity(args.lots), "awards": not args.no_awards}
     result = solve_for(args, identity, problems=flag_problems)
     if isinstance(result, int):
         return result
@@ -535,16 +551,39 @@ def run_shortlist(args: argparse.Namespace) -> int:
         stage_run(outputs, result)
         commit(outputs)
         return report_unsolved(result, args.out)
-    lots = load_lots(args.lots, result.problem, params) if args.lots else None  # needs the built problem
-    short = shortlist(result.problem, result.solution, params, lots)
-    outputs.folder(lambda folder: [p.name for p in write_shortlists(short, folder)])
+    tables = load_procurement_tables(args.data or result.scenario.data_dir, result.problem.courses,
+                                     set(result.problem.schools["code"]))
+    lots = load_lots(args.lots, result.problem, params) if args.lots else None
+    short = shortlist(result.problem, result.solution, params, lots, tables)
+    seconds = {**{k: round(float(v), 4) for k, v in result.timings.items()}, **short.seconds}
+    awards = None
+    if not args.no_awards:
+        t = time.perf_counter()
+        awards = simulate_awards(short, reserved_classes(short, result.solution))
+        seconds["awards"] = round(time.perf_counter() - t, 4)
+    outputs.folder(lambda folder: write_shortlist_files(short, awards, folder, seconds))
     commit(outputs)
-    flagged = short.summary[short.summary["flag"] != ""]
-    print(msg("cli.shortlist_done", lots=len(short.lots), flagged=len(flagged), min=params.min_suppliers,
-              out=args.out))
-    for r in flagged.head(15).itertuples():
-        print(f"  {r.lot:<28} {r.area} {r.group} {r.trainees:>6,}: {r.eligible}")
+    print_shortlist(short, awards, params, args.out, tables.notes)
     return EXIT_OK
+
+
+def print_shortlist(short, awards, params, out: Path, notes: list[str]) -> None:
+    """What a run found: lots with enough qualified schools, every other lot with its route, the awards."""
+    lots = short.lots
+    ok = int((lots["eligible_count"] >= params.min_suppliers).sum())
+    print(msg("proc.cli.summary", lots=len(lots), ok=ok, share=share(ok / max(1, len(lots))),
+              m=params.min_suppliers, out=out))
+    for r in lots[lots["eligible_count"] < params.min_suppliers].itertuples():
+        print(msg("proc.cli.exception_line", lot=r.lot, area=r.area_name, group=r.group_name, n=r.eligible_count,
+                  route=r.route or r.exception))
+    if awards is not None:
+        print(msg("proc.cli.awards", cost=yuan(awards.expected_cost_yuan), ceiling=yuan(awards.ceiling_yuan),
+                  over=awards.over_committed["school_code"].nunique()))
+        if len(awards.unawarded):
+            print(msg("proc.cli.unawarded", n=len(awards.unawarded),
+                      classes=int(awards.unawarded["short_classes"].sum())))
+    for note in notes:
+        print(msg("cli.note", note=note))
 
 
 def check_scenario_files(paths: list[Path], data: Path | None = None) -> None:
@@ -610,4 +649,16 @@ def run_templates(args: argparse.Namespace) -> int:
     outputs.folder(lambda folder: [p.name for p in write_templates(folder)])
     written = commit(outputs)
     print(msg("cli.templates_written", n=len(written) - 1, out=args.out))
+    return EXIT_OK
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Check real quotes (and panel scores) against a shortlist run; write the ranking with every score part."""
+    from optimizer.procurement.evaluation import evaluate, write_evaluation_files
+
+    table = evaluate(args.folder, args.quotes, args.scores)
+    outputs = OutputSet(args.out, "evaluate")
+    outputs.folder(lambda folder: write_evaluation_files(table, folder))
+    outputs.commit()
+    print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
     return EXIT_OK

@@ -149,7 +149,7 @@ def main() -> None:
          "export", 2, "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
     case("lots_unknown_area.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆名市,tea,500,consultation,\n"
          "L2,大理州,k999,100,negotiation,\n", "lots", "shortlist", 2,
-         "row 2|column 'area'|did you mean 昆明市|row 3|not a course code")
+         "row 2|column 'area'|是否为 昆明市|row 3|column 'course_or_group'|k999")
     # scenario files
     case("scenario_unknown_key.yaml", "name: typo\ncert_shar: 0.7\n", "scenario", "solve", 2,
          "line 2|key 'cert_shar'|did you mean cert_share")

@@ -48,6 +48,7 @@ class TableSchema:
     origin: str = ""
     assumed: bool = False  # has a basis column and is replaceable by a bureau's own data
     extra: dict[str, str] = field(default_factory=dict)
+    part: str = "plan"  # "plan": every data folder holds it; "procurement": read by the procurement stage only
 
     @property
     def column_names(self) -> list[str]:
@@ -248,5 +249,31 @@ _add(TableSchema(
         BASIS,
     ), key=("institution", "decision_date"), min_rows=0, assumed=True))
 
-# Files every data folder must hold, in load order.
-TABLE_ORDER = list(SCHEMAS)
+_add(TableSchema(
+    "procurement_thresholds", "采购限额标准 procurement thresholds for services", (
+        Column("item", "code", "threshold", choices=("public_tender_services", "procurement_limit_services")),
+        Column("amount_yuan", "float", "amount; a procurement item above it falls under the rule", "yuan"),
+        BASIS,
+    ), key=("item",), assumed=True, part="procurement",
+    extra={"rule": "public_tender_services: an item above it is bought by 公开招标; procurement_limit_services: "
+                   "below it the law's methods are not compulsory (the tool still proposes one)"}))
+_add(TableSchema(
+    "subsidised_share", "技工院校任务中的补贴性培训比例 subsidised share of each Annex 2 quota", (
+        Column("school", "code", "school code (institutions.csv)"),
+        Column("name", "text", "school name, for the reader", required=False),
+        Column("share", "float", "share of the school's allocated trainees that is subsidised and procured",
+               "fraction", maximum=1.0),
+        BASIS,
+    ), key=("school",), assumed=True, part="procurement",
+    extra={"rule": "a school with no row here counts as fully subsidised (share 1)"}))
+_add(TableSchema(
+    "subsidy_standards", "职业培训补贴标准 subsidy standard per trainee", (
+        Column("certificate_type", "text", "certificate the course leads to", choices=rules.CERTIFICATE_TYPES),
+        Column("level", "text", "skill level (blank for types without levels)", required=False,
+               choices=rules.LEVELS),
+        Column("yuan_per_trainee", "float", "subsidy per trainee: the budget ceiling (最高限价) per trainee", "yuan"),
+        BASIS,
+    ), key=("certificate_type", "level"), assumed=True, part="procurement"))
+
+# Files every data folder must hold, in load order (procurement tables are read by the procurement stage).
+TABLE_ORDER = [name for name, schema in SCHEMAS.items() if schema.part == "plan"]

@@ -48,7 +48,9 @@ KNOWN_OUTPUTS: dict[str, tuple[str, ...]] = {
               "summary.json", "diagnosis.json", "timings.json"),
     "export": ("breakdown.csv", "summary.json", "timings.json", "diagnosis.json"),
     "shortlist": ("lots.csv", "shortlist_entries.csv", "shortlist_summary.csv", "awards.csv", "shortlists.xlsx",
-                  "timings.json", "summary.json", "diagnosis.json"),
+                  "timings.json", "summary.json", "diagnosis.json", "criteria.csv", "award_capacity.csv",
+                  "award_shortfall.csv", "settings.json"),
+    "evaluate": ("evaluation.csv", "evaluation.xlsx"),
     "compare": ("comparison.xlsx", "comparison.json"),
     "sweep": ("sweep.csv",),
 }

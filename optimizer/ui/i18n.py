@@ -1,112 +1,77 @@
-"""Labels of the workspace in Chinese (default) and English; ``t(key)`` picks the session's language."""
+"""The workspace's language: ``t(key)`` reads ``ui.<key>`` from the message catalogue (optimizer/messages/ui.py)
+in the session's language, which the language switch sets with ``optimizer.messages.set_language``."""
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import streamlit as st
 
-LABELS: dict[str, tuple[str, str]] = {
-    "app_title": ("云南职业培训规划", "Yunnan training planner"),
-    "language": ("语言 Language", "Language 语言"),
-    "page_plan": ("计划数据与检查", "Plan data and checks"),
-    "page_allocate": ("分配方案", "Allocate"),
-    "page_compare": ("方案比较", "Compare"),
-    "page_procurement": ("政府采购", "Procurement"),
-    "page_export": ("县级分解与导出", "County breakdown and export"),
-    "page_sweep": ("参数扫描", "Sweep"),
-    "source": ("数据来源", "Data source"),
-    "findings_banner": ("处不一致，已在表中标出", "inconsistencies, highlighted below"),
-    "no_findings": ("未发现不一致", "No inconsistencies found"),
-    "data_unreadable": ("数据无法读取", "The data could not be read"),
-    "problems": ("个问题", "problem(s)"),
-    "unit": ("单位", "Unit"),
-    "findings": ("检查结果", "Consistency findings"),
-    "severity": ("严重程度", "Severity"),
-    "assumed_inputs": ("假设数据（可编辑或上传替换）", "Assumed inputs (edit or replace by upload)"),
-    "upload": ("上传 CSV 或 Excel 替换该表", "Upload a CSV or Excel file to replace this table"),
-    "apply_edits": ("应用修改", "Apply edits"),
-    "reset_data": ("恢复为系统数据", "Reset to the shipped data"),
-    "template": ("下载空白模板", "Download a blank template"),
-    "upload_ok": ("已采用上传/修改的数据", "Using the uploaded or edited data"),
-    "upload_bad": ("上传的数据有问题，未采用", "The upload has problems and was not used"),
-    "scenario": ("方案", "Scenario"),
-    "settings": ("参数", "Settings"),
-    "cert_share": ("等级证书类比例 ρ", "Certificate share ρ"),
-    "band_delta": ("县级带宽 δ", "County band δ"),
-    "capacity_change": ("院校能力变化（%）", "Capacity change (%)"),
-    "capacity_school": ("院校", "School"),
-    "excluded": ("排除机构", "Excluded institutions"),
-    "weights": ("目标权重", "Objective weights"),
-    "solver": ("求解器", "Solver"),
-    "time_limit": ("时间上限（秒）", "Time limit (s)"),
-    "solve": ("求解", "Solve"),
-    "solving": ("正在求解……", "Solving…"),
-    "from_cache": ("（来自缓存）", "(from the cache)"),
-    "infeasible": ("方案不可行", "The scenario is infeasible"),
-    "diagnosis": ("原因", "Why"),
-    "blocking": ("受阻的网络部分", "The blocking part of the network"),
-    "shortfalls": ("缺口", "Shortfalls"),
-    "violations": ("需放松的约束（弹性模型）", "Rows that must give (elastic LP)"),
-    "stopped": ("求解器未给出最优解", "The solver stopped without an optimal solution"),
-    "objective": ("目标值（元）", "Objective (yuan)"),
-    "cost": ("培训费用", "Training cost"),
-    "travel": ("交通费用", "Travel cost"),
-    "trainee_km": ("人·公里", "Trainee-km"),
-    "utilisation": ("能力利用率", "Capacity utilisation"),
-    "map": ("县域分布", "By county"),
-    "map_metric": ("显示", "Show"),
-    "tech": ("技工院校培训人次", "Tech-school trainees"),
-    "project": ("省级项目人次", "Provincial-project trainees"),
-    "geojson": ("县界 GeoJSON（可选，按 adcode）", "County boundaries GeoJSON (optional, keyed by adcode)"),
-    "flows": ("院校 → 州市 流向", "School → prefecture flows"),
-    "capacity_table": ("能力利用与影子价格", "Capacity utilisation and shadow prices"),
-    "cert_chart": ("各单位等级证书类比例", "Certificate share per unit"),
-    "tables": ("结果表（可下载）", "Result tables (downloadable)"),
-    "download": ("下载", "Download"),
-    "verified": ("独立校验：无违规", "Independent check: no violation"),
-    "violations_found": ("独立校验发现违规", "The independent check found violations"),
-    "scenario_a": ("方案 A", "Scenario A"),
-    "scenario_b": ("方案 B", "Scenario B"),
-    "compare": ("比较", "Compare"),
-    "difference_map": ("差异分布（B − A）", "Difference map (B − A)"),
-    "largest_changes": ("最大变化", "Largest changes"),
-    "method": ("采购方式", "Method"),
-    "negotiation": ("竞争性谈判", "Competitive negotiation"),
-    "consultation": ("竞争性磋商", "Competitive consultation"),
-    "price_weight": ("价格分权重", "Price weight"),
-    "capacity_share": ("须能承担的比例", "Share of a lot a school must take"),
-    "min_suppliers": ("最少合格供应商", "Minimum eligible suppliers"),
-    "prefecture": ("州（市）", "Prefecture"),
-    "group": ("专业大类", "Profession group"),
-    "only_flagged": ("只看供应商不足的包", "Only lots with too few suppliers"),
-    "lots": ("采购包", "Lots"),
-    "lot": ("采购包", "Lot"),
-    "shortlist": ("候选名单", "Shortlist"),
-    "conflicts": ("可能超出能力的中标组合", "Schools likely to win more than they can hold"),
-    "export_xlsx": ("导出 Excel", "Export Excel"),
-    "as_of": ("截至日期", "As of"),
-    "deadline_banner": ("3月1日前报送（含县级任务分解）：还剩 {n} 天",
-                        "Due 1 March (with county breakdown): {n} days left"),
-    "deadline_passed": ("3月1日截止已过 {n} 天", "The 1 March deadline passed {n} days ago"),
-    "prefecture_workbook": ("下载本州（市）工作簿", "Download this prefecture's workbook"),
-    "all_workbooks": ("下载全部 17 个工作簿（zip）", "Download all 17 workbooks (zip)"),
-    "preview": ("预览工作表", "Preview sheet"),
-    "sweep_param": ("扫描参数", "Parameter"),
-    "sweep_from": ("起", "From"),
-    "sweep_to": ("止", "To"),
-    "sweep_step": ("步长", "Step"),
-    "run_sweep": ("运行扫描", "Run the sweep"),
-    "figure": ("指标", "Figure"),
-    "save_scenario": ("保存为方案文件", "Save as a scenario file"),
-    "save_as": ("方案名称", "Scenario name"),
-    "save": ("保存", "Save"),
-    "saved": ("已保存", "Saved"),
-}
+from optimizer.messages import CATALOGUE, msg, set_language
+
+LANG_CHOICES = {"中文": "zh", "English": "en"}
 
 
-def lang() -> int:
-    return 1 if st.session_state.get("lang", "中文") == "English" else 0
+def apply_language() -> str:
+    """Set the catalogue's language from the session's switch (run at the top of every script run)."""
+    lang = LANG_CHOICES.get(st.session_state.get("lang", "中文"), "zh")
+    set_language(lang)
+    return lang
+
+
+def lang() -> str:
+    return apply_language()
 
 
 def t(key: str, **kwargs: object) -> str:
-    text = LABELS[key][lang()]
-    return text.format(**kwargs) if kwargs else text
+    """The workspace text ``ui.<key>`` in the session's language."""
+    apply_language()
+    return msg(f"ui.{key}", **kwargs)
+
+
+def has(key: str) -> bool:
+    return f"ui.{key}" in CATALOGUE
+
+
+def column_label(column: str) -> str:
+    """A table column's header in the session's language (the column name itself when none is defined)."""
+    return t(f"col.{column}") if has(f"col.{column}") else column
+
+
+def localise(frame: pd.DataFrame, drop_codes: bool = True) -> pd.DataFrame:
+    """A table as a reader sees it: code columns dropped where a name column sits beside them, headers
+    translated, yes/no and statuses in words."""
+    out = frame.copy()
+    if drop_codes:
+        out = out.drop(columns=[c for c in out.columns if c.endswith("_code") and c[:-5] in out.columns])
+    for c in out.columns:
+        if out[c].dtype == bool:
+            out[c] = out[c].map({True: t("yes"), False: t("no")})
+    if "status" in out.columns:
+        out["status"] = out["status"].map(lambda s: t(f"status.{s}") if has(f"status.{s}") else s)
+    return out.rename(columns={c: column_label(c) for c in out.columns})
+
+
+def scenario_title(file: str) -> str:
+    """A scenario file's title: the catalogue's for shipped ones, the file's stem for the user's own."""
+    stem = file.removesuffix(".yaml")
+    return t(f"scen.{stem}") if has(f"scen.{stem}") else stem
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def chinese_part(text: str) -> str:
+    """The Chinese words of a bilingual title such as '其中: SIYB创业培训任务 SIYB': up to its last Chinese
+    character (with a closing bracket after it)."""
+    last = max((m.end() for m in CJK.finditer(text)), default=0)
+    return text[:last].strip() or text
+
+
+def bilingual(text: str) -> str:
+    """A bilingual title in the session's language."""
+    if lang() == "zh":
+        return chinese_part(text)
+    english = text[len(chinese_part(text)):].strip()
+    return english or text
