@@ -173,6 +173,7 @@ def test_a_file_over_the_size_limit(tmp_path, capsys):
 def test_the_ui_shows_the_same_message(name):
     from streamlit.testing.v1 import AppTest
 
+    set_language("zh")  # the workspace's default, as the page shows it
     case = next(c for c in CASES if c["file"] == name)
     table = case["replaces"]
     files = {p.stem: (p.name, p.read_bytes()) for p in DATA.glob("*.csv")}
@@ -180,8 +181,7 @@ def test_the_ui_shows_the_same_message(name):
     with pytest.raises(InputError) as exc:
         load_plan(files)
     first = str(exc.value.problems[0])
-    at = AppTest.from_string("from optimizer.messages import set_language\nset_language('en')\n"
-                             "from optimizer.ui import pages\npages.plan_data_page()", default_timeout=120).run()
+    at = AppTest.from_string("from optimizer.ui import pages\npages.plan_data_page()", default_timeout=120).run()
     at.selectbox(key="assumed_table").set_value(table).run()
     at.file_uploader(key=f"upload_{table}").set_value((name, (BAD / name).read_bytes(), "text/csv")).run()
     assert not at.exception

@@ -149,7 +149,7 @@ def main() -> None:
          "export", 2, "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
     case("lots_unknown_area.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆名市,tea,500,consultation,\n"
          "L2,大理州,k999,100,negotiation,\n", "lots", "shortlist", 2,
-         "row 2|column 'area'|是否为 昆明市|row 3|column 'course_or_group'|k999")
+         "row 2|column 'area'|昆明市|row 3|column 'course_or_group'|k999")
     # scenario files
     case("scenario_unknown_key.yaml", "name: typo\ncert_shar: 0.7\n", "scenario", "solve", 2,
          "line 2|key 'cert_shar'|did you mean cert_share")
@@ -291,7 +291,7 @@ def hardening_cases() -> None:
          "export", 2, "row 2|column 'weight'|finite number|row 3|at most 1,000,000,000|1e400")
     case("lots_trainees_huge.csv", "lot,area,course_or_group,trainees,method,date\n"
          "L1,昆明市,k01,100000000000000000000,consultation,\n", "lots", "shortlist", 2,
-         "row 2|column 'trainees'|at most 1,000,000,000|100000000000000000000")
+         "row 2|column 'trainees'|100000000000000000000")
     case("scenario_time_limit_inf.yaml", "name: t\ntime_limit: .inf\n", "scenario", "solve", 2,
          "line 2|key 'time_limit'|finite number")
     case("scenario_weight_nan.yaml", "name: t\nweights:\n  cost: .nan\n", "scenario", "solve", 2,
