@@ -237,11 +237,17 @@ def _flag_error(flag: str, text: str, expected_key: str) -> argparse.ArgumentTyp
 
 
 def _date(flag: str):
+    from optimizer.data.params import FIRST_DATE, LAST_DATE
+
     def parse(text: str) -> dt.date:
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise _flag_error(flag, text, "cli.expect.date") from None
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise argparse.ArgumentTypeError(msg("cli.flag_value", flag=flag, value=repr(text), expected=msg(
+                "limits.date_range", first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat())))
+        return day
     return parse
 
 
@@ -302,12 +308,22 @@ def model_overrides(args: argparse.Namespace) -> dict[str, object]:
                               ("cert_share", getattr(args, "cert_share", None))) if v is not None}
 
 
-def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None = None):
-    """Run the pipeline for a solving command; returns the RunResult, or an exit status for a missing solver."""
+# Settings a flag may override, and the flag that names it in messages.
+SETTING_FLAGS = {"solver": "--solver", "time_limit": "--time-limit", "cert_share": "--cert-share"}
+
+
+def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None = None, checks=(), problems=()):
+    """Run the pipeline for a solving command; returns the RunResult, or an exit status for a missing solver.
+
+    Every input is read first (``load_inputs``): the flags, the scenario and its bases, the data, the files of
+    ``checks`` (weights, lots) and the caller's ``problems`` are reported together, in one pass."""
+    from optimizer.data.scenario import load_inputs
     from optimizer.pipeline import SolverUnavailable, run_scenario
 
+    overrides = model_overrides(args)
+    scenario, plan, _ = load_inputs(args.scenario, args.data, overrides, SETTING_FLAGS, checks, list(problems))
     try:
-        args.recorded = run_scenario(args.scenario, data=args.data, overrides=model_overrides(args),
+        args.recorded = run_scenario(scenario, data=args.data, plan=plan, overrides=overrides,
                                      extra_identity=extra_identity)  # issue 18: the plan store records it
         return args.recorded
     except SolverUnavailable as exc:
@@ -425,7 +441,12 @@ def run_export(args: argparse.Namespace) -> int:
     from optimizer.pipeline import file_identity, input_identity
 
     identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights)}
-    result = solve_for(args, identity)
+    loaded: dict[str, object] = {}
+
+    def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
+        loaded["weights"] = load_county_weights(args.weights, plan.counties)
+
+    result = solve_for(args, identity, [read_weights] if args.weights else [])
     if isinstance(result, int):
         return result
     if args.as_of:
@@ -445,7 +466,7 @@ def run_export(args: argparse.Namespace) -> int:
             return EXIT_SOLVER_FAILED
         return report_unsolved(result, args.out)
     plan = result.plan
-    weights = load_county_weights(args.weights, plan.counties) if args.weights else None
+    weights = loaded.get("weights")
     breakdown = county_breakdown(plan, result.problem, result.solution, args.method, weights)
     outputs.details.update({"as_of": as_of.isoformat(), "as_of_basis": basis})
     outputs.json("summary.json", {**result.summary(), "input_id": input_id, "as_of": as_of.isoformat(),
@@ -461,14 +482,28 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SHORTLIST_FLAGS = {"price_weight": "--price-weight", "technical_weights": "--weight", "area": "--area",
+                   "thin_lots": "--thin-lots", "min_suppliers": "--min-suppliers", "lot_date": "--lot-date",
+                   "method": "--method"}
+MAX_MIN_SUPPLIERS = 1000
+
+
 def shortlist_params(args: argparse.Namespace):
-    """ShortlistParams from the command line; bad weights are bad input (exit 2)."""
+    """ShortlistParams from the command line; a bad value is bad input (exit 2) named by its flag and value."""
+    import math
+
     from pydantic import ValidationError
 
     from optimizer.procurement.scoring import ShortlistParams
 
     fields: dict[str, object] = {"method": args.method, "price_weight": args.price_weight, "area": args.area,
                                  "thin_lots": args.thin_lots, "min_suppliers": args.min_suppliers}
+    problems = [Problem(f"{SHORTLIST_FLAGS[k]} {v}", None, None, str(v), msg("limits.not_finite"))
+                for k, v in fields.items() if isinstance(v, float) and not math.isfinite(v)]
+    if not 1 <= args.min_suppliers <= MAX_MIN_SUPPLIERS:
+        problems.append(Problem(f"--min-suppliers {args.min_suppliers}", None, None, str(args.min_suppliers),
+                                msg("limits.above", maximum=MAX_MIN_SUPPLIERS, unit="") if args.min_suppliers > 1
+                                else msg("limits.below", minimum=1, unit="")))
     if args.weight:
         weights = {}
         for item in args.weight:
@@ -476,15 +511,31 @@ def shortlist_params(args: argparse.Namespace):
             try:
                 weights[name.strip()] = float(value)
             except ValueError:
-                raise InputError([Problem("--weight", None, name, item, "expected NAME=POINTS")]) from None
+                problems.append(Problem(f"--weight {item}", None, name, item, "expected NAME=POINTS"))
+                continue
+            if not math.isfinite(weights[name.strip()]):
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite")))
         fields["technical_weights"] = weights
     if args.lot_date:
         fields["lot_date"] = args.lot_date
+    if problems:
+        raise InputError(problems)
     try:
         return ShortlistParams(**fields)
     except ValidationError as exc:
-        raise InputError([Problem("shortlist settings", None, ".".join(map(str, e["loc"])) or None,
-                                  None, e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
+        raise InputError([_shortlist_problem(args, e) for e in exc.errors()]) from None
+
+
+def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
+    """A ShortlistParams error blamed on the flag (or flags) that gave the value."""
+    key = str(err["loc"][0]) if err["loc"] else ""
+    if key in SHORTLIST_FLAGS:
+        value = " ".join(args.weight) if key == "technical_weights" else getattr(args, key)
+        where = f"{SHORTLIST_FLAGS[key]} {value}"
+    else:  # a rule about the weights together
+        where = f"--price-weight {args.price_weight}" + (f" --weight {' --weight '.join(args.weight)}"
+                                                          if args.weight else "")
+    return Problem(where, None, None, None, err["msg"].removeprefix("Value error, "))
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
@@ -497,10 +548,13 @@ def run_shortlist(args: argparse.Namespace) -> int:
     from optimizer.procurement.shortlist import shortlist
     from optimizer.procurement.tables import load_procurement_tables
 
-    params = shortlist_params(args)
-    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json"), "lots": file_identity(args.lots),
-                "awards": not args.no_awards}
-    result = solve_for(args, identity)
+    try:
+        params, flag_problems = shortlist_params(args), []
+    except InputError as exc:  # reported with the scenario's and the data's problems
+        params, flag_problems = None, exc.problems
+    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
+                "lots": file_identity(args.lots), "awards": not args.no_awards}
+    result = solve_for(args, identity, problems=flag_problems)
     if isinstance(result, int):
         return result
     outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
@@ -543,11 +597,29 @@ def print_shortlist(short, awards, params, out: Path, notes: list[str]) -> None:
         print(msg("cli.note", note=note))
 
 
+def check_scenario_files(paths: list[Path], data: Path | None = None) -> None:
+    """Read every scenario file (and its data) before solving any: the problems of all are listed at once."""
+    from optimizer.data.scenario import load_inputs
+
+    problems, seen = [], set()
+    for path in paths:
+        try:
+            load_inputs(path, data)
+        except InputError as exc:
+            for p in exc.problems:
+                if str(p) not in seen:  # two scenarios on the same data: its problems once
+                    seen.add(str(p))
+                    problems.append(p)
+    if problems:
+        raise InputError(problems)
+
+
 def run_compare(args: argparse.Namespace) -> int:
     """Two scenarios side by side; with --out, comparison.xlsx and comparison.json in that folder."""
     from optimizer.analysis.compare import compare, comparison_text, write_comparison_xlsx
     from optimizer.pipeline import run_scenario
 
+    check_scenario_files([args.a, args.b], args.data)
     a = run_scenario(args.a, data=args.data)
     b = run_scenario(args.b, data=args.data)
     result = compare((a.scenario.name, a.problem, a.solution), (b.scenario.name, b.problem, b.solution))

@@ -172,12 +172,15 @@ def code_identity() -> str:
 
 def file_identity(path: Path | None) -> str | None:
     """Digest of an input file given by a flag (e.g. ``--weights``), for ``extra_identity``."""
+    from optimizer.data import limits
+    from optimizer.errors import ProblemList
+
     if path is None:
         return None
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return f"unreadable:{path}"
+    # a regular file within the table limit only: a pipe or a device would be read for ever (the file's own
+    # reader reports why it cannot be read)
+    data = limits.read_bounded(path, limits.MAX_INPUT_BYTES, "limits.what_table", ProblemList())
+    return hashlib.sha256(data).hexdigest()[:16] if data is not None else f"unreadable:{path}"
 
 
 # -- issue 18: re-plan the rest of the year (the stages joined here, like every solve) ----------------------------

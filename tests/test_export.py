@@ -190,7 +190,7 @@ def _tiny_solution(tmp_path, rename=None):
 
 
 def test_formula_injection_is_written_as_text(tmp_path):
-    evil = "=HYPERLINK(\"http://x\",\"y\")"
+    evil = "=HYPERLINK(\"x\",\"y\")"  # no "/": a name with a path separator is refused at load (issue 17)
     plan, problem, solution = _tiny_solution(tmp_path, {"测试学校s01": evil})
     out = tmp_path / "out"
     export_workbooks(out, county_breakdown(plan, problem, solution), plan, "t", problem.params, dt.date(2022, 2, 1),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
@@ -44,8 +44,36 @@ SCHEDULER_TIMEOUT = "30s"  # how long a client waits for a remote scheduler befo
 DEFAULT_CACHE = Path(os.environ.get("YUNNAN_PLAN_CACHE", Path.home() / ".cache" / "yunnan-plan"))
 
 
+def _bad_spec(name: str, spec: str) -> InputError:
+    return InputError([Problem("--param", None, name, spec, "expected START:STOP:STEP with STEP > 0 and STOP ≥ "
+                               "START, or a comma-separated list of numbers")])
+
+
+def _finite(text: str, name: str, spec: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        raise _bad_spec(name, spec) from None
+    if not value.is_finite():
+        raise InputError([Problem("--param", None, name, spec, msg("limits.not_finite"))])
+    return value
+
+
+def _too_many(points: str, name: str, spec: str) -> InputError:
+    return InputError([Problem("--param", None, name, spec,
+                               msg("limits.sweep_too_large", points=points, limit=MAX_POINTS))])
+
+
+def range_count(start: Decimal, stop: Decimal, step: Decimal) -> int:
+    """Values of START:STOP:STEP (stop included), computed without building them."""
+    return int((stop - start) / step) + 1
+
+
 def parse_param(text: str) -> tuple[str, list[float]]:
-    """``name=start:stop:step`` or ``name=v1,v2,…`` → (name, values)."""
+    """``name=start:stop:step`` or ``name=v1,v2,…`` → (name, values).
+
+    The number of values is worked out arithmetically, and refused beyond ``MAX_POINTS``, before any list
+    is built; every value must be finite and a valid setting (checked at both ends of a range)."""
     name, sep, spec = text.partition("=")
     name = name.strip()
     if not sep or not spec:
@@ -54,28 +82,55 @@ def parse_param(text: str) -> tuple[str, list[float]]:
         hint = suggest_word(name, SWEEPABLE)
         raise InputError([Problem("--param", None, name, text, f"cannot sweep '{name}'"
                                   + (f"; did you mean {hint}?" if hint else f"; choose from {', '.join(SWEEPABLE)}"))])
-    try:
-        if ":" in spec:
-            start, stop, step = (Decimal(p) for p in spec.split(":"))
-            if step <= 0 or stop < start:
-                raise InvalidOperation
-            count = int((stop - start) / step) + 1
-            values = [float(start + i * step) for i in range(count)]
-        else:
-            values = [float(Decimal(p)) for p in spec.split(",")]
-    except (InvalidOperation, ValueError):
-        raise InputError([Problem("--param", None, name, spec, "expected START:STOP:STEP with STEP > 0 and "
-                                  "STOP ≥ START, or a comma-separated list of numbers")]) from None
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise _bad_spec(name, spec)
+        start, stop, step = (_finite(p, name, spec) for p in parts)
+        if step <= 0 or stop < start:
+            raise _bad_spec(name, spec)
+        try:
+            count = range_count(start, stop, step)
+        except (DecimalException, OverflowError):
+            raise _too_many(f"> {MAX_POINTS}", name, spec) from None
+        if count > MAX_POINTS:
+            raise _too_many(f"{count:,}" if count < 10**12 else f"{count:.3e}", name, spec)
+        values = [float(start + i * step) for i in range(count)]
+    else:
+        if spec.count(",") >= MAX_POINTS:
+            raise _too_many(f"{spec.count(',') + 1:,}", name, spec)
+        values = [float(_finite(p, name, spec)) for p in spec.split(",")]
+    _check_setting(name, spec, [min(values), max(values)])
     return name, values
 
 
+def _check_setting(name: str, spec: str, values: list[float]) -> None:
+    """Every swept value is a valid setting: the range's ends are checked as ModelParams would check them."""
+    from pydantic import ValidationError
+
+    for value in values:
+        try:
+            ModelParams(**overrides_for(ModelParams(), {name: value}))
+        except ValidationError as exc:
+            raise InputError([Problem("--param", None, name, spec, f"{value:g}: " + exc.errors()[0]["msg"])]) from None
+
+
+def grid_size(params: list[tuple[str, list[float]]]) -> int:
+    """Points of the grid: the product of the value counts."""
+    size = 1
+    for _, values in params:
+        size *= len(values)
+    return size
+
+
 def grid(params: list[tuple[str, list[float]]]) -> list[dict[str, float]]:
-    points = [dict(zip([n for n, _ in params], combo, strict=True))
-              for combo in itertools.product(*(v for _, v in params))]
-    if len(points) > MAX_POINTS:
-        raise InputError([Problem("--param", None, None, str(len(points)),
-                                  f"the grid has {len(points)} points, more than {MAX_POINTS}")])
-    return points
+    """Every combination of the values; the size is checked before the combinations are built."""
+    size = grid_size(params)
+    if size > MAX_POINTS:
+        raise InputError([Problem("--param", None, None, f"{size:,}",
+                                  msg("limits.sweep_too_large", points=f"{size:,}", limit=MAX_POINTS))])
+    return [dict(zip([n for n, _ in params], combo, strict=True))
+            for combo in itertools.product(*(v for _, v in params))]
 
 
 def overrides_for(base: ModelParams, point: dict[str, float]) -> dict:
