@@ -294,7 +294,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def commit(outputs: OutputSet) -> list[Path]:
     """Write a run's files; say where files of no earlier run were kept aside (they are never deleted)."""
-    written = commit(outputs)
+    written = outputs.commit()
     if outputs.set_aside:
         print(msg("cli.set_aside", n=len(outputs.set_aside["files"]),
                   folder=outputs.out / str(outputs.set_aside["folder"])), file=sys.stderr)
