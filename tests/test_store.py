@@ -144,8 +144,14 @@ def _history_page():
     render()
 
 
-def test_history_page_lists_shows_and_diffs_runs(store_url):
+def test_history_page_lists_shows_and_diffs_runs(store_url, monkeypatch):
+    import sys
+
     from streamlit.testing.v1 import AppTest
+
+    # AppTest.from_function leaves its temporary script as __main__; spawned worker processes of later tests
+    # would try to run it: restore the real one afterwards
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
 
     from optimizer.store import open_store
 
