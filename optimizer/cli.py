@@ -251,28 +251,25 @@ def _date(flag: str):
     return parse
 
 
-def _positive_float(flag: str):
+def _number_in(flag: str, ok, expected_key: str):
+    """A flag's number, refused (named as the flag, with its value) unless ``ok(value)``; NaN never passes."""
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise _flag_error(flag, text, "cli.expect.number") from None
-        if not (0 < value < 1e6):
-            raise _flag_error(flag, text, "cli.expect.positive")
+        if not ok(value):
+            raise _flag_error(flag, text, expected_key)
         return value
     return parse
+
+
+def _positive_float(flag: str):
+    return _number_in(flag, lambda v: 0 < v < 1e6, "cli.expect.positive")
 
 
 def _share(flag: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise _flag_error(flag, text, "cli.expect.number") from None
-        if not (0.0 <= value <= 1.0):
-            raise _flag_error(flag, text, "cli.expect.share")
-        return value
-    return parse
+    return _number_in(flag, lambda v: 0.0 <= v <= 1.0, "cli.expect.share")
 
 
 # -- the commands -----------------------------------------------------------------------------------------
