@@ -478,3 +478,25 @@ def test_saving_never_overwrites_a_shipped_or_existing_scenario(tmp_path, monkey
     assert hashlib.sha256(shipped.read_bytes()).hexdigest() == before
     fresh = page("allocate_page", scenario="我的方案").run()
     assert fresh.sidebar.slider(key="cert_share").value == 0.8  # the user's scenario is offered and loads
+
+
+def test_a_sweep_grid_far_too_large_is_refused_before_it_is_built():
+    """Issue 17: 0 → 1,000 by 0.001 is a million points: refused with a message, nothing built, no traceback."""
+    at = page("sweep_page").run()
+    at.number_input(key="sw_from").set_value(0.0)
+    at.number_input(key="sw_to").set_value(1000.0)
+    at.number_input(key="sw_step").set_value(0.001)
+    at.button(key="run_sweep").click().run()
+    assert not at.exception
+    text = "\n".join(m.value for m in [*at.error, *at.markdown])
+    assert "400" in text and "Traceback" not in text
+
+
+def test_a_malformed_geojson_upload_is_a_message():
+    at = page("allocate_page")
+    at.run()
+    at.button(key="solve").click().run()
+    at.file_uploader(key="geojson").set_value(("bad.geojson", b'{"type": "FeatureCollection", "features": [{"x": [[[',
+                                               "application/geo+json")).run()
+    assert not at.exception
+    assert any("bad.geojson" in m.value for m in [*at.error, *at.markdown])

@@ -364,3 +364,23 @@ def test_scenario_loads_once_per_name(tmp_path):
     path.write_text("cert_share: 0.8\n", encoding="utf-8")
     assert _identity(scenario=path) != first
     assert load_scenario(path).spec.cert_share == 0.8
+
+
+def test_a_truncated_sweep_cache_entry_is_solved_again(tmp_path):
+    """Issue 17: a cache entry cut short (a killed sweep, a full disk) is not fatal: the point is solved again and
+    the entry rewritten whole."""
+    from optimizer.analysis.sweep import parse_param, run_sweep
+    from tests.test_model import base_offers
+    from tests.tiny import Tiny, write
+
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"data: {data}\n", encoding="utf-8")
+    params = [parse_param("cert_share=0.6")]
+    cache = tmp_path / "cache"
+    first = run_sweep(scen, params, workers=1, cache_dir=cache, progress=False)
+    (entry,) = cache.glob("*.json")
+    entry.write_text(entry.read_text(encoding="utf-8")[:25], encoding="utf-8")  # truncated mid-way
+    again = run_sweep(scen, params, workers=1, cache_dir=cache, progress=False)
+    assert not again[0].cached and again[0].status == "optimal" and again[0].figures == first[0].figures
+    assert json.loads(entry.read_text(encoding="utf-8"))["status"] == "optimal"
