@@ -384,3 +384,17 @@ def test_a_truncated_sweep_cache_entry_is_solved_again(tmp_path):
     again = run_sweep(scen, params, workers=1, cache_dir=cache, progress=False)
     assert not again[0].cached and again[0].status == "optimal" and again[0].figures == first[0].figures
     assert json.loads(entry.read_text(encoding="utf-8"))["status"] == "optimal"
+
+
+def test_a_type_error_never_hides_an_unknown_name_in_the_same_file(tmp_path, capsys):
+    """Issue 17: one pass lists the scenario's type error and its unknown names (each at its line)."""
+    path = tmp_path / "mixed.yaml"
+    path.write_text("time_limit: abc\nquotas:\n  - {school: 云南技帅学院, percent: 10}\nlocks:\n"
+                    "  - {school: s02, county: 沾益县, at_least: 5}\n", encoding="utf-8")
+    assert main(["--lang", "en", "solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "3 problem(s)" in err
+    assert "line 1, key 'time_limit'" in err
+    assert "line 3, key 'quotas.0.school'" in err and "did you mean 云南技师学院" in err
+    assert "line 5, key 'locks.0.county'" in err and "did you mean 沾益区" in err
+    assert not (tmp_path / "out").exists()

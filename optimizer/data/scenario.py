@@ -573,6 +573,48 @@ def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> dict[str,
 Check = Callable[[PlanData, ModelParams | None], None]
 
 
+# Keys whose values name things of the data: (list key, field, index of names) — checked even when the file has
+# type errors, so that a type error never hides an unknown name in the same file.
+NAMED_FIELDS = (("quotas", "school", "institution"), ("capacity", "institution", "institution"),
+                ("locks", "school", "institution"), ("debarred", "institution", "institution"),
+                ("locks", "prefecture", "prefecture"), ("locks", "county", "county"),
+                ("targets", "prefecture", "prefecture"), ("focus", "prefecture", "prefecture"))
+
+
+def raw_name_problems(path: Path | str, plan: PlanData) -> list[Problem]:
+    """Unknown names in a scenario file read as plain YAML (its own keys, not its bases'): used when the file's
+    types are wrong, so that its unknown names are reported in the same pass as its type errors."""
+    found = ProblemList()
+    try:
+        doc, origins = _read_yaml(Path(path), ProblemList())
+    except (InputError, OSError, ValueError):
+        return []
+    if not isinstance(doc, dict):
+        return []
+    indexes = {"institution": NameIndex("institution"), "county": NameIndex("county"),
+               "prefecture": plan.prefecture_names}
+    for r in plan.institutions.itertuples():
+        indexes["institution"].add(r.code, r.name)
+    for r in plan.counties.itertuples():
+        indexes["county"].add(r.adcode, r.county)
+    file = Path(path).name
+
+    def check(text: object, index: NameIndex, *where) -> None:
+        if isinstance(text, str) and text not in index.canonical and index.resolve(text) is None:
+            found.add(file, origins.get(where), ".".join(map(str, where)), text, index.unknown_message(text),
+                      **YAML_WORDS)
+
+    for key, fieldname, kind in NAMED_FIELDS:
+        items = doc.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                check(item.get(fieldname), indexes[kind], key, i, fieldname)
+    excluded = doc.get("excluded")
+    for i, text in enumerate(excluded if isinstance(excluded, list) else []):
+        check(text, indexes["institution"], "excluded", i)
+    return found.items
+
+
 def load_inputs(path: Path | str | None, data: Path | str | None = None, overrides: dict[str, Any] | None = None,
                 flags: dict[str, str] | None = None, checks: tuple[Check, ...] | list[Check] = (),
                 problems: list[Problem] | None = None) -> tuple[Scenario, PlanData, ModelParams]:
@@ -598,6 +640,9 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
         plan = load_plan(Path(data) if data else (scenario.data_dir if scenario else DEFAULT_DATA_DIR))
     except InputError as exc:
         found.extend(exc.problems)
+    if scenario is None and path and plan is not None:  # its types are wrong: still list its unknown names
+        known = {(p.file, p.row, p.column) for p in found.items}
+        found.extend([p for p in raw_name_problems(path, plan) if (p.file, p.row, p.column) not in known])
     applied = None
     if scenario is not None and plan is not None:
         try:
