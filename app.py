@@ -4,9 +4,12 @@ Each page has a URL path (/plan, /allocate, …); the allocate, procurement and 
 scenario and changed settings from the URL (``/allocate?scenario=cert_share_70&cert_share=0.65``).
 """
 
+import logging
+
 import streamlit as st
 
-from optimizer.ui import pages
+from optimizer.messages import msg
+from optimizer.ui import history, pages
 from optimizer.ui.i18n import apply_language, t
 from optimizer.ui.state import CONTROL_KEYS
 
@@ -51,5 +54,10 @@ navigation = st.navigation([
     st.Page(pages.procurement_page, title=t("page_procurement"), url_path="procurement"),
     st.Page(pages.export_page, title=t("page_export"), url_path="export"),
     st.Page(pages.sweep_page, title=t("page_sweep"), url_path="sweep"),
+    st.Page(history.render, title=msg("track.ui.title"), url_path="history"),
 ])
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # no traceback reaches the page: a message there, the details in the server's log
+    logging.getLogger("optimizer.ui").exception("page failed")
+    st.error(msg("limits.ui_failed"))

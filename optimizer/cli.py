@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=int, default=2, help=msg("cli.workers"))
     sw.add_argument("--cache", type=Path, default=None, help=msg("cli.cache"))
     sw.add_argument("--no-cache", action="store_true", help=msg("cli.no_cache"))
+    sw.add_argument("--executor", choices=("processes", "dask"), default="processes", help=msg("sweep.executor"))
+    sw.add_argument("--scheduler", default=None, metavar="ADDRESS", help=msg("sweep.scheduler"))
 
     templates = _parser(sub, "templates", "cli.templates.epilog")
     templates.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
@@ -171,8 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--scores", type=Path, default=None,
                     help=msg("cli.ev.scores"))
     ev.add_argument("--out", type=Path, required=True, help=msg("cli.out"))
+    intake = sub.add_parser("intake", help=msg("intake.cli_help"), description=msg("intake.cli_help"),
+                            formatter_class=HelpFormatter)
+    intake.add_argument("folder", type=Path, help=msg("intake.cli_folder"))
+    intake.add_argument("--plan", type=Path, default=None, help=msg("intake.cli_plan"))
+    intake.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    intake.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    intake.add_argument("--out", type=Path, default=Path("intake") / "consolidated.xlsx", help=msg("intake.cli_out"))
+    export.add_argument("--pdf", action="store_true", help=msg("wb.cli_pdf"))
+    _add_tracking_commands(sub)  # issue 18: progress, replan, runs
 
-    explain = sub.add_parser("explain", help=msg("explain.cli.help"), description=msg("explain.cli.help"))
+    explain = sub.add_parser("explain", help=msg("explain.cli.help"), description=msg("explain.cli.help"),
+                             formatter_class=HelpFormatter)
     explain.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
     explain.add_argument("--county", required=True, help=msg("explain.cli.county"))
     explain.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
@@ -213,7 +225,7 @@ def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
     try:
-        return runner(args)
+        return _recorded(args, runner(args))  # issue 18: the plan store keeps solve / export / shortlist runs
     except OutputError as exc:
         where = f"（{exc.path}）" if _is_zh() else f" ({exc.path})"
         print(f"{msg('error')}: {msg('cannot_write', where=where, reason=exc.reason)}", file=sys.stderr)
@@ -233,36 +245,39 @@ def _flag_error(flag: str, text: str, expected_key: str) -> argparse.ArgumentTyp
 
 
 def _date(flag: str):
+    from optimizer.data.params import FIRST_DATE, LAST_DATE
+
     def parse(text: str) -> dt.date:
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise _flag_error(flag, text, "cli.expect.date") from None
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise argparse.ArgumentTypeError(msg("cli.flag_value", flag=flag, value=repr(text), expected=msg(
+                "limits.date_range", first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat())))
+        return day
+    return parse
+
+
+def _number_in(flag: str, ok, expected_key: str):
+    """A flag's number, refused (named as the flag, with its value) unless ``ok(value)``; NaN never passes."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise _flag_error(flag, text, "cli.expect.number") from None
+        if not ok(value):
+            raise _flag_error(flag, text, expected_key)
+        return value
     return parse
 
 
 def _positive_float(flag: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise _flag_error(flag, text, "cli.expect.number") from None
-        if not (0 < value < 1e6):
-            raise _flag_error(flag, text, "cli.expect.positive")
-        return value
-    return parse
+    return _number_in(flag, lambda v: 0 < v < 1e6, "cli.expect.positive")
 
 
 def _share(flag: str):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise _flag_error(flag, text, "cli.expect.number") from None
-        if not (0.0 <= value <= 1.0):
-            raise _flag_error(flag, text, "cli.expect.share")
-        return value
-    return parse
+    return _number_in(flag, lambda v: 0.0 <= v <= 1.0, "cli.expect.share")
 
 
 # -- the commands -----------------------------------------------------------------------------------------
@@ -298,13 +313,24 @@ def model_overrides(args: argparse.Namespace) -> dict[str, object]:
                               ("cert_share", getattr(args, "cert_share", None))) if v is not None}
 
 
-def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None = None):
-    """Run the pipeline for a solving command; returns the RunResult, or an exit status for a missing solver."""
+# Settings a flag may override, and the flag that names it in messages.
+SETTING_FLAGS = {"solver": "--solver", "time_limit": "--time-limit", "cert_share": "--cert-share"}
+
+
+def solve_for(args: argparse.Namespace, extra_identity: dict[str, object] | None = None, checks=(), problems=()):
+    """Run the pipeline for a solving command; returns the RunResult, or an exit status for a missing solver.
+
+    Every input is read first (``load_inputs``): the flags, the scenario and its bases, the data, the files of
+    ``checks`` (weights, lots) and the caller's ``problems`` are reported together, in one pass."""
+    from optimizer.data.scenario import load_inputs
     from optimizer.pipeline import SolverUnavailable, run_scenario
 
+    overrides = model_overrides(args)
+    scenario, plan, _ = load_inputs(args.scenario, args.data, overrides, SETTING_FLAGS, checks, list(problems))
     try:
-        return run_scenario(args.scenario, data=args.data, overrides=model_overrides(args),
-                            extra_identity=extra_identity)
+        args.recorded = run_scenario(scenario, data=args.data, plan=plan, overrides=overrides,
+                                     extra_identity=extra_identity)  # issue 18: the plan store records it
+        return args.recorded
     except SolverUnavailable as exc:
         print(f"{msg('error')}: {msg('cli.solver_unavailable', reason=exc)}", file=sys.stderr)
         return EXIT_SOLVER_FAILED
@@ -417,11 +443,15 @@ def recorded_run(folder: Path) -> dict[str, Path | None]:
 def run_export(args: argparse.Namespace) -> int:
     """Solve, verify, break down by county, write every workbook; exit as `solve` does."""
     from optimizer.outputs.breakdown import county_breakdown, load_county_weights
-    from optimizer.outputs.workbook import export_workbooks
     from optimizer.pipeline import file_identity, input_identity
 
     identity = {"command": "export", "method": args.method, "weights": file_identity(args.weights)}
-    result = solve_for(args, identity)
+    loaded: dict[str, object] = {}
+
+    def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
+        loaded["weights"] = load_county_weights(args.weights, plan.counties)
+
+    result = solve_for(args, identity, [read_weights] if args.weights else [])
     if isinstance(result, int):
         return result
     if args.as_of:
@@ -441,30 +471,44 @@ def run_export(args: argparse.Namespace) -> int:
             return EXIT_SOLVER_FAILED
         return report_unsolved(result, args.out)
     plan = result.plan
-    weights = load_county_weights(args.weights, plan.counties) if args.weights else None
+    weights = loaded.get("weights")
     breakdown = county_breakdown(plan, result.problem, result.solution, args.method, weights)
     outputs.details.update({"as_of": as_of.isoformat(), "as_of_basis": basis})
     outputs.json("summary.json", {**result.summary(), "input_id": input_id, "as_of": as_of.isoformat(),
                                   "as_of_basis": basis, "method": args.method,
                                   "weights": str(args.weights) if args.weights else None})
-    outputs.folder(lambda folder: [p.name for p in export_workbooks(
-        folder, breakdown, plan, result.scenario.name, result.params, as_of, input_id=input_id)])
+    outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id))
     written = commit(outputs)
     print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
               as_of=as_of.isoformat(), as_of_basis=basis))
-    for note in (n for ns in breakdown.notes.values() for n in ns):
-        print(msg("cli.note", note=note))
+    for pref, notes in breakdown.notes.items():
+        for note in notes:
+            print(msg("cli.note", note=f"{plan.prefecture_name(pref)}：{note}"))
     return EXIT_OK
 
 
+SHORTLIST_FLAGS = {"price_weight": "--price-weight", "technical_weights": "--weight", "area": "--area",
+                   "thin_lots": "--thin-lots", "min_suppliers": "--min-suppliers", "lot_date": "--lot-date",
+                   "method": "--method"}
+MAX_MIN_SUPPLIERS = 1000
+
+
 def shortlist_params(args: argparse.Namespace):
-    """ShortlistParams from the command line; bad weights are bad input (exit 2)."""
+    """ShortlistParams from the command line; a bad value is bad input (exit 2) named by its flag and value."""
+    import math
+
     from pydantic import ValidationError
 
     from optimizer.procurement.scoring import ShortlistParams
 
     fields: dict[str, object] = {"method": args.method, "price_weight": args.price_weight, "area": args.area,
                                  "thin_lots": args.thin_lots, "min_suppliers": args.min_suppliers}
+    problems = [Problem(f"{SHORTLIST_FLAGS[k]} {v}", None, None, str(v), msg("limits.not_finite"))
+                for k, v in fields.items() if isinstance(v, float) and not math.isfinite(v)]
+    if not 1 <= args.min_suppliers <= MAX_MIN_SUPPLIERS:
+        problems.append(Problem(f"--min-suppliers {args.min_suppliers}", None, None, str(args.min_suppliers),
+                                msg("limits.above", maximum=MAX_MIN_SUPPLIERS, unit="") if args.min_suppliers > 1
+                                else msg("limits.below", minimum=1, unit="")))
     if args.weight:
         weights = {}
         for item in args.weight:
@@ -472,15 +516,31 @@ def shortlist_params(args: argparse.Namespace):
             try:
                 weights[name.strip()] = float(value)
             except ValueError:
-                raise InputError([Problem("--weight", None, name, item, "expected NAME=POINTS")]) from None
+                problems.append(Problem(f"--weight {item}", None, name, item, "expected NAME=POINTS"))
+                continue
+            if not math.isfinite(weights[name.strip()]):
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite")))
         fields["technical_weights"] = weights
     if args.lot_date:
         fields["lot_date"] = args.lot_date
+    if problems:
+        raise InputError(problems)
     try:
         return ShortlistParams(**fields)
     except ValidationError as exc:
-        raise InputError([Problem("shortlist settings", None, ".".join(map(str, e["loc"])) or None,
-                                  None, e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
+        raise InputError([_shortlist_problem(args, e) for e in exc.errors()]) from None
+
+
+def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
+    """A ShortlistParams error blamed on the flag (or flags) that gave the value."""
+    key = str(err["loc"][0]) if err["loc"] else ""
+    if key in SHORTLIST_FLAGS:
+        value = " ".join(args.weight) if key == "technical_weights" else getattr(args, key)
+        where = f"{SHORTLIST_FLAGS[key]} {value}"
+    else:  # a rule about the weights together
+        where = f"--price-weight {args.price_weight}" + (f" --weight {' --weight '.join(args.weight)}"
+                                                          if args.weight else "")
+    return Problem(where, None, None, None, err["msg"].removeprefix("Value error, "))
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
@@ -493,10 +553,13 @@ def run_shortlist(args: argparse.Namespace) -> int:
     from optimizer.procurement.shortlist import shortlist
     from optimizer.procurement.tables import load_procurement_tables
 
-    params = shortlist_params(args)
-    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json"), "lots": file_identity(args.lots),
-                "awards": not args.no_awards}
-    result = solve_for(args, identity)
+    try:
+        params, flag_problems = shortlist_params(args), []
+    except InputError as exc:  # reported with the scenario's and the data's problems
+        params, flag_problems = None, exc.problems
+    identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
+                "lots": file_identity(args.lots), "awards": not args.no_awards}
+    result = solve_for(args, identity, problems=flag_problems)
     if isinstance(result, int):
         return result
     outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
@@ -539,11 +602,29 @@ def print_shortlist(short, awards, params, out: Path, notes: list[str]) -> None:
         print(msg("cli.note", note=note))
 
 
+def check_scenario_files(paths: list[Path], data: Path | None = None) -> None:
+    """Read every scenario file (and its data) before solving any: the problems of all are listed at once."""
+    from optimizer.data.scenario import load_inputs
+
+    problems, seen = [], set()
+    for path in paths:
+        try:
+            load_inputs(path, data)
+        except InputError as exc:
+            for p in exc.problems:
+                if str(p) not in seen:  # two scenarios on the same data: its problems once
+                    seen.add(str(p))
+                    problems.append(p)
+    if problems:
+        raise InputError(problems)
+
+
 def run_compare(args: argparse.Namespace) -> int:
     """Two scenarios side by side; with --out, comparison.xlsx and comparison.json in that folder."""
     from optimizer.analysis.compare import compare, comparison_text, write_comparison_xlsx
     from optimizer.pipeline import run_scenario
 
+    check_scenario_files([args.a, args.b], args.data)
     a = run_scenario(args.a, data=args.data)
     b = run_scenario(args.b, data=args.data)
     result = compare((a.scenario.name, a.problem, a.solution), (b.scenario.name, b.problem, b.solution))
@@ -563,7 +644,9 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
-    results = run_sweep(args.scenario, params, args.data, args.workers, cache)
+    executor = "dask" if args.scheduler else args.executor  # an address means a cluster
+    results = run_sweep(args.scenario, params, args.data, args.workers, cache, executor=executor,
+                        scheduler=args.scheduler)
     table = sweep_table(results)
     outputs = OutputSet(args.out, "sweep", None, details={"points": len(table)})
     outputs.frame("sweep.csv", table)
@@ -594,29 +677,315 @@ def run_evaluate(args: argparse.Namespace) -> int:
     table = evaluate(args.folder, args.quotes, args.scores)
     outputs = OutputSet(args.out, "evaluate")
     outputs.folder(lambda folder: write_evaluation_files(table, folder))
-    outputs.commit()
+    commit(outputs)
     print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
     return EXIT_OK
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    """`explain --county`: solve the scenario (nothing written), then explain one county."""
-    from optimizer.data.loader import load_plan
-    from optimizer.data.scenario import default_scenario, load_scenario
-    from optimizer.model.problem import build_problem
-    from optimizer.model.solve import allocate
+    """`explain --county`: solve the scenario through the pipeline (nothing written), then explain one county."""
     from optimizer.outputs.explain import explain_county, find_county, render
 
-    scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
-    plan, params = scenario.apply(load_plan(args.data or scenario.data_dir), {})
-    problem = build_problem(plan, params)
+    args.cert_share = args.solver = args.time_limit = None
+    result = solve_for(args)
+    if isinstance(result, int):
+        return result
+    problem = result.problem
     adcode = find_county(problem, args.county)
     if adcode is None:
         print(msg("explain.unknown", name=args.county), file=sys.stderr)
         return EXIT_BAD_INPUT
-    solution = allocate(problem)
-    if not solution.ok:
-        print(f"error: {solution.status}", file=sys.stderr)
-        return EXIT_INFEASIBLE if solution.status == "infeasible" else EXIT_SOLVER_FAILED
-    print(render(explain_county(problem, solution, adcode), problem=problem))
+    if not result.solution.ok:
+        print(f"{msg('error')}: {result.status}", file=sys.stderr)
+        return EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_SOLVER_FAILED
+    print(render(explain_county(problem, result.solution, adcode), problem=problem))
+    return EXIT_OK
+
+
+def _export_files(folder: Path, args: argparse.Namespace, breakdown, plan, result, as_of: dt.date,
+                  input_id: str) -> list[str]:
+    """The export's workbooks (and with --pdf their PDFs, where LibreOffice is installed) into ``folder``."""
+    import subprocess
+
+    from optimizer.outputs.workbook import convert_with_libreoffice, export_workbooks
+
+    written = export_workbooks(folder, breakdown, plan, result.scenario.name, result.params, as_of,
+                               input_id=input_id, as_of_given=args.as_of is not None)
+    names = [p.name for p in written]
+    if getattr(args, "pdf", False):
+        try:
+            pdfs = convert_with_libreoffice([p for p in written if p.suffix == ".xlsx"], folder)
+        except FileNotFoundError:
+            print(msg("wb.pdf_missing"), file=sys.stderr)
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            print(msg("wb.pdf_failed", name="pdf", reason=exc), file=sys.stderr)
+        else:
+            names += [p.name for p in pdfs]
+            print(msg("wb.pdf_written", n=len(pdfs), folder=f"{args.out}/"))
+    return names
+
+
+def run_intake(args: argparse.Namespace) -> int:
+    """Check and consolidate the returned workbooks: 0 consistent, 1 findings, 2 a file cannot be read."""
+    import pandas as pd
+
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan
+    from optimizer.outputs.intake import intake, intake_text, write_consolidated
+
+    plan = load_plan(args.data or DEFAULT_DATA_DIR)
+    draft_dir = args.plan or (args.folder if (args.folder / "breakdown.csv").exists() else None)
+    draft = None
+    if draft_dir is not None:
+        path = draft_dir / "breakdown.csv" if draft_dir.is_dir() else draft_dir
+        if not path.exists():
+            raise InputError([Problem(str(path), None, None, None, msg("intake.no_breakdown_csv"))])
+        draft = pd.read_csv(path, encoding="utf-8-sig", dtype={"adcode": str, "column": str})
+    result = intake(args.folder, plan, draft)
+    out = args.out if args.out.suffix.lower() == ".xlsx" else args.out / "consolidated.xlsx"
+    outputs = OutputSet(out.parent, "intake", None, status="ok" if result.status == EXIT_OK else "findings")
+    outputs.folder(lambda folder: [p.name for p in write_consolidated(result, folder / out.name, plan)])
+    written = [p for p in commit(outputs) if p.name != "manifest.json"]
+    if args.format == "json":
+        print(json.dumps({**result.to_json(), "written": [str(p) for p in written]}, ensure_ascii=False, indent=2))
+    else:
+        print(intake_text(result))
+        print(msg("intake.written", files="、".join(str(p) for p in written)))
+    return result.status
+
+# -- issue 18: progress, replan, runs; recording runs in the plan store -----------------------------------------
+
+def _add_tracking_commands(sub) -> None:
+    """The tracking commands' arguments (issue 18)."""
+    def parser(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=msg(f"track.cli.{name}"), description=msg(f"track.cli.{name}"),
+                              formatter_class=HelpFormatter)
+
+    for name, out in (("progress", "progress"), ("replan", "replan")):
+        p = parser(name)
+        p.add_argument("actuals", type=Path, help=msg("track.cli.actuals"))
+        p.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+        p.add_argument("--as-of", type=_date("--as-of"), required=True, help=msg("track.cli.as_of"))
+        p.add_argument("--out", type=Path, default=Path(out), help=msg("cli.out"))
+        p.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+        p.add_argument("--solver", choices=("highs", "cbc"), default=None, help=msg("cli.solver"))
+        p.add_argument("--time-limit", type=_positive_float("--time-limit"), default=None,
+                       help=msg("cli.time_limit"))
+        if name == "progress":
+            p.add_argument("--lag-threshold", type=_share("--lag-threshold"), default=None,
+                           help=msg("track.cli.lag_threshold"))
+    runs = parser("runs")
+    rsub = runs.add_subparsers(dest="runs_command", required=True, metavar="ACTION")
+    rl = rsub.add_parser("list", help=msg("track.cli.runs_list"), formatter_class=HelpFormatter)
+    rl.add_argument("--command", dest="of_command", default=None, help=msg("track.cli.of_command"))
+    rl.add_argument("--limit", type=int, default=50, help=msg("track.cli.limit"))
+    rl.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rs = rsub.add_parser("show", help=msg("track.cli.runs_show"), formatter_class=HelpFormatter)
+    rs.add_argument("id", type=int)
+    rs.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rd = rsub.add_parser("diff", help=msg("track.cli.runs_diff"), formatter_class=HelpFormatter)
+    rd.add_argument("a", type=int)
+    rd.add_argument("b", type=int)
+    rd.add_argument("--format", choices=("text", "json"), default="text", help=msg("cli.format"))
+    rm = rsub.add_parser("submit", help=msg("track.cli.runs_submit"), formatter_class=HelpFormatter)
+    rm.add_argument("id", type=int)
+
+
+RECORDED_COMMANDS = ("solve", "export", "shortlist")  # progress and replan record themselves
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+            if k not in ("command", "recorded") and v is not None}
+
+
+def _key_figures(summary: dict) -> dict:
+    return {k: summary[k] for k in ("objective", "objective_terms", "lp_bound", "integer_gap", "certificate_share",
+                                    "trainee_km") if k in summary}
+
+
+def _recorded(args: argparse.Namespace, code: int) -> int:
+    """Record a finished solve / export / shortlist in the plan store; never changes the exit status."""
+    from optimizer.store import record_run
+
+    result = getattr(args, "recorded", None)
+    if args.command not in RECORDED_COMMANDS or result is None or isinstance(result, int):
+        return code
+    status = "verify_failed" if result.ok and code == EXIT_SOLVER_FAILED else result.status
+    out = getattr(args, "out", None)
+    record_run(args.command, result.input_id, _settings(args), status, _key_figures(result.solution.summary),
+               [out] if out is not None and out.exists() else [])
+    return code
+
+
+def _plan_and_records(args: argparse.Namespace):
+    """The plan's RunResult and the validated records; or an exit status."""
+    from optimizer.data.actuals import load_actuals
+
+    args.cert_share = None
+    result = solve_for(args)
+    if isinstance(result, int):
+        return result
+    if not result.solution.ok:
+        return report_unsolved(result, args.out)
+    records = load_actuals(args.actuals, result.plan, args.as_of)
+    return result, records
+
+
+def _tracking_settings(args: argparse.Namespace) -> dict:
+    from optimizer.pipeline import file_identity
+
+    return {**_settings(args), "actuals_id": file_identity(args.actuals)}
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    """Progress tables, R18 top five, overdue claims and the tracking report workbooks."""
+    from optimizer.messages.numbers import persons
+    from optimizer.outputs.breakdown import county_breakdown
+    from optimizer.store import record_run
+    from optimizer.tracking.progress import DEFAULT_LAG_THRESHOLD, progress
+    from optimizer.tracking.report import progress_files
+
+    loaded = _plan_and_records(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, records = loaded
+    plan, problem = result.plan, result.problem
+    threshold = args.lag_threshold if args.lag_threshold is not None else DEFAULT_LAG_THRESHOLD
+    breakdown = county_breakdown(plan, problem, result.solution)
+    p = progress(plan, problem, breakdown, records, args.as_of, threshold)
+    outputs = OutputSet(args.out, "progress", result.input_id, details={"as_of": args.as_of.isoformat()})
+    for name, content in progress_files(plan, problem, breakdown, records, p, result.scenario.name,
+                                        result.input_id, threshold).items():
+        if callable(content):
+            outputs.file(name, content)
+        else:
+            outputs.frame(name, content)
+    written = commit(outputs)
+    total = p.table[(p.table["level"] == "province") & (p.table["measure"] == "附件1第1栏")].iloc[0]
+    lagging = p.table[p.table["lagging"] & p.table["level"].isin(["prefecture", "county"])]
+    print(msg("track.progress_done", as_of=args.as_of.isoformat(), done=persons(total["done"]),
+              running=persons(total["running"]), elapsed=share(p.elapsed), lagging=len(lagging),
+              overdue=len(p.overdue), out=args.out))
+    for r in lagging[lagging["level"] == "prefecture"].head(10).itertuples():
+        print(msg("track.lagging_line", area=r.prefecture, measure=r.measure,
+                  share=share((r.done + r.running) / r.planned), expected=share(r.share_expected)))
+    figures = {"classes": len(records), "done": int(total["done"]), "running": int(total["running"]),
+               "planned": int(total["planned"]), "elapsed": round(p.elapsed, 4), "lagging": len(lagging),
+               "overdue_claims": len(p.overdue), "top5_rows": len(p.top5)}
+    record_run("progress", result.input_id, _tracking_settings(args), "ok", figures, written)
+    return EXIT_OK
+
+
+def run_replan(args: argparse.Namespace) -> int:
+    """Re-plan the rest of the year: solve's tables plus changes.csv; exit as `solve` does."""
+    from optimizer.messages.numbers import persons
+    from optimizer.outputs.files import add_solution
+    from optimizer.pipeline import run_replan as replan
+    from optimizer.store import record_run
+    from optimizer.tracking.replan import verify_replan
+
+    loaded = _plan_and_records(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, records = loaded
+    rp = replan(result, records, args.as_of)
+    new = rp.solution
+    settings = _tracking_settings(args)
+    summary = {**new.summary, "scenario": result.scenario.name, "plan_input_id": result.input_id,
+               "as_of": args.as_of.isoformat()}
+    outputs = OutputSet(args.out, "replan", result.input_id, status=new.status,
+                        details={"as_of": args.as_of.isoformat()})
+    if new.status == "infeasible":
+        add_solution(outputs, new, summary, {})
+        written = commit(outputs)
+        print(msg("track.replan_infeasible", as_of=args.as_of.isoformat()))
+        for line in new.diagnosis.messages:
+            print(f"  - {line}")
+        record_run("replan", result.input_id, settings, "infeasible", {"messages": new.diagnosis.messages[:5]},
+                   written)
+        return EXIT_INFEASIBLE
+    if not new.ok:
+        print(f"{msg('error')}: {new.summary.get('message', new.status)}", file=sys.stderr)
+        return EXIT_SOLVER_FAILED
+    problems = verify_replan(rp.problem, new) + rp.mismatches + rp.dropped
+    c = rp.classified
+    kept = int(c.school_in["trainees"].sum() + c.unit_in["trainees"].sum())
+    summary |= {"verified": not problems, "kept_trainees": kept, "annex_totals_exact": not rp.mismatches,
+                "outside_plan_trainees": int(c.other["trainees"].sum() + c.school_out["trainees"].sum()
+                                             + c.unit_out["trainees"].sum())}
+    add_solution(outputs, new, summary, new.summary.get("seconds", {}))
+    outputs.frame("changes.csv", rp.changes)
+    written = commit(outputs)
+    figures = {**_key_figures(new.summary), "original_objective": result.solution.summary["objective"],
+               "kept_trainees": kept, "changes": len(rp.changes), "verified": not problems}
+    if problems:
+        print(msg("cli.verify_failed", n=len(problems)), file=sys.stderr)
+        print_violations(problems)
+        record_run("replan", result.input_id, settings, "verify_failed", figures, written)
+        return EXIT_SOLVER_FAILED
+    print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(rp.changes),
+              out=args.out))
+    for r in rp.changes.head(10).itertuples():
+        print(f"  {r.level:<11} {r.programme:<6} {r.name:<16} {r.original:>8,} → {r.replanned:>8,} ({r.change:+,})")
+    record_run("replan", result.input_id, settings, "optimal", figures, written)
+    return EXIT_OK
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    """runs list | show ID | diff A B | submit ID."""
+    from optimizer.store import diff_runs, open_store
+
+    store = open_store()
+    fmt = getattr(args, "format", "text")
+    if args.runs_command == "list":
+        runs = store.runs(args.of_command, args.limit)
+        if fmt == "json":
+            print(json.dumps([r.brief() for r in runs], ensure_ascii=False, indent=2))
+        elif not runs:
+            print(msg("store.no_runs"))
+        for r in runs if fmt == "text" else []:
+            mark = f" submitted {r.submitted}" if r.submitted else ""
+            link = f" ← #{r.parent_id}" if r.parent_id else ""
+            print(f"#{r.id:<5} {r.created}  {r.command:<9} {r.status:<13} {r.input_id or '-':<16}{mark}{link}")
+        return EXIT_OK
+    ids = [args.a, args.b] if args.runs_command == "diff" else [args.id]
+    views = [store.get(i) for i in ids]
+    for i, v in zip(ids, views, strict=True):
+        if v is None:
+            print(msg("store.no_run", id=i), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.runs_command == "submit":
+        if views[0].command != "export":
+            print(msg("store.not_export", id=ids[0], command=views[0].command), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        store.submit(ids[0])
+        print(msg("store.submitted", id=ids[0]))
+        return EXIT_OK
+    if args.runs_command == "show":
+        data = {**views[0].to_dict(), "linked": [r.brief() for r in store.linked(ids[0])]}
+        if fmt == "json":
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return EXIT_OK
+        for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
+            print(f"{k:<12} {data[k]}")
+        print("settings    " + json.dumps(data["settings"], ensure_ascii=False))
+        print("key figures " + json.dumps(data["key_figures"], ensure_ascii=False))
+        for o in data["outputs"]:
+            print(f"  {o['name']:<36} {o['bytes']:>10,} B  {o['sha256'][:12]}")
+        for r in data["linked"]:
+            print(f"  linked: #{r['id']} {r['command']} {r['status']} {r['created']}")
+        return EXIT_OK
+    d = diff_runs(*views)
+    if fmt == "json":
+        print(json.dumps(d, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(f"A #{d['a']['id']} {d['a']['command']} {d['a']['created']}   B #{d['b']['id']} {d['b']['command']} "
+          f"{d['b']['created']}   same inputs: {d['same_inputs']}")
+    for section in ("settings", "key_figures"):
+        print(f"{section}:" + ("" if d[section] else " no difference"))
+        for row in d[section]:
+            tail = f"  ({row['difference']:+,})" if "difference" in row else ""
+            print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
+    print(f"files: {d['files_same']} identical" + "".join(
+        f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
     return EXIT_OK

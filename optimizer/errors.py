@@ -51,6 +51,14 @@ class InputError(Exception):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
+# Longest value a message repeats (a 10,000-character name is cut, its length said).
+MAX_SHOWN_VALUE = 200
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN_VALUE else f"{text[:MAX_SHOWN_VALUE]}… ({len(text):,} characters)"
+
+
 class ProblemList:
     """Collects problems while a table is read, so all of a file's errors are reported at once."""
 
@@ -59,7 +67,7 @@ class ProblemList:
 
     def add(self, file: str, row: int | None, column: str | None, value: object, message: str,
             row_word: str = "row", column_word: str = "column") -> None:
-        shown = None if value is None else str(value)
+        shown = None if value is None else _cut(str(value))
         self.items.append(Problem(file, row, column, shown, message, row_word, column_word))
 
     def extend(self, other: ProblemList | list[Problem]) -> None:

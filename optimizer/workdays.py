@@ -7,6 +7,7 @@ does not cover is a clear error, never a date computed as if every weekday were 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import chinese_calendar
 
@@ -15,6 +16,7 @@ class CalendarNotCovered(ValueError):
     """The official holiday arrangement for this year is not known to the installed calendar."""
 
 
+@functools.lru_cache(maxsize=8192)  # chinese_calendar validates each date slowly (~50 µs); tracking asks 10⁵ times
 def is_working_day(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))

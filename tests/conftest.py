@@ -40,3 +40,17 @@ def set_cell(path: Path, row_label: str, column: str, value: str) -> None:
     assert len(hits) == 1, f"{row_label} not unique in {path.name}"
     hits[0][col] = value
     write_rows(path, rows)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plan_store_in_a_temporary_folder(tmp_path_factory):
+    """Every command a test runs records into a throw-away SQLite store, never the user's data folder."""
+    import os
+
+    saved = os.environ.get("YUNNAN_PLAN_DB")
+    os.environ["YUNNAN_PLAN_DB"] = str(tmp_path_factory.mktemp("store") / "plans.sqlite")
+    yield
+    if saved is None:
+        os.environ.pop("YUNNAN_PLAN_DB", None)
+    else:
+        os.environ["YUNNAN_PLAN_DB"] = saved

@@ -416,11 +416,12 @@ def test_export_page_banner_preview_and_workbook_bytes():
     solved = solve_now("baseline", shipped_source(), "{}")
     books = workbooks_zip("baseline", "{}", source_key(shipped_source()), solved.plan.notice.date, solved)
     wb = load_workbook(io.BytesIO(books["532900_大理州.xlsx"]), read_only=True)
-    rows = [r for r in wb["附件1 任务计划表"].iter_rows(min_row=5, values_only=True) if r[0]]
+    rows = [r for r in wb["附件1 任务计划表"].iter_rows(min_row=7, values_only=True) if r[0]]
     wb.close()
-    total = rows[-1]
-    assert total[0] == "合计" and total[1] == 35000
-    assert sum(r[1] for r in rows[:-1]) == 35000 and sum(r[5] for r in rows[:-1]) == 14000
+    end = next(i for i, r in enumerate(rows) if r[0] == "下达数")  # county rows, then 下达数 / 计算合计 / 差额
+    total = rows[end]
+    assert total[1] == 35000
+    assert sum(r[1] for r in rows[:end]) == 35000 and sum(r[5] for r in rows[:end]) == 14000
     assert len(books) == 18
 
 
@@ -478,3 +479,25 @@ def test_saving_never_overwrites_a_shipped_or_existing_scenario(tmp_path, monkey
     assert hashlib.sha256(shipped.read_bytes()).hexdigest() == before
     fresh = page("allocate_page", scenario="我的方案").run()
     assert fresh.sidebar.slider(key="cert_share").value == 0.8  # the user's scenario is offered and loads
+
+
+def test_a_sweep_grid_far_too_large_is_refused_before_it_is_built():
+    """Issue 17: 0 → 1,000 by 0.001 is a million points: refused with a message, nothing built, no traceback."""
+    at = page("sweep_page").run()
+    at.number_input(key="sw_from").set_value(0.0)
+    at.number_input(key="sw_to").set_value(1000.0)
+    at.number_input(key="sw_step").set_value(0.001)
+    at.button(key="run_sweep").click().run()
+    assert not at.exception
+    text = "\n".join(m.value for m in [*at.error, *at.markdown])
+    assert "400" in text and "Traceback" not in text
+
+
+def test_a_malformed_geojson_upload_is_a_message():
+    at = page("allocate_page")
+    at.run()
+    at.button(key="solve").click().run()
+    at.file_uploader(key="geojson").set_value(("bad.geojson", b'{"type": "FeatureCollection", "features": [{"x": [[[',
+                                               "application/geo+json")).run()
+    assert not at.exception
+    assert any("bad.geojson" in m.value for m in [*at.error, *at.markdown])

@@ -81,7 +81,7 @@ def test_two_exports_to_one_folder_do_not_interleave(tmp_path):
         wb = load_workbook(path, read_only=True)
         cover = {r[0]: r[1] for r in wb["封面"].iter_rows(values_only=True) if r and r[0]}
         wb.close()
-        dates.add(cover["截至日期 As of"])
+        dates.add(cover["截至日期"])
     assert len(list(out.glob("*.xlsx"))) == 17 and len(dates) == 1  # one export's set, whole
 
 

@@ -364,3 +364,37 @@ def test_scenario_loads_once_per_name(tmp_path):
     path.write_text("cert_share: 0.8\n", encoding="utf-8")
     assert _identity(scenario=path) != first
     assert load_scenario(path).spec.cert_share == 0.8
+
+
+def test_a_truncated_sweep_cache_entry_is_solved_again(tmp_path):
+    """Issue 17: a cache entry cut short (a killed sweep, a full disk) is not fatal: the point is solved again and
+    the entry rewritten whole."""
+    from optimizer.analysis.sweep import parse_param, run_sweep
+    from tests.test_model import base_offers
+    from tests.tiny import Tiny, write
+
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"data: {data}\n", encoding="utf-8")
+    params = [parse_param("cert_share=0.6")]
+    cache = tmp_path / "cache"
+    first = run_sweep(scen, params, workers=1, cache_dir=cache, progress=False)
+    (entry,) = cache.glob("*.json")
+    entry.write_text(entry.read_text(encoding="utf-8")[:25], encoding="utf-8")  # truncated mid-way
+    again = run_sweep(scen, params, workers=1, cache_dir=cache, progress=False)
+    assert not again[0].cached and again[0].status == "optimal" and again[0].figures == first[0].figures
+    assert json.loads(entry.read_text(encoding="utf-8"))["status"] == "optimal"
+
+
+def test_a_type_error_never_hides_an_unknown_name_in_the_same_file(tmp_path, capsys):
+    """Issue 17: one pass lists the scenario's type error and its unknown names (each at its line)."""
+    path = tmp_path / "mixed.yaml"
+    path.write_text("time_limit: abc\nquotas:\n  - {school: 云南技帅学院, percent: 10}\nlocks:\n"
+                    "  - {school: s02, county: 沾益县, at_least: 5}\n", encoding="utf-8")
+    assert main(["--lang", "en", "solve", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "3 problem(s)" in err
+    assert "line 1, key 'time_limit'" in err
+    assert "line 3, key 'quotas.0.school'" in err and "did you mean 云南技师学院" in err
+    assert "line 5, key 'locks.0.county'" in err and "did you mean 沾益区" in err
+    assert not (tmp_path / "out").exists()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -32,14 +34,15 @@ def text(table: list[list[str]]) -> str:
 
 
 def case(file: str, content: str | bytes, replaces: str, command: str, exit_code: int, words: str,
-         encoding: str = "utf-8") -> None:
+         encoding: str = "utf-8", memory: bool = False) -> None:
+    """One corpus file and its manifest row; ``memory``: run in a child process under a memory limit."""
     path = OUT / file
     if isinstance(content, str):
         path.write_bytes(content.encode(encoding))
     else:
         path.write_bytes(content)
     MANIFEST.append({"file": file, "replaces": replaces, "command": command, "exit": str(exit_code),
-                     "words": words})
+                     "words": words, "memory": "1" if memory else ""})
 
 
 def edit(name: str, row_label: str, column: str, value: str) -> list[list[str]]:
@@ -56,6 +59,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.iterdir():
         old.unlink()
+    hardening_cases()
     a1 = rows("annex1_targets")
     case("annex1_missing_column.csv", text([r[:-1] for r in a1]), "annex1_targets", "check", 2,
          "column 'col9'|required column is missing")
@@ -145,7 +149,7 @@ def main() -> None:
          "export", 2, "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
     case("lots_unknown_area.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆名市,tea,500,consultation,\n"
          "L2,大理州,k999,100,negotiation,\n", "lots", "shortlist", 2,
-         "row 2|column 'area'|是否为 昆明市|row 3|column 'course_or_group'|k999")
+         "row 2|column 'area'|昆明市|row 3|column 'course_or_group'|k999")
     # scenario files
     case("scenario_unknown_key.yaml", "name: typo\ncert_shar: 0.7\n", "scenario", "solve", 2,
          "line 2|key 'cert_shar'|did you mean cert_share")
@@ -161,10 +165,204 @@ def main() -> None:
     case("scenario_wrong_type.yaml", "name: t\ntime_limit: soon\n", "scenario", "solve", 2,
          "line 2|key 'time_limit'|valid number")
     with open(OUT / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, ["file", "replaces", "command", "exit", "words"], lineterminator="\n")
+        w = csv.DictWriter(fh, ["file", "replaces", "command", "exit", "words", "memory"], lineterminator="\n")
         w.writeheader()
         w.writerows(MANIFEST)
     print(f"{len(MANIFEST)} corpus files in {OUT}")
+
+
+def xlsx_bytes(table: list[list[object]], title: str, edit=None) -> bytes:
+    """A workbook of one sheet; ``edit(ws)`` may change it before it is saved."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for r in table:
+        ws.append(r)
+    if edit:
+        edit(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def rezip(data: bytes, change) -> bytes:
+    """A workbook's zip with its parts changed by ``change(name, bytes) -> bytes | None`` (None drops it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            new = change(info.filename, src.read(info))
+            if new is not None:
+                dst.writestr(info.filename, new)
+    return out.getvalue()
+
+
+def flags(file: str, argv: list[str], exit_code: int, words: str, memory: bool = False) -> None:
+    """A command line (one argument a line; {bad} is this folder) whose flags are bad; --out is added."""
+    case(file, "\n".join(argv) + "\n", "flags", argv[0], exit_code, words, memory=memory)
+
+
+def hardening_cases() -> None:
+    """Issue 17: unbounded inputs, numbers that are not finite or sane, names that are not names, messages."""
+    courses = rows("courses")
+    typed = [[int(v) if v.isdigit() else v for v in r] for r in courses]
+    # -- unbounded inputs, each run under a memory limit
+    case("courses_cell_at_xfd1048576.xlsx", xlsx_bytes(typed, "courses", lambda ws: ws.cell(1048576, 16384, 1)),
+         "courses", "check", 2, "declares the range|A1:XFD1048576", memory=True)
+    lying = xlsx_bytes(typed, "courses", lambda ws: ws.cell(1048576, 1, 1))
+    case("courses_dimension_removed.xlsx", rezip(lying, lambda n, b: re.sub(rb"<dimension[^>]*/>", b"", b)
+                                                 if n.startswith("xl/worksheets/") else b),
+         "courses", "check", 2, "more than 100,000 rows", memory=True)
+    case("courses_wide_dimension.xlsx", xlsx_bytes(typed, "courses", lambda ws: ws.cell(2, 702, "x")),
+         "courses", "check", 2, "declares the range|A1:ZZ")
+    bomb = rezip(xlsx_bytes(typed, "courses"), lambda n, b: b + b" " * (150 * 1024 * 1024)
+                 if n == "xl/styles.xml" else b)
+    case("courses_zip_bomb.xlsx", bomb, "courses", "check", 2, "when unpacked|bytes", memory=True)
+    many = rezip(xlsx_bytes(typed, "courses"), lambda n, b: b)
+    buf = io.BytesIO(many)
+    with zipfile.ZipFile(buf, "a") as z:
+        for i in range(1001):
+            z.writestr(f"docProps/extra{i}.xml", b"")
+    case("courses_thousand_parts.xlsx", buf.getvalue(), "courses", "check", 2, "too many parts|1,010 parts")
+    case("offers_100001_rows.csv", "institution\n" + "x\n" * 100_001, "offers", "check", 2,
+         "more than 100,000 rows")
+    case("offers_600_columns.csv", ",".join(f"c{i}" for i in range(600)) + "\n", "offers", "check", 2,
+         "500 columns")
+    case("offers_140k_field.csv", 'institution\n"' + "x" * 140_000 + '"\n', "offers", "check", 2,
+         "not a readable CSV file|field larger than field limit")
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "name: *i\n"
+    case("scenario_billion_laughs.yaml", laughs, "scenario", "solve", 2, "line 1|expands to more than 20,000",
+         memory=True)
+    case("scenario_many_aliases.yaml", "v: &v 1\nexcluded: [" + ", ".join(["*v"] * 101) + "]\n", "scenario",
+         "solve", 2, "line 2|too many YAML aliases|at most 100")
+    case("scenario_deep_flow.yaml", "name: " + "[" * 5000 + "]" * 5000 + "\n", "scenario", "solve", 2,
+         "line 1|nested deeper than 20")
+    case("scenario_deep_block.yaml", "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "x\n",
+         "scenario", "solve", 2, "nested deeper than 20")
+    case("scenario_300kb.yaml", "name: big\n" + "# padding\n" * 30_000, "scenario", "solve", 2,
+         "larger than the 256 kB limit|300,010 bytes")
+    for i in range(9):
+        last = i == 8
+        case(f"scenario_chain_{i}.yaml", "name: chain\n" if last else f"base: scenario_chain_{i + 1}.yaml\n",
+             "scenario" if i == 0 else "scenario-base", "solve", 2, "base: chain longer than 8 files|scenario_chain_8")
+    flags("flags_sweep_billion_points.args", ["sweep", "--param", "cert_share=0:1:0.000000001", "--no-cache"], 2,
+          "--param|cert_share|1,000,000,001 points|more than 400", memory=True)
+    flags("flags_sweep_grid_441.args", ["sweep", "--param", "cert_share=0.5:0.7:0.01", "--param",
+                                        "band_delta=0:0.2:0.01", "--no-cache"], 2, "--param|441 points")
+    flags("flags_sweep_overflow.args", ["sweep", "--param", "cert_share=0:1e999999:1e-999999", "--no-cache"], 2,
+          "--param|cert_share|0:1e999999:1e-999999|more than 400", memory=True)
+    flags("flags_sweep_nan.args", ["sweep", "--param", "time_limit=nan,10", "--no-cache"], 2,
+          "--param|time_limit|finite number|nan,10")
+    flags("flags_sweep_out_of_range.args", ["sweep", "--param", "cert_share=0.6:1.5:0.1", "--no-cache"], 2,
+          "--param|cert_share|1.5|less than or equal to 1")
+    # -- numbers that are not finite or not sane
+    o = rows("offers")
+    case("offers_price_1e400.csv", text(_cell(o, 3, "price_per_trainee", "1e400")), "offers", "check", 2,
+         "row 3|column 'price_per_trainee'|at most 100,000 yuan|1e400")
+    case("offers_price_inf.csv", text(_cell(o, 4, "price_per_trainee", "inf")), "offers", "check", 2,
+         "row 4|column 'price_per_trainee'|finite number|inf")
+    case("offers_equipment_sets_huge.csv", text(_cell(o, 5, "equipment_sets", "99999999999999999999")), "offers",
+         "check", 2, "row 5|column 'equipment_sets'|at most 10,000 sets|99999999999999999999")
+    case("counties_population_1e30.csv", text(edit("counties", "530102", "population_2020", "1e30")), "counties",
+         "check", 2, "row 2|column 'population_2020'|at most 20,000,000 persons|1e30")
+    case("counties_longitude_200.csv", text(edit("counties", "530103", "lon", "200")), "counties", "check", 2,
+         "row 3|column 'lon'|at most 136 degrees|200")
+    case("counties_latitude_minus.csv", text(edit("counties", "530103", "lat", "-25")), "counties", "check", 2,
+         "row 3|column 'lat'|at least 3 degrees|-25")
+    case("annex1_wan_huge.csv", text(edit("annex1_targets", "昆明市", "col1", "1e12")), "annex1_targets", "check", 2,
+         "row 3|column 'col1'|at most 5,000 万人次|1e12")
+    case("annex2_quota_inf.csv", text(edit("annex2_school_quotas", "5", "quota_wan", "Infinity")),
+         "annex2_school_quotas", "check", 2, "row 6|column 'quota_wan'|finite number|Infinity")
+    case("annex5_persons_huge.csv", text(_cell(rows("annex5_entrepreneurship"), 2, "siyb", "123456789012")),
+         "annex5_entrepreneurship", "check", 2, "row 2|column 'siyb'|at most 10,000,000|123456789012")
+    case("courses_class_hours_huge.csv", text(edit("courses", "k05", "class_hours", "1000000")), "courses",
+         "check", 2, "row 6|column 'class_hours'|at most 2,000 hours|1000000")
+    case("institutions_teachers_huge.csv", text(edit("institutions", "s03", "platform_teachers", "1e9")),
+         "institutions", "check", 2, "row 4|column 'platform_teachers'|at most 100,000|1e9")
+    case("focus_share_nan.csv", text(_cell(rows("profession_focus"), 3, "share", "nan")), "profession_focus",
+         "check", 2, "row 3|column 'share'|finite number|nan")
+    d = rows("debarments")
+    case("debarments_years_huge.csv", text([*d, ["s05", "2021-06-01", "1000000", "x", "assumed: test"]]),
+         "debarments", "check", 2, "row 2|column 'years'|at most 50 years|1000000")
+    case("debarments_year_9999.csv", text([*d, ["s05", "9999-12-31", "3", "x", "assumed: test"]]), "debarments",
+         "check", 2, "row 2|column 'decision_date'|between 1990-01-01 and 2100-12-31|9999-12-31")
+    case("weights_nan.csv", "adcode,table,column,weight\n530102,annex1,1,nan\n530103,annex1,1,1e400\n", "weights",
+         "export", 2, "row 2|column 'weight'|finite number|row 3|at most 1,000,000,000|1e400")
+    case("lots_trainees_huge.csv", "lot,area,course_or_group,trainees,method,date\n"
+         "L1,昆明市,k01,100000000000000000000,consultation,\n", "lots", "shortlist", 2,
+         "row 2|column 'trainees'|100000000000000000000")
+    case("scenario_time_limit_inf.yaml", "name: t\ntime_limit: .inf\n", "scenario", "solve", 2,
+         "line 2|key 'time_limit'|finite number")
+    case("scenario_weight_nan.yaml", "name: t\nweights:\n  cost: .nan\n", "scenario", "solve", 2,
+         "line 3|key 'weights.cost'|finite number")
+    case("scenario_penalty_1e300.yaml", "name: t\nband_penalty: 1.0e+300\n", "scenario", "solve", 2,
+         "line 2|key 'band_penalty'|less than or equal to 10000000")
+    case("scenario_debarment_years.yaml", "name: t\ndebarred:\n  - {institution: 云南技师学院, decision_date: "
+         "2021-06-01, years: 100000}\n", "scenario", "solve", 2, "line 3|key 'debarred.0.years'|less than or equal "
+         "to 50|100000")
+    case("scenario_as_of_feb30.yaml", "name: t\nas_of: 2022-02-30\n", "scenario", "solve", 2,
+         "line 2|key 'as_of'|2022-02-30|valid date")
+    case("scenario_as_of_year_9999.yaml", "name: t\nas_of: 9999-01-01\n", "scenario", "solve", 2,
+         "line 2|key 'as_of'|between 1990-01-01 and 2100-12-31")
+    case("scenario_quota_value_huge.yaml", "name: t\nquotas:\n  - {school: 云南技师学院, value: 1000000000000000}\n",
+         "scenario", "solve", 2, "line 3|key 'quotas.0.value'|less than or equal to 10000000")
+    case("scenario_target_percent_huge.yaml", "name: t\ntargets:\n  - {column: 5, percent: 1.0e+9}\n",
+         "scenario", "solve", 2, "line 3|key 'targets.0.percent'|less than or equal to 1000")
+    # -- names that are not names
+    p = rows("prefectures")
+    case("prefectures_nul_in_name.csv", text(_cell(p, 2, "name", "昆明\x00市")), "prefectures", "check", 2,
+         "row 2|column 'name'|control or non-printable character|\\x00")
+    case("prefectures_slash_in_name.csv", text(_cell(p, 3, "name", "曲靖/市")), "prefectures", "check", 2,
+         "row 3|column 'name'|path separator|曲靖/市")
+    case("prefectures_10000_characters.csv", text(_cell(p, 4, "full_name", "玉" * 10_000)), "prefectures", "check",
+         2, "row 4|column 'full_name'|longer than 100 characters|10,000 characters")
+    case("institutions_escape_in_name.csv", text(edit("institutions", "s02", "name", "云南工业\x1b[31m技师学院")),
+         "institutions", "check", 2, "row 3|column 'name'|control or non-printable|\\x1b")
+    case("units_newline_in_name.csv", text(_cell(rows("units"), 2, "name", "昆明钢铁\n控股有限公司")), "units",
+         "check", 2, "row 2|column 'name'|control or non-printable|\\n")
+    case("courses_zero_width_space.csv", text(edit("courses", "k03", "profession", "木\u200b工")), "courses",
+         "check", 2, "row 4|column 'profession'|control or non-printable|\\u200b")
+    case("counties_backslash_in_name.csv", text(edit("counties", "530111", "county", "官渡\\区")), "counties",
+         "check", 2, "column 'county'|path separator")
+    case("scenario_name_with_path.yaml", "name: ../../etc/evil\n", "scenario", "solve", 2,
+         "line 1|key 'name'|path separator|../../etc/evil")
+    case("scenario_school_with_nul.yaml", 'name: t\nquotas:\n  - {school: "云南技师\\0学院", value: 10}\n', "scenario",
+         "solve", 2, "line 3|key 'quotas.0.school'|control or non-printable")
+    case("lots_area_with_bell.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆明\x07市,k01,100,,\n", "lots",
+         "shortlist", 2, "row 2|column 'area'|control or non-printable|\\x07")
+    # -- messages: a flag is named as the flag with its value; every problem of every file in one pass
+    flags("flags_cert_share_1_5.args", ["solve", "--cert-share", "1.5"], 2, "--cert-share|1.5")
+    flags("flags_time_limit_nan.args", ["solve", "--time-limit", "nan"], 2, "--time-limit|nan")
+    flags("flags_time_limit_a_week.args", ["solve", "--time-limit", "604800"], 2,
+          "--time-limit 604800|less than or equal to 86400")
+    flags("flags_price_weight_nan.args", ["shortlist", "--price-weight", "nan"], 2, "--price-weight nan|finite")
+    flags("flags_weight_inf.args", ["shortlist", "--weight", "distance=inf"], 2, "--weight distance=inf|finite")
+    flags("flags_min_suppliers_0.args", ["shortlist", "--min-suppliers", "0"], 2, "--min-suppliers 0|at least 1")
+    flags("flags_as_of_year_1.args", ["export", "--as-of", "0001-01-01"], 2, "--as-of|0001-01-01")
+    flags("flags_flag_and_scenario.args", ["solve", "{bad}/scenario_unknown_key.yaml", "--time-limit", "604800"], 2,
+          "--time-limit 604800|scenario_unknown_key.yaml, line 2, key 'cert_shar'")
+    flags("flags_scenario_and_weights.args", ["export", "{bad}/scenario_wrong_type.yaml", "--weights",
+                                              "{bad}/weights_bad_column.csv"], 2,
+          "scenario_wrong_type.yaml, line 2, key 'time_limit'|weights_bad_column.csv, row 3, column 'weight'")
+    flags("flags_compare_two_bad_files.args", ["compare", "{bad}/scenario_unknown_key.yaml",
+                                               "{bad}/scenario_as_of_feb30.yaml"], 2,
+          "scenario_unknown_key.yaml, line 2|scenario_as_of_feb30.yaml, line 2, key 'as_of'")
+    case("scenario_type_and_unknown_key.yaml", "name: t\ntime_limit: soon\ncert_shar: 0.7\nquota_band: 2\n",
+         "scenario", "solve", 2, "line 2, key 'time_limit'|line 3, key 'cert_shar'|unknown key|line 4, key "
+         "'quota_band'")
+    case("scenario_bad_base_child.yaml", "base: scenario_bad_base_parent.yaml\nband_delta: many\n", "scenario",
+         "solve", 2, "scenario_bad_base_child.yaml, line 2, key 'band_delta'|scenario_bad_base_parent.yaml, line 2, "
+         "key 'mix_tolerence'")
+    case("scenario_bad_base_parent.yaml", "name: parent\nmix_tolerence: 0.1\n", "scenario-base", "solve", 2,
+         "mix_tolerence")
+
+
+def _cell(table: list[list[str]], row: int, column: str, value: str) -> list[list[str]]:
+    """``table`` with the cell at spreadsheet ``row`` (header = 1) of ``column`` set to ``value``."""
+    table = [list(r) for r in table]
+    table[row - 1][table[0].index(column)] = value
+    return table
 
 
 if __name__ == "__main__":

@@ -5,19 +5,26 @@ several ``--param`` make a grid. Every point is solved in a worker process; its 
 disk by a hash of its inputs (data tables + settings), so a repeated sweep, or a point shared by two
 sweeps, is not solved again. Infeasible points are reported as such, never dropped. A worker that dies
 takes only its own point down: the others are retried in a fresh pool.
+
+Executors: ``processes`` (the default) solves the points in local spawned processes; ``dask`` hands them to a
+``dask.distributed`` cluster: the one at ``scheduler`` (``tcp://host:8786``), or a LocalCluster on 127.0.0.1
+when no address is given. Both share the cache, the progress bar and the table: the client computes every
+point's input_id, the worker computes it again from its own package and data and a point whose two ids differ
+is reported as failed, never cached (a worker with other code or other data cannot slip a result in).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
@@ -25,17 +32,48 @@ import pandas as pd
 from optimizer.data.names import suggest_word
 from optimizer.data.params import ModelParams
 from optimizer.errors import InputError, Problem
+from optimizer.messages import msg
 
 SWEEPABLE = ("cert_share", "band_delta", "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km",
              "quota_band", "weights.cost", "weights.travel", "weights.band", "weights.mix", "time_limit")
 FIGURES = ("objective", "cost", "travel", "trainee_km", "min_cert_share", "capacity_utilisation",
            "band_slack_trainees", "mix_slack_trainees", "counties_outside_band", "per_10k_gini")
 MAX_POINTS = 400  # a grid larger than this is almost surely a typo in a step
+EXECUTORS = ("processes", "dask")
+SCHEDULER_TIMEOUT = "30s"  # how long a client waits for a remote scheduler before the sweep is refused
 DEFAULT_CACHE = Path(os.environ.get("YUNNAN_PLAN_CACHE", Path.home() / ".cache" / "yunnan-plan"))
 
 
+def _bad_spec(name: str, spec: str) -> InputError:
+    return InputError([Problem("--param", None, name, spec, "expected START:STOP:STEP with STEP > 0 and STOP ≥ "
+                               "START, or a comma-separated list of numbers")])
+
+
+def _finite(text: str, name: str, spec: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        raise _bad_spec(name, spec) from None
+    if not value.is_finite():
+        raise InputError([Problem("--param", None, name, spec, msg("limits.not_finite"))])
+    return value
+
+
+def _too_many(points: str, name: str, spec: str) -> InputError:
+    return InputError([Problem("--param", None, name, spec,
+                               msg("limits.sweep_too_large", points=points, limit=MAX_POINTS))])
+
+
+def range_count(start: Decimal, stop: Decimal, step: Decimal) -> int:
+    """Values of START:STOP:STEP (stop included), computed without building them."""
+    return int((stop - start) / step) + 1
+
+
 def parse_param(text: str) -> tuple[str, list[float]]:
-    """``name=start:stop:step`` or ``name=v1,v2,…`` → (name, values)."""
+    """``name=start:stop:step`` or ``name=v1,v2,…`` → (name, values).
+
+    The number of values is worked out arithmetically, and refused beyond ``MAX_POINTS``, before any list
+    is built; every value must be finite and a valid setting (checked at both ends of a range)."""
     name, sep, spec = text.partition("=")
     name = name.strip()
     if not sep or not spec:
@@ -44,28 +82,55 @@ def parse_param(text: str) -> tuple[str, list[float]]:
         hint = suggest_word(name, SWEEPABLE)
         raise InputError([Problem("--param", None, name, text, f"cannot sweep '{name}'"
                                   + (f"; did you mean {hint}?" if hint else f"; choose from {', '.join(SWEEPABLE)}"))])
-    try:
-        if ":" in spec:
-            start, stop, step = (Decimal(p) for p in spec.split(":"))
-            if step <= 0 or stop < start:
-                raise InvalidOperation
-            count = int((stop - start) / step) + 1
-            values = [float(start + i * step) for i in range(count)]
-        else:
-            values = [float(Decimal(p)) for p in spec.split(",")]
-    except (InvalidOperation, ValueError):
-        raise InputError([Problem("--param", None, name, spec, "expected START:STOP:STEP with STEP > 0 and "
-                                  "STOP ≥ START, or a comma-separated list of numbers")]) from None
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise _bad_spec(name, spec)
+        start, stop, step = (_finite(p, name, spec) for p in parts)
+        if step <= 0 or stop < start:
+            raise _bad_spec(name, spec)
+        try:
+            count = range_count(start, stop, step)
+        except (DecimalException, OverflowError):
+            raise _too_many(f"> {MAX_POINTS}", name, spec) from None
+        if count > MAX_POINTS:
+            raise _too_many(f"{count:,}" if count < 10**12 else f"{count:.3e}", name, spec)
+        values = [float(start + i * step) for i in range(count)]
+    else:
+        if spec.count(",") >= MAX_POINTS:
+            raise _too_many(f"{spec.count(',') + 1:,}", name, spec)
+        values = [float(_finite(p, name, spec)) for p in spec.split(",")]
+    _check_setting(name, spec, [min(values), max(values)])
     return name, values
 
 
+def _check_setting(name: str, spec: str, values: list[float]) -> None:
+    """Every swept value is a valid setting: the range's ends are checked as ModelParams would check them."""
+    from pydantic import ValidationError
+
+    for value in values:
+        try:
+            ModelParams(**overrides_for(ModelParams(), {name: value}))
+        except ValidationError as exc:
+            raise InputError([Problem("--param", None, name, spec, f"{value:g}: " + exc.errors()[0]["msg"])]) from None
+
+
+def grid_size(params: list[tuple[str, list[float]]]) -> int:
+    """Points of the grid: the product of the value counts."""
+    size = 1
+    for _, values in params:
+        size *= len(values)
+    return size
+
+
 def grid(params: list[tuple[str, list[float]]]) -> list[dict[str, float]]:
-    points = [dict(zip([n for n, _ in params], combo, strict=True))
-              for combo in itertools.product(*(v for _, v in params))]
-    if len(points) > MAX_POINTS:
-        raise InputError([Problem("--param", None, None, str(len(points)),
-                                  f"the grid has {len(points)} points, more than {MAX_POINTS}")])
-    return points
+    """Every combination of the values; the size is checked before the combinations are built."""
+    size = grid_size(params)
+    if size > MAX_POINTS:
+        raise InputError([Problem("--param", None, None, f"{size:,}",
+                                  msg("limits.sweep_too_large", points=f"{size:,}", limit=MAX_POINTS))])
+    return [dict(zip([n for n, _ in params], combo, strict=True))
+            for combo in itertools.product(*(v for _, v in params))]
 
 
 def overrides_for(base: ModelParams, point: dict[str, float]) -> dict:
@@ -139,15 +204,21 @@ def read_cache_entry(path: Path) -> dict | None:
 
 def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]], data: Path | None = None,
               workers: int = 2, cache_dir: Path | None = DEFAULT_CACHE, progress: bool = True,
-              on_progress: Callable[[int, int], None] | None = None) -> list[PointResult]:
+              on_progress: Callable[[int, int], None] | None = None, executor: str = "processes",
+              scheduler: str | None = None) -> list[PointResult]:
     """Solve every grid point (cached ones from the cache); results in grid order.
 
-    ``on_progress(done, total)`` is called after every point (the UI's progress bar)."""
+    ``on_progress(done, total)`` is called after every point (the UI's progress bar). ``executor`` is
+    ``processes`` (local) or ``dask`` (the cluster at ``scheduler``, or a LocalCluster of ``workers``)."""
     from tqdm import tqdm
 
+    if executor not in EXECUTORS:
+        raise InputError([Problem("--executor", None, None, executor,
+                                  msg("sweep.unknown_executor", choices=", ".join(EXECUTORS)))])
     points = grid(params)
-    spath = str(scenario_path) if scenario_path else None
-    dpath = str(data) if data else None
+    # absolute paths: a point may be solved in another working directory (a dask worker)
+    spath = str(Path(scenario_path).resolve()) if scenario_path else None
+    dpath = str(Path(data).resolve()) if data else None
     results: dict[int, PointResult] = {}
     keys = dict(enumerate(_point_hashes(spath, dpath, points)))
     if cache_dir is not None:
@@ -169,6 +240,9 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
 
         bar.update = update
         on_progress(len(results), len(points))
+    if executor == "dask" and todo:
+        _run_dask(todo, points, spath, dpath, workers, results, keys, cache_dir, bar, scheduler)
+        todo = []
     isolated = False
     while todo:
         retry = []
@@ -202,12 +276,63 @@ def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, ca
             except Exception as exc:  # a point's own failure is reported, the sweep goes on
                 results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
             else:
-                results[i] = PointResult(points[i], out["status"], out["figures"], False, out["message"],
-                                         out["worker"])
-                if cache_dir is not None and out["status"] in ("optimal", "infeasible"):
-                    write_cache_entry(cache_dir / f"{keys[i]}.json", out)
+                results[i] = _record(points[i], keys[i], out, cache_dir)
             bar.update(1)
     return retry
+
+
+def _record(point: dict[str, float], key: str, out: dict, cache_dir: Path | None) -> PointResult:
+    """A worker's answer as a result, cached when it is final and was computed on the same inputs as the key."""
+    if out.get("input_id") != key:  # another package or data version on the worker: refuse its answer
+        return PointResult(point, "failed", {}, False,
+                           msg("sweep.inputs_differ", worker=out.get("input_id"), expected=key), out.get("worker"))
+    if cache_dir is not None and out["status"] in ("optimal", "infeasible"):
+        write_cache_entry(cache_dir / f"{key}.json", out)
+    return PointResult(point, out["status"], out["figures"], False, out["message"], out["worker"])
+
+
+def _dask_client(scheduler: str | None, workers: int):
+    """A client of the cluster at ``scheduler``, or of a LocalCluster of ``workers`` single-threaded processes
+    bound to loopback (no dashboard): (client, the cluster started here or None)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError([Problem("--scheduler", None, None, scheduler,
+                                      msg("sweep.scheduler_unreachable", address=scheduler, reason=exc))]) from None
+    # silence_logs: the nanny's shutdown warnings ("still alive after 4 s, killing") are not the user's business
+    cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def _run_dask(todo, points, spath, dpath, workers, results, keys, cache_dir, bar, scheduler) -> None:
+    """Solve ``todo`` on a dask.distributed cluster; a point whose worker died (dask retries it on other
+    workers first) or that raised is reported as failed, the others go on."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+
+    client, cluster = _dask_client(scheduler, workers)
+    try:
+        futures = {client.submit(_solve_point, spath, dpath, points[i], pure=False, key=f"sweep-{keys[i]}-{i}"): i
+                   for i in todo}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                out = future.result()
+            except KilledWorker:
+                results[i] = PointResult(points[i], "failed", {}, False, "the worker process died on this point")
+            except Exception as exc:  # a point's own failure is reported, the sweep goes on
+                results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
+            else:
+                results[i] = _record(points[i], keys[i], out, cache_dir)
+            bar.update(1)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def write_cache_entry(path: Path, entry: dict) -> None:

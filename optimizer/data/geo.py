@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.data.tables import MAX_INPUT_BYTES
+from optimizer.data import limits
+from optimizer.data.limits import MAX_GEOJSON_BYTES
 from optimizer.errors import ProblemList
-
-# Boundary files are larger than tables (the province's counties are ~1.1 MB simplified).
-MAX_GEOJSON_BYTES = 5 * MAX_INPUT_BYTES
+from optimizer.messages import msg
 
 
 @dataclass
@@ -30,14 +29,22 @@ def load_county_geojson(source: Path | str, counties: pd.DataFrame, data: bytes 
     """Read and match a county GeoJSON by adcode; raises ``InputError`` listing every problem."""
     problems = ProblemList()
     file = Path(source).name
-    raw = data if data is not None else Path(source).read_bytes()
-    if len(raw) > MAX_GEOJSON_BYTES:
-        problems.add(file, None, None, f"{len(raw):,} bytes", "GeoJSON is larger than the size limit")
+    if data is None:
+        raw = limits.read_bounded(source, MAX_GEOJSON_BYTES, "limits.what_geojson", problems)
+    else:
+        raw = data if limits.check_size(data, file, MAX_GEOJSON_BYTES, "limits.what_geojson", problems) else None
+    if raw is None:
         problems.raise_if_any()
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         problems.add(file, None, None, None, f"not a UTF-8 GeoJSON file ({exc})")
+        problems.raise_if_any()
+    except RecursionError:
+        problems.add(file, None, None, None, msg("limits.json_depth", limit=limits.MAX_JSON_DEPTH))
+        problems.raise_if_any()
+    if not limits.json_depth_ok(doc):
+        problems.add(file, None, None, None, msg("limits.json_depth", limit=limits.MAX_JSON_DEPTH))
         problems.raise_if_any()
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         problems.add(file, None, "type", doc.get("type") if isinstance(doc, dict) else None,
@@ -45,8 +52,15 @@ def load_county_geojson(source: Path | str, counties: pd.DataFrame, data: bytes 
         problems.raise_if_any()
     known = set(counties["adcode"])
     features, seen = [], set()
-    for i, feature in enumerate(doc.get("features", []), start=1):
-        props = feature.get("properties") or {}
+    raw_features = doc.get("features", [])
+    if not isinstance(raw_features, list):
+        problems.add(file, None, "features", None, "expected a list of features")
+        problems.raise_if_any()
+    for i, feature in enumerate(raw_features, start=1):
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            problems.add(file, i, "properties", None, msg("limits.json_shape"))
+            continue
         code = str(props.get("adcode", "")).strip()
         if code not in known:
             problems.add(file, i, "properties.adcode", code or None,

@@ -8,6 +8,7 @@ works on stable codes (prefecture adcodes, ``s01``, ``u01``, ``k01`` …).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 
 from optimizer import rules
 from optimizer.data.names import NameIndex, normalise
-from optimizer.data.schema import ANNEX5_COLUMNS, SCHEMAS, TABLE_ORDER, Column
+from optimizer.data.schema import ANNEX5_COLUMNS, MAX_PERSONS, SCHEMAS, TABLE_ORDER, Column
 from optimizer.data.tables import RawTable, check_header, convert_cell, parse_table, read_raw
 from optimizer.errors import ProblemList
 
@@ -106,30 +107,46 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
         raw = raws.get(name)
         if raw is not None and name != "annex4_project_trainees":
             frames[name] = parse_table(raw, SCHEMAS[name], problems)
-    problems.raise_if_any()  # cross-table checks need every table typed
+    # Cross-table checks run on every table that was read and typed cleanly, so one pass lists a table's type
+    # errors with another table's unknown names; a check needing a table with problems waits for its fix.
+    bad = {name for name in TABLE_ORDER if raws.get(name) is None
+           or any(p.file == raws[name].file for p in problems.items)}
 
-    pref_index = _prefecture_index(frames["prefectures"])
+    def ok(*names: str) -> bool:
+        return not bad.intersection(names)
+
+    pref_index = _prefecture_index(frames["prefectures"]) if ok("prefectures") else None
     unit_index = NameIndex("unit")
-    for r in frames["units"].itertuples():
-        unit_index.add(r.code, r.name, [r.name_in_text])
-
-    counties = _counties(frames["counties"], pref_index, problems)
-    annex1 = _annex1(frames["annex1_targets"], pref_index, problems)
-    institutions = _institutions(frames, pref_index, counties, problems)
-    annex2, annex2_total = _annex2(frames["annex2_school_quotas"], institutions, problems)
-    annex4 = _annex4(raws["annex4_project_trainees"], pref_index, unit_index, problems)
-    annex5, annex5_totals = _annex5(frames["annex5_entrepreneurship"], pref_index, problems)
-    groups = frames["profession_groups"]
-    courses = _courses(frames["courses"], set(groups["code"]), problems)
-    offers = _offers(frames["offers"], institutions, courses, set(groups["code"]), problems)
-    unit_scope = _references(frames["unit_scope"], frames["unit_scope"].attrs.get("file", "unit_scope.csv"),
-                             {"unit": set(frames["units"]["code"]), "group": set(groups["code"])}, problems)
-    unit_counties = _unit_counties(frames["unit_counties"], frames["units"], pref_index, counties, problems)
-    focus = _focus(frames["profession_focus"], pref_index, set(groups["code"]), problems)
-    debarments = _references(frames["debarments"], frames["debarments"].attrs.get("file", "debarments.csv"),
-                             {"institution": set(institutions["code"])}, problems)
-    notice = _notice(frames["notice"], problems)
-    problems.raise_if_any()
+    if ok("units"):
+        for r in frames["units"].itertuples():
+            unit_index.add(r.code, r.name, [r.name_in_text])
+    groups = frames.get("profession_groups")
+    group_codes = set(groups["code"]) if ok("profession_groups") else set()
+    counties = _counties(frames["counties"], pref_index, problems) if ok("counties", "prefectures") else None
+    annex1 = _annex1(frames["annex1_targets"], pref_index, problems) if ok("annex1_targets", "prefectures") else None
+    inst_ok = ok("institutions", "prefectures", "counties", "units")
+    institutions = _institutions(frames, pref_index, counties, problems) if inst_ok else None
+    annex2, annex2_total = (_annex2(frames["annex2_school_quotas"], institutions, problems)
+                            if inst_ok and ok("annex2_school_quotas") else (None, None))
+    annex4 = (_annex4(raws["annex4_project_trainees"], pref_index, unit_index, problems)
+              if ok("annex4_project_trainees", "prefectures", "units") else None)
+    annex5, annex5_totals = (_annex5(frames["annex5_entrepreneurship"], pref_index, problems)
+                             if ok("annex5_entrepreneurship", "prefectures") else (None, None))
+    courses = _courses(frames["courses"], group_codes, problems) if ok("courses", "profession_groups") else None
+    offers = (_offers(frames["offers"], institutions, courses, group_codes, problems)
+              if inst_ok and ok("offers", "courses", "profession_groups") else None)
+    unit_scope = (_references(frames["unit_scope"], frames["unit_scope"].attrs.get("file", "unit_scope.csv"),
+                              {"unit": set(frames["units"]["code"]), "group": group_codes}, problems)
+                  if ok("unit_scope", "units", "profession_groups") else None)
+    unit_counties = (_unit_counties(frames["unit_counties"], frames["units"], pref_index, counties, problems)
+                     if ok("unit_counties", "units", "prefectures", "counties") else None)
+    focus = (_focus(frames["profession_focus"], pref_index, group_codes, problems)
+             if ok("profession_focus", "prefectures", "profession_groups") else None)
+    debarments = (_references(frames["debarments"], frames["debarments"].attrs.get("file", "debarments.csv"),
+                              {"institution": set(institutions["code"])}, problems)
+                  if inst_ok and ok("debarments") else None)
+    notice = _notice(frames["notice"], problems) if ok("notice") else None
+    problems.raise_if_any()  # none raised: every table was typed cleanly, so every check above ran
 
     notes = [n for raw in raws.values() if raw is not None for n in raw.notes]
     return PlanData(
@@ -163,7 +180,7 @@ def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | Non
         problems.raise_if_any()
     for name in TABLE_ORDER:
         candidates = [folder / f"{name}.csv", folder / f"{name}.xlsx"]
-        present = [p for p in candidates if p.exists()]
+        present = [p for p in candidates if os.path.lexists(p)]  # a looping link is present, and refused
         if not present:
             problems.add(f"{name}.csv", None, None, None, f"table is missing from {folder}")
             continue
@@ -355,7 +372,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
             col_units[h] = _resolve(units, h, file, 1, h, problems)
     if ANNEX4_TOTAL_COLUMN not in [normalise(h) for h in headers]:
         problems.add(file, 1, ANNEX4_TOTAL_COLUMN, None, "the printed total column is missing")
-    number = Column("n", "int", "trainees", "人次")
+    number = Column("n", "int", "trainees", "人次", maximum=MAX_PERSONS)
     cells, row_totals, col_totals, grand = [], [], [], None
     seen: dict[str, int] = {}
     positions = {h: raw.header.index(h) for h in headers}

@@ -7,35 +7,78 @@ the notice (ρ = 60%, class sizes …) come from ``rules``. A scenario file over
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from optimizer import rules
+from optimizer.data import limits
+from optimizer.messages import msg
+
+# Sane ranges of the settings (docs/errors.md): dates of a plan, persons, percentages, yuan.
+FIRST_DATE = dt.date(1990, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+MAX_PERSONS = 10_000_000  # more than a fifth of Yunnan's population
+MAX_PERCENT = 1000.0  # a change of at most ×11
+MAX_PENALTY = 10_000_000.0  # yuan per trainee
+MAX_WEIGHT = 1000.0
+MAX_TIME_LIMIT = 86_400.0  # a day, in seconds
+MAX_DEBARMENT_YEARS = 50
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(msg("limits.date_range", first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat()))
+    return value
+
+
+def _name_ok(value: str) -> str:
+    problem = limits.text_problem(value, limits.MAX_NAME_LENGTH, is_name=True)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _text_ok(value: str) -> str:
+    problem = limits.text_problem(value, limits.MAX_TEXT_LENGTH)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+SaneDate = Annotated[dt.date, AfterValidator(_date_in_range)]
+Name = Annotated[str, AfterValidator(_name_ok)]  # a school, prefecture, county, unit, course, group
+Text = Annotated[str, AfterValidator(_text_ok)]  # a description or reason
+# Every model refuses nan and infinity (pydantic accepts them by default).
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ObjectiveWeights(BaseModel):
     """Weights of the objective's terms (each term is reported separately)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
-    cost: float = Field(1.0, ge=0, description="weight of training cost (price × trainees, yuan)")
-    travel: float = Field(1.0, ge=0, description="weight of travel cost (trainee-km × travel_cost_per_km)")
-    band: float = Field(1.0, ge=0, description="weight of county-band slack penalties")
-    mix: float = Field(1.0, ge=0, description="weight of profession-mix slack penalties")
-    balance: float = Field(1.0, ge=0, description="weight of the county-deviation cost inside the band")
+    cost: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="weight of training cost (price × trainees, yuan)")
+    travel: float = Field(1.0, ge=0, le=MAX_WEIGHT,
+                          description="weight of travel cost (trainee-km × travel_cost_per_km)")
+    band: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="weight of county-band slack penalties")
+    mix: float = Field(1.0, ge=0, le=MAX_WEIGHT, description="weight of profession-mix slack penalties")
+    balance: float = Field(1.0, ge=0, le=MAX_WEIGHT,
+                           description="weight of the county-deviation cost inside the band")
 
 
 class CapacityChange(BaseModel):
     """Change of an institution's capacity: all its courses, one course, or one profession group."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
-    institution: str
-    course: str | None = None
-    group: str | None = None
-    percent: float | None = Field(None, ge=-100, description="change in percent (−50 = half the places)")
-    value: int | None = Field(None, ge=0, description="places a year, replacing the computed capacity")
+    institution: Name
+    course: Name | None = None
+    group: Name | None = None
+    percent: float | None = Field(None, ge=-100, le=MAX_PERCENT,
+                                  description="change in percent (−50 = half the places)")
+    value: int | None = Field(None, ge=0, le=MAX_PERSONS,
+                              description="places a year, replacing the computed capacity")
 
     @model_validator(mode="after")
     def _one_change(self) -> CapacityChange:
@@ -51,13 +94,13 @@ class CapacityChange(BaseModel):
 class Lock(BaseModel):
     """School s must / must not serve an area: at least / at most N of its own quota there."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
-    school: str
-    prefecture: str | None = None
-    county: str | None = None
-    at_least: int | None = Field(None, ge=0)
-    at_most: int | None = Field(None, ge=0)
+    school: Name
+    prefecture: Name | None = None
+    county: Name | None = None
+    at_least: int | None = Field(None, ge=0, le=MAX_PERSONS)
+    at_most: int | None = Field(None, ge=0, le=MAX_PERSONS)
 
     @model_validator(mode="after")
     def _area_and_bound(self) -> Lock:
@@ -77,7 +120,7 @@ class Lock(BaseModel):
 class ModelParams(BaseModel):
     """Everything the allocation model needs besides the data."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     cert_share: float = Field(float(rules.MIN_CERTIFICATE_SHARE), ge=0, le=1,
                               description="R1: minimum certificate-class share of each unit's plan (ρ)")
@@ -90,13 +133,13 @@ class ModelParams(BaseModel):
     band_delta: float = Field(0.25, ge=0, le=1, description=(
         "assumed: county band is relative — a county with indicator share w hosts between (1−δ)w and (1+δ)w "
         "of its prefecture's tech-school trainees; 0.25 keeps training spread without forcing small counties"))
-    band_penalty: float = Field(5000.0, ge=0, description=(
+    band_penalty: float = Field(5000.0, ge=0, le=MAX_PENALTY, description=(
         "assumed: yuan per trainee outside the county band — above any price or travel saving, so the band "
         "is left only when nothing else works"))
     mix_tolerance: float = Field(0.05, ge=0, le=1, description=(
         "assumed: each profession group's share of a prefecture's tech-school trainees may differ from the "
         "focus share by this many share points"))
-    mix_penalty: float = Field(2000.0, ge=0, description=(
+    mix_penalty: float = Field(2000.0, ge=0, le=MAX_PENALTY, description=(
         "assumed: yuan per trainee outside the mix tolerance — about one course price, so a planner sees "
         "where capacity cannot follow demand"))
     balance_inner: float = Field(0.10, ge=0, le=1, description=(
@@ -124,18 +167,18 @@ class ModelParams(BaseModel):
     class_fill: float = Field(0.8, gt=0, le=1, description=(
         "assumed: share of an offer's seats (class slots × class size) the plan may fill; whole classes are "
         "rarely full and a course taught in several counties has part-filled classes (R5–R7 in classes)"))
-    travel_cost_per_km: float = Field(0.3, ge=0, description=(
+    travel_cost_per_km: float = Field(0.3, ge=0, le=MAX_WEIGHT, description=(
         "assumed: yuan per trainee-km between the institution's home county and the training county "
         "(teachers' and equipment travel, straight-line distance)"))
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
     excluded: list[str] = Field(default_factory=list, description="institution codes excluded from this run")
-    as_of: dt.date | None = Field(None, description="date for debarments (R14): decision + years; default: the "
-                                  "notice's own date (data/notice.csv)")
+    as_of: SaneDate | None = Field(None, description="date for debarments (R14): decision + years; default: the "
+                                   "notice's own date (data/notice.csv)")
     capacity_changes: list[CapacityChange] = Field(default_factory=list,
                                                    description="capacity changes (codes), applied in order")
     locks: list[Lock] = Field(default_factory=list, description="school must / must not serve an area (codes)")
     solver: Literal["highs", "cbc"] = Field("highs", description="LP solver (measured faster: see docs/model.md)")
-    time_limit: float = Field(120.0, gt=0, description="seconds per solver call")
+    time_limit: float = Field(120.0, gt=0, le=MAX_TIME_LIMIT, description="seconds per solver call")
 
     @field_validator("cert_share_by_unit")
     @classmethod

@@ -1,17 +1,18 @@
 """Scenario files (``scenarios/*.yaml``): what a planner changes, in a small readable file.
 
-Read with ``yaml.safe_load`` only (a tag that would construct a Python object is an error), validated with
-pydantic (unknown keys are errors with a "did you mean"), names resolved against the data (unknown school
-or prefecture: an error naming file, line and key). ``base:`` extends another file: mappings merge key by
+Read with a bounded ``yaml.SafeLoader`` only (``data.limits``; a tag that would construct a Python object is
+an error), validated with pydantic (unknown keys are errors with a "did you mean"), names resolved against
+the data (unknown school or prefecture: an error naming file, line and key). ``base:`` extends another
+file: mappings merge key by
 key, every other value (numbers, lists) is replaced by the extending file's; a ``base:`` cycle is an error.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -19,13 +20,26 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from optimizer import rules
-from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData
+from optimizer.data import limits
+from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData, load_plan
 from optimizer.data.names import NameIndex, suggest_word
-from optimizer.data.params import CapacityChange, Lock, ModelParams
-from optimizer.errors import InputError, ProblemList
+from optimizer.data.params import (
+    MAX_DEBARMENT_YEARS,
+    MAX_PERCENT,
+    MAX_PERSONS,
+    STRICT,
+    CapacityChange,
+    Lock,
+    ModelParams,
+    Name,
+    SaneDate,
+    Text,
+)
+from optimizer.errors import InputError, Problem, ProblemList
+from optimizer.messages import msg
 
 YAML_WORDS = {"row_word": "line", "column_word": "key"}
 SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
@@ -40,11 +54,11 @@ def _one_of(obj: BaseModel, *names: str) -> None:
 class TargetChange(BaseModel):
     """Annex 1 target change: a column (1–9, 5 = technical schools), one prefecture or all."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     column: int = Field(5, ge=1, le=9)
-    prefecture: str | None = None
-    percent: float | None = Field(None, ge=-100)
-    value: int | None = Field(None, ge=0, description="persons (人次)")
+    prefecture: Name | None = None
+    percent: float | None = Field(None, ge=-100, le=MAX_PERCENT)
+    value: int | None = Field(None, ge=0, le=MAX_PERSONS, description="persons (人次)")
 
     @model_validator(mode="after")
     def _check(self) -> TargetChange:
@@ -55,10 +69,10 @@ class TargetChange(BaseModel):
 
 
 class QuotaChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    school: str
-    percent: float | None = Field(None, ge=-100)
-    value: int | None = Field(None, ge=0, description="persons")
+    model_config = STRICT
+    school: Name
+    percent: float | None = Field(None, ge=-100, le=MAX_PERCENT)
+    value: int | None = Field(None, ge=0, le=MAX_PERSONS, description="persons")
 
     @model_validator(mode="after")
     def _check(self) -> QuotaChange:
@@ -69,10 +83,10 @@ class QuotaChange(BaseModel):
 class FocusChange(BaseModel):
     """Profession focus: multiply a group's share (then renormalise) or set it."""
 
-    model_config = ConfigDict(extra="forbid")
-    prefecture: str
-    group: str
-    factor: float | None = Field(None, ge=0)
+    model_config = STRICT
+    prefecture: Name
+    group: Name
+    factor: float | None = Field(None, ge=0, le=MAX_PERCENT)
     share: float | None = Field(None, ge=0, le=1)
 
     @model_validator(mode="after")
@@ -82,21 +96,21 @@ class FocusChange(BaseModel):
 
 
 class Debarment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    institution: str
-    decision_date: dt.date
-    years: int = Field(rules.DEBARMENT_YEARS, ge=0)
-    reason: str = ""
+    model_config = STRICT
+    institution: Name
+    decision_date: SaneDate
+    years: int = Field(rules.DEBARMENT_YEARS, ge=0, le=MAX_DEBARMENT_YEARS)
+    reason: Text = ""
 
 
 class ScenarioFile(BaseModel):
     """Everything a scenario file may say; the model settings are those of ``ModelParams``."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str = ""
-    description: str = ""
-    base: str | None = None
-    data: str | None = None
+    model_config = STRICT
+    name: Name = ""
+    description: Text = ""
+    base: Text | None = None
+    data: Text | None = None
     targets: list[TargetChange] = Field(default_factory=list)
     quotas: list[QuotaChange] = Field(default_factory=list)
     capacity: list[CapacityChange] = Field(default_factory=list)
@@ -104,7 +118,7 @@ class ScenarioFile(BaseModel):
     debarred: list[Debarment] = Field(default_factory=list)
     # model settings (ModelParams), names allowed where the params take codes
     cert_share: float | None = None
-    cert_share_by_unit: dict[str, float] | None = None
+    cert_share_by_unit: dict[Name, float] | None = None
     quota_mode: str | None = None
     quota_band: float | None = None
     indicator: str | None = None
@@ -122,8 +136,8 @@ class ScenarioFile(BaseModel):
     min_class_size: int | None = None
     class_fill: float | None = None
     weights: dict[str, float] | None = None
-    excluded: list[str] | None = None
-    as_of: dt.date | None = None
+    excluded: list[Name] | None = None
+    as_of: SaneDate | None = None
     locks: list[Lock] = Field(default_factory=list)
     solver: str | None = None
     time_limit: float | None = None
@@ -168,22 +182,24 @@ def default_scenario() -> Scenario:
     return Scenario("default", "the shipped data with the default parameters", DEFAULT_DATA_DIR, ScenarioFile())
 
 
-def _read_yaml(path: Path, problems: ProblemList) -> tuple[dict, dict[tuple, int]]:
+def _read_yaml(path: Path, problems: ProblemList, given: str | None = None) -> tuple[dict, dict[tuple, int]]:
+    """The mapping of a scenario file and the line of every key; within the limits of ``data.limits``.
+    ``given``: the file's name as the user wrote it (before links were resolved), for a file that cannot be read."""
     file = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.add(file, None, None, None, "scenario file not found", **YAML_WORDS)
+    data = limits.read_bounded(path, limits.MAX_YAML_BYTES, "limits.what_scenario", problems, given or file,
+                               **YAML_WORDS)
+    if data is None:
         problems.raise_if_any()
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         problems.add(file, None, None, None, "scenario files must be UTF-8 text", **YAML_WORDS)
         problems.raise_if_any()
-    except OSError as exc:
-        problems.add(file, None, None, None, f"cannot read the scenario: {exc.strerror or exc}", **YAML_WORDS)
-        problems.raise_if_any()
     try:
-        doc = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        doc, node = limits.load_yaml(text)
+    except limits.YamlLimit as exc:
+        problems.add(file, exc.problem_mark.line + 1, None, None, exc.message, **YAML_WORDS)
+        problems.raise_if_any()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.add(file, mark.line + 1 if mark else None, None, None,
@@ -222,50 +238,102 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
+def _resolve_path(path: Path | str, problems: ProblemList, file: str) -> Path | None:
+    """The absolute path of a scenario file, or None (a symbolic link loop) with the problem added."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a symbolic link loop
+        problems.add(file, None, None, None, msg("limits.symlink_loop"), **YAML_WORDS)
+        return None
+
+
 def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
-    """Read, extend (``base:``) and validate one scenario file; all problems raised as ``InputError``."""
-    path = Path(path).resolve()
+    """Read, extend (``base:``) and validate one scenario file; all problems raised as ``InputError``.
+
+    Every problem of the file and of its base files is listed in one pass: unknown keys, wrong types and
+    out-of-range settings together, the base file's problems with the extending file's."""
     problems = ProblemList()
+    given = Path(path).name
+    resolved = _resolve_path(path, problems, given)
+    if resolved is None:
+        problems.raise_if_any()
+    path = resolved
     if path in _chain:
         cycle = " → ".join(p.name for p in (*_chain, path))
         problems.add(_chain[-1].name, None, "base", path.name, f"base: cycle ({cycle})", **YAML_WORDS)
         problems.raise_if_any()
-    doc, lines = _read_yaml(path, problems)
+    if len(_chain) >= limits.MAX_BASE_CHAIN:
+        chain = " → ".join(p.name for p in (*_chain, path))
+        problems.add(_chain[-1].name, None, "base", path.name,
+                     msg("limits.base_chain", limit=limits.MAX_BASE_CHAIN, chain=chain), **YAML_WORDS)
+        problems.raise_if_any()
+    doc, lines = _read_yaml(path, problems, given)
     origins = {k: (path.name, line) for k, line in lines.items()}
     known = set(ScenarioFile.model_fields)
-    for key in doc:
+    for key in list(doc):
         if key not in known:
             hint = suggest_word(str(key), known)
             problems.add(path.name, lines.get((key,)), str(key), None,
                          f"unknown key{f'; did you mean {hint}?' if hint else ''}", **YAML_WORDS)
-    problems.raise_if_any()
+            del doc[key]  # reported; the other keys are still checked
     merged = doc
     if doc.get("base"):
-        base_path = (path.parent / str(doc["base"])).resolve()
-        if not base_path.exists() and base_path not in _chain:
-            problems.add(path.name, lines.get(("base",)), "base", doc["base"], "base scenario file not found",
-                         **YAML_WORDS)
-            problems.raise_if_any()
-        base = load_scenario(base_path, (*_chain, path))
-        base_doc = base.spec.model_dump(exclude_unset=True, exclude={"base", "name", "description"})
-        if base.spec.data and "data" not in doc:  # keep the base's data folder relative to the base file
-            base_doc["data"] = str((base_path.parent / base.spec.data).resolve())
-        merged = _merge(base_doc, {k: v for k, v in doc.items() if k != "base"})
-        origins = {**base.origins, **origins}
+        merged, origins = _extend(path, doc, lines, origins, _chain, problems)
     try:
         spec = ScenarioFile.model_validate(merged)
     except ValidationError as exc:
+        bad = set()
         for err in exc.errors():
             loc = tuple(err["loc"])
+            bad.add(loc[0] if loc else None)
             file, line = _origin(origins, loc, path.name)
-            problems.add(file, line, ".".join(str(p) for p in loc) or None, err.get("input"),
+            problems.add(file, line, ".".join(str(p) for p in loc) or None, _input(err),
                          err["msg"].removeprefix("Value error, "), **YAML_WORDS)
+        _check_rest(path, {k: v for k, v in merged.items() if k not in bad}, origins, problems)
         raise InputError(problems.items) from None
     data_dir = (path.parent / spec.data).resolve() if spec.data else DEFAULT_DATA_DIR
     scenario = Scenario(spec.name or path.stem, spec.description, data_dir, spec, str(path), origins)
     _check_params(scenario, problems)
     problems.raise_if_any()
     return scenario
+
+
+def _check_rest(path: Path, rest: dict, origins: dict, problems: ProblemList) -> None:
+    """The settings whose types were right, checked for range as well: one pass lists both kinds."""
+    try:
+        spec = ScenarioFile.model_validate(rest)
+    except ValidationError:
+        return
+    _check_params(Scenario(path.stem, "", DEFAULT_DATA_DIR, spec, str(path), origins), problems)
+
+
+def _input(err: dict) -> object:
+    """The value a validation error is about (None for a whole mapping or list: too long to repeat)."""
+    value = err.get("input")
+    return None if isinstance(value, dict | list) else value
+
+
+def _extend(path: Path, doc: dict, lines: dict, origins: dict, chain: tuple[Path, ...],
+            problems: ProblemList) -> tuple[dict, dict]:
+    """``doc`` merged over its base file; the base's problems are added, and ``doc`` alone is used then."""
+    base_file = str(doc["base"])
+    base_path = _resolve_path(path.parent / base_file, problems, base_file)
+    child = {k: v for k, v in doc.items() if k != "base"}
+    if base_path is None:
+        return child, origins
+    if not base_path.exists() and base_path not in chain:
+        problems.add(path.name, lines.get(("base",)), "base", doc["base"], "base scenario file not found",
+                     **YAML_WORDS)
+        return child, origins
+    try:
+        base = load_scenario(base_path, (*chain, path))
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return child, origins
+    base_doc = base.spec.model_dump(exclude_unset=True, exclude={"base", "name", "description"})
+    if base.spec.data and "data" not in doc:  # keep the base's data folder relative to the base file
+        base_doc["data"] = str((base_path.parent / base.spec.data).resolve())
+    return _merge(base_doc, child), {**base.origins, **origins}
 
 
 def _origin(origins: dict, loc: tuple, default: str) -> tuple[str, int | None]:
@@ -447,8 +515,6 @@ def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tup
 
 
 def _problem_from(scenario: Scenario, err: dict):
-    from optimizer.errors import Problem
-
     loc = tuple(err["loc"])
     file, line = scenario.where(*loc)
     return Problem(file, line, ".".join(str(p) for p in loc), None, err["msg"], "line", "key")
@@ -476,8 +542,6 @@ def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yam
     import re
     import tempfile
 
-    from optimizer.errors import Problem
-
     if not re.fullmatch(SAFE_NAME, name or ""):
         raise InputError([Problem("scenario name", None, None, name, "use 1–64 letters, digits, Chinese characters, "
                                   "_ or - (no paths, no dots)")])
@@ -497,3 +561,108 @@ def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yam
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
+
+
+def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> dict[str, list[Problem]]:
+    """Settings given as command-line flags, each validated alone and blamed on its flag (``--cert-share 1.5``),
+    never on a line of the scenario file; setting → its problems, for the settings that have any."""
+    out: dict[str, list[Problem]] = {}
+    for key, flag in flags.items():
+        if key not in overrides:
+            continue
+        value = overrides[key]
+        try:
+            ModelParams(**{key: value})
+        except ValidationError as exc:
+            out[key] = [Problem(f"{flag} {value}", None, None, str(value), err["msg"].removeprefix("Value error, "))
+                        for err in exc.errors()]
+    return out
+
+
+Check = Callable[[PlanData, ModelParams | None], None]
+
+
+# Keys whose values name things of the data: (list key, field, index of names) — checked even when the file has
+# type errors, so that a type error never hides an unknown name in the same file.
+NAMED_FIELDS = (("quotas", "school", "institution"), ("capacity", "institution", "institution"),
+                ("locks", "school", "institution"), ("debarred", "institution", "institution"),
+                ("locks", "prefecture", "prefecture"), ("locks", "county", "county"),
+                ("targets", "prefecture", "prefecture"), ("focus", "prefecture", "prefecture"))
+
+
+def raw_name_problems(path: Path | str, plan: PlanData) -> list[Problem]:
+    """Unknown names in a scenario file read as plain YAML (its own keys, not its bases'): used when the file's
+    types are wrong, so that its unknown names are reported in the same pass as its type errors."""
+    found = ProblemList()
+    try:
+        doc, origins = _read_yaml(Path(path), ProblemList())
+    except (InputError, OSError, ValueError):
+        return []
+    if not isinstance(doc, dict):
+        return []
+    indexes = {"institution": NameIndex("institution"), "county": NameIndex("county"),
+               "prefecture": plan.prefecture_names}
+    for r in plan.institutions.itertuples():
+        indexes["institution"].add(r.code, r.name)
+    for r in plan.counties.itertuples():
+        indexes["county"].add(r.adcode, r.county)
+    file = Path(path).name
+
+    def check(text: object, index: NameIndex, *where) -> None:
+        if isinstance(text, str) and text not in index.canonical and index.resolve(text) is None:
+            found.add(file, origins.get(where), ".".join(map(str, where)), text, index.unknown_message(text),
+                      **YAML_WORDS)
+
+    for key, fieldname, kind in NAMED_FIELDS:
+        items = doc.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                check(item.get(fieldname), indexes[kind], key, i, fieldname)
+    excluded = doc.get("excluded")
+    for i, text in enumerate(excluded if isinstance(excluded, list) else []):
+        check(text, indexes["institution"], "excluded", i)
+    return found.items
+
+
+def load_inputs(path: Path | str | None, data: Path | str | None = None, overrides: dict[str, Any] | None = None,
+                flags: dict[str, str] | None = None, checks: tuple[Check, ...] | list[Check] = (),
+                problems: list[Problem] | None = None) -> tuple[Scenario, PlanData, ModelParams]:
+    """Scenario, data (as loaded, before the scenario is applied) and settings, every problem of every input
+    listed in one pass.
+
+    Bad flags (``flags``: setting → flag text), the scenario file and its base files, every data table, and
+    the ``checks`` of further files (weights, lots: callables raising ``InputError``) are all read before
+    anything is raised, so a second bad file never waits for the first to be fixed. ``problems``: found
+    earlier by the caller (its own flags)."""
+    found = ProblemList()
+    found.extend(list(problems or []))
+    overrides = dict(overrides or {})
+    for key, bad in flag_problems(overrides, flags or {}).items():
+        found.extend(bad)
+        overrides.pop(key)  # reported as the flag's problem, not blamed on the scenario file
+    scenario = plan = params = None
+    try:
+        scenario = load_scenario(path) if path else default_scenario()
+    except InputError as exc:
+        found.extend(exc.problems)
+    try:
+        plan = load_plan(Path(data) if data else (scenario.data_dir if scenario else DEFAULT_DATA_DIR))
+    except InputError as exc:
+        found.extend(exc.problems)
+    if scenario is None and path and plan is not None:  # its types are wrong: still list its unknown names
+        known = {(p.file, p.row, p.column) for p in found.items}
+        found.extend([p for p in raw_name_problems(path, plan) if (p.file, p.row, p.column) not in known])
+    applied = None
+    if scenario is not None and plan is not None:
+        try:
+            applied, params = scenario.apply(plan, overrides)
+        except InputError as exc:
+            found.extend(exc.problems)
+    if plan is not None:  # further files are read even when the scenario is bad (params then None)
+        for check in checks:
+            try:
+                check(applied if applied is not None else plan, params)
+            except InputError as exc:
+                found.extend(exc.problems)
+    found.raise_if_any()
+    return scenario, plan, params

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.data import limits
 from optimizer.data.names import suggest_word
 from optimizer.data.schema import Column, TableSchema
 from optimizer.errors import ProblemList
+from optimizer.messages import msg
 
-# Largest input file accepted (a setting of this tool, not a rule of the notice): the shipped tables
-# are under 100 kB, a bureau's own data a few MB at most.
-MAX_INPUT_BYTES = 20 * 1024 * 1024
+# Largest input file accepted and the other limits: optimizer.data.limits (docs/errors.md).
+MAX_INPUT_BYTES = limits.MAX_INPUT_BYTES
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _TRUE = {"true", "1", "yes", "y", "是", "对", "√"}
@@ -64,14 +65,10 @@ def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = 
     problems = ProblemList()
     file = Path(source).name
     if data is None:
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            problems.add(file, None, None, None, f"cannot read the file: {exc.strerror or exc}")
+        data = limits.read_bounded(source, limits.MAX_INPUT_BYTES, "limits.what_table", problems)
+        if data is None:
             return None, problems
-    if len(data) > MAX_INPUT_BYTES:
-        problems.add(file, None, None, f"{len(data):,} bytes",
-                     f"file is larger than the {MAX_INPUT_BYTES // (1024 * 1024)} MB limit for an input table")
+    elif not limits.check_size(data, file, limits.MAX_INPUT_BYTES, "limits.what_table", problems):
         return None, problems
     if not data.strip():
         problems.add(file, None, None, None, "file is empty: expected a header row and data rows")
@@ -83,7 +80,7 @@ def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = 
         if text is None:
             return None, problems
         notes = [] if enc in ("utf-8", "utf-8-sig") else [f"{file}: read as {enc.upper()} text"]
-        cells = [row for row in csv.reader(io.StringIO(text, newline=""))]
+        cells = _read_csv(text, file, problems)
     if cells is None:
         return None, problems
     numbered = [(i + 1, [unicodedata.normalize("NFC", c).strip() for c in row]) for i, row in enumerate(cells)]
@@ -101,9 +98,23 @@ def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = 
     return RawTable(file, header, body, notes), problems
 
 
+def _read_csv(text: str, file: str, problems: ProblemList) -> list[list[str]] | None:
+    """CSV rows within the row, column and cell limits."""
+    try:
+        return list(limits.bounded_rows(csv.reader(io.StringIO(text, newline=""))))
+    except limits.TooLarge:
+        problems.add(file, None, None, None, msg("limits.csv_rows", rows=f"{limits.MAX_TABLE_ROWS:,}",
+                                                 columns=limits.MAX_TABLE_COLUMNS))
+    except csv.Error as exc:
+        problems.add(file, None, None, None, f"not a readable CSV file ({exc})")
+    return None
+
+
 def _read_xlsx(data: bytes, file: str, sheet: str | None, problems: ProblemList):
     from openpyxl import load_workbook
 
+    if not limits.check_xlsx(data, file, problems):
+        return None, []
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt workbook
@@ -121,8 +132,17 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, problems: ProblemList)
         problems.add(file, None, None, ", ".join(names),
                      f"workbook has no sheet named '{sheet}'; rename the sheet that holds the table")
         return None, []
-    cells = [[_xlsx_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    wb.close()
+    try:
+        cells = [[_xlsx_text(v) for v in row] for row in limits.bounded_rows(ws.iter_rows(values_only=True))]
+    except limits.TooLarge:
+        problems.add(file, None, None, None, msg("limits.xlsx_rows", sheet=ws.title, rows=f"{limits.MAX_TABLE_ROWS:,}",
+                                                 cells=f"{limits.MAX_TABLE_CELLS:,}"))
+        return None, []
+    except Exception as exc:  # openpyxl raises many types for a corrupt sheet
+        problems.add(file, None, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
+        return None, []
+    finally:
+        wb.close()
     return cells, notes
 
 
@@ -182,6 +202,9 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
             return False, None, None
         return ("" if column.kind in ("text", "code", "adcode") else None), None, None
     kind = column.kind
+    bad_text = limits.text_problem(text, column.max_length, column.is_name)
+    if bad_text:
+        return None, bad_text, None
     if kind in ("text",):
         if column.choices and text not in column.choices:
             hint = suggest_word(text, column.choices)
@@ -206,9 +229,12 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
         return None, "expected true or false (是/否)", None
     if kind == "date":
         try:
-            return dt.date.fromisoformat(unicodedata.normalize("NFKC", text)), None, None
+            day = dt.date.fromisoformat(unicodedata.normalize("NFKC", text))
         except ValueError:
             return None, "expected a date as YYYY-MM-DD", None
+        if not column.first_date <= day.isoformat() <= column.last_date:
+            return None, msg("limits.date_range", first=column.first_date, last=column.last_date), None
+        return day, None, None
     clean, note = parse_number(text)
     try:
         number = Decimal(clean)
@@ -216,10 +242,11 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
         return None, f"expected a number{' (' + column.unit + ')' if column.unit else ''}", None
     if not number.is_finite():
         return None, "expected a finite number", None
-    if number < 0 and not column.signed:
+    if number < 0 and not column.signed and column.minimum is None:
         return None, "must not be negative", None
-    if column.maximum is not None and number > Decimal(str(column.maximum)):
-        return None, f"must be at most {column.maximum:g}", None
+    error = number_bounds_problem(number, column)
+    if error:
+        return None, error, None
     if kind == "int":
         if number != number.to_integral_value():
             return None, "expected a whole number", None
@@ -227,6 +254,24 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
     if kind == "wan":
         return number, None, note
     return float(number), None, note
+
+
+def bound_text(value: float) -> str:
+    """A bound as the messages and docs show it: 366, 0.5, 1,000,000."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def number_bounds_problem(number: Decimal, column: Column) -> str | None:
+    """Why ``number`` is outside the column's sane range (every number has one: ``limits.MAX_ANY_NUMBER``
+    when the column states none), or None."""
+    unit = f" {column.unit}" if column.unit else ""
+    maximum = column.maximum if column.maximum is not None else limits.MAX_ANY_NUMBER
+    minimum = column.minimum if column.minimum is not None else (-maximum if column.signed else 0)
+    if number > Decimal(str(maximum)):
+        return msg("limits.above", maximum=bound_text(maximum), unit=unit)
+    if number < Decimal(str(minimum)):
+        return msg("limits.below", minimum=bound_text(minimum), unit=unit)
+    return None
 
 
 def parse_table(raw: RawTable, schema: TableSchema, problems: ProblemList) -> pd.DataFrame:

@@ -52,4 +52,15 @@ def write_templates(folder: Path) -> list[Path]:
             path = folder / f"{schema.name}{suffix}"
             writer(schema, path)
             written.append(path)
-    return written
+    return written + write_actuals_template(folder)
+
+
+def write_actuals_template(folder: Path) -> list[Path]:
+    """The blank actual-training-records template (issue 18): the platform export's columns, CSV and .xlsx."""
+    from optimizer.data.schema import ACTUALS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{ACTUALS.name}.csv", folder / f"{ACTUALS.name}.xlsx"]
+    write_csv_template(ACTUALS, paths[0])
+    write_xlsx_template(ACTUALS, paths[1])
+    return paths

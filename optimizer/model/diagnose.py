@@ -13,12 +13,15 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 import pulp
 
 from optimizer.model.problem import AllocationProblem
+
+if TYPE_CHECKING:  # networkx is imported only to diagnose an infeasible plan (a third of a second at start-up)
+    import networkx as nx
 
 SOURCE, SINK = "source", "sink"
 
@@ -68,13 +71,14 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
     n, out = problem.names, []
     p = problem.params
     offers = problem.offers
+    own_places = offers[offers["active"] & offers["siyb_ok"]].groupby("institution")["capacity"].sum()  # one pass, not one per school
     for s in problem.schools.itertuples():
         need = s.quota if p.quota_mode != "band" else math.ceil(s.quota * (1 - p.quota_band))
         if not s.active and need > 0:
             out.append(Issue("school_blocked", s.code, need, 0,
                              f"{n[s.code]} is debarred or excluded but Annex 2 gives it {s.quota:,} trainees"))
             continue
-        own = int(offers[(offers["institution"] == s.code) & offers["active"] & offers["siyb_ok"]]["capacity"].sum())
+        own = int(own_places.get(s.code, 0))
         if own < need:
             out.append(Issue("school_capacity", s.code, need, own,
                              f"{n[s.code]} must train {need:,} (Annex 2) but its courses have {own:,} places "
@@ -86,23 +90,24 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
                          f"{target:,}"))
     eligible = _eligible(problem)
     plans = problem.unit_plans.groupby("unit")["trainees"].sum()
+    places = eligible.groupby("unit")["capacity"].sum()
+    cert_places = eligible[eligible["certificate_class"].astype(bool)].groupby("unit")["capacity"].sum()
     for unit, total in plans.items():
-        mine = eligible[eligible["unit"] == unit]
-        have = int(mine["capacity"].sum())
+        have = int(places.get(unit, 0))
         if have < total:
             out.append(Issue("unit_capacity", unit, int(total), have,
                              f"{n[unit]} must train {int(total):,} (Annex 4) but institutions offering its "
                              f"business scope have {have:,} places (short {int(total) - have:,})"))
         need = math.ceil(p.cert_share_of(unit) * total - 1e-9)
-        cert = int(mine.loc[mine["certificate_class"], "capacity"].sum())
+        cert = int(cert_places.get(unit, 0))
         if cert < need:
             out.append(Issue("unit_certificate", unit, need, cert,
                              f"{n[unit]} needs {need:,} certificate-class trainees (R1, ρ = "
                              f"{p.cert_share_of(unit):.0%}) but only {cert:,} certificate-class places exist "
                              "in its business scope"))
+    options = set(zip(problem.v_keys["unit"], problem.v_keys["prefecture"], strict=True))
     for r in problem.unit_plans.itertuples():
-        v = problem.v_keys
-        if v[(v["unit"] == r.unit) & (v["prefecture"] == r.prefecture)].empty:
+        if (r.unit, r.prefecture) not in options:
             out.append(Issue("unit_no_option", f"{r.unit}@{r.prefecture}", int(r.trainees), 0,
                              f"{n[r.unit]} has {int(r.trainees):,} trainees in {n[r.prefecture]} but no allowed "
                              "(county, course, institution) combination"))
@@ -115,6 +120,8 @@ def build_network(problem: AllocationProblem, with_certificate: bool) -> nx.DiGr
     Without the certificate split, unit demand is per (unit, prefecture) so shortfalls name prefectures;
     with it, per unit: cert part ⌈ρA_u⌉ (certificate-class courses only) and the rest.
     """
+    import networkx as nx
+
     g = nx.DiGraph()
     for o in problem.offers[problem.offers["active"]].itertuples():
         g.add_edge(SOURCE, ("ik", o.institution, o.course), capacity=int(o.capacity))
@@ -174,6 +181,8 @@ def _label(problem: AllocationProblem, node) -> str:
 def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[list[str], pd.DataFrame,
                                                                                   pd.DataFrame, nx.DiGraph] | None:
     """Max-flow/min-cut explanation, or None when this network has enough flow."""
+    import networkx as nx
+
     g = build_network(problem, with_certificate)
     demand = sum(d["capacity"] for _, _, d in g.in_edges(SINK, data=True))
     value, flow = nx.maximum_flow(g, SOURCE, SINK, flow_func=nx.algorithms.flow.preflow_push)

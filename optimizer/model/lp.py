@@ -78,6 +78,7 @@ class AllocationModel:
         keys = self.keys = {"y": problem.y_keys, "w": problem.w_keys, "v": problem.v_keys, "q": problem.q_keys}
         b = bounds.by_family if bounds else {}
         self.vars = {f: _variables(f, keys[f], KEY_COLUMNS[f], b.get(f, {})) for f in FLOW_FAMILIES}
+        apply_floors(self.vars, keys)  # issue 18 re-plan: what is done stays (no-op without a floor column)
         self.slack: dict[str, pulp.LpVariable] = {}
         self.constraints: dict[str, dict[str, pulp.LpConstraint]] = {}
         self.terms: dict[str, pulp.LpAffineExpression] = {}
@@ -337,3 +338,20 @@ def _km(problem: AllocationProblem, homes: pd.Series, counties: pd.Series) -> np
     if len(homes) == 0:
         return np.zeros(0)
     return dist.to_numpy()[dist.index.get_indexer(homes), dist.columns.get_indexer(counties)]
+
+
+# -- issue 18 (re-plan): lower bounds carried by the key tables ------------------------------------------------
+FLOOR_COLUMN = "floor"
+
+
+def apply_floors(variables: dict[str, list[pulp.LpVariable]], keys: dict[str, pd.DataFrame]) -> None:
+    """A key table's optional ``floor`` column is a whole-person lower bound on its variables: the trainees of
+    classes done or in training when a plan is re-made (optimizer/tracking/replan.py). Kept in the key tables
+    so that decomposition and diagnosis, which filter those tables, carry the bounds along."""
+    for family, frame in keys.items():
+        if FLOOR_COLUMN not in frame.columns:
+            continue
+        for var, low in zip(variables[family], frame[FLOOR_COLUMN].to_numpy(), strict=True):
+            if low > 0:
+                var.lowBound = max(float(low), var.lowBound or 0.0)
+

@@ -200,10 +200,11 @@ def _unit_plans(z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
 
 def _certificate_share(z: pd.DataFrame, courses: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
     out = []
-    cert = z["course_code"].map(courses["certificate_type"]).map(rules.is_certificate_class)
-    for unit, frame in z.groupby("unit_code"):
-        total = frame["trainees"].sum()
-        share = frame.loc[cert[frame.index], "trainees"].sum() / total if total else 1.0
+    cert = z["course_code"].map(courses["certificate_type"]).map(rules.is_certificate_class).astype(bool)
+    total = z.groupby("unit_code")["trainees"].sum()
+    certified = z["trainees"].where(cert, 0).groupby(z["unit_code"]).sum()
+    for unit, all_ in total.items():
+        share = certified[unit] / all_ if all_ else 1.0
         need = problem.params.cert_share_of(unit)
         if share < need - TOLERANCE:
             out.append(Violation("certificate share (R1)", unit, f">= {need:.4f}", f"{share:.4f}"))
@@ -211,33 +212,50 @@ def _certificate_share(z: pd.DataFrame, courses: pd.DataFrame, problem: Allocati
 
 
 def _allowed_pairs(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
+    """R2, R3, R10, R11, R14, R15 row by row. Each condition is evaluated on whole columns first; only the rows
+    that break one are visited (in table order, so the report reads as before)."""
     out = []
     offers = problem.offers
-    offered = set(zip(offers["institution"], offers["course"], strict=True))
+    offered = pd.MultiIndex.from_arrays([offers["institution"], offers["course"]])
     inst = problem.institutions.set_index("code")
     groups = problem.courses.set_index("code")["group"]
-    scope = set(zip(problem.unit_scope["unit"], problem.unit_scope["group"], strict=True))
+    scope = pd.MultiIndex.from_arrays([problem.unit_scope["unit"], problem.unit_scope["group"]])
     prefectures = set(problem.targets["prefecture"])
     pref_code = {v: k for k, v in problem.names.items() if k in prefectures}
-    for r in x.itertuples():
-        if (r.school_code, r.course_code) not in offered:
+
+    x_offered = pd.MultiIndex.from_arrays([x["school_code"], x["course_code"]]).isin(offered)
+    x_active = x["school_code"].map(inst["active"]).fillna(False).astype(bool).to_numpy()
+    for i in np.flatnonzero(~x_offered | ~x_active):
+        r = x.iloc[i]
+        if not x_offered[i]:
             out.append(Violation("school teaches its own majors (R3)", f"{r.school_code} {r.course_code}",
                                  "offered course", "not offered"))
-        if not inst.loc[r.school_code, "active"]:
+        if not x_active[i]:
             out.append(Violation("debarred or excluded (R14)", r.school_code, "no trainees", str(r.trainees)))
-    for r in z.itertuples():
-        if (r.institution_code, r.course_code) not in offered:
+
+    z_group = z["course_code"].map(groups)
+    z_offered = pd.MultiIndex.from_arrays([z["institution_code"], z["course_code"]]).isin(offered)
+    z_scope = pd.MultiIndex.from_arrays([z["unit_code"], z_group]).isin(scope)
+    z_active = z["institution_code"].map(inst["active"]).fillna(False).astype(bool).to_numpy()
+    z_teachers = (z["institution_code"].map(inst["platform_teachers"]).fillna(0) > 0).to_numpy()
+    allowed_of = [problem.unit_counties.get((u, pref_code.get(p)))
+                  for u, p in zip(z["unit_code"], z["prefecture"], strict=True)]
+    z_counties = np.array([not allowed or a in allowed for allowed, a in zip(allowed_of, z["adcode"], strict=True)],
+                          dtype=bool)
+    for i in np.flatnonzero(~(z_offered & z_scope & z_active & z_teachers & z_counties)):
+        r = z.iloc[i]
+        if not z_offered[i]:
             out.append(Violation("institution offers the course (R3, R11)", f"{r.institution_code} {r.course_code}",
                                  "offered course", "not offered"))
-        if (r.unit_code, groups[r.course_code]) not in scope:
+        if not z_scope[i]:
             out.append(Violation("unit business scope (R2)", f"{r.unit_code} {r.course_code}",
-                                 "course in scope", groups[r.course_code]))
-        if not inst.loc[r.institution_code, "active"]:
+                                 "course in scope", z_group.iloc[i]))
+        if not z_active[i]:
             out.append(Violation("debarred or excluded (R14)", r.institution_code, "no trainees", str(r.trainees)))
-        if not inst.loc[r.institution_code, "platform_teachers"] > 0:
+        if not z_teachers[i]:
             out.append(Violation("platform-registered teachers (R15)", r.institution_code, "> 0 teachers", "0"))
-        allowed = problem.unit_counties.get((r.unit_code, pref_code.get(r.prefecture)))
-        if allowed and r.adcode not in allowed:
+        if not z_counties[i]:
+            allowed = allowed_of[i]
             out.append(Violation("unit's counties (R10)", f"{r.unit_code} {r.adcode}", ", ".join(allowed), r.adcode))
     return out
 

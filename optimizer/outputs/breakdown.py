@@ -10,6 +10,7 @@ Where the notice's own numbers disagree, each prefecture's printed row wins, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +19,7 @@ from optimizer.data.check import Finding, check_plan_consistency
 from optimizer.data.loader import PROVINCE_ADCODE, PlanData
 from optimizer.data.schema import ANNEX5_COLUMNS
 from optimizer.errors import InputError, ProblemList
+from optimizer.messages import msg
 from optimizer.model.problem import AllocationProblem
 from optimizer.model.solve import Solution
 from optimizer.outputs.apportion import ApportionmentError, apportion
@@ -40,6 +42,17 @@ class Breakdown:
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # prefecture adcode → check findings
     method: str = "hamilton"
     indicator: str = "population_2020"
+    weights: CountyWeights | None = None
+
+    def weighted_groups(self, prefecture: str) -> list[tuple[str, str, dict[str, float]]]:
+        """(table, column, adcode → weight) for each group of ``prefecture`` the user's weights file set."""
+        if self.weights is None:
+            return []
+        out = []
+        for pref, table, column in sorted(self.weights.groups()):
+            if pref == prefecture:
+                out.append((table, column, self.weights.for_group(pref, table, column) or {}))
+        return out
 
     def long(self) -> pd.DataFrame:
         """``breakdown.csv``: adcode, county, prefecture, table, column, value (人次)."""
@@ -61,14 +74,48 @@ class Breakdown:
         return out[["adcode", "county", "prefecture", "table", "column", "value"]].reset_index(drop=True)
 
 
-def load_county_weights(path, counties: pd.DataFrame) -> pd.DataFrame:
-    """A user's county weights per column: adcode, table (annex1/annex5), column, weight."""
+# Columns a weights file may set: Annex 1 column 5 is the model's, Annex 5's total is SIYB + online
+WEIGHTABLE = {"annex1": tuple(str(i) for i in range(1, 10) if i != 5),
+              "annex5": tuple(c for c in ANNEX5 if c != "total")}
+
+
+@dataclass(frozen=True)
+class CountyWeights:
+    """A user's county weights: only the (prefecture, table, column) groups they name are changed.
+
+    ``frame`` holds adcode, prefecture, table, column, weight; ``source`` is the file as given and
+    ``digest`` a hash of its bytes (part of the export's input identity).
+    """
+
+    frame: pd.DataFrame
+    source: str
+    digest: str
+
+    def groups(self) -> set[tuple[str, str, str]]:
+        """The (prefecture adcode, table, column) groups the file names."""
+        return set(zip(self.frame["prefecture"], self.frame["table"], self.frame["column"], strict=True))
+
+    def for_group(self, prefecture: str, table: str, column: str) -> dict[str, float] | None:
+        """adcode → weight for one group, or None when the file does not name it."""
+        f = self.frame
+        sel = f[(f["prefecture"] == prefecture) & (f["table"] == table) & (f["column"] == column)]
+        return None if sel.empty else dict(zip(sel["adcode"], sel["weight"].astype(float), strict=True))
+
+
+def load_county_weights(path, counties: pd.DataFrame) -> CountyWeights:
+    """A user's county weights per column: adcode, table (annex1/annex5), column, weight.
+
+    A group (prefecture, table, column) the file names must list every county of that prefecture, so that a
+    partial file can never turn the counties it forgot into zeros; every problem is raised at once.
+    """
+    import hashlib
+
     from optimizer.data.schema import Column, TableSchema
     from optimizer.data.tables import parse_table, read_raw
 
     schema = TableSchema("county_weights", "county weights", (
         Column("adcode", "adcode", "county"), Column("table", "text", "annex1 or annex5", choices=("annex1", "annex5")),
-        Column("column", "text", "1…9 for Annex 1; siyb, college_siyb, online, college_online, livestream"),
+        Column("column", "text", "1…9 (not 5) for Annex 1; siyb, college_siyb, online, college_online, livestream"),
         Column("weight", "float", "weight (≥ 0)"),
     ), key=("adcode", "table", "column"))
     raw, problems = read_raw(path)
@@ -76,40 +123,67 @@ def load_county_weights(path, counties: pd.DataFrame) -> pd.DataFrame:
         problems.raise_if_any()
     frame = parse_table(raw, schema, problems)
     known = set(counties["adcode"])
-    valid_cols = {"annex1": {str(i) for i in range(1, 10)}, "annex5": set(ANNEX5) - {"total"}}
     for r in frame.itertuples():
         if r.adcode and r.adcode not in known:
-            problems.add(raw.file, r.src_row, "adcode", r.adcode, "unknown county code")
-        if r.table in valid_cols and r.column not in valid_cols[r.table]:
+            problems.add(raw.file, r.src_row, "adcode", r.adcode, msg("wb.weights_unknown_county"))
+        if r.table in WEIGHTABLE and r.column not in WEIGHTABLE[r.table]:
             problems.add(raw.file, r.src_row, "column", r.column,
-                         f"expected one of {', '.join(sorted(valid_cols[r.table]))}")
+                         msg("wb.weights_bad_column", choices=", ".join(WEIGHTABLE[r.table])))
     problems.raise_if_any()
-    return frame.drop(columns="src_row")
+    pref_of = counties.set_index("adcode")["prefecture_adcode"]
+    frame = frame.assign(prefecture=frame["adcode"].map(pref_of))
+    _require_whole_groups(frame, counties, raw.file, problems)
+    problems.raise_if_any()
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return CountyWeights(frame.drop(columns="src_row").reset_index(drop=True), str(path), digest)
+
+
+def _require_whole_groups(frame: pd.DataFrame, counties: pd.DataFrame, file: str, problems: ProblemList) -> None:
+    """Each named group lists every county of its prefecture and has some weight (else exit 2, names listed)."""
+    by_pref = counties.groupby("prefecture_adcode")
+    names = dict(zip(counties["adcode"], counties["county"], strict=True))
+    for (pref, table, column), group in frame.groupby(["prefecture", "table", "column"], sort=True):
+        expected = list(by_pref.get_group(pref).sort_values("adcode")["adcode"])
+        missing = [c for c in expected if c not in set(group["adcode"])]
+        first = int(group["src_row"].min())
+        pname = counties.loc[counties["adcode"] == expected[0], "prefecture"].iloc[0] if "prefecture" in counties \
+            else pref
+        where = f"{table}:{column}"
+        if missing:
+            listed = "、".join(f"{names[c]}（{c}）" for c in missing)
+            problems.add(file, first, "adcode", where,
+                         msg("wb.weights_partial_group", prefecture=pname, table=table, column=column,
+                             n=len(missing), total=len(expected), missing=listed))
+        elif float(group["weight"].sum()) <= 0:
+            problems.add(file, first, "weight", where,
+                         msg("wb.weights_all_zero", prefecture=pname, table=table, column=column))
 
 
 def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solution, method: str = "hamilton",
-                     weights: pd.DataFrame | None = None) -> Breakdown:
+                     weights: CountyWeights | pd.DataFrame | None = None) -> Breakdown:
     """The breakdown for all 16 prefectures; raises ``InputError`` if bounds make a column impossible."""
     counties = problem.counties.sort_values("adcode")
     names = problem.names
+    if isinstance(weights, pd.DataFrame):  # a frame of adcode, table, column, weight (library callers)
+        pref_of = plan.counties.set_index("adcode")["prefecture_adcode"]
+        weights = CountyWeights(weights.assign(prefecture=weights["adcode"].map(pref_of)), "weights", "frame")
     a1 = plan.annex1_persons().set_index("prefecture")
     a5 = plan.annex5.set_index("prefecture")
     tech = solution.school_allocation.groupby("adcode")["trainees"].sum()
     problems = ProblemList()
     rows1, rows5 = [], []
     notes: dict[str, list[str]] = {}
+    used: set[tuple[str, str, str]] = set()
     for pref, group in counties.groupby("prefecture_adcode", sort=True):
         codes = list(group["adcode"])
         base = list(group["indicator"])
 
-        def w(table: str, column: str, codes=codes, base=base) -> list[float]:
-            if weights is None:
+        def w(table: str, column: str, codes=codes, base=base, pref=pref) -> list[float]:
+            given = weights.for_group(pref, table, column) if weights is not None else None
+            if given is None:
                 return base
-            sel = weights[(weights["table"] == table) & (weights["column"] == column)]
-            if sel.empty:
-                return base
-            given = dict(zip(sel["adcode"], sel["weight"], strict=True))
-            return [float(given.get(c, 0.0)) for c in codes]
+            used.add((pref, table, column))
+            return [float(given[c]) for c in codes]
 
         pname = names[pref]
         pnotes: list[str] = []
@@ -130,16 +204,15 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
         livestream = share(r5["livestream"], "annex5 livestream", w("annex5", "livestream"), upper=online)
         total5 = [s + o for s, o in zip(siyb, online, strict=True)]
         if int(r5["total"]) != int(r5["siyb"]) + int(r5["online"]):
-            pnotes.append(f"附件5 total {int(r5['total']):,} ≠ SIYB + online {int(r5['siyb']) + int(r5['online']):,}; "
-                          "county totals follow SIYB + online")
+            pnotes.append(msg("wb.note_annex5_total", "zh", total=int(r5["total"]), siyb=int(r5["siyb"]),
+                              online=int(r5["online"])))
         r1 = a1.loc[pref]
         col5 = [int(tech.get(c, 0)) for c in codes]
         if int(r1["col7"]) == int(r5["total"]):
             col7 = total5
         else:
             col7 = share(r1["col7"], "annex1 col7", w("annex1", "7"))
-            pnotes.append(f"附件1 column 7 ({int(r1['col7']):,}) differs from Annex 5's total ({int(r5['total']):,}); "
-                          "each is shared by county on its own")
+            pnotes.append(msg("wb.note_col7", "zh", col7=int(r1["col7"]), total=int(r5["total"])))
         col1 = share(r1["col1"], "annex1 col1", w("annex1", "1"),
                      lower=[max(a, b) for a, b in zip(col5, col7, strict=True)])
         placed2, placed3 = (placed_quality(solution, codes, k) for k in ("certificate", "advanced"))
@@ -158,9 +231,7 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
             col8 = share(r1["col8"], "annex1 col8", w("annex1", "8"), upper=col1)
             col9 = share(r1["col9"], "annex1 col9", w("annex1", "9"), upper=col8)
             implied = int(r5["college_siyb"]) + int(r5["college_online"]) + int(r1["col9"])
-            pnotes.append(f"附件1 column 8 printed {int(r1['col8']):,} ≠ Annex 5 college SIYB + college online + "
-                          f"column 9 = {implied:,} (note under Annex 1): the breakdown follows the printed row, "
-                          "columns 8 and 9 shared by county on their own")
+            pnotes.append(msg("wb.note_col8", "zh", printed=int(r1["col8"]), implied=implied))
         for i, c in enumerate(codes):
             rows1.append({"prefecture": pref, "prefecture_name": pname, "adcode": c, "county": names[c],
                           "col1": col1[i], "col2": col2[i], "col3": col3[i], "col4": col4[i], "col5": col5[i],
@@ -169,6 +240,8 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
                           "total": total5[i], "siyb": siyb[i], "college_siyb": college_siyb[i], "online": online[i],
                           "college_online": college_online[i], "livestream": livestream[i]})
         notes[pref] = pnotes
+    if weights is not None:
+        _reject_unused_groups(weights, used, names, problems)
     if problems:
         raise InputError(problems.items)
     annex1 = pd.DataFrame(rows1)
@@ -185,7 +258,16 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
     projects = proj.assign(prefecture_code=lambda f: f["adcode"].map(county_pref))
     findings = _findings_by_prefecture(plan)
     return Breakdown(annex1, a4, annex5, schools, projects, _province(plan), notes, findings, method,
-                     problem.params.indicator)
+                     problem.params.indicator, weights)
+
+
+def _reject_unused_groups(weights: CountyWeights, used: set[tuple[str, str, str]], names: dict[str, str],
+                          problems: ProblemList) -> None:
+    """A group the file names but the breakdown does not apportion (e.g. column 7 follows Annex 5) is an error,
+    never silently ignored."""
+    for pref, table, column in sorted(weights.groups() - used):
+        problems.add(weights.source, None, "column", f"{table}:{column}",
+                     msg("wb.weights_unused_group", prefecture=names.get(pref, pref), table=table, column=column))
 
 
 def placed_quality(solution: Solution, codes: list[str], kind: str) -> list[int]:

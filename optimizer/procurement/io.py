@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from pathlib import Path
 
 import pandas as pd
 
+from optimizer.data import limits
 from optimizer.data.names import normalise, suggest_word
+from optimizer.data.params import MAX_PERSONS
 from optimizer.data.tables import read_raw
 from optimizer.errors import ProblemList
 from optimizer.messages import msg
@@ -103,7 +106,10 @@ def _lot_row(file, row_no, cell, problem, courses: CourseNames, areas, params, p
     """One lot from a row, or None after adding its problems."""
     bad = len(problems.items)
     area = areas.get(normalise(cell("area")))
-    if area is None:
+    not_a_name = limits.text_problem(cell("area"), limits.MAX_NAME_LENGTH, is_name=True)
+    if not_a_name:  # control characters, a path separator, 10,000 characters (issue 17)
+        problems.add(file, row_no, "area", cell("area"), not_a_name)
+    elif area is None:
         hint = suggest_word(normalise(cell("area")), [problem.names[k] for k in problem.names if str(k).isdigit()])
         problems.add(file, row_no, "area", cell("area"),
                      msg("proc.lots.unknown_area", hint=msg("proc.lots.did_you_mean", name=hint) if hint else ""))
@@ -118,9 +124,10 @@ def _lot_row(file, row_no, cell, problem, courses: CourseNames, areas, params, p
         else:
             codes.extend(c for c in found if c not in codes)
     try:
-        trainees = int(float(cell("trainees").replace(",", "")))
-        if trainees <= 0:
+        number = float(cell("trainees").replace(",", ""))
+        if not (math.isfinite(number) and 0 < number <= MAX_PERSONS):  # finite and sane (issue 17)
             raise ValueError
+        trainees = int(number)
     except ValueError:
         problems.add(file, row_no, "trainees", cell("trainees"), msg("proc.eval.bad_number"))
         trainees = 0

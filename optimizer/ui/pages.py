@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from optimizer.data.check import Finding, check_plan_consistency
 from optimizer.data.loader import PlanData, load_plan
 from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS, SCHEMAS
 from optimizer.errors import InputError
+from optimizer.messages import msg as catalogue_msg
 from optimizer.messages import numbers
 from optimizer.ui import charts
 from optimizer.ui.i18n import bilingual, column_label, has, lang, localise, scenario_title, t
@@ -63,10 +66,20 @@ def problem_text(p) -> str:
     return str(p)
 
 
+def as_code(text: object) -> str:
+    """User text as a Markdown code span, shown literally: a fence longer than any run of backticks inside,
+    so a value can never close it and become Markdown (a link, an image fetched from elsewhere) or HTML."""
+    text = str(text).replace("\n", " ")
+    runs = [len(r) for r in "".join(c if c == "`" else " " for c in text).split()]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def show_problems(exc: InputError, title: str) -> None:
     st.error(t("problems", title=title, n=len(exc.problems)))
     for p in exc.problems[:12]:
-        st.markdown(f"- `{problem_text(p)}`")
+        st.markdown(f"- {as_code(problem_text(p))}")
 
 
 def current_plan() -> PlanData | None:
@@ -454,7 +467,7 @@ def upload_section(plan: PlanData | None = None) -> None:
     if error:
         st.error(t("upload_bad", file=error["file"]))
         for line in error["lines"]:
-            st.markdown(f"- `{line}`")
+            st.markdown(f"- {as_code(line)}")
     if plan is not None:
         frame = _frame_of(plan, name)
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"editor_{name}", width="stretch",
@@ -467,9 +480,11 @@ def upload_section(plan: PlanData | None = None) -> None:
         if st.button(t("reset_data"), key="reset_data"):
             st.session_state["uploads"] = {}
             st.rerun()
-    path = Path(st.session_state.get("_tmpdir", "/tmp")) / f"{name}.csv"
-    write_csv_template(SCHEMAS[name], path)
-    st.download_button(t("template", file=f"{name}.csv"), path.read_bytes(), file_name=f"{name}.csv",
+    with tempfile.TemporaryDirectory(prefix="yunnan-plan-template-") as private:  # 0700, removed at once
+        path = Path(private) / f"{name}.csv"
+        write_csv_template(SCHEMAS[name], path)
+        template = path.read_bytes()
+    st.download_button(t("template", file=f"{name}.csv"), template, file_name=f"{name}.csv",
                        mime="text/csv", key=f"template_{name}")
 
 
@@ -912,7 +927,16 @@ def sweep_page() -> None:
         except InputError as exc:
             show_problems(exc, t("sweep_error"))
             return
-        st.session_state["sweep_result"] = {"table": run_sweep_with_progress(scenario, params), "param": param,
+        try:
+            table = run_sweep_with_progress(scenario, params)
+        except InputError as exc:
+            show_problems(exc, t("sweep_error"))
+            return
+        except Exception:  # a friendly message on the page, the details in the server's log
+            logging.getLogger(__name__).exception("sweep failed")
+            st.error(catalogue_msg("limits.ui_failed"))
+            return
+        st.session_state["sweep_result"] = {"table": table, "param": param,
                                             "scenario": scenario, "start": start, "stop": stop}
     held = st.session_state.get("sweep_result")
     if not held:

@@ -1,0 +1,17 @@
+"""Messages of distributed sweeps (issue 19)."""
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "sweep.executor": ("求解各点的方式：processes 本机进程（默认）；dask 一个 dask.distributed 集群",
+                       "where the points are solved: processes, local processes (default); dask, a "
+                       "dask.distributed cluster"),
+    "sweep.scheduler": ("dask 调度器地址，如 tcp://10.0.0.5:8786（省略则在 127.0.0.1 上启动本地集群）",
+                        "address of the dask scheduler, e.g. tcp://10.0.0.5:8786 (omitted: a local cluster on "
+                        "127.0.0.1)"),
+    "sweep.unknown_executor": ("未知的执行方式，可选：{choices}", "unknown executor; choose from {choices}"),
+    "sweep.inputs_differ": ("计算节点的输入不同（input_id {worker} ≠ {expected}）："
+                            "每个节点须安装相同版本的程序包与数据",
+                            "the worker's inputs differ (input_id {worker} ≠ {expected}): install the same package "
+                            "and data version on every worker"),
+    "sweep.scheduler_unreachable": ("无法连接 dask 调度器 {address}：{reason}",
+                                    "cannot reach the dask scheduler at {address}: {reason}"),
+}

@@ -1,0 +1,1 @@
+"""Alembic migrations of the plan store (run programmatically by optimizer.store.open_store)."""
