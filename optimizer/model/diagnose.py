@@ -71,7 +71,8 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
     n, out = problem.names, []
     p = problem.params
     offers = problem.offers
-    own_places = offers[offers["active"] & offers["siyb_ok"]].groupby("institution")["capacity"].sum()  # one pass, not one per school
+    usable = offers[offers["active"] & offers["siyb_ok"]]  # R16: an entrepreneurship course needs SIYB trainers
+    own_places = usable.groupby("institution")["capacity"].sum()  # one pass, not one per school
     for s in problem.schools.itertuples():
         need = s.quota if p.quota_mode != "band" else math.ceil(s.quota * (1 - p.quota_band))
         if not s.active and need > 0:
