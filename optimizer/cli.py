@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
     # --lang after the command too (main() reads it from argv before parsing; SUPPRESS keeps the global value)
     explain.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=msg("cli.lang"))
+    _add_assumptions_command(sub)  # issue 20: assumptions, sweep --samples
     return parser
 
 
@@ -988,4 +989,71 @@ def run_runs(args: argparse.Namespace) -> int:
             print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
     print(f"files: {d['files_same']} identical" + "".join(
         f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
+    return EXIT_OK
+
+
+def _add_assumptions_command(sub) -> None:
+    """Issue 20: `assumptions` (how much the plan depends on each assumed number) and `sweep --samples N`."""
+    asm = sub.add_parser("assumptions", help=msg("asm.cli.help"), description=msg("asm.cli.description"),
+                         epilog=msg("asm.cli.epilog"), formatter_class=HelpFormatter)
+    asm.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+    asm.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    asm.add_argument("--out", type=Path, default=Path("assumptions"), help=msg("cli.out"))
+    asm.add_argument("--top", type=_count_in("--top", 0, 200), default=10, help=msg("asm.cli.top"))
+    sweep = sub.choices["sweep"]
+    for action in sweep._actions:
+        if action.dest == "param":  # a Monte Carlo sweep needs no grid
+            action.required = False
+            action.default = []
+    sweep.add_argument("--samples", type=_count_in("--samples", 1, 10_000), default=None, help=msg("asm.cli.samples"))
+    sweep.add_argument("--seed", type=_count_in("--seed", 0, 2**31 - 1), default=0, help=msg("asm.cli.seed"))
+
+
+def _count_in(flag: str, low: int, high: int):
+    """A whole number within [low, high] for ``flag``; otherwise the flag and value are named (exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(msg("asm.cli.bad_count", flag=flag, value=text, low=low,
+                                                 high=high)) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(msg("asm.cli.bad_count", flag=flag, value=text, low=low, high=high))
+        return value
+
+    return parse
+
+
+def run_assumptions(args: argparse.Namespace) -> int:
+    """Rank every assumed number by how much the plan depends on it; re-solve the top N at the ends of their
+    sourced ranges; write assumptions.csv, assumptions_by_prefecture.csv and assumptions.xlsx."""
+    from optimizer.analysis.assumptions import analyse, csv_table, write_assumptions_xlsx
+    from optimizer.data.scenario import load_inputs
+    from optimizer.messages.numbers import yuan as in_yuan
+    from optimizer.pipeline import run_sensitivity
+
+    scenario, plan, _ = load_inputs(args.scenario, args.data, {}, {}, (), [])
+    if plan.assumption_ranges is None or plan.assumption_ranges.empty:
+        raise InputError([Problem(str(args.data or scenario.data_dir), None, None, "assumption_ranges.csv",
+                                  msg("asm.cli.no_ranges"))])
+    try:
+        run = run_sensitivity(scenario, data=args.data, plan=plan)
+    except RuntimeError as exc:
+        print(f"{msg('error')}: {msg('asm.cli.no_optimum', reason=exc)}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    report = analyse(run, top=args.top)
+    outputs = OutputSet(args.out, "assumptions", report.input_id,
+                        details={"scenario_file": str(scenario.source or "") or None, "top": args.top})
+    outputs.frame("assumptions.csv", csv_table(report))
+    outputs.frame("assumptions_by_prefecture.csv", report.by_prefecture)
+    outputs.file("assumptions.xlsx", lambda path: write_assumptions_xlsx(report, path, args.top))
+    outputs.json("timings.json", report.timings)
+    commit(outputs)
+    print(msg("asm.cli.done", n=len(report.table), name=report.scenario, objective=in_yuan(report.objective),
+              top=args.top, out=args.out, seconds=f"{sum(report.timings.values()):.1f}"))
+    for r in report.table.head(args.top).itertuples():
+        shown = (f"{v:.1%}" if r.table == "profession_focus" else f"{v:,.0f}"
+                 for v in (r.value, r.source_range_low, r.source_range_high))
+        print("  {:>3}. {} {} {} [{}–{}]  {}".format(r.rank, r.name, msg(f"asm.col.{r.table}.{r.column}"), *shown,
+                                                   in_yuan(r.sensitivity)))
     return EXIT_OK

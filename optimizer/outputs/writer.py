@@ -53,6 +53,7 @@ KNOWN_OUTPUTS: dict[str, tuple[str, ...]] = {
     "evaluate": ("evaluation.csv", "evaluation.xlsx"),
     "compare": ("comparison.xlsx", "comparison.json"),
     "sweep": ("sweep.csv",),
+    "assumptions": ("assumptions.csv", "assumptions_by_prefecture.csv", "assumptions.xlsx", "timings.json"),
 }
 KNOWN_SUFFIXES = {"export": (".xlsx", ".pdf"), "sweep": (".png",)}
 
