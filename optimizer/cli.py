@@ -478,7 +478,8 @@ def run_export(args: argparse.Namespace) -> int:
     outputs.json("summary.json", {**result.summary(), "input_id": input_id, "as_of": as_of.isoformat(),
                                   "as_of_basis": basis, "method": args.method,
                                   "weights": str(args.weights) if args.weights else None})
-    outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id))
+    covers = _assumption_covers(result)  # issue 20: each cover lists the assumptions that move it most
+    outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id, covers))
     written = commit(outputs)
     print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
               as_of=as_of.isoformat(), as_of_basis=basis))
@@ -704,14 +705,15 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def _export_files(folder: Path, args: argparse.Namespace, breakdown, plan, result, as_of: dt.date,
-                  input_id: str) -> list[str]:
+                  input_id: str, covers: dict[str, list[tuple[str, str]]] | None = None) -> list[str]:
     """The export's workbooks (and with --pdf their PDFs, where LibreOffice is installed) into ``folder``."""
     import subprocess
 
     from optimizer.outputs.workbook import convert_with_libreoffice, export_workbooks
 
     written = export_workbooks(folder, breakdown, plan, result.scenario.name, result.params, as_of,
-                               input_id=input_id, as_of_given=args.as_of is not None)
+                               input_id=input_id, as_of_given=args.as_of is not None,
+                               cover_rows_by_prefecture=covers)
     names = [p.name for p in written]
     if getattr(args, "pdf", False):
         try:
@@ -1057,3 +1059,16 @@ def run_assumptions(args: argparse.Namespace) -> int:
         print("  {:>3}. {} {} {} [{}–{}]  {}".format(r.rank, r.name, msg(f"asm.col.{r.table}.{r.column}"), *shown,
                                                    in_yuan(r.sensitivity)))
     return EXIT_OK
+
+
+def _assumption_covers(result) -> dict[str, list[tuple[str, str]]]:
+    """Issue 20: per workbook (prefecture adcode, 530000 for the province) the cover rows naming the ten assumed
+    numbers that move its plan most; none where the data folder has no sourced ranges."""
+    from optimizer.analysis.assumptions import cover_rows, prefecture_lists, province_rows
+
+    report = prefecture_lists(result)
+    if report is None:
+        return {}
+    covers = {p: cover_rows(report, p) for p in result.problem.targets["prefecture"]}
+    covers["530000"] = province_rows(report)
+    return covers

@@ -546,9 +546,10 @@ def write_assumptions_xlsx(report: AssumptionReport, path, top: int) -> None:
         f = {"title": book.add_format({"bold": True, "font_size": 14}),
              "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                       "valign": "vcenter", "align": "center"}),
-             "text": book.add_format({"text_wrap": True, "valign": "top", "border": 1}),
+             "text": book.add_format({"valign": "top", "border": 1}),
              "num": book.add_format({"num_format": "#,##0.##", "valign": "top", "border": 1}),
-             "note": book.add_format({"text_wrap": True, "valign": "top"})}
+             "note": book.add_format({"text_wrap": True, "valign": "top"}),
+             "wrap": book.add_format({"text_wrap": True, "valign": "top", "border": 1})}
         _readme_sheet(book, f, report, top)
         t = report.table
         _list_sheet(book, f, msg("asm.xlsx.sheet_all", "zh"), [
@@ -561,7 +562,7 @@ def write_assumptions_xlsx(report: AssumptionReport, path, top: int) -> None:
               _value(r, r.source_range_low), _value(r, r.source_range_high), _wan_cell(r.sensitivity),
               ESTIMATE_ZH.get(r.estimate, r.estimate), _num(r.shadow_price, 2),
               _interval(r.holds_from, r.holds_to), _interval(r.stable_price_low, r.stable_price_high, 2),
-              _num(r.trainees), f"{r.table}.csv", r.key, r.basis, r.source] for r in t.itertuples()], f)
+              _num(r.trainees), f"{r.table}.csv", r.key, r.basis, r.source] for r in t.itertuples()], f, printed=15)
         head = t.head(top)
         _list_sheet(book, f, msg("asm.xlsx.sheet_top", "zh"), [
             ("asm.xlsx.rank", 6), ("asm.xlsx.name", 34), ("asm.xlsx.what", 12), ("asm.xlsx.value", 9),
@@ -571,7 +572,7 @@ def write_assumptions_xlsx(report: AssumptionReport, path, top: int) -> None:
             [[int(r.rank), r.name, msg(f"asm.col.{r.table}.{r.column}", "zh"), _value(r),
               _value(r, r.source_range_low), _wan_cell(r.delta_low), _num(r.counties_low), _num(r.schools_low),
               r.changes_low, _value(r, r.source_range_high), _wan_cell(r.delta_high), _num(r.counties_high),
-              _num(r.schools_high), r.changes_high] for r in head.itertuples()], f)
+              _num(r.schools_high), r.changes_high] for r in head.itertuples()], f, row_height=62)
         p = report.by_prefecture
         _list_sheet(book, f, msg("asm.xlsx.sheet_prefectures", "zh"), [
             ("asm.xlsx.prefecture", 10), ("asm.xlsx.rank", 6), ("asm.xlsx.name", 36), ("asm.xlsx.what", 12),
@@ -619,21 +620,27 @@ def _readme_sheet(book, f, report: AssumptionReport, top: int) -> None:
     ws.set_paper(9)
 
 
-def _list_sheet(book, f, name: str, headers: list[tuple[str, int]], rows: list[list[object]], fmts) -> None:
-    """A plain list sheet: a header row repeated on every printed page, frozen, filters, A4 landscape."""
+def _list_sheet(book, f, name: str, headers: list[tuple[str, int]], rows: list[list[object]], fmts,
+                printed: int | None = None, row_height: int | None = None) -> None:
+    """A plain list sheet: a header row repeated on every printed page, frozen, filters, A4 landscape; only the
+    first ``printed`` columns are printed (the long basis and source texts stay on screen)."""
     ws = book.add_worksheet(name)
     for j, (key, width) in enumerate(headers):
         ws.write_string(0, j, msg(key, "zh"), fmts["head"])
         ws.set_column(j, j, width)
     ws.set_row(0, 32)
+    text = fmts["wrap"] if row_height else fmts["text"]
     for i, row in enumerate(rows, start=1):
         for j, v in enumerate(row):
             if isinstance(v, int | float) and not isinstance(v, bool):
                 ws.write_number(i, j, v, fmts["num"])
             else:
-                ws.write_string(i, j, "" if v is None or v != v else str(v), fmts["text"])
-    ws.freeze_panes(1, 0)
+                ws.write_string(i, j, "" if v is None or v != v else str(v), text)
+        if row_height:
+            ws.set_row(i, row_height)
+    ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(1, len(rows)), len(headers) - 1)
+    ws.print_area(0, 0, max(1, len(rows)), (printed or len(headers)) - 1)
     ws.repeat_rows(0)
     ws.set_landscape()
     ws.set_paper(9)
