@@ -1,0 +1,215 @@
+"""Issue 20: calibrated assumed data, the sensitivity of the plan to each assumed number, covers, Monte Carlo."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pulp
+import pytest
+
+from optimizer.analysis.assumptions import analyse
+from optimizer.data.loader import load_plan
+from optimizer.data.schema import SCHEMAS
+from optimizer.errors import InputError
+from optimizer.messages import language
+from optimizer.model.lp import AllocationModel
+from optimizer.model.solve import make_solver
+from optimizer.pipeline import run_sensitivity
+from tests.conftest import DATA, read_rows, write_rows
+
+NUMERIC = ("int", "float", "wan")
+
+
+@pytest.fixture(scope="module")
+def sensitivity():
+    """The baseline's LP relaxation with its ranging, and the analysis with the top 3 re-solved."""
+    run = run_sensitivity()
+    return run, analyse(run, top=3)
+
+
+def _fresh_objective(problem) -> float:
+    """The LP objective of ``problem`` from a model built and solved from scratch (no ranging, no hot start)."""
+    model = AllocationModel(problem)
+    model.lp.solve(make_solver("highs", 120))
+    assert model.lp.sol_status == pulp.LpSolutionOptimal
+    return float(pulp.value(model.lp.objective))
+
+
+# -- 1. calibrated assumed data ------------------------------------------------------------------------------
+
+
+def test_every_assumed_number_lies_in_its_sourced_range_and_every_basis_cites_a_source():
+    """Read straight from the CSV files (not through the loader): every numeric column of an assumed table has a
+    sourced range, every value lies in it, and every assumed row's basis names calibration.md or says none was
+    found."""
+    ranges = pd.read_csv(DATA / "assumption_ranges.csv")
+    assert ranges["source"].str.len().min() > 20
+    assert ranges["source"].str.contains("calibration.md|none found|notice").all()
+    assert (ranges["low"] <= ranges["high"]).all()
+    checked = 0
+    for name, schema in SCHEMAS.items():
+        if not schema.assumed:
+            continue
+        frame = pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
+        for column in (c for c in schema.columns if c.kind in NUMERIC):
+            row = ranges[(ranges["table"] == name) & (ranges["column"] == column.name)]
+            assert len(row) == 1, (name, column.name)
+            low, high = float(row["low"].iloc[0]), float(row["high"].iloc[0])
+            values = frame[column.name].astype(float)
+            outside = frame[(values < low) | (values > high)]
+            assert outside.empty, (name, column.name, outside.head())
+            checked += len(values)
+        assumed = frame[frame["basis"].str.startswith("assumed")]
+        cites = assumed["basis"].str.contains("calibration.md") | assumed["basis"].str.contains("none found")
+        assert cites.all(), (name, assumed.loc[~cites, "basis"].head(3).tolist())
+    assert checked > 1500  # offers (3 × 398), courses, institutions, focus, procurement tables
+
+
+def test_sources_md_copies_the_calibration_facts_it_cites():
+    text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    for fact in ("300–1,600 元", "2,333 元", "2,000 元/人", "4,000 元/人", "17,626 students", "249 working days"):
+        assert fact in text, fact
+
+
+def test_the_loader_rejects_a_value_outside_its_sourced_range_naming_file_row_column_value(data_copy):
+    rows = read_rows(data_copy / "offers.csv")
+    col = rows[0].index("price_per_trainee")
+    rows[6][col] = "4500"  # inside the schema's sane bound (100,000), outside the sources' 300–4,000
+    write_rows(data_copy / "offers.csv", rows)
+    with pytest.raises(InputError) as exc, language("en"):
+        load_plan(data_copy)
+    found = [p for p in exc.value.problems if p.column == "price_per_trainee"]
+    assert len(found) == 1
+    p = found[0]
+    assert (p.file, p.row, p.value) == ("offers.csv", 7, "4500")
+    with language("en"):
+        assert "outside the range public sources support, 300–4,000 yuan" in str(p)
+    assert "calibration.md" in p.message
+
+
+def test_a_folder_without_ranges_is_checked_against_the_schema_only(data_copy):
+    """The ranges travel with their data folder: removed, the same value passes (it is within the sane bound)."""
+    rows = read_rows(data_copy / "offers.csv")
+    rows[6][rows[0].index("price_per_trainee")] = "4500"
+    write_rows(data_copy / "offers.csv", rows)
+    (data_copy / "assumption_ranges.csv").unlink()
+    plan = load_plan(data_copy)
+    assert plan.assumption_ranges is None and 4500 in set(plan.offers["price_per_trainee"])
+
+
+def test_a_bad_ranges_table_is_bad_input(data_copy):
+    rows = read_rows(data_copy / "assumption_ranges.csv")
+    rows[1][3] = "100"  # high below low (300)
+    rows[2][0] = "counties"  # not an assumed table
+    write_rows(data_copy / "assumption_ranges.csv", rows)
+    with pytest.raises(InputError) as exc, language("en"):
+        load_plan(data_copy)
+    where = {(p.file, p.row, p.column) for p in exc.value.problems}
+    assert ("assumption_ranges.csv", 2, "high") in where and ("assumption_ranges.csv", 3, "table") in where
+
+
+# -- 2. the sensitivity of the plan --------------------------------------------------------------------------
+
+
+def test_a_positive_shadow_price_is_what_one_more_place_saves_in_a_second_solve(sensitivity):
+    """For capacities with a positive shadow price, a model built afresh with one place more (and one less) moves
+    the LP objective by exactly the reported shadow price, within the interval where it holds."""
+    run, _ = sensitivity
+    rows = run.ranging.rows
+    cap = rows[(rows["family"] == "capacity") & (rows["shadow_price"] > 1.0)
+               & (rows["holds_to"] >= rows["upper"] + 1) & (rows["holds_from"] <= rows["upper"] - 1)]
+    assert len(cap) > 50
+    base = _fresh_objective(run.problem)
+    assert base == pytest.approx(run.ranging.objective, rel=1e-9)
+    for _, row in cap.sort_values("shadow_price", ascending=False).head(2).iterrows():
+        inst, course = row["name"].removeprefix("cap_").split("_")
+        for step in (1, -1):
+            problem = _with_capacity(run.problem, inst, course, step)
+            change = _fresh_objective(problem) - base
+            assert change == pytest.approx(-step * row["shadow_price"], rel=1e-6, abs=1e-3), (row["name"], step)
+
+
+def _with_capacity(problem, inst: str, course: str, step: int):
+    import copy
+
+    other = copy.copy(problem)
+    other.offers = problem.offers.copy()
+    mask = (other.offers["institution"] == inst) & (other.offers["course"] == course)
+    assert mask.sum() == 1
+    other.offers.loc[mask, "capacity"] += step
+    return other
+
+
+def test_every_assumed_number_entering_the_model_is_ranked(sensitivity):
+    """Counted from the model independently: three numbers per offer that has a capacity row, two per course
+    with such an offer, one per focus share with a mix row; ranks 1..n by decreasing sensitivity."""
+    run, report = sensitivity
+    t = report.table
+    model = run.ranging.model
+    cap_rows = set(model.constraints["capacity"])
+    offers = {n.removeprefix("cap_") for n in cap_rows}
+    counts = t.groupby(["table", "column"]).size()
+    assert counts[("offers", "price_per_trainee")] == counts[("offers", "equipment_sets")] == len(offers)
+    assert counts[("offers", "days_available")] == len(offers)
+    courses = {o.rsplit("_", 1)[1] for o in offers}
+    assert counts[("courses", "class_hours")] == counts[("courses", "max_class_size")] == len(courses)
+    mix = {n.split("_p", 1)[1] for n in model.constraints["mix"]}  # a group with no focus row has no number
+    focus = {f"{r.prefecture}_{r.group}" for r in run.problem.focus.itertuples()}
+    assert counts[("profession_focus", "share")] == len(mix & focus) > 200
+    assert list(t["rank"]) == list(range(1, len(t) + 1))
+    assert t["sensitivity"].is_monotonic_decreasing
+    assert (t["source_range_low"] <= t["value"]).all() and (t["value"] <= t["source_range_high"]).all()
+    assert t["basis"].str.len().min() > 0
+    for column in ("table", "key", "column", "value", "basis", "source_range_low", "source_range_high",
+                   "sensitivity", "rank"):
+        assert column in t.columns
+
+
+def test_a_capacity_estimate_is_dual_times_the_change_of_places(sensitivity):
+    """An offer's equipment-set row: at the low end the estimate is the dual × places lost (places recomputed here
+    from the formula of R5–R7 and class_fill), at the high end the dual × places gained up to where it holds."""
+    run, report = sensitivity
+    t = report.table
+    row = t[(t["table"] == "offers") & (t["column"] == "equipment_sets") & (t["estimate"] == "ranging")
+            & (t["shadow_price"] > 1) & (t["value"] > 1)].iloc[0]
+    inst, course = row["key"].split("/")
+    o = run.problem.offers.set_index(["institution", "course"]).loc[(inst, course)]
+    per_set = (o["days_available"] // math.ceil(o["class_hours"] / 8)) * o["class_size"]
+    low_places = int(1 * per_set * 0.8 + 1e-9)
+    high_places = int(20 * per_set * 0.8 + 1e-9)
+    assert row["estimate_low"] == pytest.approx(row["shadow_price"] * (row["rhs"] - low_places))
+    gained = min(high_places, row["holds_to"]) - row["rhs"]
+    assert row["estimate_high"] == pytest.approx(-row["shadow_price"] * gained)
+
+
+def test_the_top_numbers_are_re_solved_like_a_fresh_model(sensitivity):
+    """The re-solve at an end of the range (hot start, bounds changed in place) gives the objective a model built
+    afresh with that value gives."""
+    run, report = sensitivity
+    top = report.table.head(3)
+    assert top["status_low"].isin(["optimal", "infeasible"]).all() and top["delta_high"].notna().all()
+    row = report.table[(report.table["table"] == "offers") & (report.table["column"] == "price_per_trainee")]
+    row = row[row["trainees"] > 0].iloc[0]
+    from optimizer.analysis.assumptions import change_at
+
+    res = run.ranging.resolve_with(change_at(row, "low", run.ranging, run.problem))
+    import copy
+
+    problem = copy.copy(run.problem)
+    problem.offers = run.problem.offers.copy()
+    inst, course = row["key"].split("/")
+    mask = (problem.offers["institution"] == inst) & (problem.offers["course"] == course)
+    problem.offers.loc[mask, "price"] = row["source_range_low"]
+    assert res.result.objective == pytest.approx(_fresh_objective(problem), rel=1e-7)
+    # the lower price can only lower the objective, by at least trainees × the price cut (concave in the price)
+    assert res.result.objective - run.ranging.objective <= row["estimate_low"] + 1e-6
+
+
+def test_each_prefecture_lists_its_ten(sensitivity):
+    run, report = sensitivity
+    prefs = report.by_prefecture
+    assert set(prefs["prefecture"]) == set(run.problem.targets["prefecture"])
+    assert prefs.groupby("prefecture").size().max() == 10
+    for _, part in prefs.groupby("prefecture"):
+        assert part["score"].is_monotonic_decreasing and list(part["rank"]) == list(range(1, len(part) + 1))
