@@ -1064,11 +1064,6 @@ def run_assumptions(args: argparse.Namespace) -> int:
 def _assumption_covers(result) -> dict[str, list[tuple[str, str]]]:
     """Issue 20: per workbook (prefecture adcode, 530000 for the province) the cover rows naming the ten assumed
     numbers that move its plan most; none where the data folder has no sourced ranges."""
-    from optimizer.analysis.assumptions import cover_rows, prefecture_lists, province_rows
+    from optimizer.analysis.assumptions import covers, prefecture_lists
 
-    report = prefecture_lists(result)
-    if report is None:
-        return {}
-    covers = {p: cover_rows(report, p) for p in result.problem.targets["prefecture"]}
-    covers["530000"] = province_rows(report)
-    return covers
+    return covers(prefecture_lists(result), result.problem.targets["prefecture"])

@@ -213,3 +213,20 @@ def test_each_prefecture_lists_its_ten(sensitivity):
     assert prefs.groupby("prefecture").size().max() == 10
     for _, part in prefs.groupby("prefecture"):
         assert part["score"].is_monotonic_decreasing and list(part["rank"]) == list(range(1, len(part) + 1))
+
+
+def test_the_workspace_export_page_shows_the_same_list(sensitivity):
+    """The export page lists, for the chosen workbook, the assumptions its cover lists (here the province's, the
+    page's first choice): the same ten, in the same order, as the ranking of the baseline."""
+    from streamlit.testing.v1 import AppTest
+
+    from optimizer.messages import set_language
+
+    set_language("zh")
+    _, report = sensitivity
+    at = AppTest.from_string("from optimizer.ui import pages\npages.export_page()", default_timeout=300).run()
+    assert not at.exception
+    assert any(e.label.startswith("提交前请核实") for e in at.expander)
+    shown = next(d.value for d in at.dataframe if "序号" in d.value.columns)
+    assert list(shown["序号"]) == list(range(1, 11))
+    assert list(shown["对象"]) == list(report.table["name"].head(10))

@@ -444,25 +444,58 @@ def analyse(run, top: int = 10, per_prefecture: int = 10) -> AssumptionReport:
     table = resolve_top(table, run.ranging, run.problem, top)
     timings["resolve_top"] = time.perf_counter() - t1
     prefs = by_prefecture(table, run.ranging, run.problem, per_prefecture)
-    return AssumptionReport(table, prefs, run.scenario.name, run.input_id, run.ranging.objective,
+    return AssumptionReport(table, prefs, str(run.scenario.name), run.input_id, run.ranging.objective,
                             {k: round(v, 4) for k, v in timings.items()})
 
 
 def prefecture_lists(result, n: int = 10) -> AssumptionReport | None:
     """The ranking behind the covers of an ``export`` (a solved ``RunResult``): the LP relaxation's ranging, no
     re-solves. None when the data folder has no sourced ranges (nothing to move) or the LP has no optimum."""
+    return assumption_lists(result.plan, result.problem, result.scenario.name, result.input_id, n)
+
+
+def assumption_lists(plan, problem, scenario: str, input_id: str, n: int = 10) -> AssumptionReport | None:
+    """``prefecture_lists`` from the parts the workspace holds (plan, problem, scenario name, input id)."""
     from optimizer.pipeline import SensitivityRun, lp_sensitivity
 
-    if result.plan.assumption_ranges is None or result.plan.assumption_ranges.empty:
+    if plan.assumption_ranges is None or plan.assumption_ranges.empty:
         return None
     t0 = time.perf_counter()
     try:
-        ranging = lp_sensitivity(result.problem)
+        ranging = lp_sensitivity(problem)
     except RuntimeError:
         return None
-    run = SensitivityRun(result.scenario, result.plan, result.params, result.problem, ranging, result.input_id,
+    run = SensitivityRun(SimpleNamespace(name=scenario), plan, problem.params, problem, ranging, input_id,
                          {"lp_ranging": time.perf_counter() - t0})
     return analyse(run, top=0, per_prefecture=n)
+
+
+def covers(report: AssumptionReport | None, prefectures, n: int = 10) -> dict[str, list[tuple[str, str]]]:
+    """Cover rows per workbook: each prefecture's ten and, under 530000, the province's (``export_workbooks``'s
+    ``cover_rows_by_prefecture``); nothing without a report."""
+    if report is None:
+        return {}
+    out = {p: cover_rows(report, p, n) for p in prefectures}
+    out["530000"] = province_rows(report, n)
+    return out
+
+
+def check_list(report: AssumptionReport, prefecture: str, lang: str = "zh", n: int = 10) -> pd.DataFrame:
+    """One prefecture's list (530000: the province's) as the workspace shows it: rank, what, value, sourced range,
+    effect (万元)."""
+    rows = []
+    items = report.top_for(prefecture, n) if prefecture != "530000" else \
+        report.table.head(n).assign(score=lambda f: f["sensitivity"])
+    for r in items.itertuples():
+        value = f"{r.value:.1%}" if r.table == "profession_focus" else f"{r.value:,.0f}"
+        span = (f"{r.source_range_low:.0%}–{r.source_range_high:.0%}" if r.table == "profession_focus"
+                else f"{r.source_range_low:,.0f}–{r.source_range_high:,.0f}")
+        rows.append({msg("asm.ui.rank", lang): int(r.rank), msg("asm.ui.name", lang): r.name,
+                     msg("asm.ui.what", lang): msg(f"asm.col.{r.table}.{r.column}", lang),
+                     msg("asm.ui.value", lang): value, msg("asm.ui.range", lang): span,
+                     msg("asm.ui.effect", lang): _wan(r.score, lang) if math.isfinite(r.score)
+                     else msg("asm.infeasible_at_end", lang)})
+    return pd.DataFrame(rows)
 
 
 def province_rows(report: AssumptionReport, n: int = 10) -> list[tuple[str, str]]:

@@ -137,3 +137,17 @@ CATALOGUE.update({
                      "scenario '{name}': {n} assumed numbers ranked (LP objective {objective}), the top {top} "
                      "re-solved, written to {out} ({seconds} s)"),
 })
+CATALOGUE.update({
+    "asm.ui.title": ("提交前请核实：影响本地区最大的十个假设数字",
+                     "Check before you submit: the ten assumed numbers that move this area most"),
+    "asm.ui.caption": ("这些数字不是通知给出的，而是假设（见 data/SOURCES.md）；"
+                       "请与相关学校核实后再上报县级分解。同一清单印在工作簿封面上。",
+                       "These numbers are assumptions, not the notice's (data/SOURCES.md): confirm them with the "
+                       "schools before sending the county breakdown. The workbook's cover lists the same."),
+    "asm.ui.rank": ("序号", "#"),
+    "asm.ui.name": ("对象", "what"),
+    "asm.ui.what": ("假设项", "assumption"),
+    "asm.ui.value": ("取值", "value"),
+    "asm.ui.range": ("公开来源范围", "sourced range"),
+    "asm.ui.effect": ("对本地区的影响", "effect here"),
+})
