@@ -644,6 +644,11 @@ def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
     from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
 
+    if getattr(args, "samples", None):  # issue 20: a Monte Carlo sweep of the assumed numbers
+        return run_monte_carlo(args)
+    if not args.param:
+        raise InputError([Problem("--param", None, None, None, msg("asm.cli.param_or_samples"))])
+
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
     executor = "dask" if args.scheduler else args.executor  # an address means a cluster
@@ -1007,7 +1012,7 @@ def _add_assumptions_command(sub) -> None:
         if action.dest == "param":  # a Monte Carlo sweep needs no grid
             action.required = False
             action.default = []
-    sweep.add_argument("--samples", type=_count_in("--samples", 1, 10_000), default=None, help=msg("asm.cli.samples"))
+    sweep.add_argument("--samples", type=_count_in("--samples", 1, 1000), default=None, help=msg("asm.cli.samples"))
     sweep.add_argument("--seed", type=_count_in("--seed", 0, 2**31 - 1), default=0, help=msg("asm.cli.seed"))
 
 
@@ -1067,3 +1072,45 @@ def _assumption_covers(result) -> dict[str, list[tuple[str, str]]]:
     from optimizer.analysis.assumptions import covers, prefecture_lists
 
     return covers(prefecture_lists(result), result.problem.targets["prefecture"])
+
+
+def run_monte_carlo(args: argparse.Namespace) -> int:
+    """`sweep --samples N [--seed S]`: every assumed number drawn within its sourced range, N times, on the
+    sweep's executors and cache; per county and per school how often and how much its trainees change, and the
+    share of samples that stay feasible (sweep.csv, variability_counties.csv, variability_schools.csv)."""
+    import time
+
+    from optimizer.analysis.assumptions import sample_points, variability
+    from optimizer.analysis.sweep import DEFAULT_CACHE, run_points, sweep_table
+    from optimizer.data.scenario import load_inputs
+
+    if args.param:
+        raise InputError([Problem("--samples", None, None, str(args.samples), msg("asm.cli.samples_and_param"))])
+    scenario, plan, _ = load_inputs(args.scenario, args.data, {}, {}, (), [])
+    if plan.assumption_ranges is None or plan.assumption_ranges.empty:
+        raise InputError([Problem(str(args.data or scenario.data_dir), None, None, "assumption_ranges.csv",
+                                  msg("asm.cli.no_ranges"))])
+    cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
+    executor = "dask" if args.scheduler else args.executor
+    t0 = time.perf_counter()
+    results = run_points(args.scenario, sample_points(args.samples, args.seed), args.data, args.workers, cache,
+                         executor=executor, scheduler=args.scheduler)
+    seconds = time.perf_counter() - t0
+    names = {**dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True)),
+             **dict(zip(plan.institutions["code"], plan.institutions["name"], strict=True))}
+    var = variability(results, names)
+    table = sweep_table(results)
+    outputs = OutputSet(args.out, "sweep", None, details={"samples": args.samples, "seed": args.seed,
+                                                          "feasible": var.feasible, "seconds": round(seconds, 1)})
+    outputs.frame("sweep.csv", table)
+    outputs.frame("variability_counties.csv", var.counties)
+    outputs.frame("variability_schools.csv", var.schools)
+    commit(outputs)
+    print(msg("asm.cli.mc_done", n=var.samples, feasible=var.feasible, share=share(var.feasible_share),
+              seed=args.seed, out=args.out, seconds=f"{seconds:.0f}"))
+    if not var.counties.empty:
+        changed = var.counties[var.counties["changed_share"] > 0]
+        print(msg("asm.cli.mc_counties", n=len(changed), total=len(var.counties)))
+        for r in var.counties.head(5).itertuples():
+            print(f"  {r.county}: {share(r.changed_share)}, ±{r.mean_abs_change:,.0f} ({r.p05:,.0f}–{r.p95:,.0f})")
+    return EXIT_OK

@@ -224,11 +224,15 @@ def run_sensitivity(scenario: Scenario | Path | str | None = None, *, data: Sour
     t1 = time.perf_counter()
     ranging = lp_ranging(problem)
     timings["lp_ranging"] = time.perf_counter() - t1
-    ranges = applied.assumption_ranges
-    extra = {"command": "assumptions",
-             "ranges": frame_digest(ranges).hex() if ranges is not None else None}
-    return SensitivityRun(scen, applied, params, problem, ranging, input_identity(applied, params, extra),
+    return SensitivityRun(scen, applied, params, problem, ranging, sensitivity_identity(applied, params),
                           {k: round(v, 4) for k, v in timings.items()})
+
+
+def sensitivity_identity(applied: PlanData, params: ModelParams) -> str:
+    """The input_id of a sensitivity run: the solve's identity plus the sourced ranges it moves values within."""
+    ranges = applied.assumption_ranges
+    extra = {"command": "assumptions", "ranges": frame_digest(ranges).hex() if ranges is not None else None}
+    return input_identity(applied, params, extra)
 
 
 def lp_sensitivity(problem: AllocationProblem):

@@ -678,3 +678,158 @@ def _list_sheet(book, f, name: str, headers: list[tuple[str, int]], rows: list[l
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+
+
+# -- Monte Carlo: the assumed numbers drawn within their sourced ranges (sweep --samples N) ----------------------
+
+# What a sample draws: quantities the model reads. Not drawn: institutions' platform_teachers / siyb_trainers
+# (conditions, > 0, not quantities: a draw would switch R15 / R16 on for an institution the data leaves out) and
+# courses.max_class_size (the whole-class rounding needs a class of at least 2·min_class_size − 1; a smaller draw
+# tests the rounding, not the plan).
+DRAWN = {"offers": ("equipment_sets", "days_available", "price_per_trainee"), "courses": ("class_hours",),
+         "focus": ("share",)}
+RANGE_TABLE = {"offers": "offers", "courses": "courses", "focus": "profession_focus"}
+BASELINE_SAMPLE = -1  # the point of a Monte Carlo sweep that keeps every value (the reference)
+
+
+def draw_plan(plan, seed: int, sample: int):
+    """A copy of ``plan`` with every drawn assumed number replaced by a triangular draw over its sourced range
+    (tightened by the notice's rules) with its shipped value as the mode; whole numbers rounded; each
+    prefecture's focus shares renormalised to sum to 1. ``sample`` = ``BASELINE_SAMPLE``: the plan unchanged.
+    The draws depend only on (seed, sample): a sample is the same on any worker."""
+    import copy
+
+    if sample == BASELINE_SAMPLE:
+        return plan
+    spans = _spans(plan.assumption_ranges)
+    rng = np.random.default_rng([int(seed), int(sample)])
+    out = copy.copy(plan)
+    for attr, columns in DRAWN.items():
+        frame = getattr(plan, attr).copy()
+        table = RANGE_TABLE[attr]
+        for column in columns:
+            if (table, column) not in spans:
+                continue
+            values = frame[column].astype(float).to_numpy()
+            low, high, _, _ = _range(spans, table, column)
+            lows, highs = np.full(len(frame), low), np.full(len(frame), high)
+            if table == "courses":  # the notice's rules tighten a course's range (R6 hours)
+                for i, (_, row) in enumerate(frame.iterrows()):
+                    lows[i], highs[i], _, _ = _range(spans, table, column, row)
+            mode = np.clip(values, lows, highs)
+            wide = highs > lows
+            drawn = mode.copy()
+            drawn[wide] = rng.triangular(lows[wide], mode[wide], highs[wide])
+            if frame[column].dtype.kind in "iu" or column in ("equipment_sets", "days_available", "class_hours"):
+                drawn = np.clip(np.rint(drawn), np.ceil(lows), np.floor(highs)).astype(int)
+            frame[column] = drawn
+        if attr == "focus":
+            frame["share"] = frame["share"] / frame.groupby("prefecture_adcode")["share"].transform("sum")
+        setattr(out, attr, frame)
+    return out
+
+
+def sample_points(samples: int, seed: int) -> list[dict[str, float]]:
+    """The points of a Monte Carlo sweep: the reference (all values kept), then ``samples`` draws."""
+    return [{"sample": s, "seed": seed} for s in (BASELINE_SAMPLE, *range(samples))]
+
+
+def solve_sample(scenario_path: str | None, data: str | None, point: dict) -> dict:
+    """Worker: one sample's LP relaxation through the pipeline (``run_sensitivity``: persons, not whole classes);
+    its objective and terms with each county's trainees and each school's trainees by county (plain data, cached
+    like any sweep point). An LP without an optimum is the sample's ``infeasible``."""
+    import os
+
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.pipeline import prepare, run_sensitivity, sensitivity_identity
+
+    scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
+    plan = draw_plan(load_plan(data if data else scenario.data_dir), int(point["seed"]), int(point["sample"]))
+    try:
+        run = run_sensitivity(scenario, plan=plan)
+    except RuntimeError as exc:
+        _, applied, params, _ = prepare(scenario, plan=plan)
+        return {"status": "infeasible", "figures": {}, "message": str(exc), "worker": os.getpid(),
+                "input_id": sensitivity_identity(applied, params)}
+    county, school_county = run.ranging.base
+    x = run.ranging.col_value
+    terms = {name: round(float(coef @ x), 2) for name, coef in run.ranging.solved.term_costs.items()}
+    school: dict[str, dict[str, float]] = {}
+    for (s, c), n in school_county.items():
+        if abs(n) > 1e-6:
+            school.setdefault(str(s), {})[str(c)] = round(float(n), 3)
+    figures = {"objective": round(run.ranging.objective, 2), **terms,
+               "county": {str(c): round(float(n), 3) for c, n in county.items()}, "school": school}
+    return {"status": "optimal", "figures": figures, "message": "", "worker": os.getpid(), "input_id": run.input_id}
+
+
+def sample_identity(scenario_path: str | None, data: str | None, point: dict, plan=None) -> str:
+    """The cache key of a sample: the input_id of its drawn plan (what the worker computes again)."""
+    from optimizer.data.loader import load_plan
+    from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.pipeline import prepare, sensitivity_identity
+
+    scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
+    plan = plan if plan is not None else load_plan(data if data else scenario.data_dir)
+    drawn = draw_plan(plan, int(point["seed"]), int(point["sample"]))
+    _, applied, params, _ = prepare(scenario, plan=drawn)
+    return sensitivity_identity(applied, params)
+
+
+@dataclass
+class Variability:
+    """How a Monte Carlo sweep's plans differ from the reference: per county, per school, and overall."""
+
+    samples: int
+    feasible: int
+    counties: pd.DataFrame  # adcode, county, baseline, changed_share, mean_abs_change, max_abs_change, p05, p95
+    schools: pd.DataFrame  # school, baseline, changed_share, mean_moved, max_moved
+
+    @property
+    def feasible_share(self) -> float:
+        return self.feasible / self.samples if self.samples else 0.0
+
+
+def variability(results: list, names: dict[str, str] | None = None) -> Variability:
+    """Per county the share of feasible samples whose trainees differ from the reference (by at least one),
+    the mean and largest change and the 5th/95th percentiles; per school the trainees it moves between counties
+    (half the sum of |change| over counties); the share of samples that stay feasible."""
+    names = names or {}
+    base = next((r for r in results if r.point.get("sample") == BASELINE_SAMPLE), None)
+    draws = [r for r in results if r.point.get("sample") != BASELINE_SAMPLE]
+    ok = [r for r in draws if r.status == "optimal" and "county" in r.figures]
+    if base is None or base.status != "optimal" or "county" not in base.figures:
+        empty = pd.DataFrame()
+        return Variability(len(draws), len(ok), empty, empty)
+    b = pd.Series(base.figures["county"], dtype=float)
+    counties = sorted(set(b.index).union(*(r.figures["county"] for r in ok)))
+    values = pd.DataFrame([{c: r.figures["county"].get(c, 0) for c in counties} for r in ok],
+                          columns=counties, dtype=float)
+    b = b.reindex(counties, fill_value=0.0)
+    delta = values - b if len(values) else pd.DataFrame(columns=counties, dtype=float)
+    county = pd.DataFrame({
+        "adcode": counties, "county": [names.get(c, c) for c in counties],
+        "baseline": b.to_numpy(),
+        "changed_share": (delta.abs() >= 1).mean().reindex(counties).to_numpy() if len(ok) else np.nan,
+        "mean_abs_change": delta.abs().mean().reindex(counties).to_numpy() if len(ok) else np.nan,
+        "max_abs_change": delta.abs().max().reindex(counties).to_numpy() if len(ok) else np.nan,
+        "p05": values.quantile(0.05).reindex(counties).to_numpy() if len(ok) else np.nan,
+        "p95": values.quantile(0.95).reindex(counties).to_numpy() if len(ok) else np.nan})
+    county = county.sort_values(["changed_share", "mean_abs_change"], ascending=False).reset_index(drop=True)
+    base_school = base.figures.get("school", {})
+    rows = []
+    for school in sorted(set(base_school).union(*(r.figures.get("school", {}) for r in ok))):
+        ref = base_school.get(school, {})
+        moved = []
+        for r in ok:
+            cur = r.figures.get("school", {}).get(school, {})
+            keys = set(ref) | set(cur)
+            moved.append(sum(abs(cur.get(k, 0) - ref.get(k, 0)) for k in keys) / 2)
+        moved_arr = np.asarray(moved, dtype=float)
+        rows.append({"school": school, "name": names.get(school, school), "baseline": sum(ref.values()),
+                     "changed_share": float((moved_arr >= 1).mean()) if len(moved_arr) else np.nan,
+                     "mean_moved": float(moved_arr.mean()) if len(moved_arr) else np.nan,
+                     "max_moved": float(moved_arr.max()) if len(moved_arr) else np.nan})
+    school = pd.DataFrame(rows).sort_values(["changed_share", "mean_moved"], ascending=False).reset_index(drop=True)
+    return Variability(len(draws), len(ok), county, school)

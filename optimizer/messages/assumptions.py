@@ -151,3 +151,15 @@ CATALOGUE.update({
     "asm.ui.range": ("公开来源范围", "sourced range"),
     "asm.ui.effect": ("对本地区的影响", "effect here"),
 })
+CATALOGUE.update({
+    "asm.cli.param_or_samples": ("请给出 --param（参数网格）或 --samples（假设数字的蒙特卡洛抽样）",
+                                 "give --param (a grid of settings) or --samples (Monte Carlo draws of the assumed "
+                                 "numbers)"),
+    "asm.cli.samples_and_param": ("--samples 与 --param 不能同时使用", "--samples and --param cannot be combined"),
+    "asm.cli.mc_done": ("蒙特卡洛（线性规划松弛）：{n} 次抽样（种子 {seed}），{feasible} 次可行（{share}），"
+                        "用时 {seconds} 秒，写入 {out}",
+                        "Monte Carlo (LP relaxation): {n} samples (seed {seed}), {feasible} feasible ({share}), "
+                        "{seconds} s, written to {out}"),
+    "asm.cli.mc_counties": ("{total} 个县中有 {n} 个县的培训人数在至少一次抽样中变化；变化最频繁的县：",
+                            "{n} of {total} counties change in at least one sample; the most often changed:"),
+})
