@@ -230,3 +230,97 @@ def test_the_workspace_export_page_shows_the_same_list(sensitivity):
     shown = next(d.value for d in at.dataframe if "序号" in d.value.columns)
     assert list(shown["序号"]) == list(range(1, 11))
     assert list(shown["对象"]) == list(report.table["name"].head(10))
+
+
+# -- 4. Monte Carlo ------------------------------------------------------------------------------------------
+
+
+def test_draws_are_seeded_and_stay_within_the_sourced_ranges_and_the_rules():
+    from optimizer import rules
+    from optimizer.analysis.assumptions import BASELINE_SAMPLE, draw_plan
+
+    plan = load_plan(DATA)
+    a, b, c = draw_plan(plan, 7, 0), draw_plan(plan, 7, 0), draw_plan(plan, 8, 0)
+    assert a.offers.equals(b.offers) and not a.offers.equals(c.offers)
+    assert draw_plan(plan, 7, BASELINE_SAMPLE) is plan
+    ranges = pd.read_csv(DATA / "assumption_ranges.csv").set_index(["table", "column"])
+    for column in ("equipment_sets", "days_available", "price_per_trainee"):
+        low, high = ranges.loc[("offers", column), ["low", "high"]]
+        assert a.offers[column].between(low, high).all(), column
+        assert (a.offers[column] != plan.offers[column]).mean() > 0.5, column  # most values moved
+    assert a.offers["equipment_sets"].dtype.kind == "i"
+    cert = a.courses["certificate_type"].map(rules.is_certificate_class)
+    assert (a.courses.loc[cert, "class_hours"] >= rules.MIN_CERTIFICATE_CLASS_HOURS).all()  # R6 holds
+    assert a.courses["max_class_size"].equals(plan.courses["max_class_size"])  # not drawn (whole classes)
+    sums = a.focus.groupby("prefecture_adcode")["share"].sum()
+    assert (sums - 1).abs().max() < 1e-9
+
+
+def test_a_small_monte_carlo_sweep_reports_per_county_and_school_variability(tmp_path, capsys):
+    """Two samples through the command line (the sweep's process executor): files, the feasible share, and a
+    sample's objective equal to a fresh LP of its drawn data built here."""
+    from optimizer.analysis.assumptions import draw_plan
+    from optimizer.cli import main
+    from optimizer.model.problem import build_problem
+    from optimizer.pipeline import prepare
+
+    out = tmp_path / "mc"
+    assert main(["--lang", "en", "sweep", "--samples", "2", "--seed", "11", "--no-cache", "--out", str(out)]) == 0
+    assert "2 samples (seed 11), 2 feasible (100.0%)" in capsys.readouterr().out
+    table = pd.read_csv(out / "sweep.csv")
+    assert list(table["sample"]) == [-1, 0, 1] and (table["status"] == "optimal").all()
+    counties = pd.read_csv(out / "variability_counties.csv", dtype={"adcode": str})
+    assert len(counties) == 129 and counties["changed_share"].between(0, 1).all()
+    assert counties["changed_share"].max() > 0 and (counties["p05"] <= counties["p95"]).all()
+    schools = pd.read_csv(out / "variability_schools.csv")
+    assert len(schools) == 33 and (schools["baseline"] > 0).all()
+    _, applied, params, _ = prepare(None, plan=draw_plan(load_plan(DATA), 11, 1))
+    expected = _fresh_objective(build_problem(applied, params))
+    assert table.loc[table["sample"] == 1, "objective"].iloc[0] == pytest.approx(expected, rel=1e-8)
+
+
+def test_sweep_needs_a_grid_or_samples(capsys):
+    from optimizer.cli import main
+
+    assert main(["--lang", "en", "sweep", "--no-cache"]) == 2
+    assert "give --param" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["--lang", "en", "sweep", "--samples", "0"])
+    assert exc.value.code == 2 and "--samples 0: expected a whole number from 1 to 1000" in capsys.readouterr().err
+
+
+# -- the command ---------------------------------------------------------------------------------------------
+
+
+def test_the_assumptions_command_writes_csv_and_a_chinese_workbook_through_the_writer(tmp_path, capsys):
+    import json
+
+    from openpyxl import load_workbook
+
+    from optimizer.cli import main
+
+    out = tmp_path / "asm"
+    assert main(["assumptions", "--out", str(out), "--top", "1"]) == 0
+    assert "个假设数字已排序" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "assumptions" and set(manifest["files"]) == {
+        "assumptions.csv", "assumptions_by_prefecture.csv", "assumptions.xlsx", "timings.json"}
+    table = pd.read_csv(out / "assumptions.csv")
+    assert list(table.columns[:9]) == ["table", "key", "column", "value", "basis", "source_range_low",
+                                       "source_range_high", "sensitivity", "rank"]
+    assert table["delta_low"].notna().sum() == 1  # --top 1: one number re-solved
+    book = load_workbook(out / "assumptions.xlsx", read_only=True)
+    assert book.sheetnames == ["说明", "全部假设排序", "重点假设复算", "各州市核实清单"]
+    book.close()
+
+
+def test_help_of_assumptions_is_plain_text_with_defaults_and_exit_statuses(capsys):
+    from optimizer.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["assumptions", "--help"])
+    text = capsys.readouterr().out
+    assert "退出状态" in text and "默认：10" in text and "--top" in text
+    with pytest.raises(SystemExit):
+        main(["sweep", "--help"])
+    assert "--samples" in capsys.readouterr().out
