@@ -302,13 +302,14 @@ def _condition_records(problem, plan, ranges, ranging: LPRanging, typical: float
             low, high, unit, source = _range(ranges, "institutions", column)
             closed = condition_columns(problem, ranging, inst.code, column)
             carried = float(sum(ranging.values[f][pos].sum() for f, pos in closed))
-            if value <= 0 or carried < CHANGE_TOLERANCE:
-                continue  # a zero stays closed; an open door nobody uses changes nothing at 0
-            est_low = carried * typical if not math.isnan(low) and low <= 0 else 0.0
+            # a zero keeps the institution out of the model (raising it is not evaluated: the model has no such
+            # columns); an open door nobody uses changes nothing at 0
+            how = "not-evaluated" if value <= 0 else ("displaced" if carried >= CHANGE_TOLERANCE else "ranging")
+            est_low = carried * typical if how == "displaced" and not math.isnan(low) and low <= 0 else 0.0
             out.append({"table": "institutions", "key": inst.code, "column": column, "value": value,
                         "basis": basis[inst.code], "source_range_low": low, "source_range_high": high,
                         "kind": "condition", "name": problem.names.get(inst.code, inst.code), "unit": unit,
-                        "source": source, "estimate": "displaced", "trainees": carried, "estimate_low": est_low,
+                        "source": source, "estimate": how, "trainees": carried, "estimate_low": est_low,
                         "estimate_high": 0.0, "closed": closed})
     return out
 
@@ -349,7 +350,8 @@ def change_at(row: pd.Series, end: str, ranging: LPRanging, problem) -> Change |
             ch.row_upper[f"mix_hi_p{pref}_{group}"] = float(hi)
         return ch
     if row["kind"] == "condition":
-        return Change(closed=row["closed"]) if end == "low" and row["source_range_low"] <= 0 else None
+        return Change(closed=row["closed"]) if end == "low" and row["source_range_low"] <= 0 \
+            and row["estimate"] == "displaced" else None
     return None
 
 
@@ -546,7 +548,8 @@ def _wan(amount: float, lang: str) -> str:
 
 UNIT_ZH = {"sets": "套", "days": "天", "yuan": "元", "hours": "学时", "trainees": "人", "teachers": "人",
            "fraction": ""}
-ESTIMATE_ZH = {"ranging": "LP 灵敏度区间", "displaced": "按被挤出人数估计", "re-solve": "重新求解"}
+ESTIMATE_ZH = {"ranging": "LP 灵敏度区间", "displaced": "按被挤出人数估计", "re-solve": "重新求解",
+               "not-evaluated": "未评估（取值为 0，模型中无此机构的相应变量）"}
 
 
 def _num(v: float, digits: int = 0) -> object:
