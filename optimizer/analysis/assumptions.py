@@ -533,7 +533,7 @@ def describe(r, lang: str = "zh") -> str:
     high = f"{r.source_range_high:.0%}" if r.table == "profession_focus" else f"{r.source_range_high:,.0f}"
     score = msg("asm.infeasible_at_end", lang) if not math.isfinite(r.score) else \
         msg("asm.score", lang, amount=_wan(r.score, lang))
-    unit = "" if r.table == "profession_focus" else (UNIT_ZH.get(r.unit, r.unit) if lang == "zh" else f" {r.unit}")
+    unit = "" if r.table == "profession_focus" else (unit_text(r.unit, lang) if lang == "zh" else f" {r.unit}")
     return msg("asm.cover_item", lang, what=msg(f"asm.col.{r.table}.{r.column}", lang), name=r.name, value=value,
                unit=unit, low=low, high=high, score=score)
 
@@ -546,10 +546,17 @@ def _wan(amount: float, lang: str) -> str:
 
 # -- the planners' workbook (Chinese) ------------------------------------------------------------------------
 
-UNIT_ZH = {"sets": "套", "days": "天", "yuan": "元", "hours": "学时", "trainees": "人", "teachers": "人",
-           "fraction": ""}
-ESTIMATE_ZH = {"ranging": "LP 灵敏度区间", "displaced": "按被挤出人数估计", "re-solve": "重新求解",
-               "not-evaluated": "未评估（取值为 0，模型中无此机构的相应变量）"}
+UNITS = ("sets", "days", "yuan", "hours", "trainees", "teachers")
+ESTIMATES = ("ranging", "displaced", "re-solve", "not-evaluated")
+
+
+def unit_text(unit: str, lang: str = "zh") -> str:
+    """A column's unit as the reader's language writes it (套, 天, 元 …; a share has none shown)."""
+    return msg(f"asm.unit.{unit}", lang) if unit in UNITS else ("" if unit == "fraction" else unit)
+
+
+def estimate_text(estimate: str, lang: str = "zh") -> str:
+    return msg(f"asm.est.{estimate}", lang) if estimate in ESTIMATES else estimate
 
 
 def _num(v: float, digits: int = 0) -> object:
@@ -594,9 +601,9 @@ def write_assumptions_xlsx(report: AssumptionReport, path, top: int) -> None:
             ("asm.xlsx.estimate", 14), ("asm.xlsx.shadow", 11), ("asm.xlsx.holds", 14), ("asm.xlsx.stable", 16),
             ("asm.xlsx.trainees", 9), ("asm.xlsx.table", 14), ("asm.xlsx.key", 12), ("asm.xlsx.basis", 50),
             ("asm.xlsx.source", 50)],
-            [[int(r.rank), r.name, msg(f"asm.col.{r.table}.{r.column}", "zh"), _value(r), UNIT_ZH.get(r.unit, r.unit),
+            [[int(r.rank), r.name, msg(f"asm.col.{r.table}.{r.column}", "zh"), _value(r), unit_text(r.unit),
               _value(r, r.source_range_low), _value(r, r.source_range_high), _wan_cell(r.sensitivity),
-              ESTIMATE_ZH.get(r.estimate, r.estimate), _num(r.shadow_price, 2),
+              estimate_text(r.estimate), _num(r.shadow_price, 2),
               _interval(r.holds_from, r.holds_to), _interval(r.stable_price_low, r.stable_price_high, 2),
               _num(r.trainees), f"{r.table}.csv", r.key, r.basis, r.source] for r in t.itertuples()], f, printed=15)
         head = t.head(top)
@@ -615,7 +622,7 @@ def write_assumptions_xlsx(report: AssumptionReport, path, top: int) -> None:
             ("asm.xlsx.value", 9), ("asm.xlsx.unit", 6), ("asm.xlsx.low", 9), ("asm.xlsx.high", 9),
             ("asm.xlsx.score", 12), ("asm.xlsx.global_rank", 8)],
             [[r.prefecture_name, int(r.rank), r.name, msg(f"asm.col.{r.table}.{r.column}", "zh"), _value(r),
-              UNIT_ZH.get(r.unit, r.unit), _value(r, r.source_range_low), _value(r, r.source_range_high),
+              unit_text(r.unit), _value(r, r.source_range_low), _value(r, r.source_range_high),
               _wan_cell(r.score), int(r.global_rank)] for r in p.itertuples()], f)
     finally:
         book.close()

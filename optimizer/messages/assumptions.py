@@ -163,3 +163,16 @@ CATALOGUE.update({
     "asm.cli.mc_counties": ("{total} 个县中有 {n} 个县的培训人数在至少一次抽样中变化；变化最频繁的县：",
                             "{n} of {total} counties change in at least one sample; the most often changed:"),
 })
+CATALOGUE.update({
+    "asm.unit.sets": ("套", "sets"),
+    "asm.unit.days": ("天", "days"),
+    "asm.unit.yuan": ("元", "yuan"),
+    "asm.unit.hours": ("学时", "hours"),
+    "asm.unit.trainees": ("人", "trainees"),
+    "asm.unit.teachers": ("人", "teachers"),
+    "asm.est.ranging": ("LP 灵敏度区间", "LP ranging"),
+    "asm.est.displaced": ("按被挤出人数估计", "displaced trainees"),
+    "asm.est.re-solve": ("重新求解", "re-solve"),
+    "asm.est.not-evaluated": ("未评估（取值为 0，模型中无此机构的相应变量）",
+                              "not evaluated (a zero: the model has no such columns for the institution)"),
+})
