@@ -618,7 +618,7 @@ def write_assumptions_xlsx(report: AssumptionReport, path, top: int) -> None:
               _num(r.schools_high), r.changes_high] for r in head.itertuples()], f, row_height=62)
         p = report.by_prefecture
         _list_sheet(book, f, msg("asm.xlsx.sheet_prefectures", "zh"), [
-            ("asm.xlsx.prefecture", 10), ("asm.xlsx.rank", 6), ("asm.xlsx.name", 36), ("asm.xlsx.what", 12),
+            ("asm.xlsx.prefecture", 10), ("asm.xlsx.rank", 6), ("asm.xlsx.name", 48), ("asm.xlsx.what", 12),
             ("asm.xlsx.value", 9), ("asm.xlsx.unit", 6), ("asm.xlsx.low", 9), ("asm.xlsx.high", 9),
             ("asm.xlsx.score", 12), ("asm.xlsx.global_rank", 8)],
             [[r.prefecture_name, int(r.rank), r.name, msg(f"asm.col.{r.table}.{r.column}", "zh"), _value(r),
