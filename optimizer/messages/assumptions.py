@@ -140,7 +140,7 @@ CATALOGUE.update({
 CATALOGUE.update({
     "asm.ui.title": ("提交前请核实：影响本地区最大的十个假设数字",
                      "Check before you submit: the ten assumed numbers that move this area most"),
-    "asm.ui.caption": ("这些数字不是通知给出的，而是假设（见 data/SOURCES.md）；"
+    "asm.ui.caption": ("这些数字不是通知给出的，而是假设（来源见数据目录中的来源说明）；"
                        "请与相关学校核实后再上报县级分解。同一清单印在工作簿封面上。",
                        "These numbers are assumptions, not the notice's (data/SOURCES.md): confirm them with the "
                        "schools before sending the county breakdown. The workbook's cover lists the same."),
