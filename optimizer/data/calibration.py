@@ -1,7 +1,7 @@
 """The ranges public sources support for the assumed numbers (data/assumption_ranges.csv, issue 20).
 
 One table names, per assumed (table, column), the lowest and highest value a public source supports and the
-source (copied from shared/docs/calibration.md into data/SOURCES.md), or says plainly that none was found and
+source (the calibration notes, copied into data/SOURCES.md), or says plainly that none was found and
 why the range was chosen. The loader rejects an assumed value outside its range with file, row, column and
 value; ``optimizer.analysis.assumptions`` moves values to the ends of these ranges and draws within them.
 
@@ -31,7 +31,7 @@ RANGES = TableSchema(
         Column("high", "float", "highest value a source supports", signed=True),
         Column("unit", "text", "unit of the column", required=False),
         Column("source", "text", "the source (calibration.md: …) or 'none found: <why this range>'"),
-    ), key=("table", "column"), min_rows=0, origin="shared/docs/calibration.md, copied into data/SOURCES.md")
+    ), key=("table", "column"), min_rows=0, origin="calibration.md, copied into data/SOURCES.md")
 NUMERIC_KINDS = ("int", "float", "wan")
 
 
