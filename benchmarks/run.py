@@ -201,6 +201,16 @@ def run_workspace() -> list[dict]:
     return rec
 
 
+def run_assumption_analysis() -> list[dict]:
+    """Issue 20: `assumptions` on the baseline: the LP with ranging, the ranking, the top 10 re-solved (the
+    analysis of a freshly loaded scenario each time; no file writing)."""
+    from optimizer.analysis.assumptions import analyse
+    from optimizer.pipeline import run_sensitivity
+
+    runs = Timed(lambda n: analyse(run_sensitivity(), top=10))
+    return [record("assumptions", runs, cpu=runs.cpu)]
+
+
 def lp_hot_resolve_seconds(problem) -> list[float]:
     """The same change as ui_resolve applied to the solved HiGHS model and re-solved from its basis (LP only:
     no rounding, tables or verification; model/resolve.py, to be wired into the pipeline)."""
@@ -257,6 +267,7 @@ def main() -> int:
     args = parser.parse_args()
     records = run_instance("province", None)
     records += run_workspace()
+    records += run_assumption_analysis()
     if not args.quick:
         records += run_sweeps()
         with tempfile.TemporaryDirectory() as tmp:

@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
     # --lang after the command too (main() reads it from argv before parsing; SUPPRESS keeps the global value)
     explain.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=msg("cli.lang"))
+    _add_assumptions_command(sub)  # issue 20: assumptions, sweep --samples
     return parser
 
 
@@ -477,7 +478,8 @@ def run_export(args: argparse.Namespace) -> int:
     outputs.json("summary.json", {**result.summary(), "input_id": input_id, "as_of": as_of.isoformat(),
                                   "as_of_basis": basis, "method": args.method,
                                   "weights": str(args.weights) if args.weights else None})
-    outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id))
+    covers = _assumption_covers(result)  # issue 20: each cover lists the assumptions that move it most
+    outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id, covers))
     written = commit(outputs)
     print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
               as_of=as_of.isoformat(), as_of_basis=basis))
@@ -642,6 +644,11 @@ def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
     from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
 
+    if getattr(args, "samples", None):  # issue 20: a Monte Carlo sweep of the assumed numbers
+        return run_monte_carlo(args)
+    if not args.param:
+        raise InputError([Problem("--param", None, None, None, msg("asm.cli.param_or_samples"))])
+
     params = [parse_param(p) for p in args.param]
     cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
     executor = "dask" if args.scheduler else args.executor  # an address means a cluster
@@ -703,14 +710,15 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def _export_files(folder: Path, args: argparse.Namespace, breakdown, plan, result, as_of: dt.date,
-                  input_id: str) -> list[str]:
+                  input_id: str, covers: dict[str, list[tuple[str, str]]] | None = None) -> list[str]:
     """The export's workbooks (and with --pdf their PDFs, where LibreOffice is installed) into ``folder``."""
     import subprocess
 
     from optimizer.outputs.workbook import convert_with_libreoffice, export_workbooks
 
     written = export_workbooks(folder, breakdown, plan, result.scenario.name, result.params, as_of,
-                               input_id=input_id, as_of_given=args.as_of is not None)
+                               input_id=input_id, as_of_given=args.as_of is not None,
+                               cover_rows_by_prefecture=covers)
     names = [p.name for p in written]
     if getattr(args, "pdf", False):
         try:
@@ -988,4 +996,121 @@ def run_runs(args: argparse.Namespace) -> int:
             print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
     print(f"files: {d['files_same']} identical" + "".join(
         f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
+    return EXIT_OK
+
+
+def _add_assumptions_command(sub) -> None:
+    """Issue 20: `assumptions` (how much the plan depends on each assumed number) and `sweep --samples N`."""
+    asm = sub.add_parser("assumptions", help=msg("asm.cli.help"), description=msg("asm.cli.description"),
+                         epilog=msg("asm.cli.epilog"), formatter_class=HelpFormatter)
+    asm.add_argument("scenario", nargs="?", type=Path, default=None, help=msg("cli.scenario"))
+    asm.add_argument("--data", type=Path, default=None, help=msg("cli.data"))
+    asm.add_argument("--out", type=Path, default=Path("assumptions"), help=msg("cli.out"))
+    asm.add_argument("--top", type=_count_in("--top", 0, 200), default=10, help=msg("asm.cli.top"))
+    sweep = sub.choices["sweep"]
+    for action in sweep._actions:
+        if action.dest == "param":  # a Monte Carlo sweep needs no grid
+            action.required = False
+            action.default = []
+    sweep.add_argument("--samples", type=_count_in("--samples", 1, 1000), default=None, help=msg("asm.cli.samples"))
+    sweep.add_argument("--seed", type=_count_in("--seed", 0, 2**31 - 1), default=0, help=msg("asm.cli.seed"))
+
+
+def _count_in(flag: str, low: int, high: int):
+    """A whole number within [low, high] for ``flag``; otherwise the flag and value are named (exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(msg("asm.cli.bad_count", flag=flag, value=text, low=low,
+                                                 high=high)) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(msg("asm.cli.bad_count", flag=flag, value=text, low=low, high=high))
+        return value
+
+    return parse
+
+
+def run_assumptions(args: argparse.Namespace) -> int:
+    """Rank every assumed number by how much the plan depends on it; re-solve the top N at the ends of their
+    sourced ranges; write assumptions.csv, assumptions_by_prefecture.csv and assumptions.xlsx."""
+    from optimizer.analysis.assumptions import analyse, csv_table, write_assumptions_xlsx
+    from optimizer.data.scenario import load_inputs
+    from optimizer.messages.numbers import yuan as in_yuan
+    from optimizer.pipeline import run_sensitivity
+
+    scenario, plan, _ = load_inputs(args.scenario, args.data, {}, {}, (), [])
+    if plan.assumption_ranges is None or plan.assumption_ranges.empty:
+        raise InputError([Problem(str(args.data or scenario.data_dir), None, None, "assumption_ranges.csv",
+                                  msg("asm.cli.no_ranges"))])
+    try:
+        run = run_sensitivity(scenario, data=args.data, plan=plan)
+    except RuntimeError as exc:
+        print(f"{msg('error')}: {msg('asm.cli.no_optimum', reason=exc)}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    report = analyse(run, top=args.top)
+    outputs = OutputSet(args.out, "assumptions", report.input_id,
+                        details={"scenario_file": str(scenario.source or "") or None, "top": args.top})
+    outputs.frame("assumptions.csv", csv_table(report))
+    outputs.frame("assumptions_by_prefecture.csv", report.by_prefecture)
+    outputs.file("assumptions.xlsx", lambda path: write_assumptions_xlsx(report, path, args.top))
+    outputs.json("timings.json", report.timings)
+    commit(outputs)
+    print(msg("asm.cli.done", n=len(report.table), name=report.scenario, objective=in_yuan(report.objective),
+              top=args.top, out=args.out, seconds=f"{sum(report.timings.values()):.1f}"))
+    for r in report.table.head(args.top).itertuples():
+        shown = (f"{v:.1%}" if r.table == "profession_focus" else f"{v:,.0f}"
+                 for v in (r.value, r.source_range_low, r.source_range_high))
+        print("  {:>3}. {} {} {} [{}–{}]  {}".format(r.rank, r.name, msg(f"asm.col.{r.table}.{r.column}"), *shown,
+                                                   in_yuan(r.sensitivity)))
+    return EXIT_OK
+
+
+def _assumption_covers(result) -> dict[str, list[tuple[str, str]]]:
+    """Issue 20: per workbook (prefecture adcode, 530000 for the province) the cover rows naming the ten assumed
+    numbers that move its plan most; none where the data folder has no sourced ranges."""
+    from optimizer.analysis.assumptions import covers, prefecture_lists
+
+    return covers(prefecture_lists(result), result.problem.targets["prefecture"])
+
+
+def run_monte_carlo(args: argparse.Namespace) -> int:
+    """`sweep --samples N [--seed S]`: every assumed number drawn within its sourced range, N times, on the
+    sweep's executors and cache; per county and per school how often and how much its trainees change, and the
+    share of samples that stay feasible (sweep.csv, variability_counties.csv, variability_schools.csv)."""
+    import time
+
+    from optimizer.analysis.assumptions import sample_points, variability
+    from optimizer.analysis.sweep import DEFAULT_CACHE, run_points, sweep_table
+    from optimizer.data.scenario import load_inputs
+
+    if args.param:
+        raise InputError([Problem("--samples", None, None, str(args.samples), msg("asm.cli.samples_and_param"))])
+    scenario, plan, _ = load_inputs(args.scenario, args.data, {}, {}, (), [])
+    if plan.assumption_ranges is None or plan.assumption_ranges.empty:
+        raise InputError([Problem(str(args.data or scenario.data_dir), None, None, "assumption_ranges.csv",
+                                  msg("asm.cli.no_ranges"))])
+    cache = None if args.no_cache else (args.cache or DEFAULT_CACHE)
+    executor = "dask" if args.scheduler else args.executor
+    t0 = time.perf_counter()
+    results = run_points(args.scenario, sample_points(args.samples, args.seed), args.data, args.workers, cache,
+                         executor=executor, scheduler=args.scheduler)
+    seconds = time.perf_counter() - t0
+    names = {**dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True)),
+             **dict(zip(plan.institutions["code"], plan.institutions["name"], strict=True))}
+    var = variability(results, names)
+    table = sweep_table(results)
+    outputs = OutputSet(args.out, "sweep", None, details={"samples": args.samples, "seed": args.seed,
+                                                          "feasible": var.feasible, "seconds": round(seconds, 1)})
+    outputs.frame("sweep.csv", table)
+    outputs.frame("variability_counties.csv", var.counties)
+    outputs.frame("variability_schools.csv", var.schools)
+    commit(outputs)
+    print(msg("asm.cli.mc_done", n=var.samples, feasible=var.feasible, share=share(var.feasible_share),
+              seed=args.seed, out=args.out, seconds=f"{seconds:.0f}"))
+    if not var.counties.empty:
+        changed = var.counties[var.counties["changed_share"] > 0]
+        print(msg("asm.cli.mc_counties", n=len(changed), total=len(var.counties)))
+        for r in var.counties.head(5).itertuples():
+            print(f"  {r.county}: {share(r.changed_share)}, ±{r.mean_abs_change:,.0f} ({r.p05:,.0f}–{r.p95:,.0f})")
     return EXIT_OK

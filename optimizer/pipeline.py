@@ -194,3 +194,49 @@ def run_replan(result: RunResult, records: pd.DataFrame, as_of: dt.date, workers
     solution = allocate(new, workers=workers)
     return finish_replan(result.problem, result.solution, new, classified, solution)
 
+
+
+# -- issue 20: sensitivity of the LP relaxation (the stages joined here, like every solve) -----------------------
+
+@dataclass
+class SensitivityRun:
+    """A scenario's problem and its LP relaxation solved with ranging (``model/ranging.py``), no rounding."""
+
+    scenario: Scenario
+    plan: PlanData
+    params: ModelParams
+    problem: AllocationProblem
+    ranging: Any  # optimizer.model.ranging.LPRanging
+    input_id: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def run_sensitivity(scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
+                    overrides: dict[str, Any] | None = None, plan: PlanData | None = None) -> SensitivityRun:
+    """Load and apply the scenario, build its problem and solve the LP relaxation with HiGHS ranging. Bad input
+    raises ``InputError``; an LP without an optimum raises ``RuntimeError`` (``solve`` diagnoses it)."""
+    from optimizer.model.ranging import lp_ranging
+
+    scen, applied, params, timings = prepare(scenario, data=data, overrides=overrides, plan=plan)
+    t0 = time.perf_counter()
+    problem = build_problem(applied, params)
+    timings["problem"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    ranging = lp_ranging(problem)
+    timings["lp_ranging"] = time.perf_counter() - t1
+    return SensitivityRun(scen, applied, params, problem, ranging, sensitivity_identity(applied, params),
+                          {k: round(v, 4) for k, v in timings.items()})
+
+
+def sensitivity_identity(applied: PlanData, params: ModelParams) -> str:
+    """The input_id of a sensitivity run: the solve's identity plus the sourced ranges it moves values within."""
+    ranges = applied.assumption_ranges
+    extra = {"command": "assumptions", "ranges": frame_digest(ranges).hex() if ranges is not None else None}
+    return input_identity(applied, params, extra)
+
+
+def lp_sensitivity(problem: AllocationProblem):
+    """The LP relaxation of an already built problem (a ``RunResult.problem``) with its ranging."""
+    from optimizer.model.ranging import lp_ranging
+
+    return lp_ranging(problem)

@@ -148,6 +148,23 @@ def test_cover_sheet_has_deadline_days_left_and_findings(exported):
     assert "填报人" in text and "填报日期" in text
 
 
+def test_each_cover_lists_the_ten_assumptions_that_move_it_most(exported):
+    """Issue 20: "check before you submit" on every cover: ten assumed numbers, each with its value, its sourced
+    range and how much it moves this prefecture; the prefectures' lists differ."""
+    out, _ = exported
+    firsts = set()
+    for path in out.glob("53????_*.xlsx"):
+        values = sheet_values(path, "封面")
+        labels = [r[0] for r in values if r and r[0]]
+        start = labels.index("提交前请核实")
+        items = [r[1] for r in values if r and r[0] and (r[0] == "提交前请核实" or r[0].strip().isdigit())]
+        assert len(items) == 10, path.name
+        assert [labels[start + i].strip() for i in range(1, 10)] == [str(i) for i in range(2, 11)]
+        assert all("公开来源范围" in t and ("万元" in t or "不可行" in t) for t in items), path.name
+        firsts.add(items[0])
+    assert len(firsts) > 5  # each prefecture its own list
+
+
 ALLOWED_LATIN = {"SIYB", "default"}  # the training programme's own name; the scenario's name
 
 

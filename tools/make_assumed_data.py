@@ -20,6 +20,18 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
+# What public sources say about each table's numbers (issue 20; shared/docs/calibration.md, copied into
+# data/SOURCES.md): appended to every row's basis, so each row cites its source or says none was found.
+CITE = {
+    "offers": "; capacity: none found (calibration.md: no per-school capacities or majors in Yunnan, Annex 2's quota "
+              "is the best evidence); price inside calibration.md: Yunnan 2018 subsidy catalogue 300–1,600 元, 2021 "
+              "average ≈ 2,333 元, award prices 2,000–4,000 元 per trainee",
+    "institutions": "; teachers: none found (calibration.md has no staff or SIYB-trainer figures for Yunnan schools)",
+    "unit_scope": "; none found: the units' business licences were not consulted (calibration.md has none)",
+    "unit_counties": "; none found: no published county plan of a Yunnan unit (calibration.md: county-level plans)",
+    "profession_focus": "; none found: calibration.md has no demand shares by trade for Yunnan's prefectures",
+}
+
 # code, name as printed in Annex 2, prefecture, county adcode, type, groups (majors), capacity
 # factor over the quota (assumed), registered teachers, SIYB trainers, reason for the location.
 SCHOOLS = [
@@ -302,7 +314,7 @@ def offers_for(code: str, kind: str, groups: list[str], target: float, courses, 
             evaluator = "true" if kind == "技师学院" and c["certificate_class"] == "true" else "false"
             rows.append([code, c["code"], c["group"], sets, days, price(c, kind, code), evaluator,
                          "assumed: sized so 80% of the seats (class_fill) are ~1.2–1.6x the expected load; days and "
-                         "price by school type"])
+                         "price by school type" + CITE["offers"]])
     return rows
 
 
@@ -311,13 +323,13 @@ def main() -> None:
     inst_rows, offer_rows = [], []
     for code, name, pref, county, kind, groups, factor, teachers, siyb, reason in SCHOOLS:
         inst_rows.append([code, name, kind, "", pref, county, teachers, siyb, "true",
-                          f"assumed: {reason}; {FILED_BASIS[kind]}"])
+                          f"assumed: {reason}; {FILED_BASIS[kind]}" + CITE["institutions"]])
         target = factor * (QUOTA[code] + UNIT_PARTNER_LOAD.get(code, 0)) / CLASS_FILL
         offer_rows += offers_for(code, kind, groups.split(), target, courses, siyb)
     for code, name, kind, unit, pref, county, groups, target, teachers, siyb, reason in INSTITUTIONS:
         filed = "false" if kind == "企业培训中心" else "true"
         inst_rows.append([code, name, kind, unit, pref, county, teachers, siyb, filed,
-                          f"{reason}; {FILED_BASIS[kind]}"])
+                          f"{reason}; {FILED_BASIS[kind]}" + CITE["institutions"]])
         offer_rows += offers_for(code, kind, groups.split(), target / CLASS_FILL, courses, siyb)
 
     with open(DATA / "institutions.csv", "w", encoding="utf-8", newline="") as f:
@@ -340,13 +352,13 @@ def main() -> None:
         w.writerow(["unit", "group", "basis"])
         for code, _name, _text, groups, reason in UNITS:
             for g in groups.split():
-                w.writerow([code, g, reason])
+                w.writerow([code, g, reason + CITE["unit_scope"]])
     with open(DATA / "unit_counties.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["unit", "prefecture", "county_adcode", "basis"])
         for unit, pref, counties, reason in UNIT_COUNTIES:
             for c in counties:
-                w.writerow([unit, pref, c, f"assumed: {reason}"])
+                w.writerow([unit, pref, c, f"assumed: {reason}" + CITE["unit_counties"]])
     with open(DATA / "profession_focus.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["prefecture", "group", "share", "basis"])
@@ -359,7 +371,7 @@ def main() -> None:
             for g in GROUPS:
                 w.writerow([pref, g, f"{shares[g]:.3f}",
                             "assumed: even base plus weight for the prefecture's leading industries"
-                            " and the notice's focus areas (一(一))"])
+                            " and the notice's focus areas (一(一))" + CITE["profession_focus"]])
     with open(DATA / "debarments.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["institution", "decision_date", "years", "reason", "basis"])

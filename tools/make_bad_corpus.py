@@ -357,6 +357,19 @@ def hardening_cases() -> None:
     case("scenario_bad_base_parent.yaml", "name: parent\nmix_tolerence: 0.1\n", "scenario-base", "solve", 2,
          "mix_tolerence")
 
+    calibration_cases()
+
+
+def calibration_cases() -> None:
+    """Issue 20: assumed values inside the schema's sane bounds but outside the range public sources support
+    (data/assumption_ranges.csv)."""
+    case("offers_price_outside_sources.csv", text(_cell(rows("offers"), 10, "price_per_trainee", "5000")), "offers",
+         "check", 2, "row 10|column 'price_per_trainee'|outside the range public sources support|300–4,000 yuan|5000")
+    case("courses_hours_outside_sources.csv", text(edit("courses", "k02", "class_hours", "480")), "courses",
+         "check", 2, "row 3|column 'class_hours'|outside the range public sources support|40–400 hours|480")
+    case("institutions_teachers_outside_sources.csv", text(edit("institutions", "s04", "platform_teachers", "900")),
+         "institutions", "check", 2, "row 5|column 'platform_teachers'|outside the range|0–500 teachers|900")
+
 
 def _cell(table: list[list[str]], row: int, column: str, value: str) -> list[list[str]]:
     """``table`` with the cell at spreadsheet ``row`` (header = 1) of ``column`` set to ``value``."""

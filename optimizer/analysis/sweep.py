@@ -167,6 +167,10 @@ def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, f
 
     if os.environ.get("YUNNAN_PLAN_CRASH_POINT") == json.dumps(point, sort_keys=True):
         os._exit(17)  # test hook: simulate a worker dying on this point
+    if "sample" in point:  # issue 20: a Monte Carlo sample of the assumed numbers
+        from optimizer.analysis.assumptions import solve_sample
+
+        return solve_sample(scenario_path, data, point)
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
     result = run_scenario(scenario, data=Path(data) if data else None,
                           overrides=overrides_for(scenario.params, point), workers=1)
@@ -186,6 +190,10 @@ def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict
 
     scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
     plan = load_plan(Path(data) if data else scenario.data_dir)
+    if points and "sample" in points[0]:  # issue 20: Monte Carlo samples, keyed by their drawn data
+        from optimizer.analysis.assumptions import sample_identity
+
+        return [sample_identity(scenario_path, data, p, plan) for p in points]
     keys = []
     for p in points:
         _, applied, params, _ = prepare(scenario, plan=plan, overrides=overrides_for(scenario.params, p))
@@ -212,12 +220,21 @@ def run_sweep(scenario_path: Path | None, params: list[tuple[str, list[float]]],
 
     ``on_progress(done, total)`` is called after every point (the UI's progress bar). ``executor`` is
     ``processes`` (local) or ``dask`` (the cluster at ``scheduler``, or a LocalCluster of ``workers``)."""
+    return run_points(scenario_path, grid(params), data, workers, cache_dir, progress, on_progress, executor,
+                      scheduler)
+
+
+def run_points(scenario_path: Path | None, points: list[dict[str, float]], data: Path | None = None,
+               workers: int = 2, cache_dir: Path | None = DEFAULT_CACHE, progress: bool = True,
+               on_progress: Callable[[int, int], None] | None = None, executor: str = "processes",
+               scheduler: str | None = None) -> list[PointResult]:
+    """Solve ``points`` (a grid's, or the samples of a Monte Carlo sweep: ``{"sample": i, "seed": s}``) on the
+    executor, answered from the cache where they were solved before; results in the points' order."""
     from tqdm import tqdm
 
     if executor not in EXECUTORS:
         raise InputError([Problem("--executor", None, None, executor,
                                   msg("sweep.unknown_executor", choices=", ".join(EXECUTORS)))])
-    points = grid(params)
     # absolute paths: a point may be solved in another working directory (a dask worker)
     spath = str(Path(scenario_path).resolve()) if scenario_path else None
     dpath = str(Path(data).resolve()) if data else None

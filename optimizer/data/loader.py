@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer import rules
+from optimizer.data.calibration import check_ranges, read_ranges
 from optimizer.data.names import NameIndex, normalise
 from optimizer.data.schema import ANNEX5_COLUMNS, MAX_PERSONS, SCHEMAS, TABLE_ORDER, Column
 from optimizer.data.tables import RawTable, check_header, convert_cell, parse_table, read_raw
@@ -83,6 +84,8 @@ class PlanData:
     unit_names: NameIndex
     notice: NoticeInfo | None = None
     notes: list[str] = field(default_factory=list)
+    # issue 20: the ranges public sources support for the assumed numbers (data/assumption_ranges.csv), or None
+    assumption_ranges: pd.DataFrame | None = None
 
     def prefecture_name(self, adcode: str) -> str:
         return "全省" if adcode == PROVINCE_ADCODE else self.prefecture_names.canonical[adcode]
@@ -146,6 +149,10 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
                               {"institution": set(institutions["code"])}, problems)
                   if inst_ok and ok("debarments") else None)
     notice = _notice(frames["notice"], problems) if ok("notice") else None
+    ranges = read_ranges(source, problems)  # issue 20: every assumed number within what a source supports
+    for name, frame in frames.items():
+        if SCHEMAS[name].assumed:
+            check_ranges(frame, name, ranges, problems)
     problems.raise_if_any()  # none raised: every table was typed cleanly, so every check above ran
 
     notes = [n for raw in raws.values() if raw is not None for n in raw.notes]
@@ -158,7 +165,7 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
         groups=groups.drop(columns="src_row"), courses=courses, institutions=institutions, offers=offers,
         units=frames["units"].drop(columns="src_row"), unit_scope=unit_scope, unit_counties=unit_counties,
         focus=focus, debarments=debarments, prefecture_names=pref_index, unit_names=unit_index, notice=notice,
-        notes=notes,
+        notes=notes, assumption_ranges=ranges,
     )
 
 

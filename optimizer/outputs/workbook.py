@@ -18,6 +18,7 @@ folder and moved in only when every workbook exists.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -757,14 +758,16 @@ def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, par
                      as_of: dt.date | None = None, generated: dt.datetime | None = None,
                      after_each: Callable[[Path], None] | None = None, *, input_id: str,
                      as_of_given: bool | None = None,
-                     extra_cover_rows: list[tuple[str, str]] | None = None) -> list[Path]:
+                     extra_cover_rows: list[tuple[str, str]] | None = None,
+                     cover_rows_by_prefecture: dict[str, list[tuple[str, str]]] | None = None) -> list[Path]:
     """Write the 16 prefecture workbooks, the province's and breakdown.csv; all or nothing.
 
     ``as_of`` defaults to the notice's own date (never "today": a file written years later must not say
     overdue unless asked); ``as_of_given`` says whether the user chose it (the cover says where it came from;
     default: whether ``as_of`` was passed). ``extra_cover_rows`` are (label, value) rows for the cover (top
-    assumptions of the run). ``after_each`` is called after each file is written to the staging folder (tests
-    use it to fail half-way).
+    assumptions of the run); ``cover_rows_by_prefecture`` adds rows to one workbook's cover only, by adcode (the
+    province's: 530000), e.g. the ten assumptions that move that prefecture most (issue 20). ``after_each`` is
+    called after each file is written to the staging folder (tests use it to fail half-way).
     """
     given = as_of is not None if as_of_given is None else as_of_given
     info = CoverInfo(plan.notice, scenario, input_id, as_of or plan.notice.date, given, generated or dt.datetime.now(),
@@ -775,18 +778,24 @@ def export_workbooks(out: Path, b: Breakdown, plan: PlanData, scenario: str, par
         names = []
         for pref in sorted(plan.prefectures["adcode"]):
             name = workbook_name(pref, plan)
-            write_prefecture_workbook(staging / name, pref, b, plan, info)
+            write_prefecture_workbook(staging / name, pref, b, plan, _with_rows(info, cover_rows_by_prefecture, pref))
             names.append(name)
             if after_each:
                 after_each(staging / name)
         name = workbook_name(PROVINCE_ADCODE, plan)
-        write_province_workbook(staging / name, b, plan, info)
+        write_province_workbook(staging / name, b, plan, _with_rows(info, cover_rows_by_prefecture, PROVINCE_ADCODE))
         names.append(name)
         write_csv(b.long(), staging / "breakdown.csv")
         names.append("breakdown.csv")
         return _move_all(staging, out, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _with_rows(info: CoverInfo, by_area: dict[str, list[tuple[str, str]]] | None, area: str) -> CoverInfo:
+    """The cover information with one area's own rows added after the run's."""
+    rows = (by_area or {}).get(area)
+    return dataclasses.replace(info, extra_rows=[*info.extra_rows, *rows]) if rows else info
 
 
 def _move_all(staging: Path, out: Path, names: list[str]) -> list[Path]:

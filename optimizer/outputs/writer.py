@@ -52,7 +52,8 @@ KNOWN_OUTPUTS: dict[str, tuple[str, ...]] = {
                   "award_shortfall.csv", "settings.json"),
     "evaluate": ("evaluation.csv", "evaluation.xlsx"),
     "compare": ("comparison.xlsx", "comparison.json"),
-    "sweep": ("sweep.csv",),
+    "sweep": ("sweep.csv", "variability_counties.csv", "variability_schools.csv"),
+    "assumptions": ("assumptions.csv", "assumptions_by_prefecture.csv", "assumptions.xlsx", "timings.json"),
 }
 KNOWN_SUFFIXES = {"export": (".xlsx", ".pdf"), "sweep": (".png",)}
 

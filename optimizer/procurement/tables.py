@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.data.calibration import check_ranges, read_ranges
 from optimizer.data.schema import SCHEMAS
 from optimizer.data.tables import parse_table, read_raw
 from optimizer.errors import ProblemList
@@ -56,6 +57,8 @@ def load_procurement_tables(folder: Path | str | None = None, courses: pd.DataFr
         problems.extend(found)
         if raw is not None:
             frames[name] = parse_table(raw, SCHEMAS[name], problems)
+            # issue 20: within the range public sources support (the ranges of the folder the table came from)
+            check_ranges(frames[name], name, read_ranges(path.parent, problems), problems)
     problems.raise_if_any()
     th = frames["procurement_thresholds"]
     thresholds = dict(zip(th["item"], th["amount_yuan"].astype(float), strict=True))

@@ -855,14 +855,41 @@ def workbooks_zip(scenario: str, overrides: str, data_key: str, as_of: dt.date, 
     """Every workbook of a solved scenario, as bytes by file name (cached per scenario and date)."""
     import tempfile
 
+    from optimizer.analysis.assumptions import covers
     from optimizer.outputs.breakdown import county_breakdown
     from optimizer.outputs.workbook import export_workbooks
 
     b = county_breakdown(_solved.plan, _solved.problem, _solved.solution)
+    report = assumption_report(scenario, overrides, data_key, _solved)  # issue 20: each cover's top ten
     with tempfile.TemporaryDirectory() as tmp:
         paths = export_workbooks(Path(tmp) / "out", b, _solved.plan, _solved.scenario, _solved.problem.params, as_of,
-                                 input_id=_solved.input_id)
+                                 input_id=_solved.input_id,
+                                 cover_rows_by_prefecture=covers(report, _solved.problem.targets["prefecture"]))
         return {p.name: p.read_bytes() for p in paths}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def assumption_report(scenario: str, overrides: str, data_key: str, _solved: Solved):
+    """Issue 20: the ranking of the assumed numbers of a solved scenario (the package's; cached per scenario)."""
+    from optimizer.analysis.assumptions import assumption_lists
+
+    return assumption_lists(_solved.plan, _solved.problem, _solved.scenario, _solved.input_id)
+
+
+def check_before_submit(report, workbook_name: str) -> None:
+    """Issue 20: the ten assumed numbers that move the chosen prefecture most, as on its workbook's cover."""
+    from optimizer.analysis.assumptions import check_list
+    from optimizer.messages import msg
+
+    if report is None:
+        return
+    adcode = workbook_name.split("_", 1)[0]
+    frame = check_list(report, adcode, lang())
+    if frame.empty:
+        return
+    with st.expander(msg("asm.ui.title", lang()), expanded=True):
+        st.caption(msg("asm.ui.caption", lang()))
+        show_table(frame, key="exp_assumptions")
 
 
 def export_page() -> None:
@@ -887,6 +914,8 @@ def export_page() -> None:
     names = sorted(n for n in books if n.endswith(".xlsx"))
     choice = st.selectbox(t("prefecture"), names, key="exp_pref",
                           format_func=lambda n: n.removesuffix(".xlsx").split("_", 1)[-1])
+    check_before_submit(assumption_report(settings.scenario, settings.overrides, source_key(current_source()), solved),
+                        choice)
     workbook = pd.read_excel(io.BytesIO(books[choice]), sheet_name=None, header=None)
     sheets = list(workbook)
     first = next((i for i, name in enumerate(sheets) if name.startswith("附件")), 0)  # the task table itself

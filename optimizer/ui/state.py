@@ -45,6 +45,9 @@ def shipped_source() -> DataSource:
     for name in TABLE_ORDER:
         path = DEFAULT_DATA_DIR / f"{name}.csv"
         out.append((name, path.name, path.read_bytes()))
+    ranges = DEFAULT_DATA_DIR / "assumption_ranges.csv"  # issue 20: uploads are checked against the sourced ranges
+    if ranges.is_file():
+        out.append(("assumption_ranges", ranges.name, ranges.read_bytes()))
     return tuple(out)
 
 
