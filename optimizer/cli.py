@@ -449,6 +449,9 @@ def run_export(args: argparse.Namespace) -> int:
     loaded: dict[str, object] = {}
 
     def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
+        if plan is None:  # the data could not be read: the file's own columns and types still are
+            load_county_weights(args.weights, None)
+            return
         loaded["weights"] = load_county_weights(args.weights, plan.counties)
 
     result = solve_for(args, identity, [read_weights] if args.weights else [])
@@ -544,14 +547,16 @@ def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
-    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write."""
+    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write.
+
+    The procurement tables and a ``--lots`` file are read before the solve, against the plan data as loaded,
+    so their problems come with the flags', the scenario's and the data's in one pass (issue 17)."""
     import time
 
     from optimizer.pipeline import file_identity
     from optimizer.procurement.awards import reserved_classes, simulate_awards
-    from optimizer.procurement.io import load_lots, write_shortlist_files
+    from optimizer.procurement.io import write_shortlist_files
     from optimizer.procurement.shortlist import shortlist
-    from optimizer.procurement.tables import load_procurement_tables
 
     try:
         params, flag_problems = shortlist_params(args), []
@@ -559,7 +564,10 @@ def run_shortlist(args: argparse.Namespace) -> int:
         params, flag_problems = None, exc.problems
     identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
                 "lots": file_identity(args.lots), "awards": not args.no_awards}
-    result = solve_for(args, identity, problems=flag_problems)
+    loaded: dict[str, object] = {}
+    result = solve_for(args, identity, [lambda plan, model: read_procurement_inputs(args, params, plan, model,
+                                                                                     loaded)],
+                       problems=flag_problems)
     if isinstance(result, int):
         return result
     outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
@@ -567,10 +575,8 @@ def run_shortlist(args: argparse.Namespace) -> int:
         stage_run(outputs, result)
         commit(outputs)
         return report_unsolved(result, args.out)
-    tables = load_procurement_tables(args.data or result.scenario.data_dir, result.problem.courses,
-                                     set(result.problem.schools["code"]))
-    lots = load_lots(args.lots, result.problem, params) if args.lots else None
-    short = shortlist(result.problem, result.solution, params, lots, tables)
+    tables = loaded["tables"]
+    short = shortlist(result.problem, result.solution, params, loaded.get("lots"), tables)
     seconds = {**{k: round(float(v), 4) for k, v in result.timings.items()}, **short.seconds}
     awards = None
     if not args.no_awards:
@@ -581,6 +587,65 @@ def run_shortlist(args: argparse.Namespace) -> int:
     commit(outputs)
     print_shortlist(short, awards, params, args.out, tables.notes)
     return EXIT_OK
+
+
+def read_procurement_inputs(args: argparse.Namespace, params, plan, model, loaded: dict[str, object]) -> None:
+    """The procurement tables and the ``--lots`` file, checked against the plan data (``plan`` None: the data
+    could not be read, so only the lots file's own columns and cell types); every problem raised at once."""
+    from optimizer.errors import ProblemList
+    from optimizer.procurement.io import LotsContext, check_lots_content, load_lots
+    from optimizer.procurement.scoring import ShortlistParams
+    from optimizer.procurement.shortlist import check_lot_methods
+    from optimizer.procurement.tables import load_procurement_tables
+
+    found = ProblemList()
+    lot_params = params or ShortlistParams()
+    if plan is None:
+        if args.lots:
+            try:
+                names = _plan_names(args)
+                if names is None:  # a naming table is bad too: the lots file's own content only
+                    check_lots_content(args.lots, lot_params)
+                else:
+                    load_lots(args.lots, LotsContext.of_plan(names), lot_params)
+            except InputError as exc:
+                found.extend(exc.problems)
+        found.raise_if_any()
+        return
+    folder = args.data or (Path(plan.source) if Path(plan.source).is_dir() else None)
+    try:
+        loaded["tables"] = load_procurement_tables(folder, plan.courses, set(plan.annex2["institution"]))
+    except InputError as exc:
+        found.extend(exc.problems)
+    if args.lots:
+        try:
+            loaded["lots"] = load_lots(args.lots, LotsContext.of_plan(plan, model), lot_params)
+        except InputError as exc:
+            found.extend(exc.problems)
+    if "tables" in loaded and "lots" in loaded:
+        try:
+            check_lot_methods(loaded["lots"], plan.courses, loaded["tables"], lot_params.method)
+        except InputError as exc:
+            found.extend(exc.problems)
+    found.raise_if_any()
+
+
+def _plan_names(args: argparse.Namespace):
+    """The data's naming tables (prefectures, counties, groups, courses) when they are sound, else None: a lots
+    file is then still checked by name while another data table is bad."""
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan_names
+    from optimizer.data.scenario import load_scenario
+
+    folder = args.data
+    if folder is None and args.scenario is not None:
+        try:
+            folder = load_scenario(args.scenario).data_dir
+        except InputError:
+            return None
+    try:
+        return load_plan_names(folder or DEFAULT_DATA_DIR)
+    except InputError:
+        return None
 
 
 def print_shortlist(short, awards, params, out: Path, notes: list[str]) -> None:

@@ -356,6 +356,19 @@ def hardening_cases() -> None:
          "key 'mix_tolerence'")
     case("scenario_bad_base_parent.yaml", "name: parent\nmix_tolerence: 0.1\n", "scenario-base", "solve", 2,
          "mix_tolerence")
+    one_pass_cases()
+
+
+def one_pass_cases() -> None:
+    """A bad data table and a bad lots file in one run: both are listed (the lots file is read before the
+    solve). ``{data_with:FILE}`` is a copy of the shipped data with the corpus file FILE in its table's place."""
+    flags("flags_bad_table_and_lots.args", ["shortlist", "--data", "{data_with:institutions_negative_teachers.csv}",
+                                            "--lots", "{bad}/lots_unknown_area.csv"], 2,
+          "institutions.csv, row 8, column 'platform_teachers'|lots_unknown_area.csv, row 2, column 'area'|"
+          "lots_unknown_area.csv, row 3, column 'course_or_group'")
+    flags("flags_bad_courses_and_lots.args", ["shortlist", "--data", "{data_with:courses_r6_hours.csv}",
+                                              "--lots", "{bad}/lots_trainees_huge.csv"], 2,
+          "courses.csv, row 37, column 'class_hours'|lots_trainees_huge.csv, row 2, column 'trainees'")
 
 
 def _cell(table: list[list[str]], row: int, column: str, value: str) -> list[list[str]]:

@@ -162,10 +162,45 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
     )
 
 
-def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | None]:
+# The tables that name what a user's own file may refer to (a lots file: areas, courses, profession groups).
+NAME_TABLES = ("prefectures", "counties", "profession_groups", "courses")
+
+
+@dataclass
+class PlanNames:
+    """The naming tables alone, read and checked without the rest of the data, so that a file naming their
+    entries (a lots file) is still checked by name when another data table is bad (issue 17: one pass)."""
+
+    prefectures: pd.DataFrame
+    counties: pd.DataFrame
+    groups: pd.DataFrame
+    courses: pd.DataFrame
+    prefecture_names: NameIndex
+    notice: NoticeInfo | None = None
+
+    def prefecture_name(self, adcode: str) -> str:
+        return "全省" if adcode == PROVINCE_ADCODE else self.prefecture_names.canonical[adcode]
+
+
+def load_plan_names(source: Source = DEFAULT_DATA_DIR) -> PlanNames:
+    """Read and check only ``NAME_TABLES`` (InputError when one of them is bad)."""
+    problems = ProblemList()
+    raws = _read_all(source, problems, NAME_TABLES)
+    frames = {n: parse_table(raws[n], SCHEMAS[n], problems) for n in NAME_TABLES if raws.get(n) is not None}
+    problems.raise_if_any()
+    pref_index = _prefecture_index(frames["prefectures"])
+    counties = _counties(frames["counties"], pref_index, problems)
+    courses = _courses(frames["courses"], set(frames["profession_groups"]["code"]), problems)
+    problems.raise_if_any()
+    return PlanNames(_prefecture_frame(frames["prefectures"]), counties,
+                     frames["profession_groups"].drop(columns="src_row"), courses, pref_index)
+
+
+def _read_all(source: Source, problems: ProblemList, tables: tuple[str, ...] = TABLE_ORDER
+              ) -> dict[str, RawTable | None]:
     raws: dict[str, RawTable | None] = {}
     if isinstance(source, dict):
-        for name in TABLE_ORDER:
+        for name in tables:
             if name not in source:
                 problems.add(f"{name}.csv", None, None, None, "table is missing from the upload")
                 continue
@@ -178,7 +213,7 @@ def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | Non
     if not folder.is_dir():
         problems.add(str(folder), None, None, None, "data folder does not exist")
         problems.raise_if_any()
-    for name in TABLE_ORDER:
+    for name in tables:
         candidates = [folder / f"{name}.csv", folder / f"{name}.xlsx"]
         present = [p for p in candidates if os.path.lexists(p)]  # a looping link is present, and refused
         if not present:

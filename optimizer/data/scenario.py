@@ -631,7 +631,8 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
     listed in one pass.
 
     Bad flags (``flags``: setting → flag text), the scenario file and its base files, every data table, and
-    the ``checks`` of further files (weights, lots: callables raising ``InputError``) are all read before
+    the ``checks`` of further files (weights, lots: callables ``check(plan or None, params or None)`` raising
+    ``InputError``; plan None when the data could not be read) are all read before
     anything is raised, so a second bad file never waits for the first to be fixed. ``problems``: found
     earlier by the caller (its own flags)."""
     found = ProblemList()
@@ -658,11 +659,12 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
             applied, params = scenario.apply(plan, overrides)
         except InputError as exc:
             found.extend(exc.problems)
-    if plan is not None:  # further files are read even when the scenario is bad (params then None)
-        for check in checks:
-            try:
-                check(applied if applied is not None else plan, params)
-            except InputError as exc:
-                found.extend(exc.problems)
+    # further files are read even when the scenario is bad (params then None) or the data is (plan then None:
+    # a check then looks at its file's own columns and types only)
+    for check in checks:
+        try:
+            check(applied if applied is not None else plan, params)
+        except InputError as exc:
+            found.extend(exc.problems)
     found.raise_if_any()
     return scenario, plan, params

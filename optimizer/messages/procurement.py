@@ -113,6 +113,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "采购方式应为 公开招标、竞争性磋商 或 竞争性谈判",
         "method must be open tender, consultation or negotiation"),
     "proc.lots.missing_column": ("缺少必需的列", "required column is missing"),
+    "proc.lots.unknown_column": ("未知的列", "unknown column"),
+    "proc.lots.bad_date": ("日期应为 YYYY-MM-DD", "expected a date as YYYY-MM-DD"),
     "proc.eval.unknown_lot": ("未知的包号", "unknown lot"),
     "proc.eval.unknown_school": ("未知的学校{hint}", "unknown school{hint}"),
     "proc.eval.not_qualified": (
