@@ -110,8 +110,8 @@ def test_stress_case_diagnosis_names_the_provincewide_shortfall(solved):
     places = int((seats * 0.8 + 1e-9).astype(int).sum())  # the plan fills at most class_fill = 80% of the seats
     _, _, _, sol = solved["stress_infeasible"]
     assert sol.diagnosis is not None
-    assert f"short {360_000 - places:,} in all" in sol.diagnosis.messages[0]
-    assert any("province-wide shortage" in m for m in sol.diagnosis.messages)
+    assert f"共缺 {(360_000 - places) / 10_000:g} 万人" in sol.diagnosis.messages[0]  # Chinese by default
+    assert any("全省性的缺口" in m for m in sol.diagnosis.messages)
 
 
 def test_comparing_a_scenario_with_itself_shows_no_difference(solved):
