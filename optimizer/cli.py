@@ -519,7 +519,7 @@ def shortlist_params(args: argparse.Namespace):
             try:
                 weights[name.strip()] = float(value)
             except ValueError:
-                problems.append(Problem(f"--weight {item}", None, name, item, "expected NAME=POINTS"))
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("proc.params.name_points")))
                 continue
             if not math.isfinite(weights[name.strip()]):
                 problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite")))
@@ -543,7 +543,9 @@ def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
     else:  # a rule about the weights together
         where = f"--price-weight {args.price_weight}" + (f" --weight {' --weight '.join(args.weight)}"
                                                           if args.weight else "")
-    return Problem(where, None, None, None, err["msg"].removeprefix("Value error, "))
+    from optimizer.messages.data import validation_message
+
+    return Problem(where, None, None, None, validation_message(err))
 
 
 def run_shortlist(args: argparse.Namespace) -> int:

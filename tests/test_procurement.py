@@ -89,7 +89,9 @@ def test_negotiation_lowest_responsive_quote_wins_and_equal_quotes_are_marked_as
     ({"technical_weights": {"pass_rate": 70}}, "unknown technical criterion"),
 ])
 def test_unlawful_or_inconsistent_weights_are_refused(fields, message):
-    with pytest.raises(ValidationError, match=message):
+    from optimizer.messages import language
+
+    with language("en"), pytest.raises(ValidationError, match=message):
         ShortlistParams(**fields)
 
 

@@ -36,7 +36,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "limits.yaml_nodes": ("YAML 展开后超过 {limit} 个值（别名嵌套展开过大）",
                           "YAML expands to more than {limit} values (nested aliases)"),
     "limits.yaml_depth": ("YAML 嵌套超过 {limit} 层", "YAML is nested deeper than {limit} levels"),
-    "limits.base_chain": ("base: 链过长（最多 {limit} 层）：{chain}", "base: chain longer than {limit} files: {chain}"),
+    "limits.base_chain": ("“base:” 链过长（最多 {limit} 层）：{chain}",
+                          "base: chain longer than {limit} files: {chain}"),
     "limits.json_depth": ("JSON 嵌套超过 {limit} 层", "JSON is nested deeper than {limit} levels"),
     "limits.json_shape": ("应为 GeoJSON 要素（Feature）对象", "expected a GeoJSON Feature object"),
     # numbers

@@ -800,8 +800,10 @@ def procurement_page() -> None:
         params = ShortlistParams(method=method, price_weight=price, min_suppliers=int(minimum),
                                  technical_weights=technical)
     except ValidationError as exc:
+        from optimizer.messages.data import validation_message
+
         for err in exc.errors():
-            st.error(err["msg"].removeprefix("Value error, "))
+            st.error(validation_message(err))
         return
     if negotiation:
         st.caption(t("price_weight_off"))
