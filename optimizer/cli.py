@@ -377,7 +377,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if not result.solution.ok:
         return report_unsolved(result, args.out)
     s = result.solution.summary
-    print(msg("cli.solved", name=result.scenario.name, status=s["status"], solver=s["solver"],
+    print(msg("cli.solved", name=result.scenario.name, status=_status(s["status"]), solver=s["solver"],
               objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
     for term, value in s["objective_terms"].items():
         label = msg(f"term.{term}") if f"term.{term}" in CATALOGUE else term
@@ -993,7 +993,9 @@ def run_replan(args: argparse.Namespace) -> int:
     print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(rp.changes),
               out=args.out))
     for r in rp.changes.head(10).itertuples():
-        print(f"  {r.level:<11} {r.programme:<6} {r.name:<16} {r.original:>8,} → {r.replanned:>8,} ({r.change:+,})")
+        print(msg("replan.change", level=msg(f"replan.level.{r.level}"),
+                  programme=msg(f"replan.programme.{r.programme}"), name=r.name, original=int(r.original),
+                  replanned=int(r.replanned), change=int(r.change)))
     record_run("replan", result.input_id, settings, "optimal", figures, written)
     return EXIT_OK
 
@@ -1011,9 +1013,7 @@ def run_runs(args: argparse.Namespace) -> int:
         elif not runs:
             print(msg("store.no_runs"))
         for r in runs if fmt == "text" else []:
-            mark = f" submitted {r.submitted}" if r.submitted else ""
-            link = f" ← #{r.parent_id}" if r.parent_id else ""
-            print(f"#{r.id:<5} {r.created}  {r.command:<9} {r.status:<13} {r.input_id or '-':<16}{mark}{link}")
+            print(_run_line(r.brief()))
         return EXIT_OK
     ids = [args.a, args.b] if args.runs_command == "diff" else [args.id]
     views = [store.get(i) for i in ids]
@@ -1033,26 +1033,107 @@ def run_runs(args: argparse.Namespace) -> int:
         if fmt == "json":
             print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return EXIT_OK
-        for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
-            print(f"{k:<12} {data[k]}")
-        print("settings    " + json.dumps(data["settings"], ensure_ascii=False))
-        print("key figures " + json.dumps(data["key_figures"], ensure_ascii=False))
-        for o in data["outputs"]:
-            print(f"  {o['name']:<36} {o['bytes']:>10,} B  {o['sha256'][:12]}")
-        for r in data["linked"]:
-            print(f"  linked: #{r['id']} {r['command']} {r['status']} {r['created']}")
+        print_run(data)
         return EXIT_OK
     d = diff_runs(*views)
     if fmt == "json":
         print(json.dumps(d, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
-    print(f"A #{d['a']['id']} {d['a']['command']} {d['a']['created']}   B #{d['b']['id']} {d['b']['command']} "
-          f"{d['b']['created']}   same inputs: {d['same_inputs']}")
-    for section in ("settings", "key_figures"):
-        print(f"{section}:" + ("" if d[section] else " no difference"))
-        for row in d[section]:
-            tail = f"  ({row['difference']:+,})" if "difference" in row else ""
-            print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
-    print(f"files: {d['files_same']} identical" + "".join(
-        f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
+    print_run_diff(d)
     return EXIT_OK
+
+
+# -- the plan store's text output, in the catalogue's language --------------------------------------------------
+
+MONEY_FIGURES = ("objective", "lp_bound", "original_objective")
+
+
+def _status(status: object) -> str:
+    return msg(f"status.{status}") if f"status.{status}" in CATALOGUE else str(status)
+
+
+def _run_line(r: dict) -> str:
+    """One run of `runs list`."""
+    mark = msg("runs.submitted_mark", date=r["submitted"]) if r.get("submitted") else ""
+    link = f" ← #{r['parent_id']}" if r.get("parent_id") else ""
+    return msg("runs.line", id=r["id"], created=r["created"], command=r["command"], status=_status(r["status"]),
+               input_id=r["input_id"] or "-", mark=mark, link=link)
+
+
+def _flat(d: dict, prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _label(key: str, kind: str = "figure") -> str:
+    """A key figure or setting by name: 'objective_terms.cost' → 培训费用, 'certificate_share.u01' →
+    等级证书类比例 u01."""
+    if f"{kind}.{key}" in CATALOGUE:
+        return msg(f"{kind}.{key}")
+    head, _, code = key.rpartition(".")
+    return f"{msg(f'{kind}.{head}')} {code}" if head and f"{kind}.{head}" in CATALOGUE else key
+
+
+def _value(key: str, value: object) -> str:
+    """A key figure as people read it: money in 万元, shares in %, counts with separators."""
+    if value is None:
+        return msg("runs.none")
+    if isinstance(value, bool):
+        return msg("runs.yes" if value else "runs.no")
+    if isinstance(value, int | float):
+        if key in MONEY_FIGURES or key.startswith("objective_terms."):
+            return yuan(value)
+        if key.startswith("certificate_share.") or key == "elapsed":
+            return share(value)
+        if key == "integer_gap":
+            return f"{value:.2e}"
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    if isinstance(value, list):
+        return msg("diag.join").join(str(v) for v in value)
+    return str(value)
+
+
+def _difference(key: str, d: float) -> str:
+    """B − A with its sign: money in 万元, shares in percentage points."""
+    if key in MONEY_FIGURES or key.startswith("objective_terms."):
+        return ("+" if d > 0 else "") + yuan(d)
+    if key.startswith("certificate_share.") or key == "elapsed":
+        return f"{d:+.1%}"
+    return f"{d:+,}"
+
+
+def print_run(data: dict) -> None:
+    """`runs show`: the run's fields, settings and key figures by name, its files and linked runs."""
+    for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
+        value = _status(data[k]) if k == "status" else (msg("runs.none") if data[k] is None else data[k])
+        print(msg("runs.show_line", label=msg(f"runs.field.{k}"), value=value))
+    for section, kind in (("settings", "setting"), ("key_figures", "figure")):
+        print(msg("runs.show_line", label=msg(f"runs.field.{section}"), value=""))
+        for key, value in _flat(data[section] or {}).items():
+            print(msg("runs.figure", label=_label(key, kind), value=_value(key, value)))
+    for o in data["outputs"]:
+        print(msg("runs.output", name=o["name"], bytes=o["bytes"], sha=o["sha256"][:12]))
+    for r in data["linked"]:
+        print(msg("runs.linked", id=r["id"], command=r["command"], status=_status(r["status"]), created=r["created"]))
+
+
+def print_run_diff(d: dict) -> None:
+    """`runs diff`: settings and key figures that differ (B − A for numbers), then the files."""
+    print(msg("runs.diff_head", a=d["a"]["id"], a_command=d["a"]["command"], a_created=d["a"]["created"],
+              b=d["b"]["id"], b_command=d["b"]["command"], b_created=d["b"]["created"],
+              same=msg("runs.yes" if d["same_inputs"] else "runs.no")))
+    for section, kind in (("settings", "setting"), ("key_figures", "figure")):
+        print(msg(f"runs.section.{section}") + ("" if d[section] else msg("runs.no_difference")))
+        for row in d[section]:
+            key = row["key"]
+            tail = msg("runs.difference", d=_difference(key, row["difference"])) if "difference" in row else ""
+            print(msg("runs.diff_row", key=_label(key, kind), a=_value(key, row["a"]), b=_value(key, row["b"]),
+                      tail=tail))
+    print(msg("runs.files_same", n=d["files_same"]))
+    for f in d["files"]:
+        print(msg("runs.file_differs", name=f["name"], a=msg(f"runs.{f['a']}"), b=msg(f"runs.{f['b']}")))
