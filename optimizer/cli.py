@@ -398,7 +398,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
     folder = args.folder
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), None, None, None, "folder does not exist")])
+        raise InputError([Problem(str(folder), None, None, None, msg("folder.missing"))])
     scenario, data = args.scenario, args.data
     if scenario is None:  # the folder must say which scenario (and data) it was solved with
         recorded = recorded_run(folder)
@@ -429,14 +429,12 @@ def recorded_run(folder: Path) -> dict[str, Path | None]:
         if not isinstance(manifest, dict):
             raise ValueError("not an object")
     except (OSError, ValueError) as exc:
-        raise InputError([Problem(str(path), None, None, None, "cannot tell which scenario this folder was solved "
-                                  f"with ({exc}); give the SCENARIO argument")]) from None
+        raise InputError([Problem(str(path), None, None, None, msg("folder.no_scenario", reason=exc))]) from None
     out: dict[str, Path | None] = {}
     for key, recorded in (("scenario", manifest.get("scenario_file")), ("data", manifest.get("data_source"))):
         out[key] = Path(recorded) if isinstance(recorded, str) and recorded else None
         if out[key] is not None and not out[key].exists():
-            raise InputError([Problem(str(path), None, key, str(recorded), "the recorded file or folder no longer "
-                                      "exists; give it on the command line")])
+            raise InputError([Problem(str(path), None, key, str(recorded), msg("folder.recorded_gone"))])
     return out
 
 

@@ -84,7 +84,7 @@ def read_bounded(source: Path | str, limit: int, what: str, problems: ProblemLis
             problems.add(file, None, None, None, msg("limits.not_regular"), **words)
             return None
         if info.st_size > limit:
-            problems.add(file, None, None, f"{info.st_size:,} bytes",
+            problems.add(file, None, None, msg("limits.found_bytes", n=f"{info.st_size:,}"),
                          msg("limits.too_large", limit=size_text(limit), what=msg(what)), **words)
             return None
         with os.fdopen(os.dup(fd), "rb") as f:
@@ -95,7 +95,7 @@ def read_bounded(source: Path | str, limit: int, what: str, problems: ProblemLis
     finally:
         os.close(fd)
     if len(data) > limit:  # grew while being read
-        problems.add(file, None, None, f"more than {limit:,} bytes",
+        problems.add(file, None, None, msg("limits.found_more_bytes", n=f"{limit:,}"),
                      msg("limits.too_large", limit=size_text(limit), what=msg(what)), **words)
         return None
     return data
@@ -115,8 +115,8 @@ def check_size(data: bytes, file: str, limit: int, what: str, problems: ProblemL
     """True when uploaded ``data`` is within ``limit``; otherwise the problem is added."""
     if len(data) <= limit:
         return True
-    problems.add(file, None, None, f"{len(data):,} bytes", msg("limits.too_large", limit=size_text(limit),
-                                                               what=msg(what)))
+    problems.add(file, None, None, msg("limits.found_bytes", n=f"{len(data):,}"),
+                 msg("limits.too_large", limit=size_text(limit), what=msg(what)))
     return False
 
 
@@ -152,11 +152,12 @@ def check_xlsx(data: bytes, file: str, problems: ProblemList) -> bool:
         problems.add(file, None, None, None, msg("limits.xlsx_unreadable", reason=type(exc).__name__))
         return False
     if len(members) > MAX_XLSX_PARTS:
-        problems.add(file, None, None, f"{len(members):,} parts", msg("limits.xlsx_members", limit=MAX_XLSX_PARTS))
+        problems.add(file, None, None, msg("limits.found_parts", n=f"{len(members):,}"),
+                     msg("limits.xlsx_members", limit=MAX_XLSX_PARTS))
         return False
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        problems.add(file, None, None, f"{unpacked:,} bytes",
+        problems.add(file, None, None, msg("limits.found_bytes", n=f"{unpacked:,}"),
                      msg("limits.xlsx_uncompressed", limit=size_text(MAX_XLSX_UNPACKED_BYTES)))
         return False
     ok = _shared_strings_ok(archive, file, problems)

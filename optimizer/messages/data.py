@@ -217,3 +217,32 @@ CATALOGUE.update({
     "params.unit_share": ("“{unit}”的等级证书类比例须在 [0, 1] 之内（实为 {share}）",
                           "certificate share of {unit} must lie in [0, 1], got {share}"),
 })
+
+CATALOGUE.update({
+    # values shown after a limit
+    "limits.found_bytes": ("{n} 字节", "{n} bytes"),
+    "limits.found_more_bytes": ("超过 {n} 字节", "more than {n} bytes"),
+    "limits.found_parts": ("{n} 个部件", "{n} parts"),
+    # solve folders (verify, recorded runs)
+    "folder.missing": ("文件夹不存在", "folder does not exist"),
+    "folder.not_solved": ("缺失：不是已求解运行写出的文件夹", "missing: not a folder written by a solved run"),
+    "folder.not_csv": ("无法按 CSV 读取（{reason}）", "cannot be read as CSV: {reason}"),
+    "folder.column_missing": ("缺少此列", "column is missing"),
+    "folder.no_scenario": ("无法判断该文件夹是用哪个方案求解的；请给出 SCENARIO 参数（{reason}）",
+                           "cannot tell which scenario this folder was solved with ({reason}); give the SCENARIO "
+                           "argument"),
+    "folder.recorded_gone": ("记录的文件或文件夹已不存在；请在命令行给出",
+                             "the recorded file or folder no longer exists; give it on the command line"),
+    # boundary files
+    "geo.not_collection": ("应为 GeoJSON 要素集合（FeatureCollection）", "expected a GeoJSON FeatureCollection"),
+    "geo.not_list": ("应为要素（feature）列表", "expected a list of features"),
+    "geo.unknown_county": ("要素的 adcode 不是 counties.csv 中的县",
+                           "feature's adcode is not a county of counties.csv"),
+    "geo.twice": ("同一个县有两个要素", "two features for the same county"),
+    # county breakdown
+    "breakdown.cannot_share": ("{prefecture}：{what} 无法分到各县（{reason}）",
+                               "{prefecture}: {what} cannot be shared by county: {reason}"),
+    # procurement tables
+    "proc.table.shipped": ("{name}：{folder} 中没有此表，使用随附的表",
+                           "{name}: not in {folder}; the shipped table is used"),
+})

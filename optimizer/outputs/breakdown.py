@@ -195,7 +195,8 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
             try:
                 return apportion(ws, int(total), method, lower=lower, upper=upper)
             except ApportionmentError as exc:
-                problems.add("breakdown", None, what, total, f"{pname}: {what} cannot be shared by county: {exc}")
+                problems.add("breakdown", None, what, total,
+                             msg("breakdown.cannot_share", prefecture=pname, what=what, reason=exc))
                 return [0] * len(ws)
 
         r5 = a5.loc[pref]
