@@ -491,5 +491,5 @@ def test_evaluate_refuses_bad_quotes_and_scores_with_file_row_and_column(tmp_pat
 
 def test_cli_rejects_a_services_price_weight_of_35_percent(tmp_path, capsys):
     assert main(["shortlist", "--out", str(tmp_path), "--price-weight", "0.35"]) == 2
-    assert "outside 10%–30%" in capsys.readouterr().err
+    assert "超出服务类采购的 10%–30% 范围" in capsys.readouterr().err
     assert main(["shortlist", "--out", str(tmp_path), "--weight", "distance=abc"]) == 2
