@@ -21,7 +21,15 @@ import pandas as pd
 import pulp
 
 from optimizer.model import report
-from optimizer.model.classes import CLASSES_INFEASIBLE, assign_assessors, place_classes, solve_class_mip
+from optimizer.model.classes import (
+    CLASSES_INFEASIBLE,
+    ClassPlan,
+    assign_assessors,
+    class_size,
+    place_classes,
+    problem_keys,
+    solve_class_mip,
+)
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_table
 from optimizer.model.problem import AllocationProblem
@@ -153,7 +161,8 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     lp_values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in FLOW_FAMILIES}
 
     t2 = time.perf_counter()
-    plan = solve_class_mip(problem, lp_values, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
+    plan = persons_plan(problem, model, lp_values) if not problem.whole_classes else solve_class_mip(
+        problem, lp_values, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
                                                            mip=True, gap=CLASS_GAP), model,
                            make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS), mip=True,
                                        gap=LOCAL_CLASS_GAP))
@@ -168,7 +177,8 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         return Solution("solver_failed", params.solver, summary={
             "status": "solver_failed", "message": "no plan in whole classes found within the time limit"})
     t3 = time.perf_counter()
-    classes = assign_assessors(problem, place_classes(problem, plan))
+    rows = place_classes(problem, plan) if problem.whole_classes else flow_rows(problem, plan.values)
+    classes = assign_assessors(problem, rows)
     solution = _tables(problem, classes, duals)
     timings["place"] = time.perf_counter() - t3
     timings["round"] = timings["classes"] + timings["place"]  # whole classes: rounding and placing, together
@@ -200,6 +210,19 @@ def _stop_message(status: str, limit: float) -> str:
         return (f"the solver stopped at its time limit ({limit:g} s) before proving an optimum; "
                 "no allocation is reported (a time-limited point may not even be feasible)")
     return "the solver failed without a solution"
+
+
+def persons_plan(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray]) -> ClassPlan | None:
+    """Whole persons without the class model (a re-plan): the LP point rounded by ``_round``, each course total
+    counted as ⌈total / class size⌉ classes."""
+    rounded, detail = _round(problem, model, lp)
+    if rounded is None:
+        return None
+    values, solved = rounded
+    size = class_size(problem)
+    counts = {f: np.ceil(values[f] / problem_keys(problem, f)["course"].map(size).to_numpy(float)).astype(np.int64)
+              for f in ("w", "v")}
+    return ClassPlan(values, counts, solved, detail["method"], math.nan, {})
 
 
 def _round(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray]):
@@ -307,6 +330,24 @@ def expand_flows(county_part: pd.DataFrame, course_part: pd.DataFrame, group: li
     amount = (np.minimum(m["hi_a"], m["hi_b"]) - np.maximum(m["hi_a"] - m["trainees_a"], m["hi_b"] - m["trainees_b"]))
     m = m.assign(trainees=amount.astype(np.int64))[amount > 0]
     return m[[*keys, "county", "course", "trainees"]].sort_values([*keys, "county", "course"]).reset_index(drop=True)
+
+
+def flow_rows(problem: AllocationProblem, values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Without the class model (a re-plan): one row per (school, county, course) and (unit, institution, county,
+    course), the county and course totals joined by the north-west corner, in the columns of classes.csv (each
+    row standing for its whole total, not a class)."""
+    y = problem.y_keys.assign(trainees=values["y"])
+    w = problem.w_keys.assign(trainees=values["w"])
+    school = expand_flows(y, w, ["school", "prefecture"]).rename(columns={"school": "institution_code"}).assign(
+        programme="school", unit_code="")
+    q = problem.q_keys.assign(trainees=values["q"])
+    v = problem.v_keys.assign(trainees=values["v"])
+    unit = expand_flows(q, v, ["unit", "prefecture", "institution"]).rename(
+        columns={"institution": "institution_code", "unit": "unit_code"}).assign(programme="unit")
+    frame = pd.concat([school, unit], ignore_index=True).rename(columns={"course": "course_code", "county": "adcode"})
+    frame = frame[["institution_code", "course_code", "adcode", "programme", "unit_code", "trainees"]]
+    frame.insert(0, "class_id", [f"R{i + 1:05d}" for i in range(len(frame))])
+    return frame
 
 
 def _duals(model: AllocationModel) -> dict[str, float]:
