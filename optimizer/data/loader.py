@@ -430,7 +430,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
                 problems.add(file, row_no, h, text, error)
                 continue
             if note:
-                raw.notes.append(f"{file}, row {row_no}, column '{h}': {note}")
+                raw.notes.append(msg("data.note_cell", file=file, row=row_no, column=h, note=note))
             unit = col_units[h]
             if is_total and unit is None:
                 grand = value
