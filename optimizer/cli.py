@@ -378,7 +378,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if not result.solution.ok:
         return report_unsolved(result, args.out)
     s = result.solution.summary
-    print(msg("cli.solved", name=result.scenario.name, status=s["status"], solver=s["solver"],
+    print(msg("cli.solved", name=result.scenario.name, status=_status(s["status"]), solver=s["solver"],
               objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
     for term, value in s["objective_terms"].items():
         label = msg(f"term.{term}") if f"term.{term}" in CATALOGUE else term
@@ -399,7 +399,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
     folder = args.folder
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), None, None, None, "folder does not exist")])
+        raise InputError([Problem(str(folder), None, None, None, msg("folder.missing"))])
     scenario, data = args.scenario, args.data
     if scenario is None:  # the folder must say which scenario (and data) it was solved with
         recorded = recorded_run(folder)
@@ -430,14 +430,12 @@ def recorded_run(folder: Path) -> dict[str, Path | None]:
         if not isinstance(manifest, dict):
             raise ValueError("not an object")
     except (OSError, ValueError) as exc:
-        raise InputError([Problem(str(path), None, None, None, "cannot tell which scenario this folder was solved "
-                                  f"with ({exc}); give the SCENARIO argument")]) from None
+        raise InputError([Problem(str(path), None, None, None, msg("folder.no_scenario", reason=exc))]) from None
     out: dict[str, Path | None] = {}
     for key, recorded in (("scenario", manifest.get("scenario_file")), ("data", manifest.get("data_source"))):
         out[key] = Path(recorded) if isinstance(recorded, str) and recorded else None
         if out[key] is not None and not out[key].exists():
-            raise InputError([Problem(str(path), None, key, str(recorded), "the recorded file or folder no longer "
-                                      "exists; give it on the command line")])
+            raise InputError([Problem(str(path), None, key, str(recorded), msg("folder.recorded_gone"))])
     return out
 
 
@@ -450,6 +448,9 @@ def run_export(args: argparse.Namespace) -> int:
     loaded: dict[str, object] = {}
 
     def read_weights(plan, params) -> None:  # read with the scenario and the data, before solving
+        if plan is None:  # the data could not be read: the file's own columns and types still are
+            load_county_weights(args.weights, None)
+            return
         loaded["weights"] = load_county_weights(args.weights, plan.counties)
 
     result = solve_for(args, identity, [read_weights] if args.weights else [])
@@ -518,7 +519,7 @@ def shortlist_params(args: argparse.Namespace):
             try:
                 weights[name.strip()] = float(value)
             except ValueError:
-                problems.append(Problem(f"--weight {item}", None, name, item, "expected NAME=POINTS"))
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("proc.params.name_points")))
                 continue
             if not math.isfinite(weights[name.strip()]):
                 problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite")))
@@ -542,18 +543,22 @@ def _shortlist_problem(args: argparse.Namespace, err: dict) -> Problem:
     else:  # a rule about the weights together
         where = f"--price-weight {args.price_weight}" + (f" --weight {' --weight '.join(args.weight)}"
                                                           if args.weight else "")
-    return Problem(where, None, None, None, err["msg"].removeprefix("Value error, "))
+    from optimizer.messages.data import validation_message
+
+    return Problem(where, None, None, None, validation_message(err))
 
 
 def run_shortlist(args: argparse.Namespace) -> int:
-    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write."""
+    """Solve, then design lots, qualify schools, choose methods and ceilings, score, simulate awards; write.
+
+    The procurement tables and a ``--lots`` file are read before the solve, against the plan data as loaded,
+    so their problems come with the flags', the scenario's and the data's in one pass (issue 17)."""
     import time
 
     from optimizer.pipeline import file_identity
     from optimizer.procurement.awards import reserved_classes, simulate_awards
-    from optimizer.procurement.io import load_lots, write_shortlist_files
+    from optimizer.procurement.io import write_shortlist_files
     from optimizer.procurement.shortlist import shortlist
-    from optimizer.procurement.tables import load_procurement_tables
 
     try:
         params, flag_problems = shortlist_params(args), []
@@ -561,7 +566,10 @@ def run_shortlist(args: argparse.Namespace) -> int:
         params, flag_problems = None, exc.problems
     identity = {"command": "shortlist", "shortlist": params.model_dump(mode="json") if params else None,
                 "lots": file_identity(args.lots), "awards": not args.no_awards}
-    result = solve_for(args, identity, problems=flag_problems)
+    loaded: dict[str, object] = {}
+    result = solve_for(args, identity, [lambda plan, model: read_procurement_inputs(args, params, plan, model,
+                                                                                     loaded)],
+                       problems=flag_problems)
     if isinstance(result, int):
         return result
     outputs = OutputSet(args.out, "shortlist", result.input_id, status=result.status)
@@ -569,10 +577,8 @@ def run_shortlist(args: argparse.Namespace) -> int:
         stage_run(outputs, result)
         commit(outputs)
         return report_unsolved(result, args.out)
-    tables = load_procurement_tables(args.data or result.scenario.data_dir, result.problem.courses,
-                                     set(result.problem.schools["code"]))
-    lots = load_lots(args.lots, result.problem, params) if args.lots else None
-    short = shortlist(result.problem, result.solution, params, lots, tables)
+    tables = loaded["tables"]
+    short = shortlist(result.problem, result.solution, params, loaded.get("lots"), tables)
     seconds = {**{k: round(float(v), 4) for k, v in result.timings.items()}, **short.seconds}
     awards = None
     if not args.no_awards:
@@ -583,6 +589,65 @@ def run_shortlist(args: argparse.Namespace) -> int:
     commit(outputs)
     print_shortlist(short, awards, params, args.out, tables.notes)
     return EXIT_OK
+
+
+def read_procurement_inputs(args: argparse.Namespace, params, plan, model, loaded: dict[str, object]) -> None:
+    """The procurement tables and the ``--lots`` file, checked against the plan data (``plan`` None: the data
+    could not be read, so only the lots file's own columns and cell types); every problem raised at once."""
+    from optimizer.errors import ProblemList
+    from optimizer.procurement.io import LotsContext, check_lots_content, load_lots
+    from optimizer.procurement.scoring import ShortlistParams
+    from optimizer.procurement.shortlist import check_lot_methods
+    from optimizer.procurement.tables import load_procurement_tables
+
+    found = ProblemList()
+    lot_params = params or ShortlistParams()
+    if plan is None:
+        if args.lots:
+            try:
+                names = _plan_names(args)
+                if names is None:  # a naming table is bad too: the lots file's own content only
+                    check_lots_content(args.lots, lot_params)
+                else:
+                    load_lots(args.lots, LotsContext.of_plan(names), lot_params)
+            except InputError as exc:
+                found.extend(exc.problems)
+        found.raise_if_any()
+        return
+    folder = args.data or (Path(plan.source) if Path(plan.source).is_dir() else None)
+    try:
+        loaded["tables"] = load_procurement_tables(folder, plan.courses, set(plan.annex2["institution"]))
+    except InputError as exc:
+        found.extend(exc.problems)
+    if args.lots:
+        try:
+            loaded["lots"] = load_lots(args.lots, LotsContext.of_plan(plan, model), lot_params)
+        except InputError as exc:
+            found.extend(exc.problems)
+    if "tables" in loaded and "lots" in loaded:
+        try:
+            check_lot_methods(loaded["lots"], plan.courses, loaded["tables"], lot_params.method)
+        except InputError as exc:
+            found.extend(exc.problems)
+    found.raise_if_any()
+
+
+def _plan_names(args: argparse.Namespace):
+    """The data's naming tables (prefectures, counties, groups, courses) when they are sound, else None: a lots
+    file is then still checked by name while another data table is bad."""
+    from optimizer.data.loader import DEFAULT_DATA_DIR, load_plan_names
+    from optimizer.data.scenario import load_scenario
+
+    folder = args.data
+    if folder is None and args.scenario is not None:
+        try:
+            folder = load_scenario(args.scenario).data_dir
+        except InputError:
+            return None
+    try:
+        return load_plan_names(folder or DEFAULT_DATA_DIR)
+    except InputError:
+        return None
 
 
 def print_shortlist(short, awards, params, out: Path, notes: list[str]) -> None:
@@ -934,7 +999,9 @@ def run_replan(args: argparse.Namespace) -> int:
     print(msg("track.replan_done", as_of=args.as_of.isoformat(), kept=persons(kept), changed=len(rp.changes),
               out=args.out))
     for r in rp.changes.head(10).itertuples():
-        print(f"  {r.level:<11} {r.programme:<6} {r.name:<16} {r.original:>8,} → {r.replanned:>8,} ({r.change:+,})")
+        print(msg("replan.change", level=msg(f"replan.level.{r.level}"),
+                  programme=msg(f"replan.programme.{r.programme}"), name=r.name, original=int(r.original),
+                  replanned=int(r.replanned), change=int(r.change)))
     record_run("replan", result.input_id, settings, "optimal", figures, written)
     return EXIT_OK
 
@@ -952,9 +1019,7 @@ def run_runs(args: argparse.Namespace) -> int:
         elif not runs:
             print(msg("store.no_runs"))
         for r in runs if fmt == "text" else []:
-            mark = f" submitted {r.submitted}" if r.submitted else ""
-            link = f" ← #{r.parent_id}" if r.parent_id else ""
-            print(f"#{r.id:<5} {r.created}  {r.command:<9} {r.status:<13} {r.input_id or '-':<16}{mark}{link}")
+            print(_run_line(r.brief()))
         return EXIT_OK
     ids = [args.a, args.b] if args.runs_command == "diff" else [args.id]
     views = [store.get(i) for i in ids]
@@ -974,28 +1039,13 @@ def run_runs(args: argparse.Namespace) -> int:
         if fmt == "json":
             print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return EXIT_OK
-        for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
-            print(f"{k:<12} {data[k]}")
-        print("settings    " + json.dumps(data["settings"], ensure_ascii=False))
-        print("key figures " + json.dumps(data["key_figures"], ensure_ascii=False))
-        for o in data["outputs"]:
-            print(f"  {o['name']:<36} {o['bytes']:>10,} B  {o['sha256'][:12]}")
-        for r in data["linked"]:
-            print(f"  linked: #{r['id']} {r['command']} {r['status']} {r['created']}")
+        print_run(data)
         return EXIT_OK
     d = diff_runs(*views)
     if fmt == "json":
         print(json.dumps(d, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
-    print(f"A #{d['a']['id']} {d['a']['command']} {d['a']['created']}   B #{d['b']['id']} {d['b']['command']} "
-          f"{d['b']['created']}   same inputs: {d['same_inputs']}")
-    for section in ("settings", "key_figures"):
-        print(f"{section}:" + ("" if d[section] else " no difference"))
-        for row in d[section]:
-            tail = f"  ({row['difference']:+,})" if "difference" in row else ""
-            print(f"  {row['key']:<40} {row['a']!s:>18} → {row['b']!s:<18}{tail}")
-    print(f"files: {d['files_same']} identical" + "".join(
-        f"\n  {f['name']}: A {f['a']}, B {f['b']}, content differs" for f in d["files"]))
+    print_run_diff(d)
     return EXIT_OK
 
 
@@ -1114,3 +1164,99 @@ def run_monte_carlo(args: argparse.Namespace) -> int:
         for r in var.counties.head(5).itertuples():
             print(f"  {r.county}: {share(r.changed_share)}, ±{r.mean_abs_change:,.0f} ({r.p05:,.0f}–{r.p95:,.0f})")
     return EXIT_OK
+
+
+# -- the plan store's text output, in the catalogue's language --------------------------------------------------
+
+MONEY_FIGURES = ("objective", "lp_bound", "original_objective")
+
+
+def _status(status: object) -> str:
+    return msg(f"status.{status}") if f"status.{status}" in CATALOGUE else str(status)
+
+
+def _run_line(r: dict) -> str:
+    """One run of `runs list`."""
+    mark = msg("runs.submitted_mark", date=r["submitted"]) if r.get("submitted") else ""
+    link = f" ← #{r['parent_id']}" if r.get("parent_id") else ""
+    return msg("runs.line", id=r["id"], created=r["created"], command=r["command"], status=_status(r["status"]),
+               input_id=r["input_id"] or "-", mark=mark, link=link)
+
+
+def _flat(d: dict, prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _label(key: str, kind: str = "figure") -> str:
+    """A key figure or setting by name: 'objective_terms.cost' → 培训费用, 'certificate_share.u01' →
+    等级证书类比例 u01."""
+    if f"{kind}.{key}" in CATALOGUE:
+        return msg(f"{kind}.{key}")
+    head, _, code = key.rpartition(".")
+    return f"{msg(f'{kind}.{head}')} {code}" if head and f"{kind}.{head}" in CATALOGUE else key
+
+
+def _value(key: str, value: object) -> str:
+    """A key figure as people read it: money in 万元, shares in %, counts with separators."""
+    if value is None:
+        return msg("runs.none")
+    if isinstance(value, bool):
+        return msg("runs.yes" if value else "runs.no")
+    if isinstance(value, int | float):
+        if key in MONEY_FIGURES or key.startswith("objective_terms."):
+            return yuan(value)
+        if key.startswith("certificate_share.") or key == "elapsed":
+            return share(value)
+        if key == "integer_gap":
+            return f"{value:.2e}"
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    if isinstance(value, list):
+        return msg("diag.join").join(str(v) for v in value)
+    return str(value)
+
+
+def _difference(key: str, d: float) -> str:
+    """B − A with its sign: money in 万元, shares in percentage points."""
+    if key in MONEY_FIGURES or key.startswith("objective_terms."):
+        return ("+" if d > 0 else "") + yuan(d)
+    if key.startswith("certificate_share.") or key == "elapsed":
+        return f"{d:+.1%}"
+    return f"{d:+,}"
+
+
+def print_run(data: dict) -> None:
+    """`runs show`: the run's fields, settings and key figures by name, its files and linked runs."""
+    for k in ("id", "command", "status", "input_id", "created", "submitted", "parent_id"):
+        value = _status(data[k]) if k == "status" else (msg("runs.none") if data[k] is None else data[k])
+        print(msg("runs.show_line", label=msg(f"runs.field.{k}"), value=value))
+    for section, kind in (("settings", "setting"), ("key_figures", "figure")):
+        print(msg("runs.show_line", label=msg(f"runs.field.{section}"), value=""))
+        for key, value in _flat(data[section] or {}).items():
+            print(msg("runs.figure", label=_label(key, kind), value=_value(key, value)))
+    for o in data["outputs"]:
+        print(msg("runs.output", name=o["name"], bytes=o["bytes"], sha=o["sha256"][:12]))
+    for r in data["linked"]:
+        print(msg("runs.linked", id=r["id"], command=r["command"], status=_status(r["status"]), created=r["created"]))
+
+
+def print_run_diff(d: dict) -> None:
+    """`runs diff`: settings and key figures that differ (B − A for numbers), then the files."""
+    print(msg("runs.diff_head", a=d["a"]["id"], a_command=d["a"]["command"], a_created=d["a"]["created"],
+              b=d["b"]["id"], b_command=d["b"]["command"], b_created=d["b"]["created"],
+              same=msg("runs.yes" if d["same_inputs"] else "runs.no")))
+    for section, kind in (("settings", "setting"), ("key_figures", "figure")):
+        print(msg(f"runs.section.{section}") + ("" if d[section] else msg("runs.no_difference")))
+        for row in d[section]:
+            key = row["key"]
+            tail = msg("runs.difference", d=_difference(key, row["difference"])) if "difference" in row else ""
+            print(msg("runs.diff_row", key=_label(key, kind), a=_value(key, row["a"]), b=_value(key, row["b"]),
+                      tail=tail))
+    print(msg("runs.files_same", n=d["files_same"]))
+    for f in d["files"]:
+        print(msg("runs.file_differs", name=f["name"], a=msg(f"runs.{f['a']}"), b=msg(f"runs.{f['b']}")))

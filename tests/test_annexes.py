@@ -6,6 +6,7 @@ import pytest
 
 from optimizer import rules
 from optimizer.data.loader import load_plan
+from optimizer.messages import language
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,9 @@ def test_prefecture_names_and_aliases(plan):
     assert idx.resolve("大 理 州") == "532900"
     assert idx.resolve("大连市") is None
     assert idx.resolve("昆明") == "530100"
-    assert "did you mean 大理州" in idx.unknown_message("大里州")
+    assert idx.unknown_message("大里州") == "未知的州（市）；是否为 大理州？"  # Chinese by default
+    with language("en"):
+        assert idx.unknown_message("大里州") == "unknown prefecture; did you mean 大理州?"
     assert idx.suggest("普耳市") == "普洱市"
 
 

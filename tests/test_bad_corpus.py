@@ -84,8 +84,16 @@ def _argv_for(case: dict, tmp: Path) -> tuple[list[str], list[str]]:
         return ["shortlist", "--out", out, "--lots", file], []
     if replaces == "flags":
         lines = (BAD / case["file"]).read_text(encoding="utf-8").splitlines()
-        return [a.replace("{bad}", str(BAD)) for a in lines] + ["--out", out], []
+        return [_expand(a, tmp) for a in lines] + ["--out", out], []
     return ["solve", file, "--out", out], [case["file"]]
+
+
+def _expand(arg: str, tmp: Path) -> str:
+    """{bad}: this folder; {data_with:FILE}: a copy of the shipped data with corpus FILE in its table's place."""
+    if arg.startswith("{data_with:") and arg.endswith("}"):
+        other = next(c for c in ALL if c["file"] == arg[len("{data_with:"):-1])
+        return str(data_with(other, tmp / "data")[0])
+    return arg.replace("{bad}", str(BAD))
 
 
 def assert_outcome(case: dict, code: int, text: str, out: Path, extra: list[str]) -> None:

@@ -14,7 +14,7 @@ from tests.conftest import ROOT, read_rows, set_cell, write_rows
 def test_check_on_the_shipped_data_reports_findings(capsys):
     assert main(["check"]) == 1
     out = capsys.readouterr().out
-    assert "9 finding(s)" in out and "昭通市" in out
+    assert "共 9 项发现：错误 6，警告 2，提示 1" in out and "昭通市" in out  # Chinese by default
 
 
 def test_check_json(capsys):
@@ -41,14 +41,14 @@ def test_check_exits_0_when_the_plan_is_consistent(data_copy, capsys):
         r[2] = r[1]
     write_rows(data_copy / "units.csv", rows)
     assert main(["check", "--data", str(data_copy)]) == 0
-    assert "No inconsistencies" in capsys.readouterr().out
+    assert "未发现不一致" in capsys.readouterr().out
 
 
 def test_check_exits_2_on_bad_input_and_names_file_row_column(data_copy, capsys):
     set_cell(data_copy / "annex1_targets.csv", "大理州", "col4", "-1.70")
     assert main(["check", "--data", str(data_copy)]) == 2
     err = capsys.readouterr().err
-    assert "annex1_targets.csv，第 15 行，列“col4”：must not be negative" in err
+    assert "annex1_targets.csv，第 15 行，列“col4”：不得为负数" in err  # Chinese inside the Chinese frame
 
 
 def test_check_json_on_bad_input(data_copy, capsys):
@@ -60,7 +60,7 @@ def test_check_json_on_bad_input(data_copy, capsys):
 
 def test_missing_data_folder(tmp_path, capsys):
     assert main(["check", "--data", str(tmp_path / "nowhere")]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "数据文件夹不存在" in capsys.readouterr().err
 
 
 def test_module_entry_point_and_console_script_agree():

@@ -18,7 +18,7 @@ def test_infeasible_exits_3_with_the_diagnosis(tmp_path, capsys):
     assert main(["solve", "--data", str(data), "--out", str(tmp_path / "out"), "--cert-share", "0"]) == 3
     out = capsys.readouterr().out
     # i01's k3: one class of 60 seats, of which the plan may fill class_fill = 80%: 48; u02 needs 100, short 52
-    assert "不可行" in out and "short 52" in out
+    assert "不可行" in out and "缺 0.0052 万人" in out  # 52 persons, to the person, in Chinese by default
     diagnosis = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
     assert diagnosis["shortfalls"][0]["shortfall"] == 52
     assert not (tmp_path / "out" / "school_allocation.csv").exists()  # nothing that looks like a plan
@@ -29,7 +29,7 @@ def test_bad_scenario_exits_2_with_a_suggestion(tmp_path, capsys):
     path.write_text("name: typo\ncert_shar: 0.7\n", encoding="utf-8")
     assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "typo.yaml，第 2 行，键“cert_shar”：unknown key; did you mean cert_share?" in err
+    assert "typo.yaml，第 2 行，键“cert_shar”：未知的键；是否为 cert_share？" in err
 
 
 def test_out_of_range_share_exits_2(tmp_path, capsys):
@@ -43,7 +43,7 @@ def test_yaml_object_tag_is_refused(tmp_path, capsys):
     path = tmp_path / "evil.yaml"
     path.write_text("name: !!python/object/apply:os.system ['echo hacked']\n", encoding="utf-8")
     assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 2
-    assert "not valid YAML" in capsys.readouterr().err
+    assert "不是有效的 YAML" in capsys.readouterr().err
 
 
 def test_time_limit_stop_is_not_presented_as_optimal(tmp_path, capsys):

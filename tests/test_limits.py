@@ -92,8 +92,44 @@ def test_docs_list_every_bound():
                            for line in lines), (schema.name, column.name)
     for text in ("20 MB", "100,000 rows, 500 columns, 2,000,000 cells", "1,000 parts; 100 MB unpacked", "256 kB",
                  "100 aliases", "20,000 values", "20 levels", "8 files", "400 points", "at most 100 characters",
-                 "1990-01-01 – 2100-12-31"):
+                 "1990-01-01 – 2100-12-31", "2,000,000 strings; 20,000,000 characters"):
         assert text in docs, text
     assert (limits.MAX_INPUT_BYTES, limits.MAX_XLSX_PARTS, limits.MAX_YAML_BYTES, limits.MAX_YAML_ALIASES,
-            limits.MAX_YAML_NODES, limits.MAX_YAML_DEPTH, limits.MAX_BASE_CHAIN, limits.MAX_NAME_LENGTH) == (
-        20 * 1024 * 1024, 1000, 256 * 1024, 100, 20_000, 20, 8, 100)
+            limits.MAX_YAML_NODES, limits.MAX_YAML_DEPTH, limits.MAX_BASE_CHAIN, limits.MAX_NAME_LENGTH,
+            limits.MAX_SHARED_STRINGS, limits.MAX_SHARED_STRING_CHARS) == (
+        20 * 1024 * 1024, 1000, 256 * 1024, 100, 20_000, 20, 8, 100, 2_000_000, 20_000_000)
+
+
+SST = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%s</sst>'
+
+
+def _count(part: bytes, **bounds):
+    import io
+
+    return limits.count_shared_strings(lambda: io.BytesIO(part), **bounds)
+
+
+def test_shared_strings_are_counted_on_the_bytes_and_by_expat_alike():
+    """Three strings; text 'ab' + '云南' + 'x&amp;y' (an entity is 5 bytes for 1 character, so the byte count is
+    an upper bound: 2 + 6 bytes of UTF-8 + 7 = 15, plus the declaration's nothing) vs expat's exact 2 + 2 + 3."""
+    items = "<si><t>ab</t></si><si><t>云南</t></si><si><r><t>x&amp;y</t></r></si>".encode()
+    assert _count(SST % items) == (3, 15)
+    assert _count(SST % (items + b"<!-- a comment sends it to expat -->")) == (3, 7)
+    assert _count(SST % b"<x:si><x:t>abc</x:t></x:si>") == (1, 3)
+
+
+def test_shared_strings_bounds_stop_at_the_first_string_or_character_past_them():
+    one = b"<si><t>abcd</t></si>"
+    assert _count(SST % (one * 3), max_strings=3, max_chars=12) == (3, 12)
+    with pytest.raises(limits._SharedStringsLimit, match="strings"):
+        _count(SST % (one * 4), max_strings=3, max_chars=100)
+    with pytest.raises(limits._SharedStringsLimit, match="chars"):
+        _count(SST % (one * 4), max_strings=10, max_chars=15)
+    with pytest.raises(limits._SharedStringsLimit, match="chars"):  # CDATA cannot hide text from the count
+        _count(SST % b"<si><t><![CDATA[" + b"x" * 20 + b"]]></t></si>", max_chars=15)
+
+
+def test_a_doctype_in_the_shared_strings_is_refused():
+    laughs = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]><sst><si><t>&a;</t></si></sst>'
+    with pytest.raises(ValueError, match="DOCTYPE"):
+        _count(laughs)

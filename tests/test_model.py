@@ -83,7 +83,7 @@ def test_infeasible_names_the_prefecture_and_the_amount(tmp_path):
     short = d.shortfalls.set_index("code")
     assert list(short.index) == [f"u02/{B}"]
     assert (short.loc[f"u02/{B}", "needed"], short.loc[f"u02/{B}", "shortfall"]) == (100, 40)
-    assert any("曲靖市" in m and "short 40" in m for m in d.messages)
+    assert any("曲靖市" in m and "缺 0.004 万人" in m for m in d.messages)  # 40 persons, in Chinese by default
     assert list(d.blocking["course_code"]) == ["k3"] and list(d.blocking["capacity"]) == [60]
     # the elastic LP agrees on the amount: 40 trainees of violation, either u02's plan in 曲靖市 short or
     # i01's k3 capacity exceeded (equivalent minimal repairs; which one the LP picks is a tie)
@@ -97,7 +97,7 @@ def test_school_without_enough_capacity_is_caught_before_solving(tmp_path):
     assert sol.status == "infeasible"
     (issue,) = [i for i in sol.diagnosis.issues if i.kind == "school_capacity"]
     assert (issue.code, issue.needed, issue.available) == ("s01", 100, 60)
-    assert "测试学校s01" in sol.diagnosis.messages[0] and "short 40" in sol.diagnosis.messages[0]
+    assert "测试学校s01" in sol.diagnosis.messages[0] and "缺 0.004 万人" in sol.diagnosis.messages[0]
 
 
 def test_debarment_expires_on_the_anniversary(tmp_path):

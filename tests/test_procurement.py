@@ -89,7 +89,9 @@ def test_negotiation_lowest_responsive_quote_wins_and_equal_quotes_are_marked_as
     ({"technical_weights": {"pass_rate": 70}}, "unknown technical criterion"),
 ])
 def test_unlawful_or_inconsistent_weights_are_refused(fields, message):
-    with pytest.raises(ValidationError, match=message):
+    from optimizer.messages import language
+
+    with language("en"), pytest.raises(ValidationError, match=message):
         ShortlistParams(**fields)
 
 
@@ -271,6 +273,62 @@ def test_a_lots_file_may_not_choose_consultation_above_the_tender_threshold(solv
     assert "第 2 行" in text and "列“method”" in text and "公开招标" in text
 
 
+def test_the_lots_context_from_the_plan_data_is_the_problems(solved):
+    """The lots file is read before the solve from the plan data: the names and courses it resolves against
+    must be exactly those of the built problem (else a file valid before the solve would mean other lots)."""
+    from optimizer.procurement.io import LotsContext
+
+    problem, _ = solved
+    plan = load_plan(DATA)
+    before = LotsContext.of_plan(plan, problem.params)
+    after = LotsContext.of_problem(problem)
+    assert before.courses.equals(after.courses)
+    assert before.as_of == after.as_of == dt.date(2022, 2, 11)
+    assert len(before.names) > 150  # 129 counties, 16 prefectures, courses, groups
+    assert {k: v for k, v in after.names.items() if k in before.names} == before.names
+
+
+def _no_solve(monkeypatch):
+    """Any solve fails the test: the problems must be found before it."""
+    import optimizer.pipeline
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("solved although an input is bad")
+    monkeypatch.setattr(optimizer.pipeline, "run_scenario", refuse)
+
+
+def test_a_bad_lots_file_is_refused_before_the_solve_with_the_data_and_flag_problems(monkeypatch, data_copy,
+                                                                                      tmp_path, capsys):
+    """One pass (issue 17): a bad flag, a bad data table and a lots file with a type error and an unknown name
+    are listed together, and nothing is solved."""
+    from tests.conftest import set_cell
+
+    _no_solve(monkeypatch)
+    set_cell(data_copy / "institutions.csv", "s01", "platform_teachers", "1e400")
+    lots = tmp_path / "lots.csv"
+    lots.write_text("lot,area,course_or_group,trainees\nL1,昆名市,k01,100\nL2,大理州,k01,lots\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["--lang", "en", "shortlist", "--data", str(data_copy), "--lots", str(lots), "--out", str(out),
+                 "--price-weight", "nan"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--price-weight nan" in err
+    assert "institutions.csv, row 2, column 'platform_teachers'" in err
+    assert "lots.csv, row 2, column 'area': unknown prefecture or county; did you mean 昆明市?" in err
+    assert "lots.csv, row 3, column 'trainees'" in err
+    assert not out.exists()
+
+
+def test_a_lots_method_above_the_tender_threshold_is_refused_before_the_solve(monkeypatch, tmp_path, capsys):
+    """3,000 welders at 1,900 元 (四级) = 570万 > 400万: refused from the data alone, nothing solved."""
+    _no_solve(monkeypatch)
+    lots = tmp_path / "lots.csv"
+    lots.write_text("lot,area,courses,trainees,method\nA,昆明市,k11,3000,竞争性磋商\n", encoding="utf-8")
+    assert main(["shortlist", "--lots", str(lots), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "lots.csv，第 2 行，列“method”" in err and "公开招标" in err
+
+
 def test_awards_never_exceed_capacity_recomputed_from_the_data_files(run):
     """Class capacity = equipment_sets × ⌊days_available / ⌈class_hours / 8⌉⌋ (R5–R7), from offers.csv and
     courses.csv; the awarded classes (awards.csv) per school and course stay within it, and within what is left
@@ -433,5 +491,5 @@ def test_evaluate_refuses_bad_quotes_and_scores_with_file_row_and_column(tmp_pat
 
 def test_cli_rejects_a_services_price_weight_of_35_percent(tmp_path, capsys):
     assert main(["shortlist", "--out", str(tmp_path), "--price-weight", "0.35"]) == 2
-    assert "outside 10%–30%" in capsys.readouterr().err
+    assert "超出服务类采购的 10%–30% 范围" in capsys.readouterr().err
     assert main(["shortlist", "--out", str(tmp_path), "--weight", "distance=abc"]) == 2

@@ -112,8 +112,8 @@ def test_stress_case_diagnosis_names_the_provincewide_shortfall(solved):
     places = int((seats * 0.8 + 1e-9).astype(int).sum())  # the plan fills at most class_fill = 80% of the seats
     _, _, _, sol = solved["stress_infeasible"]
     assert sol.diagnosis is not None
-    assert f"short {360_000 - places:,} in all" in sol.diagnosis.messages[0]
-    assert any("province-wide shortage" in m for m in sol.diagnosis.messages)
+    assert f"共缺 {(360_000 - places) / 10_000:g} 万人" in sol.diagnosis.messages[0]  # Chinese by default
+    assert any("全省性的缺口" in m for m in sol.diagnosis.messages)
 
 
 def test_comparing_a_scenario_with_itself_shows_no_difference(solved):
@@ -157,10 +157,11 @@ def test_gini_by_hand():
 
 # -- bad scenario files --------------------------------------------------------------------------------
 
-def bad(tmp_path, text: str, name: str = "bad.yaml"):
+def bad(tmp_path, text: str, name: str = "bad.yaml", lang: str = "en"):
+    """The problems of a scenario file, their messages in ``lang`` (English: the words these tests quote)."""
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as exc:
+    with language(lang), pytest.raises(InputError) as exc:
         scenario = load_scenario(path)
         from optimizer.data.loader import load_plan
 
@@ -171,9 +172,10 @@ def bad(tmp_path, text: str, name: str = "bad.yaml"):
 def test_unknown_key_suggests_the_closest(tmp_path):
     (p,) = bad(tmp_path, "name: x\n\ncert_shar: 0.7\n")
     assert (p.file, p.row, p.column) == ("bad.yaml", 3, "cert_shar") and "did you mean cert_share?" in p.message
-    assert str(p) == "bad.yaml，第 3 行，键“cert_shar”：unknown key; did you mean cert_share?"
     with language("en"):
         assert str(p) == "bad.yaml, line 3, key 'cert_shar': unknown key; did you mean cert_share?"
+    (p,) = bad(tmp_path, "name: x\n\ncert_shar: 0.7\n", lang="zh")  # the default: Chinese frame, Chinese text
+    assert str(p) == "bad.yaml，第 3 行，键“cert_shar”：未知的键；是否为 cert_share？"
 
 
 def test_wrong_type(tmp_path):
@@ -199,7 +201,7 @@ def test_yaml_tag_that_would_construct_an_object(tmp_path):
 def test_base_cycle(tmp_path):
     (tmp_path / "a.yaml").write_text("base: b.yaml\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("base: a.yaml\n", encoding="utf-8")
-    with pytest.raises(InputError, match="cycle"):
+    with language("en"), pytest.raises(InputError, match="cycle"):
         load_scenario(tmp_path / "a.yaml")
 
 

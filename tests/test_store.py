@@ -89,7 +89,8 @@ def test_runs_of_a_sequence_of_commands_are_listed_and_diffed(store_url, tmp_pat
     assert {"key": "cert_share", "a": None, "b": 0.7} in diff["settings"]
     assert "school_allocation.csv" in {f["name"] for f in diff["files"]}  # the allocation changed
     assert main(["runs", "diff", str(runs[1]["id"]), str(runs[0]["id"])]) == 0
-    assert "objective" in capsys.readouterr().out
+    text = capsys.readouterr().out  # Chinese by default: the objective by name, in 万元, with B − A
+    assert f"目标值：{obj_a / 10_000:,.2f} 万元 → {obj_b / 10_000:,.2f} 万元" in text, text
 
 
 def test_a_submitted_export_links_later_runs(store_url, tmp_path, capsys):

@@ -9,7 +9,15 @@ from openpyxl import Workbook
 
 from optimizer.data.loader import load_plan
 from optimizer.errors import InputError
+from optimizer.messages import language
 from tests.conftest import read_rows, set_cell, write_rows
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests quote the English messages (tests/test_chinese_first.py checks the Chinese ones)."""
+    with language("en"):
+        yield
 
 
 def problems_of(folder: Path):

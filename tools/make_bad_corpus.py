@@ -196,6 +196,18 @@ def rezip(data: bytes, change) -> bytes:
     return out.getvalue()
 
 
+def with_shared_strings(data: bytes, items: bytes) -> bytes:
+    """A workbook with a shared-strings part holding ``items`` (<si> elements), declared where openpyxl looks."""
+    sst = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+           b'spreadsheetml/2006/main">' + items + b"</sst>")
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    out = io.BytesIO(rezip(data, lambda n, b: b.replace(b"</Types>", override) if n == "[Content_Types].xml" else b))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    return out.getvalue()
+
+
 def flags(file: str, argv: list[str], exit_code: int, words: str, memory: bool = False) -> None:
     """A command line (one argument a line; {bad} is this folder) whose flags are bad; --out is added."""
     case(file, "\n".join(argv) + "\n", "flags", argv[0], exit_code, words, memory=memory)
@@ -223,6 +235,13 @@ def hardening_cases() -> None:
         for i in range(1001):
             z.writestr(f"docProps/extra{i}.xml", b"")
     case("courses_thousand_parts.xlsx", buf.getvalue(), "courses", "check", 2, "too many parts|1,010 parts")
+    # shared strings: openpyxl loads every one before the first row; 2.1 million tiny ones (36 MB unpacked, under
+    # the unpacked-size bound) or one string of 30 million characters
+    plain = xlsx_bytes(typed, "courses")
+    case("courses_shared_strings_count.xlsx", with_shared_strings(plain, b"<si><t>x</t></si>" * 2_100_000),
+         "courses", "check", 2, "shared strings|more than 2,000,000 strings", memory=True)
+    case("courses_shared_strings_long.xlsx", with_shared_strings(plain, b"<si><t>" + b"x" * 30_000_000 + b"</t></si>"),
+         "courses", "check", 2, "shared strings|more than 20,000,000 characters", memory=True)
     case("offers_100001_rows.csv", "institution\n" + "x\n" * 100_001, "offers", "check", 2,
          "more than 100,000 rows")
     case("offers_600_columns.csv", ",".join(f"c{i}" for i in range(600)) + "\n", "offers", "check", 2,
@@ -356,6 +375,19 @@ def hardening_cases() -> None:
          "key 'mix_tolerence'")
     case("scenario_bad_base_parent.yaml", "name: parent\nmix_tolerence: 0.1\n", "scenario-base", "solve", 2,
          "mix_tolerence")
+    one_pass_cases()
+
+
+def one_pass_cases() -> None:
+    """A bad data table and a bad lots file in one run: both are listed (the lots file is read before the
+    solve). ``{data_with:FILE}`` is a copy of the shipped data with the corpus file FILE in its table's place."""
+    flags("flags_bad_table_and_lots.args", ["shortlist", "--data", "{data_with:institutions_negative_teachers.csv}",
+                                            "--lots", "{bad}/lots_unknown_area.csv"], 2,
+          "institutions.csv, row 8, column 'platform_teachers'|lots_unknown_area.csv, row 2, column 'area'|"
+          "lots_unknown_area.csv, row 3, column 'course_or_group'")
+    flags("flags_bad_courses_and_lots.args", ["shortlist", "--data", "{data_with:courses_r6_hours.csv}",
+                                              "--lots", "{bad}/lots_trainees_huge.csv"], 2,
+          "courses.csv, row 37, column 'class_hours'|lots_trainees_huge.csv, row 2, column 'trainees'")
 
     calibration_cases()
 

@@ -138,24 +138,36 @@ def compare(a: tuple[str, AllocationProblem, Solution], b: tuple[str, Allocation
 
 
 def comparison_text(c: Comparison, top: int = 10) -> str:
+    """The comparison for people, in the catalogue's language: key figures by name, then the largest changes."""
+    from optimizer.messages import CATALOGUE, msg
+
     def fmt(v) -> str:
         if isinstance(v, float):
             return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.0f}"
+        if isinstance(v, str) and f"status.{v}" in CATALOGUE:
+            return msg(f"status.{v}")
         return f"{v:,}" if isinstance(v, int) else str(v)
 
-    lines = [f"A = {c.a.name} ({c.a.status})   B = {c.b.name} ({c.b.status})", ""]
-    lines.append(f"{'figure':<46} {'A':>16} {'B':>16} {'B − A':>16}")
+    def label(figure: str) -> str:
+        head, _, rest = figure.partition(" ")  # "cert_share u01 建投": the unit's code and name follow
+        return f"{msg(f'cmp.f.{head}')} {rest}".strip() if f"cmp.f.{head}" in CATALOGUE else figure
+
+    def pad(text: str, width: int) -> str:
+        return text + " " * max(0, width - sum(2 if ord(ch) > 0x2E7F else 1 for ch in text))
+
+    lines = [msg("cmp.head", a=c.a.name, a_status=fmt(c.a.status), b=c.b.name, b_status=fmt(c.b.status)), ""]
+    lines.append(f"{pad(msg('cmp.figure'), 46)} {'A':>16} {'B':>16} {'B − A':>16}")
     for r in c.figures.itertuples():
-        lines.append(f"{r.figure:<46} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
-    for title, frame in (("school / institution", c.by_school), ("prefecture", c.by_prefecture),
-                         ("county", c.by_county), ("course", c.by_course)):
+        lines.append(f"{pad(label(r.figure), 46)} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
+    for what, frame in (("school", c.by_school), ("prefecture", c.by_prefecture), ("county", c.by_county),
+                        ("course", c.by_course)):
         lines.append("")
         if frame.empty:
-            lines.append(f"by {title}: no differences")
+            lines.append(msg("cmp.none", what=msg(f"cmp.by.{what}")))
             continue
-        lines.append(f"by {title}: {len(frame)} differ; largest first")
+        lines.append(msg("cmp.some", what=msg(f"cmp.by.{what}"), n=len(frame)))
         for r in frame.head(top).itertuples():
-            lines.append(f"  {r.code:<8} {r.name:<24} {r.a:>9,} → {r.b:>9,}  ({r.difference:+,})")
+            lines.append(f"  {r.code:<8} {pad(r.name, 24)} {r.a:>9,} → {r.b:>9,}  ({r.difference:+,})")
     return "\n".join(lines)
 
 

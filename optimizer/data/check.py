@@ -25,6 +25,7 @@ from optimizer.data.loader import (
     PlanData,
 )
 from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
+from optimizer.messages import CATALOGUE, current_language, msg
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 FINDING_KEYS = ("rule", "table", "row", "column", "expected", "found", "difference", "severity", "message")
@@ -86,7 +87,7 @@ def check_annex1_column_sums(plan: PlanData) -> list[Finding]:
     for i in range(1, 10):
         col = f"col{i}"
         out += _eq("annex1.column_sum", "annex1", ANNEX1_TOTAL_ROW, str(i), int(rows[col].sum()),
-                   int(total[col].iloc[0]), f"Annex 1 column {i}: the 16 prefectures sum to the 全省 row")
+                   int(total[col].iloc[0]), msg("check.column_sum", column=i))
     return out
 
 
@@ -98,8 +99,8 @@ def check_annex1_hierarchy(plan: PlanData) -> list[Finding]:
             c, p = getattr(r, f"col{child}"), getattr(r, f"col{parent}")
             if c > p:
                 out.append(Finding("annex1.hierarchy", "annex1", r.label, str(child), f"<= {p}", c, c - p, ERROR,
-                                   f"Annex 1 {r.label}: column {child} ({word} of column {parent}) is {c:,}, "
-                                   f"more than column {parent} ({p:,})"))
+                                   msg("check.hierarchy", label=r.label, child=child, word=word, parent=parent,
+                                       c=f"{c:,}", p=f"{p:,}")))
     return out
 
 
@@ -118,11 +119,11 @@ def check_annex1_against_annex5(plan: PlanData) -> list[Finding]:
         row = a1.loc[code]
         label = row["label"]
         out += _eq("annex1_annex5.entrepreneurship", "annex1", label, "7", int(five["total"]), int(row["col7"]),
-                   f"Annex 1 column 7 of {name} must equal Annex 5's total ({ANNEX5_COLUMNS['total']})")
+                   msg("check.entrepreneurship", name=name, title=ANNEX5_COLUMNS["total"]))
         implied = int(five["college_siyb"]) + int(five["college_online"]) + int(row["col9"])
         out += _eq("annex1_annex5.college", "annex1", label, "8", implied, int(row["col8"]),
-                   f"Annex 1 column 8 of {name} = Annex 5 college SIYB {int(five['college_siyb']):,} + college "
-                   f"online {int(five['college_online']):,} + column 9 {int(row['col9']):,} (note under Annex 1)")
+                   msg("check.college", name=name, siyb=f"{int(five['college_siyb']):,}",
+                       online=f"{int(five['college_online']):,}", col9=f"{int(row['col9']):,}"))
     return out
 
 
@@ -133,12 +134,12 @@ def check_annex2(plan: PlanData) -> list[Finding]:
         return out
     printed = rules.wan_to_persons(plan.annex2_total_wan)
     out += _eq("annex2.total", "annex2", ANNEX2_TOTAL_ROW, "quota", int(plan.annex2["quota"].sum()), printed,
-               "Annex 2: the 33 schools' quotas sum to the printed 合计")
+               msg("check.annex2_total"))
     a1 = plan.annex1_persons()
     total = a1[a1["is_total"]]
     if not total.empty:
         out += _eq("annex2_annex1.tech_school", "annex2", ANNEX2_TOTAL_ROW, "quota", int(total["col5"].iloc[0]),
-                   printed, "Annex 2 合计 must equal Annex 1 column 5 (全省, by technical schools)")
+                   printed, msg("check.annex2_annex1"))
     return out
 
 
@@ -149,19 +150,19 @@ def check_annex4(plan: PlanData) -> list[Finding]:
     by_pref = cells.groupby("prefecture", sort=False)["trainees"].sum()
     for r in plan.annex4_row_totals.itertuples():
         out += _eq("annex4.row_sum", "annex4", r.label, ANNEX4_TOTAL_COLUMN, int(by_pref.get(r.prefecture, 0)),
-                   int(r.printed), f"Annex 4 {r.label}: the units sum to the printed 全省合计")
+                   int(r.printed), msg("check.annex4_row", label=r.label))
     by_unit = cells.groupby("unit", sort=False)["trainees"].sum()
     for r in plan.annex4_col_totals.itertuples():
         out += _eq("annex4.column_sum", "annex4", ANNEX4_TOTAL_ROW, r.header, int(by_unit.get(r.unit, 0)),
-                   int(r.printed), f"Annex 4 {r.header}: the prefectures sum to the printed 州市汇总")
+                   int(r.printed), msg("check.annex4_column", header=r.header))
     if plan.annex4_grand_total is not None:
         grand = int(plan.annex4_grand_total)
         out += _eq("annex4.grand_total", "annex4", ANNEX4_TOTAL_ROW, ANNEX4_TOTAL_COLUMN,
                    int(plan.annex4_col_totals["printed"].sum()), grand,
-                   "Annex 4: the printed unit totals (州市汇总 row) sum to the grand total")
+                   msg("check.annex4_grand_units"))
         out += _eq("annex4.grand_total", "annex4", ANNEX4_TOTAL_ROW, ANNEX4_TOTAL_COLUMN,
                    int(plan.annex4_row_totals["printed"].sum()), grand,
-                   "Annex 4: the printed prefecture totals (全省合计 column) sum to the grand total")
+                   msg("check.annex4_grand_prefectures"))
     return out
 
 
@@ -173,19 +174,21 @@ def check_annex5(plan: PlanData) -> list[Finding]:
     for col in ANNEX5_COLUMNS:
         if col in totals:
             out += _eq("annex5.column_sum", "annex5", ANNEX5_TOTAL_ROW, col, int(a5[col].sum()), int(totals[col]),
-                       f"Annex 5 {col}: the 16 prefectures sum to the printed 合计")
+                       msg("check.annex5_column", column=_column(col)))
     rows = [(r["label"], r) for r in a5.to_dict("records")]
     if totals:
         rows.append((ANNEX5_TOTAL_ROW, totals))
     for label, r in rows:
         out += _eq("annex5.total_parts", "annex5", label, "total", int(r["siyb"]) + int(r["online"]),
-                   int(r["total"]), f"Annex 5 {label}: total = SIYB {int(r['siyb']):,} + online {int(r['online']):,}")
+                   int(r["total"]), msg("check.annex5_parts", label=label, siyb=f"{int(r['siyb']):,}",
+                                        online=f"{int(r['online']):,}"))
         for part, parent in ANNEX5_WITHIN:
             if int(r[part]) > int(r[parent]):
                 diff = int(r[part]) - int(r[parent])
                 out.append(Finding("annex5.within", "annex5", label, part, f"<= {int(r[parent])}", int(r[part]),
-                                   diff, ERROR, f"Annex 5 {label}: {part} {int(r[part]):,} exceeds its parent "
-                                   f"{parent} {int(r[parent]):,}"))
+                                   diff, ERROR, msg("check.annex5_within", label=label, part=_column(part),
+                                                    a=f"{int(r[part]):,}", parent=_column(parent),
+                                                    b=f"{int(r[parent]):,}")))
     return out
 
 
@@ -197,17 +200,17 @@ def check_notice_figures(plan: PlanData) -> list[Finding]:
     for r in plan.notice_figures.itertuples():
         table, _, column = str(r.compares_with).partition(":")
         if table == "annex1" and not total.empty and f"col{column}" in total:
-            other, where = int(total[f"col{column}"].iloc[0]), f"Annex 1 column {column} (全省)"
+            other, where = int(total[f"col{column}"].iloc[0]), msg("check.where_annex1", column=column)
         elif table == "annex5" and column in plan.annex5_totals:
-            other, where = int(plan.annex5_totals[column]), f"Annex 5 {column} (合计)"
+            other, where = int(plan.annex5_totals[column]), msg("check.where_annex5", column=_column(column))
         else:
             out.append(Finding("notice_text.figure", "notice_figures", r.figure, "compares_with",
                                "annex1:1..9 or annex5:<column>", str(r.compares_with), None, WARNING,
-                               f"text figure {r.figure} names no table cell to compare with"))
+                               msg("check.figure_no_cell", figure=r.figure)))
             continue
         value = rules.wan_to_persons(Decimal(r.value))
         out += _eq("notice_text.figure", "notice_text", r.section, r.figure, other, value,
-                   f"the notice's text ({r.section}: '{r.quote}') against {where}")
+                   msg("check.figure", section=r.section, quote=r.quote, where=where))
     return out
 
 
@@ -227,12 +230,11 @@ def check_names(plan: PlanData) -> list[Finding]:
         code = plan.prefecture_names.resolve(label)
         canonical = plan.prefecture_names.canonical[code]
         out.append(Finding("names.alias", table, label, "prefecture", canonical, label, None, INFO,
-                           f"{table} writes {label} for {canonical} ({code}); read as the same prefecture"))
+                           msg("check.alias", table=_table(table), label=label, canonical=canonical, code=code)))
     for r in plan.units.itertuples():
         if r.name != r.name_in_text:
             out.append(Finding("names.text_vs_annex", "annex4", r.code, "header", r.name_in_text, r.name, None,
-                               WARNING, f"unit {r.code}: the notice's text (三(一)) prints {r.name_in_text}, "
-                               f"Annex 4's header prints {r.name}; confirm which body is meant"))
+                               WARNING, msg("check.text_vs_annex", code=r.code, text=r.name_in_text, name=r.name)))
     return out
 
 
@@ -241,27 +243,57 @@ def findings_to_json(findings: list[Finding]) -> str:
 
 
 def findings_to_text(findings: list[Finding], plan: PlanData | None = None) -> str:
-    """Grouped, aligned text for people."""
+    """Grouped, aligned text for people, in the catalogue's language."""
     if not findings:
-        return "No inconsistencies found in the plan's numbers and names."
-    lines = [f"{len(findings)} finding(s): "
-             + ", ".join(f"{sum(f.severity == s for f in findings)} {s}" for s in (ERROR, WARNING, INFO)
-                         if any(f.severity == s for f in findings))]
+        return msg("check.none")
+    counts = [msg("check.count", n=sum(f.severity == s for f in findings), severity=msg(f"check.sev.{s}"))
+              for s in (ERROR, WARNING, INFO) if any(f.severity == s for f in findings)]
+    lines = [msg("check.header", n=len(findings), counts=msg("check.sep").join(counts))]
     by_rule: dict[str, list[Finding]] = {}
     for f in findings:
         by_rule.setdefault(f.rule, []).append(f)
     for rule, items in by_rule.items():
         lines.append("")
-        lines.append(f"[{rule}] {RULE_TITLES.get(rule, '')}")
-        width = max(_width(f"{f.table} {f.row} col {f.column}") for f in items)
-        for f in items:
-            where = f"{f.table} {f.row} col {f.column}"
+        title = msg(f"check.title.{rule}") if f"check.title.{rule}" in CATALOGUE else ""
+        lines.append(f"[{rule}] {title}")
+        wheres = [_where(f) for f in items]
+        severities = [msg(f"check.sev.{f.severity}") for f in items]
+        width = max(_width(w) for w in wheres)
+        sev_width = max(_width(s) for s in severities)
+        for f, where, sev in zip(items, wheres, severities, strict=True):
             pad = " " * (width - _width(where))
+            sev_pad = " " * (sev_width - _width(sev))
             nums = ""
             if f.difference is not None:
-                nums = f"expected {_fmt(f.expected):>9}  found {_fmt(f.found):>9}  diff {f.difference:>+8,}  "
-            lines.append(f"  {f.severity:<7} {where}{pad}  {nums}{f.message}")
+                nums = msg("check.numbers", expected=_fmt(f.expected), found=_fmt(f.found), difference=f.difference)
+            lines.append(f"  {sev}{sev_pad} {where}{pad}  {nums}{f.message}")
     return "\n".join(lines)
+
+
+def _where(f: Finding) -> str:
+    """Table, row and column of a finding: 附件1 全省 第6列, 附件5 合计 “网络创业培训任务”, 附件4 u05 表头."""
+    if str(f.column).isdigit():
+        column = msg("check.column_number", column=f.column)
+    elif f"check.column.{f.column}" in CATALOGUE:
+        column = msg(f"check.column.{f.column}")
+    else:
+        column = msg("check.column_name", column=_title(f.column) if f.table == "annex5" else f.column)
+    return msg("check.where", table=_table(f.table), row=f.row, column=column)
+
+
+def _table(table: str) -> str:
+    return msg(f"check.table.{table}") if f"check.table.{table}" in CATALOGUE else table
+
+
+def _title(column: str) -> str:
+    """An Annex 5 column as the notice prints it (its Chinese title, without the English gloss)."""
+    title = ANNEX5_COLUMNS.get(column, column)
+    return title.split(" ", 1)[0].removeprefix("其中:").removeprefix("其中：")
+
+
+def _column(column: str) -> str:
+    """An Annex 5 column in a message: its Chinese title in Chinese, its code in English."""
+    return _title(column) if current_language() == "zh" else column
 
 
 def _fmt(value: int | str) -> str:
@@ -273,21 +305,4 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-RULE_TITLES = {
-    "annex1.column_sum": "Annex 1: prefecture rows sum to the 全省 row (人次)",
-    "annex1.hierarchy": "Annex 1: column hierarchy 2≤1, 3≤2, 9≤8, 4–8≤1 (R8)",
-    "annex1_annex5.entrepreneurship": "Annex 1 column 7 = Annex 5 total",
-    "annex1_annex5.college": "Annex 1 column 8 = Annex 5 college SIYB + college online + column 9",
-    "annex2.total": "Annex 2: school quotas sum to 合计",
-    "annex2_annex1.tech_school": "Annex 2 合计 = Annex 1 column 5",
-    "annex4.row_sum": "Annex 4: units sum to 全省合计 per prefecture",
-    "annex4.column_sum": "Annex 4: prefectures sum to 州市汇总 per unit",
-    "annex4.grand_total": "Annex 4: printed totals sum to the grand total",
-    "annex5.column_sum": "Annex 5: prefectures sum to 合计",
-    "annex5.total_parts": "Annex 5: total = SIYB + online",
-    "annex5.within": "Annex 5: college parts and livestream within their parents",
-    "notice_text.figure": "the notice's text against the annexes",
-    "names.alias": "names written with an alias",
-    "names.text_vs_annex": "names that differ between the notice's text and the annexes",
-}
 ANNEX1_COLUMN_TITLES = ANNEX1_COLUMNS

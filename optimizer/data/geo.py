@@ -48,13 +48,13 @@ def load_county_geojson(source: Path | str, counties: pd.DataFrame, data: bytes 
         problems.raise_if_any()
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         problems.add(file, None, "type", doc.get("type") if isinstance(doc, dict) else None,
-                     "expected a GeoJSON FeatureCollection")
+                     msg("geo.not_collection"))
         problems.raise_if_any()
     known = set(counties["adcode"])
     features, seen = [], set()
     raw_features = doc.get("features", [])
     if not isinstance(raw_features, list):
-        problems.add(file, None, "features", None, "expected a list of features")
+        problems.add(file, None, "features", None, msg("geo.not_list"))
         problems.raise_if_any()
     for i, feature in enumerate(raw_features, start=1):
         props = (feature.get("properties") or {}) if isinstance(feature, dict) else None
@@ -64,10 +64,10 @@ def load_county_geojson(source: Path | str, counties: pd.DataFrame, data: bytes 
         code = str(props.get("adcode", "")).strip()
         if code not in known:
             problems.add(file, i, "properties.adcode", code or None,
-                         "feature's adcode is not a county of counties.csv")
+                         msg("geo.unknown_county"))
             continue
         if code in seen:
-            problems.add(file, i, "properties.adcode", code, "two features for the same county")
+            problems.add(file, i, "properties.adcode", code, msg("geo.twice"))
             continue
         seen.add(code)
         features.append({**feature, "properties": {**props, "adcode": code}})

@@ -5,8 +5,9 @@ input needs (the shipped tables are under 100 kB and 350 rows, a scenario file u
 two files long) and far below what would take the machine down. A file is read only when it is a regular
 file (a pipe or a device would be read for ever), through a descriptor opened without blocking, at most
 one byte past its limit. A workbook is checked as a zip *before* openpyxl sees it: its parts, their
-declared unpacked sizes (zipfile never unpacks more than a part declares) and every sheet's declared
-``<dimension>``; rows and cells are counted again while it is read, in case the declaration lies.
+declared unpacked sizes (zipfile never unpacks more than a part declares), the shared strings (counted
+as a stream: strings and characters) and every sheet's declared ``<dimension>``; rows and cells are
+counted again while it is read, in case the declaration lies.
 YAML is composed by a loader that counts aliases and depth as it goes and refuses a document whose
 aliases would expand it beyond a bound, before anything is built from it.
 """
@@ -35,6 +36,10 @@ MAX_XLSX_PARTS = 1000
 MAX_TABLE_ROWS = 100_000
 MAX_TABLE_COLUMNS = 500  # Annex 4 is the widest table: 31 columns
 MAX_TABLE_CELLS = 2_000_000
+# A workbook's shared strings (openpyxl loads them all before the first row): no more strings than a sheet may
+# have cells, and no more text than the largest CSV may hold.
+MAX_SHARED_STRINGS = MAX_TABLE_CELLS
+MAX_SHARED_STRING_CHARS = 20_000_000
 # Scenario files: size, aliases, values after alias expansion, nesting, base: chain.
 MAX_YAML_BYTES = 256 * 1024
 MAX_YAML_ALIASES = 100
@@ -79,7 +84,7 @@ def read_bounded(source: Path | str, limit: int, what: str, problems: ProblemLis
             problems.add(file, None, None, None, msg("limits.not_regular"), **words)
             return None
         if info.st_size > limit:
-            problems.add(file, None, None, f"{info.st_size:,} bytes",
+            problems.add(file, None, None, msg("limits.found_bytes", n=f"{info.st_size:,}"),
                          msg("limits.too_large", limit=size_text(limit), what=msg(what)), **words)
             return None
         with os.fdopen(os.dup(fd), "rb") as f:
@@ -90,7 +95,7 @@ def read_bounded(source: Path | str, limit: int, what: str, problems: ProblemLis
     finally:
         os.close(fd)
     if len(data) > limit:  # grew while being read
-        problems.add(file, None, None, f"more than {limit:,} bytes",
+        problems.add(file, None, None, msg("limits.found_more_bytes", n=f"{limit:,}"),
                      msg("limits.too_large", limit=size_text(limit), what=msg(what)), **words)
         return None
     return data
@@ -110,8 +115,8 @@ def check_size(data: bytes, file: str, limit: int, what: str, problems: ProblemL
     """True when uploaded ``data`` is within ``limit``; otherwise the problem is added."""
     if len(data) <= limit:
         return True
-    problems.add(file, None, None, f"{len(data):,} bytes", msg("limits.too_large", limit=size_text(limit),
-                                                               what=msg(what)))
+    problems.add(file, None, None, msg("limits.found_bytes", n=f"{len(data):,}"),
+                 msg("limits.too_large", limit=size_text(limit), what=msg(what)))
     return False
 
 
@@ -144,17 +149,18 @@ def check_xlsx(data: bytes, file: str, problems: ProblemList) -> bool:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        problems.add(file, None, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
+        problems.add(file, None, None, None, msg("limits.xlsx_unreadable", reason=type(exc).__name__))
         return False
     if len(members) > MAX_XLSX_PARTS:
-        problems.add(file, None, None, f"{len(members):,} parts", msg("limits.xlsx_members", limit=MAX_XLSX_PARTS))
+        problems.add(file, None, None, msg("limits.found_parts", n=f"{len(members):,}"),
+                     msg("limits.xlsx_members", limit=MAX_XLSX_PARTS))
         return False
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        problems.add(file, None, None, f"{unpacked:,} bytes",
+        problems.add(file, None, None, msg("limits.found_bytes", n=f"{unpacked:,}"),
                      msg("limits.xlsx_uncompressed", limit=size_text(MAX_XLSX_UNPACKED_BYTES)))
         return False
-    ok = True
+    ok = _shared_strings_ok(archive, file, problems)
     for member in members:
         if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
             continue
@@ -162,7 +168,7 @@ def check_xlsx(data: bytes, file: str, problems: ProblemList) -> bool:
             with archive.open(member) as part:
                 head = part.read(64 * 1024)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-            problems.add(file, None, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
+            problems.add(file, None, None, None, msg("limits.xlsx_unreadable", reason=type(exc).__name__))
             return False
         found = _DIMENSION.search(head)
         if not found:
@@ -175,6 +181,140 @@ def check_xlsx(data: bytes, file: str, problems: ProblemList) -> bool:
                                                     columns=MAX_TABLE_COLUMNS, cells=f"{MAX_TABLE_CELLS:,}"))
             ok = False
     return ok
+
+
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*>")
+_ATTRIBUTE = re.compile(rb"(\w+)\s*=\s*\"([^\"]*)\"")
+
+
+def shared_strings_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The parts holding shared strings: those [Content_Types].xml declares (where openpyxl looks) and any
+    part named like one."""
+    names = {m.filename for m in archive.infolist()}
+    parts = {n for n in names if n.lower().endswith("sharedstrings.xml")}
+    if "[Content_Types].xml" in names:
+        with archive.open("[Content_Types].xml") as f:
+            declared = f.read(MB)
+        for element in _OVERRIDE.findall(declared):
+            attributes = dict(_ATTRIBUTE.findall(element))
+            if attributes.get(b"ContentType", b"").decode("ascii", "replace") == _SHARED_STRINGS_TYPE:
+                parts.add(attributes.get(b"PartName", b"").decode("utf-8", "replace").lstrip("/"))
+    return sorted(p for p in parts if p in names)
+
+
+class _SharedStringsLimit(Exception):
+    """Raised inside the XML parser as soon as a bound is passed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+_TAG = re.compile(rb"<[^<>]*>")
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+class _NotPlain(Exception):
+    """The part has declarations, comments or CDATA (``<!``): counted again by the XML parser."""
+
+
+def count_shared_strings(open_part, max_strings: int = MAX_SHARED_STRINGS,
+                         max_chars: int = MAX_SHARED_STRING_CHARS) -> tuple[int, int]:
+    """(strings, characters of text at most) of a sharedStrings part, streamed in 1 MB chunks, nothing kept.
+
+    ``open_part()`` opens the part. Plain XML is counted on its bytes (tags ``<si>``; text = bytes outside
+    tags, an upper bound on its characters) at C speed; a part with ``<!`` is parsed by expat instead. Raises
+    ``_SharedStringsLimit`` at the first string or character past a bound, ``ValueError`` for bad XML."""
+    try:
+        with open_part() as stream:
+            return _count_plain(stream, max_strings, max_chars)
+    except _NotPlain:
+        with open_part() as stream:
+            return _count_with_expat(stream, max_strings, max_chars)
+
+
+def _count_plain(stream, max_strings: int, max_chars: int) -> tuple[int, int]:
+    strings = chars = 0
+    carry = b""
+    while chunk := stream.read(MB):
+        data = carry + chunk
+        if b"<!" in data:
+            raise _NotPlain
+        cut = data.rfind(b"<")
+        if cut == -1 or data.find(b">", cut) != -1:
+            cut = len(data)  # no tag left open at the end
+        body, carry = data[:cut], data[cut:]
+        if len(carry) > MB:
+            raise ValueError("a tag longer than 1 MB")
+        strings += len(_SI.findall(body))
+        chars += len(_TAG.sub(b"", body))
+        if strings > max_strings:
+            raise _SharedStringsLimit("strings")
+        if chars > max_chars:
+            raise _SharedStringsLimit("chars")
+    if carry:
+        raise ValueError("the part ends inside a tag")
+    return strings, chars
+
+
+def _count_with_expat(stream, max_strings: int, max_chars: int) -> tuple[int, int]:
+    """The exact count through expat (text inside <t> only); a DOCTYPE, which could define expanding
+    entities, is refused."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    counts = {"strings": 0, "chars": 0, "in_text": 0}
+
+    def start(name: str, attrs) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local == "si":
+            counts["strings"] += 1
+            if counts["strings"] > max_strings:
+                raise _SharedStringsLimit("strings")
+        elif local == "t":
+            counts["in_text"] += 1
+
+    def end(name: str) -> None:
+        if name.rsplit(" ", 1)[-1] == "t":
+            counts["in_text"] -= 1
+
+    def text(data: str) -> None:
+        if counts["in_text"]:
+            counts["chars"] += len(data)
+            if counts["chars"] > max_chars:
+                raise _SharedStringsLimit("chars")
+
+    def doctype(*_args) -> None:
+        raise ValueError("DOCTYPE in a workbook part")
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler, parser.StartDoctypeDeclHandler = text, doctype
+    try:
+        while chunk := stream.read(MB):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise ValueError(str(exc)) from None
+    return counts["strings"], counts["chars"]
+
+
+def _shared_strings_ok(archive: zipfile.ZipFile, file: str, problems: ProblemList) -> bool:
+    """Bound the shared strings (count and characters) before openpyxl loads them all into memory."""
+    for part in shared_strings_parts(archive):
+        try:
+            count_shared_strings(lambda part=part: archive.open(part))
+        except _SharedStringsLimit as exc:
+            found = (msg("limits.found_strings", n=f"{MAX_SHARED_STRINGS:,}") if exc.what == "strings"
+                     else msg("limits.found_chars", n=f"{MAX_SHARED_STRING_CHARS:,}"))
+            problems.add(file, None, None, found, msg("limits.xlsx_shared_strings", strings=f"{MAX_SHARED_STRINGS:,}",
+                                                      chars=f"{MAX_SHARED_STRING_CHARS:,}"))
+            return False
+        except (ValueError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            problems.add(file, None, None, None, msg("limits.xlsx_unreadable", reason=type(exc).__name__))
+            return False
+    return True
 
 
 class TooLarge(Exception):

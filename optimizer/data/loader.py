@@ -21,6 +21,7 @@ from optimizer.data.names import NameIndex, normalise
 from optimizer.data.schema import ANNEX5_COLUMNS, MAX_PERSONS, SCHEMAS, TABLE_ORDER, Column
 from optimizer.data.tables import RawTable, check_header, convert_cell, parse_table, read_raw
 from optimizer.errors import ProblemList
+from optimizer.messages import msg
 
 # Labels of the printed total rows / columns in the annexes' layout.
 ANNEX1_TOTAL_ROW = "全省"
@@ -169,12 +170,47 @@ def load_plan(source: Source = DEFAULT_DATA_DIR) -> PlanData:
     )
 
 
-def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | None]:
+# The tables that name what a user's own file may refer to (a lots file: areas, courses, profession groups).
+NAME_TABLES = ("prefectures", "counties", "profession_groups", "courses")
+
+
+@dataclass
+class PlanNames:
+    """The naming tables alone, read and checked without the rest of the data, so that a file naming their
+    entries (a lots file) is still checked by name when another data table is bad (issue 17: one pass)."""
+
+    prefectures: pd.DataFrame
+    counties: pd.DataFrame
+    groups: pd.DataFrame
+    courses: pd.DataFrame
+    prefecture_names: NameIndex
+    notice: NoticeInfo | None = None
+
+    def prefecture_name(self, adcode: str) -> str:
+        return "全省" if adcode == PROVINCE_ADCODE else self.prefecture_names.canonical[adcode]
+
+
+def load_plan_names(source: Source = DEFAULT_DATA_DIR) -> PlanNames:
+    """Read and check only ``NAME_TABLES`` (InputError when one of them is bad)."""
+    problems = ProblemList()
+    raws = _read_all(source, problems, NAME_TABLES)
+    frames = {n: parse_table(raws[n], SCHEMAS[n], problems) for n in NAME_TABLES if raws.get(n) is not None}
+    problems.raise_if_any()
+    pref_index = _prefecture_index(frames["prefectures"])
+    counties = _counties(frames["counties"], pref_index, problems)
+    courses = _courses(frames["courses"], set(frames["profession_groups"]["code"]), problems)
+    problems.raise_if_any()
+    return PlanNames(_prefecture_frame(frames["prefectures"]), counties,
+                     frames["profession_groups"].drop(columns="src_row"), courses, pref_index)
+
+
+def _read_all(source: Source, problems: ProblemList, tables: tuple[str, ...] = TABLE_ORDER
+              ) -> dict[str, RawTable | None]:
     raws: dict[str, RawTable | None] = {}
     if isinstance(source, dict):
-        for name in TABLE_ORDER:
+        for name in tables:
             if name not in source:
-                problems.add(f"{name}.csv", None, None, None, "table is missing from the upload")
+                problems.add(f"{name}.csv", None, None, None, msg("data.missing_upload"))
                 continue
             filename, data = source[name]
             raw, found = read_raw(filename, data, sheet=name)
@@ -183,17 +219,17 @@ def _read_all(source: Source, problems: ProblemList) -> dict[str, RawTable | Non
         return raws
     folder = Path(source)
     if not folder.is_dir():
-        problems.add(str(folder), None, None, None, "data folder does not exist")
+        problems.add(str(folder), None, None, None, msg("data.folder_missing"))
         problems.raise_if_any()
-    for name in TABLE_ORDER:
+    for name in tables:
         candidates = [folder / f"{name}.csv", folder / f"{name}.xlsx"]
         present = [p for p in candidates if os.path.lexists(p)]  # a looping link is present, and refused
         if not present:
-            problems.add(f"{name}.csv", None, None, None, f"table is missing from {folder}")
+            problems.add(f"{name}.csv", None, None, None, msg("data.missing_in", folder=folder))
             continue
         if len(present) > 1:
             problems.add(present[1].name, None, None, None,
-                         f"both {present[0].name} and {present[1].name} exist; keep one")
+                         msg("data.both", a=present[0].name, b=present[1].name))
             continue
         raw, found = read_raw(present[0], sheet=name)
         problems.extend(found)
@@ -211,7 +247,7 @@ def _notice(frame: pd.DataFrame, problems: ProblemList) -> NoticeInfo | None:
     rows = {r.key: (r.value, r.src_row) for r in frame.itertuples()}
     missing = [k for k in NOTICE_KEYS if k not in rows]
     for key in missing:
-        problems.add(file, None, "key", key, "this key is missing")
+        problems.add(file, None, "key", key, msg("data.key_missing"))
     if missing:
         return None
     values: dict[str, object] = {}
@@ -222,14 +258,14 @@ def _notice(frame: pd.DataFrame, problems: ProblemList) -> NoticeInfo | None:
             values[key] = text
         elif key in ("year", "subsidy_approval_working_days"):
             if not text.isdigit() or not (1 <= int(text) <= 9999):
-                problems.add(file, row, "value", text, "expected a whole number")
+                problems.add(file, row, "value", text, msg("data.whole"))
                 continue
             values[key] = int(text)
         else:
             try:
                 values[key] = dt.date.fromisoformat(text)
             except ValueError:
-                problems.add(file, row, "value", text, "expected a date as YYYY-MM-DD")
+                problems.add(file, row, "value", text, msg("data.expected_date"))
     if len(values) < len(NOTICE_KEYS):
         return None
     info = NoticeInfo(values["number"], values["title"], values["date"], values["year"], values["breakdown_due"],
@@ -237,11 +273,10 @@ def _notice(frame: pd.DataFrame, problems: ProblemList) -> NoticeInfo | None:
                       values["subsidy_approval_working_days"])
     for key in ("breakdown_due", "tracking_report_1", "tracking_report_2"):
         if values[key] < info.date:
-            problems.add(file, rows[key][1], "value", values[key].isoformat(), "this deadline lies before the notice's "
-                         f"date {info.date.isoformat()}")
+            problems.add(file, rows[key][1], "value", values[key].isoformat(),
+                         msg("data.deadline_before", date=info.date.isoformat()))
     if abs(info.date.year - info.year) > 1:
-        problems.add(file, rows["date"][1], "value", info.date.isoformat(), f"the notice's date is not near its plan "
-                     f"year {info.year}")
+        problems.add(file, rows["date"][1], "value", info.date.isoformat(), msg("data.notice_year", year=info.year))
     return info
 
 
@@ -272,9 +307,10 @@ def _counties(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> p
         key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
         if key and key != r.prefecture_adcode:
             problems.add(file, r.src_row, "prefecture_adcode", r.prefecture_adcode,
-                         f"does not match prefecture {r.prefecture} ({key})")
+                         msg("data.prefecture_mismatch", name=r.prefecture, code=key))
         if not str(r.adcode).startswith(str(r.prefecture_adcode)[:4]):
-            problems.add(file, r.src_row, "adcode", r.adcode, f"is not inside prefecture {r.prefecture_adcode}")
+            problems.add(file, r.src_row, "adcode", r.adcode, msg("data.not_inside", name=prefs.canonical.get(
+                r.prefecture_adcode, r.prefecture_adcode)))
     return frame.drop(columns="src_row").reset_index(drop=True)
 
 
@@ -291,19 +327,20 @@ def _annex1(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList) -> pd.
     out["is_total"] = out["prefecture"] == PROVINCE_ADCODE
     _require_all_prefectures(file, [k for k in keys if k != PROVINCE_ADCODE], prefs, problems)
     if PROVINCE_ADCODE not in keys:
-        problems.add(file, None, "row", None, f"the printed total row '{ANNEX1_TOTAL_ROW}' is missing")
+        problems.add(file, None, "row", None, msg("data.total_row_missing", label=ANNEX1_TOTAL_ROW))
     for r in out.itertuples():
         for i in range(1, 10):
             value = getattr(r, f"col{i}")
             if value is not None and (value * rules.WAN) != (value * rules.WAN).to_integral_value():
-                problems.add(file, r.src_row, f"col{i}", value, "万人次 value is not a whole number of persons")
+                problems.add(file, r.src_row, f"col{i}", value, msg("data.wan_persons_times"))
     return out.drop(columns="src_row").reset_index(drop=True)
 
 
 def _require_all_prefectures(file: str, keys: list[str | None], prefs: NameIndex, problems: ProblemList) -> None:
     missing = [name for code, name in prefs.canonical.items() if code not in keys]
     if missing and all(keys):
-        problems.add(file, None, None, None, f"prefecture rows missing: {', '.join(missing)}")
+        problems.add(file, None, None, None,
+                     msg("data.prefecture_rows_missing", names=msg("data.list_sep").join(missing)))
 
 
 def _institutions(frames: dict[str, pd.DataFrame], prefs: NameIndex, counties: pd.DataFrame,
@@ -317,11 +354,12 @@ def _institutions(frames: dict[str, pd.DataFrame], prefs: NameIndex, counties: p
         key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
         keys.append(key)
         if r.county_adcode not in county_pref:
-            problems.add(file, r.src_row, "county_adcode", r.county_adcode, "unknown county code (see counties.csv)")
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode, msg("data.unknown_county_code_see"))
         elif key and county_pref[r.county_adcode] != key:
-            problems.add(file, r.src_row, "county_adcode", r.county_adcode, f"county is not in {r.prefecture}")
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode,
+                         msg("data.county_not_in", name=r.prefecture))
         if r.unit and r.unit not in units:
-            problems.add(file, r.src_row, "unit", r.unit, "unknown unit code (see units.csv)")
+            problems.add(file, r.src_row, "unit", r.unit, msg("data.unknown_unit_code"))
     out = frame.copy()
     out["prefecture_adcode"] = keys
     out["is_school"] = out["kind"].isin(rules.SCHOOL_TYPES)
@@ -341,20 +379,20 @@ def _annex2(frame: pd.DataFrame, institutions: pd.DataFrame, problems: ProblemLi
             total = r.quota_wan
             continue
         if not r.school:
-            problems.add(file, r.src_row, "school", r.school, "value is missing")
+            problems.add(file, r.src_row, "school", r.school, msg("data.value_missing"))
             continue
         code = _resolve(index, r.school, file, r.src_row, "school", problems)
         if r.quota_wan is not None and (r.quota_wan * rules.WAN) != (r.quota_wan * rules.WAN).to_integral_value():
-            problems.add(file, r.src_row, "quota_wan", r.quota_wan, "万人 value is not a whole number of persons")
+            problems.add(file, r.src_row, "quota_wan", r.quota_wan, msg("data.wan_persons"))
             continue
         if code is not None and code in seen_rows:
-            problems.add(file, r.src_row, "school", r.school, f"school listed twice: already on row {seen_rows[code]}")
+            problems.add(file, r.src_row, "school", r.school, msg("data.school_twice", row=seen_rows[code]))
             continue
         seen_rows[code] = r.src_row
         rows.append({"seq": r.seq, "school": r.school, "institution": code, "quota_wan": r.quota_wan,
                      "quota": rules.wan_to_persons(r.quota_wan) if r.quota_wan is not None else None})
     if total is None:
-        problems.add(file, None, "seq", None, f"the printed total row '{ANNEX2_TOTAL_ROW}' is missing")
+        problems.add(file, None, "seq", None, msg("data.total_row_missing", label=ANNEX2_TOTAL_ROW))
     return pd.DataFrame(rows, columns=["seq", "school", "institution", "quota_wan", "quota"]), total
 
 
@@ -378,7 +416,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
         else:
             col_units[h] = _resolve(units, h, file, 1, h, problems)
     if ANNEX4_TOTAL_COLUMN not in [normalise(h) for h in headers]:
-        problems.add(file, 1, ANNEX4_TOTAL_COLUMN, None, "the printed total column is missing")
+        problems.add(file, 1, ANNEX4_TOTAL_COLUMN, None, msg("data.total_column_missing"))
     number = Column("n", "int", "trainees", "人次", maximum=MAX_PERSONS)
     cells, row_totals, col_totals, grand = [], [], [], None
     seen: dict[str, int] = {}
@@ -390,7 +428,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
         pref = None if is_total else _resolve(prefs, label, file, row_no, first, problems)
         key = ANNEX4_TOTAL_ROW if is_total else pref
         if key in seen:
-            problems.add(file, row_no, first, label, f"duplicate row: already on row {seen[key]}")
+            problems.add(file, row_no, first, label, msg("data.duplicate_row_at", row=seen[key]))
         seen.setdefault(key, row_no)
         for h in headers:
             text = row[positions[h]] if positions[h] < len(row) else ""
@@ -399,7 +437,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
                 problems.add(file, row_no, h, text, error)
                 continue
             if note:
-                raw.notes.append(f"{file}, row {row_no}, column '{h}': {note}")
+                raw.notes.append(msg("data.note_cell", file=file, row=row_no, column=h, note=note))
             unit = col_units[h]
             if is_total and unit is None:
                 grand = value
@@ -410,7 +448,7 @@ def _annex4(raw: RawTable | None, prefs: NameIndex, units: NameIndex, problems: 
             else:
                 cells.append({"label": label, "prefecture": pref, "unit": unit, "header": h, "trainees": value})
     if ANNEX4_TOTAL_ROW not in seen:
-        problems.add(file, None, first, None, f"the printed total row '{ANNEX4_TOTAL_ROW}' is missing")
+        problems.add(file, None, first, None, msg("data.total_row_missing", label=ANNEX4_TOTAL_ROW))
     _require_all_prefectures(file, [k for k in seen if k != ANNEX4_TOTAL_ROW], prefs, problems)
     return (pd.DataFrame(cells, columns=empty[0].columns), pd.DataFrame(row_totals, columns=empty[1].columns),
             pd.DataFrame(col_totals, columns=empty[2].columns), grand)
@@ -425,17 +463,17 @@ def _annex5(frame: pd.DataFrame, prefs: NameIndex, problems: ProblemList):
             totals = {k: getattr(r, k) for k in ANNEX5_COLUMNS}
             continue
         if not r.prefecture:
-            problems.add(file, r.src_row, "prefecture", "", "value is missing")
+            problems.add(file, r.src_row, "prefecture", "", msg("data.value_missing"))
             continue
         key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
         rows.append({"seq": r.seq, "label": r.prefecture, "prefecture": key,
                      **{k: getattr(r, k) for k in ANNEX5_COLUMNS}})
     if not totals:
-        problems.add(file, None, "seq", None, f"the printed total row '{ANNEX5_TOTAL_ROW}' is missing")
+        problems.add(file, None, "seq", None, msg("data.total_row_missing", label=ANNEX5_TOTAL_ROW))
     out = pd.DataFrame(rows, columns=["seq", "label", "prefecture", *ANNEX5_COLUMNS])
     for k, n in out["prefecture"].dropna().value_counts().items():
         if n > 1:
-            problems.add(file, None, "prefecture", prefs.canonical[k], "prefecture appears on more than one row")
+            problems.add(file, None, "prefecture", prefs.canonical[k], msg("data.prefecture_twice"))
     _require_all_prefectures(file, [r["prefecture"] for r in rows], prefs, problems)
     return out, totals
 
@@ -445,23 +483,23 @@ def _courses(frame: pd.DataFrame, groups: set[str], problems: ProblemList) -> pd
     for r in frame.itertuples():
         certificate_class = rules.is_certificate_class(r.certificate_type)  # the type decides, not the flag
         if r.group not in groups:
-            problems.add(file, r.src_row, "group", r.group, "unknown profession group (see profession_groups.csv)")
+            problems.add(file, r.src_row, "group", r.group, msg("data.unknown_group"))
         if r.certificate_class != certificate_class:
             problems.add(file, r.src_row, "certificate_class", r.certificate_class,
-                         f"R1: only {' and '.join(sorted(rules.CERTIFICATE_CLASS_TYPES))} count as certificate-class")
+                         msg("data.r1_types", types=msg("data.and").join(sorted(rules.CERTIFICATE_CLASS_TYPES))))
         if r.advanced != (certificate_class and rules.is_advanced(r.level)):
             problems.add(file, r.src_row, "advanced", r.advanced,
-                         "Annex 1 column 3: advanced means a certificate-class course at 三级 or above")
+                         msg("data.advanced"))
         if certificate_class and not r.level:
-            problems.add(file, r.src_row, "level", "", "a certificate-class course needs a level (五级 … 一级)")
+            problems.add(file, r.src_row, "level", "", msg("data.level_needed"))
         if certificate_class and r.class_hours < rules.MIN_CERTIFICATE_CLASS_HOURS:
             problems.add(file, r.src_row, "class_hours", r.class_hours,
-                         f"R6: certificate-class courses need at least {rules.MIN_CERTIFICATE_CLASS_HOURS} class hours")
+                         msg("data.r6_hours", hours=rules.MIN_CERTIFICATE_CLASS_HOURS))
         if r.max_class_size > rules.max_class_size(r.certificate_type) or r.max_class_size == 0:
             problems.add(file, r.src_row, "max_class_size", r.max_class_size,
-                         f"R5: a {r.certificate_type} class holds 1 to {rules.max_class_size(r.certificate_type)}")
+                         msg("data.r5_size", kind=r.certificate_type, size=rules.max_class_size(r.certificate_type)))
         if r.class_hours == 0:
-            problems.add(file, r.src_row, "class_hours", 0, "class hours must be positive")
+            problems.add(file, r.src_row, "class_hours", 0, msg("data.hours_positive"))
     return frame.drop(columns="src_row").reset_index(drop=True)
 
 
@@ -473,14 +511,14 @@ def _offers(frame: pd.DataFrame, institutions: pd.DataFrame, courses: pd.DataFra
     for r in frame.itertuples():
         if r.institution not in known_inst:
             problems.add(file, r.src_row, "institution", r.institution,
-                         "unknown institution code (see institutions.csv)")
+                         msg("data.unknown_institution_code"))
         if r.course not in course_group:
-            problems.add(file, r.src_row, "course", r.course, "unknown course code (see courses.csv)")
+            problems.add(file, r.src_row, "course", r.course, msg("data.unknown_course_code"))
         elif r.major != course_group[r.course]:
             problems.add(file, r.src_row, "major", r.major,
-                         f"R3: course {r.course} belongs to major {course_group[r.course]}")
+                         msg("data.r3_major", course=r.course, group=course_group[r.course]))
         if r.major not in groups:
-            problems.add(file, r.src_row, "major", r.major, "unknown profession group (see profession_groups.csv)")
+            problems.add(file, r.src_row, "major", r.major, msg("data.unknown_group"))
     return frame.drop(columns="src_row").reset_index(drop=True)
 
 
@@ -490,7 +528,7 @@ def _references(frame: pd.DataFrame, file: str, refs: dict[str, set[str]], probl
             value = getattr(r, column)
             if value not in known:
                 table = {"unit": "units", "group": "profession_groups", "institution": "institutions"}[column]
-                problems.add(file, r.src_row, column, value, f"unknown {column} code (see {table}.csv)")
+                problems.add(file, r.src_row, column, value, msg("data.unknown_reference", column=column, table=table))
     return frame.drop(columns="src_row").reset_index(drop=True)
 
 
@@ -503,11 +541,12 @@ def _unit_counties(frame: pd.DataFrame, units: pd.DataFrame, prefs: NameIndex, c
         key = _resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems)
         keys.append(key)
         if r.unit not in set(units["code"]):
-            problems.add(file, r.src_row, "unit", r.unit, "unknown unit code (see units.csv)")
+            problems.add(file, r.src_row, "unit", r.unit, msg("data.unknown_unit_code"))
         if r.county_adcode not in county_pref:
-            problems.add(file, r.src_row, "county_adcode", r.county_adcode, "unknown county code")
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode, msg("data.unknown_county_code"))
         elif key and county_pref[r.county_adcode] != key:
-            problems.add(file, r.src_row, "county_adcode", r.county_adcode, f"county is not in {r.prefecture}")
+            problems.add(file, r.src_row, "county_adcode", r.county_adcode,
+                         msg("data.county_not_in", name=r.prefecture))
     out = frame.copy()
     out["prefecture_adcode"] = keys
     return out.drop(columns="src_row").reset_index(drop=True)
@@ -519,12 +558,12 @@ def _focus(frame: pd.DataFrame, prefs: NameIndex, groups: set[str], problems: Pr
     for r in frame.itertuples():
         keys.append(_resolve(prefs, r.prefecture, file, r.src_row, "prefecture", problems))
         if r.group not in groups:
-            problems.add(file, r.src_row, "group", r.group, "unknown profession group (see profession_groups.csv)")
+            problems.add(file, r.src_row, "group", r.group, msg("data.unknown_group"))
     out = frame.copy()
     out["prefecture_adcode"] = keys
     for key, share in out.dropna(subset=["prefecture_adcode"]).groupby("prefecture_adcode")["share"].sum().items():
         if abs(share - 1.0) > FOCUS_SHARE_TOLERANCE:
             problems.add(file, None, "share", f"{share:.3f}",
-                         f"shares of {prefs.canonical[key]} must sum to 1")
+                         msg("data.shares_sum", name=prefs.canonical[key]))
     return out.drop(columns="src_row").reset_index(drop=True)
 

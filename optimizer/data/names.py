@@ -47,9 +47,13 @@ class NameIndex:
         return None
 
     def unknown_message(self, text: str) -> str:
+        from optimizer.messages import msg
+        from optimizer.messages.data import kind_word
+
         hint = self.suggest(text)
-        tail = f"; did you mean {hint}?" if hint else f"; known: {', '.join(self.canonical.values())}"
-        return f"unknown {self.kind}{tail}"
+        tail = (msg("data.did_you_mean", hint=hint) if hint
+                else msg("data.known", names=msg("data.list_sep").join(self.canonical.values())))
+        return msg("data.unknown_name", kind=kind_word(self.kind), tail=tail)
 
 
 def normalise(text: object) -> str:

@@ -83,11 +83,11 @@ class CapacityChange(BaseModel):
     @model_validator(mode="after")
     def _one_change(self) -> CapacityChange:
         if (self.percent is None) == (self.value is None):
-            raise ValueError("give exactly one of percent or value")
+            raise ValueError(msg("scen.one_of", names=msg("scen.or").join(("percent", "value"))))
         if self.course and self.group:
-            raise ValueError("give a course or a group, not both")
+            raise ValueError(msg("params.course_or_group"))
         if self.value is not None and not self.course:
-            raise ValueError("an absolute value needs a course (capacity is per course)")
+            raise ValueError(msg("params.value_needs_course"))
         return self
 
 
@@ -105,11 +105,11 @@ class Lock(BaseModel):
     @model_validator(mode="after")
     def _area_and_bound(self) -> Lock:
         if (self.prefecture is None) == (self.county is None):
-            raise ValueError("give exactly one of prefecture or county")
+            raise ValueError(msg("scen.one_of", names=msg("scen.or").join(("prefecture", "county"))))
         if self.at_least is None and self.at_most is None:
-            raise ValueError("give at_least, at_most or both (at_most: 0 means must not serve)")
+            raise ValueError(msg("params.lock_bound"))
         if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
-            raise ValueError(f"at_least {self.at_least} is more than at_most {self.at_most}")
+            raise ValueError(msg("params.lock_order", a=self.at_least, b=self.at_most))
         return self
 
     @property
@@ -185,7 +185,7 @@ class ModelParams(BaseModel):
     def _shares_in_range(cls, value: dict[str, float]) -> dict[str, float]:
         for unit, share in value.items():
             if not 0 <= share <= 1:
-                raise ValueError(f"certificate share of {unit} must lie in [0, 1], got {share}")
+                raise ValueError(msg("params.unit_share", unit=unit, share=share))
         return value
 
     def cert_share_of(self, unit: str) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,7 +40,8 @@ from optimizer.data.params import (
     Text,
 )
 from optimizer.errors import InputError, Problem, ProblemList
-from optimizer.messages import msg
+from optimizer.messages import current_language, msg
+from optimizer.messages.data import kind_word, validation_message
 
 YAML_WORDS = {"row_word": "line", "column_word": "key"}
 SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
@@ -48,7 +50,7 @@ SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
 def _one_of(obj: BaseModel, *names: str) -> None:
     given = [n for n in names if getattr(obj, n) is not None]
     if len(given) != 1:
-        raise ValueError(f"give exactly one of {' or '.join(names)}")
+        raise ValueError(msg("scen.one_of", names=msg("scen.or").join(names)))
 
 
 class TargetChange(BaseModel):
@@ -64,7 +66,7 @@ class TargetChange(BaseModel):
     def _check(self) -> TargetChange:
         _one_of(self, "percent", "value")
         if self.value is not None and self.prefecture is None:
-            raise ValueError("an absolute value needs a prefecture")
+            raise ValueError(msg("scen.value_needs_prefecture"))
         return self
 
 
@@ -193,7 +195,7 @@ def _read_yaml(path: Path, problems: ProblemList, given: str | None = None) -> t
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.add(file, None, None, None, "scenario files must be UTF-8 text", **YAML_WORDS)
+        problems.add(file, None, None, None, msg("scen.not_utf8"), **YAML_WORDS)
         problems.raise_if_any()
     try:
         doc, node = limits.load_yaml(text)
@@ -203,17 +205,25 @@ def _read_yaml(path: Path, problems: ProblemList, given: str | None = None) -> t
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.add(file, mark.line + 1 if mark else None, None, None,
-                     "not valid YAML (only plain values, lists and mappings are allowed; tags that build "
-                     f"objects are refused): {getattr(exc, 'problem', None) or exc}", **YAML_WORDS)
+                     msg("scen.not_yaml", detail=_yaml_detail(exc)), **YAML_WORDS)
         problems.raise_if_any()
     if doc is None:
         return {}, {}
     if not isinstance(doc, dict):
-        problems.add(file, 1, None, None, "a scenario must be a mapping of keys to values", **YAML_WORDS)
+        problems.add(file, 1, None, None, msg("scen.not_mapping"), **YAML_WORDS)
         problems.raise_if_any()
     lines: dict[tuple, int] = {}
     _lines(node, (), lines)
     return doc, lines
+
+
+def _yaml_detail(exc: yaml.YAMLError) -> str:
+    """What the YAML library says is wrong; in Chinese only the refused tag (quoted), its prose being English."""
+    problem = str(getattr(exc, "problem", None) or exc)
+    tag = re.search(r"'(tag:[^']*)'", problem)
+    if current_language() == "zh":
+        return f"'{tag.group(1)}'" if tag else problem
+    return problem
 
 
 def _lines(node, path: tuple, out: dict[tuple, int]) -> None:
@@ -260,7 +270,7 @@ def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
     path = resolved
     if path in _chain:
         cycle = " → ".join(p.name for p in (*_chain, path))
-        problems.add(_chain[-1].name, None, "base", path.name, f"base: cycle ({cycle})", **YAML_WORDS)
+        problems.add(_chain[-1].name, None, "base", path.name, msg("scen.cycle", cycle=cycle), **YAML_WORDS)
         problems.raise_if_any()
     if len(_chain) >= limits.MAX_BASE_CHAIN:
         chain = " → ".join(p.name for p in (*_chain, path))
@@ -274,7 +284,8 @@ def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
         if key not in known:
             hint = suggest_word(str(key), known)
             problems.add(path.name, lines.get((key,)), str(key), None,
-                         f"unknown key{f'; did you mean {hint}?' if hint else ''}", **YAML_WORDS)
+                         msg("scen.unknown_key", tail=msg("data.did_you_mean", hint=hint) if hint else ""),
+                         **YAML_WORDS)
             del doc[key]  # reported; the other keys are still checked
     merged = doc
     if doc.get("base"):
@@ -288,7 +299,7 @@ def load_scenario(path: Path | str, _chain: tuple[Path, ...] = ()) -> Scenario:
             bad.add(loc[0] if loc else None)
             file, line = _origin(origins, loc, path.name)
             problems.add(file, line, ".".join(str(p) for p in loc) or None, _input(err),
-                         err["msg"].removeprefix("Value error, "), **YAML_WORDS)
+                         validation_message(err), **YAML_WORDS)
         _check_rest(path, {k: v for k, v in merged.items() if k not in bad}, origins, problems)
         raise InputError(problems.items) from None
     data_dir = (path.parent / spec.data).resolve() if spec.data else DEFAULT_DATA_DIR
@@ -322,7 +333,7 @@ def _extend(path: Path, doc: dict, lines: dict, origins: dict, chain: tuple[Path
     if base_path is None:
         return child, origins
     if not base_path.exists() and base_path not in chain:
-        problems.add(path.name, lines.get(("base",)), "base", doc["base"], "base scenario file not found",
+        problems.add(path.name, lines.get(("base",)), "base", doc["base"], msg("scen.base_not_found"),
                      **YAML_WORDS)
         return child, origins
     try:
@@ -352,13 +363,14 @@ def _check_params(scenario: Scenario, problems: ProblemList) -> None:
     for unit, share in (spec.cert_share_by_unit or {}).items():
         if not 0 <= share <= 1:
             file, line = scenario.where("cert_share_by_unit", unit)
-            problems.add(file, line, f"cert_share_by_unit.{unit}", share, "a share must lie in [0, 1]",
+            problems.add(file, line, f"cert_share_by_unit.{unit}", share, msg("scen.share_range"),
                          **YAML_WORDS)
     if spec.indicator is not None and spec.indicator not in INDICATORS:
         file, line = scenario.where("indicator")
         hint = suggest_word(spec.indicator, INDICATORS)
         problems.add(file, line, "indicator", spec.indicator,
-                     f"expected one of {', '.join(INDICATORS)}{f'; did you mean {hint}?' if hint else ''}",
+                     msg("data.expected_one_of", choices=", ".join(INDICATORS),
+                         tail=msg("data.did_you_mean", hint=hint) if hint else ""),
                      **YAML_WORDS)
         fields.pop("indicator")
     try:
@@ -368,7 +380,7 @@ def _check_params(scenario: Scenario, problems: ProblemList) -> None:
             loc = tuple(err["loc"])
             file, line = scenario.where(*loc)
             problems.add(file, line, ".".join(str(p) for p in loc), err.get("input"),
-                         err["msg"].removeprefix("Value error, "), **YAML_WORDS)
+                         validation_message(err), **YAML_WORDS)
 
 
 def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tuple[PlanData, ModelParams]:
@@ -395,7 +407,8 @@ def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tup
             file, line = scenario.where(*path)
             hint = suggest_word(value, known)
             problems.add(file, line, ".".join(map(str, path)), value,
-                         f"unknown {what}{f'; did you mean {hint}?' if hint else ''}", **YAML_WORDS)
+                         msg("scen.unknown_code", what=kind_word(what),
+                             tail=msg("data.did_you_mean", hint=hint) if hint else ""), **YAML_WORDS)
 
     plan = copy.copy(plan)
     # Annex 1 targets
@@ -423,7 +436,7 @@ def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tup
             rows = a2.index[a2["institution"] == code]
             if rows.empty:
                 file, line = scenario.where("quotas", i, "school")
-                problems.add(file, line, f"quotas.{i}.school", q.school, "not a school of Annex 2", **YAML_WORDS)
+                problems.add(file, line, f"quotas.{i}.school", q.school, msg("scen.not_annex2_school"), **YAML_WORDS)
                 continue
             r = rows[0]
             persons = q.value if q.value is not None else int(
@@ -517,7 +530,7 @@ def _apply(scenario: Scenario, plan: PlanData, overrides: dict[str, Any]) -> tup
 def _problem_from(scenario: Scenario, err: dict):
     loc = tuple(err["loc"])
     file, line = scenario.where(*loc)
-    return Problem(file, line, ".".join(str(p) for p in loc), None, err["msg"], "line", "key")
+    return Problem(file, line, ".".join(str(p) for p in loc), None, validation_message(err), "line", "key")
 
 
 def scenario_hash(plan: PlanData, params: ModelParams) -> str:
@@ -574,7 +587,7 @@ def flag_problems(overrides: dict[str, Any], flags: dict[str, str]) -> dict[str,
         try:
             ModelParams(**{key: value})
         except ValidationError as exc:
-            out[key] = [Problem(f"{flag} {value}", None, None, str(value), err["msg"].removeprefix("Value error, "))
+            out[key] = [Problem(f"{flag} {value}", None, None, str(value), validation_message(err))
                         for err in exc.errors()]
     return out
 
@@ -631,7 +644,8 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
     listed in one pass.
 
     Bad flags (``flags``: setting → flag text), the scenario file and its base files, every data table, and
-    the ``checks`` of further files (weights, lots: callables raising ``InputError``) are all read before
+    the ``checks`` of further files (weights, lots: callables ``check(plan or None, params or None)`` raising
+    ``InputError``; plan None when the data could not be read) are all read before
     anything is raised, so a second bad file never waits for the first to be fixed. ``problems``: found
     earlier by the caller (its own flags)."""
     found = ProblemList()
@@ -658,11 +672,12 @@ def load_inputs(path: Path | str | None, data: Path | str | None = None, overrid
             applied, params = scenario.apply(plan, overrides)
         except InputError as exc:
             found.extend(exc.problems)
-    if plan is not None:  # further files are read even when the scenario is bad (params then None)
-        for check in checks:
-            try:
-                check(applied if applied is not None else plan, params)
-            except InputError as exc:
-                found.extend(exc.problems)
+    # further files are read even when the scenario is bad (params then None) or the data is (plan then None:
+    # a check then looks at its file's own columns and types only)
+    for check in checks:
+        try:
+            check(applied if applied is not None else plan, params)
+        except InputError as exc:
+            found.extend(exc.problems)
     found.raise_if_any()
     return scenario, plan, params

@@ -22,6 +22,7 @@ from optimizer.data.names import suggest_word
 from optimizer.data.schema import Column, TableSchema
 from optimizer.errors import ProblemList
 from optimizer.messages import msg
+from optimizer.messages.data import unit_word
 
 # Largest input file accepted and the other limits: optimizer.data.limits (docs/errors.md).
 MAX_INPUT_BYTES = limits.MAX_INPUT_BYTES
@@ -54,8 +55,7 @@ def decode_csv_bytes(data: bytes, file: str, problems: ProblemList) -> tuple[str
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    problems.add(file, None, None, None,
-                 "cannot decode the file: expected UTF-8, UTF-8 with BOM, GB18030/GBK or UTF-16 text")
+    problems.add(file, None, None, None, msg("data.cannot_decode"))
     return None, ""
 
 
@@ -71,7 +71,7 @@ def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = 
     elif not limits.check_size(data, file, limits.MAX_INPUT_BYTES, "limits.what_table", problems):
         return None, problems
     if not data.strip():
-        problems.add(file, None, None, None, "file is empty: expected a header row and data rows")
+        problems.add(file, None, None, None, msg("data.empty"))
         return None, problems
     if file.lower().endswith((".xlsx", ".xlsm")):
         cells, notes = _read_xlsx(data, file, sheet, problems)
@@ -79,20 +79,19 @@ def read_raw(source: Path | str, data: bytes | None = None, sheet: str | None = 
         text, enc = decode_csv_bytes(data, file, problems)
         if text is None:
             return None, problems
-        notes = [] if enc in ("utf-8", "utf-8-sig") else [f"{file}: read as {enc.upper()} text"]
+        notes = [] if enc in ("utf-8", "utf-8-sig") else [msg("data.note_encoding", file=file, encoding=enc.upper())]
         cells = _read_csv(text, file, problems)
     if cells is None:
         return None, problems
     numbered = [(i + 1, [unicodedata.normalize("NFC", c).strip() for c in row]) for i, row in enumerate(cells)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
-        problems.add(file, None, None, None, "file is empty: expected a header row and data rows")
+        problems.add(file, None, None, None, msg("data.empty"))
         return None, problems
     if len(numbered) > 1 and sum(1 for c in numbered[0][1] if c) == 1 and sum(1 for c in numbered[1][1] if c) > 1:
         # a title line above the header, as Chinese offices write tables (often merged across the columns)
         title = next(c for c in numbered[0][1] if c)
-        notes.append(f"{file}: row {numbered[0][0]} read as the table's title ('{title}'), header on row "
-                     f"{numbered[1][0]}")
+        notes.append(msg("data.note_title", file=file, row=numbered[0][0], title=title, header=numbered[1][0]))
         numbered = numbered[1:]
     (_, header), body = numbered[0], numbered[1:]
     return RawTable(file, header, body, notes), problems
@@ -106,7 +105,9 @@ def _read_csv(text: str, file: str, problems: ProblemList) -> list[list[str]] | 
         problems.add(file, None, None, None, msg("limits.csv_rows", rows=f"{limits.MAX_TABLE_ROWS:,}",
                                                  columns=limits.MAX_TABLE_COLUMNS))
     except csv.Error as exc:
-        problems.add(file, None, None, None, f"not a readable CSV file ({exc})")
+        found = re.search(r"field larger than field limit \((\d+)\)", str(exc))
+        problems.add(file, None, None, None, msg("data.csv_field_too_long", limit=found.group(1)) if found
+                     else msg("data.csv_unreadable", reason=exc))
     return None
 
 
@@ -118,7 +119,7 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, problems: ProblemList)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt workbook
-        problems.add(file, None, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
+        problems.add(file, None, None, None, msg("limits.xlsx_unreadable", reason=type(exc).__name__))
         return None, []
     notes: list[str] = []
     names = wb.sheetnames
@@ -127,10 +128,10 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, problems: ProblemList)
     elif len(names) == 1:
         ws = wb[names[0]]
         if sheet:
-            notes.append(f"{file}: used its only sheet '{names[0]}' for table '{sheet}'")
+            notes.append(msg("data.note_only_sheet", file=file, sheet=names[0], table=sheet))
     else:
         problems.add(file, None, None, ", ".join(names),
-                     f"workbook has no sheet named '{sheet}'; rename the sheet that holds the table")
+                     msg("data.no_sheet", sheet=sheet))
         return None, []
     try:
         cells = [[_xlsx_text(v) for v in row] for row in limits.bounded_rows(ws.iter_rows(values_only=True))]
@@ -139,7 +140,7 @@ def _read_xlsx(data: bytes, file: str, sheet: str | None, problems: ProblemList)
                                                  cells=f"{limits.MAX_TABLE_CELLS:,}"))
         return None, []
     except Exception as exc:  # openpyxl raises many types for a corrupt sheet
-        problems.add(file, None, None, None, f"not a readable .xlsx workbook ({type(exc).__name__})")
+        problems.add(file, None, None, None, msg("limits.xlsx_unreadable", reason=type(exc).__name__))
         return None, []
     finally:
         wb.close()
@@ -167,29 +168,30 @@ def check_header(
     positions: dict[str, int] = {}
     for i, name in enumerate(raw.header):
         if name in positions:
-            problems.add(raw.file, 1, name, None, "column appears twice in the header")
+            problems.add(raw.file, 1, name, None, msg("data.column_twice"))
         positions.setdefault(name, i)
     unknown = [h for h in raw.header if h and h not in expected]
     for name in expected:
         if name not in positions:
             hint = suggest_word(name, unknown)
-            tail = f"; is '{hint}' meant to be '{name}'?" if hint else ""
-            problems.add(raw.file, 1, name, None, f"required column is missing{tail}")
+            tail = msg("data.meant", hint=hint, name=name) if hint else ""
+            problems.add(raw.file, 1, name, None, msg("data.missing_column", tail=tail))
     if not allow_extra:
         for name in unknown:
             hint = suggest_word(name, expected)
-            tail = f"; did you mean '{hint}'?" if hint else f"; expected columns: {', '.join(expected)}"
-            problems.add(raw.file, 1, name, None, f"unknown column{tail}")
+            tail = (msg("data.did_you_mean_quoted", hint=hint) if hint
+                    else msg("data.expected_columns", columns=", ".join(expected)))
+            problems.add(raw.file, 1, name, None, msg("data.unknown_column", tail=tail))
     return positions
 
 
 def parse_number(text: str) -> tuple[str, str | None]:
     """Normalise full-width digits and thousands separators; returns (clean text, note or None)."""
     clean = unicodedata.normalize("NFKC", text).strip()
-    note = "full-width characters read as ASCII" if clean != text.strip() else None
+    note = msg("data.note_fullwidth") if clean != text.strip() else None
     if _THOUSANDS.match(clean):
         clean = clean.replace(",", "")
-        note = "thousands separators removed"
+        note = msg("data.note_thousands")
     return clean, note
 
 
@@ -197,7 +199,7 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
     """Typed value of one cell: (value, error message or None, note or None)."""
     if text == "":
         if column.required and column.kind != "bool":
-            return None, "value is missing", None
+            return None, msg("data.value_missing"), None
         if column.kind == "bool":
             return False, None, None
         return ("" if column.kind in ("text", "code", "adcode") else None), None, None
@@ -208,17 +210,17 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
     if kind in ("text",):
         if column.choices and text not in column.choices:
             hint = suggest_word(text, column.choices)
-            tail = f"; did you mean {hint}?" if hint else ""
-            return None, f"expected one of {', '.join(column.choices)}{tail}", None
+            tail = msg("data.did_you_mean", hint=hint) if hint else ""
+            return None, msg("data.expected_one_of", choices=", ".join(column.choices), tail=tail), None
         return text, None, None
     if kind == "code":
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", text):
-            return None, "expected an ASCII code (a letter, then letters, digits or _)", None
+            return None, msg("data.expected_code"), None
         return text, None, None
     if kind == "adcode":
         clean, note = parse_number(text)
         if not re.fullmatch(r"\d{6}", clean):
-            return None, "expected a 6-digit division code", None
+            return None, msg("data.expected_adcode"), None
         return clean, None, note
     if kind == "bool":
         low = text.strip().lower()
@@ -226,12 +228,12 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
             return True, None, None
         if low in _FALSE:
             return False, None, None
-        return None, "expected true or false (是/否)", None
+        return None, msg("data.expected_bool"), None
     if kind == "date":
         try:
             day = dt.date.fromisoformat(unicodedata.normalize("NFKC", text))
         except ValueError:
-            return None, "expected a date as YYYY-MM-DD", None
+            return None, msg("data.expected_date"), None
         if not column.first_date <= day.isoformat() <= column.last_date:
             return None, msg("limits.date_range", first=column.first_date, last=column.last_date), None
         return day, None, None
@@ -239,17 +241,18 @@ def convert_cell(text: str, column: Column) -> tuple[object, str | None, str | N
     try:
         number = Decimal(clean)
     except InvalidOperation:
-        return None, f"expected a number{' (' + column.unit + ')' if column.unit else ''}", None
+        unit = msg("data.unit_paren", unit=unit_word(column.unit)) if column.unit else ""
+        return None, msg("data.expected_number", unit=unit), None
     if not number.is_finite():
-        return None, "expected a finite number", None
+        return None, msg("limits.not_finite"), None
     if number < 0 and not column.signed and column.minimum is None:
-        return None, "must not be negative", None
+        return None, msg("data.negative"), None
     error = number_bounds_problem(number, column)
     if error:
         return None, error, None
     if kind == "int":
         if number != number.to_integral_value():
-            return None, "expected a whole number", None
+            return None, msg("data.whole"), None
         return int(number), None, note
     if kind == "wan":
         return number, None, note
@@ -264,7 +267,7 @@ def bound_text(value: float) -> str:
 def number_bounds_problem(number: Decimal, column: Column) -> str | None:
     """Why ``number`` is outside the column's sane range (every number has one: ``limits.MAX_ANY_NUMBER``
     when the column states none), or None."""
-    unit = f" {column.unit}" if column.unit else ""
+    unit = f" {unit_word(column.unit)}" if column.unit else ""
     maximum = column.maximum if column.maximum is not None else limits.MAX_ANY_NUMBER
     minimum = column.minimum if column.minimum is not None else (-maximum if column.signed else 0)
     if number > Decimal(str(maximum)):
@@ -296,21 +299,20 @@ def parse_table(raw: RawTable, schema: TableSchema, problems: ProblemList) -> pd
                 ok = False
             if note and note not in noted:
                 noted.add(note)
-                raw.notes.append(f"{raw.file}, row {row_no}, column '{column.name}': {note}")
+                raw.notes.append(msg("data.note_cell", file=raw.file, row=row_no, column=column.name, note=note))
             record[column.name] = value
         if any(c.name == "basis" for c in schema.columns) and record.get("basis"):
             basis = str(record["basis"])
             if not basis.startswith(("notice", "reference", "assumed")):
-                problems.add(raw.file, row_no, "basis", basis,
-                             "basis must start with 'notice', 'reference' or 'assumed: <reason>'")
+                problems.add(raw.file, row_no, "basis", basis, msg("data.basis"))
         key = tuple(record.get(k) for k in schema.key)
         if ok and key in seen:
             problems.add(raw.file, row_no, ",".join(schema.key), ", ".join(map(str, key)),
-                         f"duplicate row: the same {'/'.join(schema.key)} is already on row {seen[key]}")
+                         msg("data.duplicate_key", key="/".join(schema.key), row=seen[key]))
         seen.setdefault(key, row_no)
         records.append(record)
     if len(records) < schema.min_rows:
-        problems.add(raw.file, None, None, None, "table has a header but no data rows")
+        problems.add(raw.file, None, None, None, msg("data.no_rows"))
     frame = pd.DataFrame.from_records(records, columns=[*schema.column_names, "src_row"])
     frame.attrs["file"] = raw.file
     return frame

@@ -22,6 +22,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "{columns} columns, {cells} cells)"),
     "limits.xlsx_rows": ("工作表“{sheet}”超过 {rows} 行或 {cells} 个单元格的上限",
                          "sheet '{sheet}' has more than {rows} rows or {cells} cells (the limit for an input table)"),
+    "limits.xlsx_shared_strings": ("工作簿的共享字符串超过上限（最多 {strings} 个字符串、共 {chars} 个字符）",
+                                   "workbook's shared strings pass the limit ({strings} strings, {chars} characters "
+                                   "in all)"),
+    "limits.found_strings": ("超过 {n} 个字符串", "more than {n} strings"),
+    "limits.found_chars": ("超过 {n} 个字符", "more than {n} characters"),
+    "limits.xlsx_unreadable": ("不是可读取的 .xlsx 工作簿（{reason}）", "not a readable .xlsx workbook ({reason})"),
     # CSV shape
     "limits.csv_rows": ("表格超过 {rows} 行或 {columns} 列的上限",
                         "table has more than {rows} rows or {columns} columns (the limit for an input table)"),
@@ -30,7 +36,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "limits.yaml_nodes": ("YAML 展开后超过 {limit} 个值（别名嵌套展开过大）",
                           "YAML expands to more than {limit} values (nested aliases)"),
     "limits.yaml_depth": ("YAML 嵌套超过 {limit} 层", "YAML is nested deeper than {limit} levels"),
-    "limits.base_chain": ("base: 链过长（最多 {limit} 层）：{chain}", "base: chain longer than {limit} files: {chain}"),
+    "limits.base_chain": ("“base:” 链过长（最多 {limit} 层）：{chain}",
+                          "base: chain longer than {limit} files: {chain}"),
     "limits.json_depth": ("JSON 嵌套超过 {limit} 层", "JSON is nested deeper than {limit} levels"),
     "limits.json_shape": ("应为 GeoJSON 要素（Feature）对象", "expected a GeoJSON Feature object"),
     # numbers

@@ -27,3 +27,13 @@ def count(n: float) -> str:
 def share(x: float, digits: int = 1) -> str:
     """A share as a percentage: 60.0%."""
     return f"{x:.{digits}%}"
+
+
+def persons_exact(n: float, lang: str | None = None) -> str:
+    """Trainees to the person, in as few decimals of 万 as that needs: '36 万人', '0.9 万人', '0.0264 万人' in
+    Chinese (a diagnosis must not round a shortfall of 40 away); '264 persons' in English."""
+    if (lang or current_language()) != "zh":
+        return f"{n:,.0f} persons"
+    whole = round(n)
+    digits = next(d for d in range(5) if whole % 10 ** (4 - d) == 0)
+    return f"{whole / 10_000:,.{digits}f} 万人"

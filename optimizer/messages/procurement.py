@@ -113,6 +113,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "采购方式应为 公开招标、竞争性磋商 或 竞争性谈判",
         "method must be open tender, consultation or negotiation"),
     "proc.lots.missing_column": ("缺少必需的列", "required column is missing"),
+    "proc.lots.unknown_column": ("未知的列", "unknown column"),
+    "proc.lots.bad_date": ("日期应为 YYYY-MM-DD", "expected a date as YYYY-MM-DD"),
     "proc.eval.unknown_lot": ("未知的包号", "unknown lot"),
     "proc.eval.unknown_school": ("未知的学校{hint}", "unknown school{hint}"),
     "proc.eval.not_qualified": (
@@ -202,3 +204,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "评审小组成员签名：　　　　　　　　日期：",
         "Panel member's signature:                 Date:"),
 }
+
+CATALOGUE.update({
+    "proc.params.price_weight": ("价格分权重 {weight} 超出服务类采购的 {low}–{high} 范围（财库〔2014〕214号第二十四条；"
+                                 "财政部令第87号第五十五条）",
+                                 "price weight {weight} is outside {low}–{high}, the range for services "
+                                 "(财库〔2014〕214号 Art. 24; MOF Order 87 Art. 55)"),
+    "proc.params.size_location": ("评审因素“{name}”衡量规模或所在地，不得作为评审因素（政府采购法实施条例第二十条；"
+                                  "中小企业办法第五条；通知 R4）",
+                                  "criterion '{name}' measures size or location, which may not be an evaluation "
+                                  "factor (政府采购法实施条例 Art. 20; 中小企业办法 Art. 5; notice R4)"),
+    "proc.params.unknown_criterion": ("未知的技术评审因素“{name}”：可选 {codes}",
+                                      "unknown technical criterion '{name}': choose from {codes}"),
+    "proc.params.negative": ("“{name}”的分值为负（{w}）", "weight of {name} is negative ({w})"),
+    "proc.params.total": ("价格分 {price} 与技术分 {tech} 合计 {total} 分，不是 100 分",
+                          "price weight {price} and technical weights {tech} make {total} points, not 100"),
+    "proc.params.name_points": ("应为 名称=分值", "expected NAME=POINTS"),
+})

@@ -223,7 +223,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.diag.cert": ("{name}等级证书类培训人次（R1）", "{name} certificate-class trainees (R1)"),
     "ui.diag.other": ("{name}其他培训人次", "{name} other trainees"),
     "ui.diag.quota": ("{name}名额（附件2）", "{name} quota (Annex 2)"),
-    "ui.diag.precheck": ("预检查发现 {n} 项问题（详情为英文，切换语言可查看）", "The pre-checks found {n} problem(s)"),
+    "ui.diag.precheck": ("预检查发现 {n} 项问题", "The pre-checks found {n} problem(s)"),
     "ui.diag.elastic": ("最小放松量：{rows}", "The smallest total violation needs: {rows}"),
     "ui.diag.under": ("少", "under"),
     "ui.diag.over": ("多", "over"),

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pulp
 
+from optimizer.messages import msg
+from optimizer.messages.numbers import persons_exact as people
+from optimizer.messages.numbers import share
 from optimizer.model.problem import AllocationProblem
 
 if TYPE_CHECKING:  # networkx is imported only to diagnose an infeasible plan (a third of a second at start-up)
@@ -66,9 +69,37 @@ def _eligible(problem: AllocationProblem) -> pd.DataFrame:
     return pairs[["unit", "institution", "course", "capacity", "certificate_class"]]
 
 
+def issue_text(issue: Issue, problem: AllocationProblem) -> str:
+    """An issue in words, in the current language, from its kind, codes and amounts (the workspace calls it
+    again to show a cached diagnosis in the session's language)."""
+    n, need, have = problem.names, issue.needed, issue.available
+    if issue.kind == "school_blocked":
+        quota = int(problem.schools.loc[problem.schools["code"] == issue.code, "quota"].iloc[0])
+        return msg("diag.school_blocked", school=n[issue.code], quota=people(quota))
+    if issue.kind == "school_capacity":
+        return msg("diag.school_capacity", school=n[issue.code], need=people(need), have=people(have),
+                   short=people(need - have))
+    if issue.kind == "quota_vs_target":
+        return msg("diag.quota_vs_target", quota=people(have), target=people(need))
+    if issue.kind == "unit_capacity":
+        return msg("diag.unit_capacity", unit=n[issue.code], need=people(need), have=people(have),
+                   short=people(need - have))
+    if issue.kind == "unit_certificate":
+        return msg("diag.unit_certificate", unit=n[issue.code], need=people(need),
+                   rho=share(problem.params.cert_share_of(issue.code), 0), have=people(have))
+    unit, prefecture = issue.code.split("@", 1)
+    return msg("diag.unit_no_option", unit=n[unit], n=people(need), pref=n[prefecture])
+
+
+def _issue(problem: AllocationProblem, kind: str, code: str, needed: int, available: int) -> Issue:
+    issue = Issue(kind, code, int(needed), int(available), "")
+    issue.message = issue_text(issue, problem)
+    return issue
+
+
 def precheck(problem: AllocationProblem) -> list[Issue]:
     """Necessary conditions, each checked on its own (sharing of capacity is left to the LP)."""
-    n, out = problem.names, []
+    out: list[Issue] = []
     p = problem.params
     offers = problem.offers
     usable = offers[offers["active"] & offers["siyb_ok"]]  # R16: an entrepreneurship course needs SIYB trainers
@@ -76,19 +107,14 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
     for s in problem.schools.itertuples():
         need = s.quota if p.quota_mode != "band" else math.ceil(s.quota * (1 - p.quota_band))
         if not s.active and need > 0:
-            out.append(Issue("school_blocked", s.code, need, 0,
-                             f"{n[s.code]} is debarred or excluded but Annex 2 gives it {s.quota:,} trainees"))
+            out.append(_issue(problem, "school_blocked", s.code, need, 0))
             continue
         own = int(own_places.get(s.code, 0))
         if own < need:
-            out.append(Issue("school_capacity", s.code, need, own,
-                             f"{n[s.code]} must train {need:,} (Annex 2) but its courses have {own:,} places "
-                             f"(short {need - own:,})"))
+            out.append(_issue(problem, "school_capacity", s.code, need, own))
     quota, target = problem.total_quota, int(problem.targets["target"].sum())
     if p.quota_mode == "eq" and quota != target:
-        out.append(Issue("quota_vs_target", "province", target, quota,
-                         f"the active schools' Annex 2 quotas sum to {quota:,} but Annex 1 column 5 needs "
-                         f"{target:,}"))
+        out.append(_issue(problem, "quota_vs_target", "province", target, quota))
     eligible = _eligible(problem)
     plans = problem.unit_plans.groupby("unit")["trainees"].sum()
     places = eligible.groupby("unit")["capacity"].sum()
@@ -96,22 +122,15 @@ def precheck(problem: AllocationProblem) -> list[Issue]:
     for unit, total in plans.items():
         have = int(places.get(unit, 0))
         if have < total:
-            out.append(Issue("unit_capacity", unit, int(total), have,
-                             f"{n[unit]} must train {int(total):,} (Annex 4) but institutions offering its "
-                             f"business scope have {have:,} places (short {int(total) - have:,})"))
+            out.append(_issue(problem, "unit_capacity", unit, int(total), have))
         need = math.ceil(p.cert_share_of(unit) * total - 1e-9)
         cert = int(cert_places.get(unit, 0))
         if cert < need:
-            out.append(Issue("unit_certificate", unit, need, cert,
-                             f"{n[unit]} needs {need:,} certificate-class trainees (R1, ρ = "
-                             f"{p.cert_share_of(unit):.0%}) but only {cert:,} certificate-class places exist "
-                             "in its business scope"))
+            out.append(_issue(problem, "unit_certificate", unit, need, cert))
     options = set(zip(problem.v_keys["unit"], problem.v_keys["prefecture"], strict=True))
     for r in problem.unit_plans.itertuples():
         if (r.unit, r.prefecture) not in options:
-            out.append(Issue("unit_no_option", f"{r.unit}@{r.prefecture}", int(r.trainees), 0,
-                             f"{n[r.unit]} has {int(r.trainees):,} trainees in {n[r.prefecture]} but no allowed "
-                             "(county, course, institution) combination"))
+            out.append(_issue(problem, "unit_no_option", f"{r.unit}@{r.prefecture}", int(r.trainees), 0))
     return out
 
 
@@ -167,15 +186,15 @@ def _label(problem: AllocationProblem, node) -> str:
     n = problem.names
     kind = node[0]
     if kind == "pref":
-        return f"{n[node[1]]} tech-school target (Annex 1 column 5)"
+        return msg("diag.pref", name=n[node[1]])
     if kind == "plan":
-        return f"{n[node[1]]} in {n[node[2]]} (Annex 4)"
+        return msg("diag.plan", unit=n[node[1]], pref=n[node[2]])
     if kind == "unit_cert":
-        return f"{n[node[1]]} certificate-class trainees (R1)"
+        return msg("diag.cert", name=n[node[1]])
     if kind == "unit_rest":
-        return f"{n[node[1]]} other trainees"
+        return msg("diag.other", name=n[node[1]])
     if kind in ("school", "quota"):
-        return f"{n[node[1]]} quota (Annex 2)"
+        return msg("diag.quota", name=n[node[1]])
     return str(node)
 
 
@@ -222,23 +241,21 @@ def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[
     need_total = int(shortfalls["needed"].sum())
     parts = []
     if capacity_cut:
-        parts.append(f"the institutions and courses able to serve them have {capacity_cut:,} places")
+        parts.append(msg("diag.part_capacity", have=people(capacity_cut)))
     if quota_cut:
-        parts.append("the schools able to serve them may train at most their quotas, "
-                     + ", ".join(f"{problem.names[s]} {c:,}" for s, c in sorted(quota_cut, key=lambda t: -t[1])[:5])
-                     + (" …" if len(quota_cut) > 5 else "") + f" ({sum(c for _, c in quota_cut):,} in all)")
-    messages = [
-        f"{len(short_nodes)} demand(s) cannot all be met: together they need {need_total:,} trainees; "
-        + "; ".join(parts or ["nothing can serve them"]) + f" (short {int(demand - value):,} in all)."
-    ]
+        largest = sorted(quota_cut, key=lambda t: -t[1])[:5]
+        parts.append(msg("diag.part_quota", schools=msg("diag.list_sep").join(
+            f"{problem.names[s]} {people(c)}" for s, c in largest), more=msg("diag.more") if len(quota_cut) > 5
+            else "", total=people(sum(c for _, c in quota_cut))))
+    messages = [msg("diag.summary", n=len(short_nodes), need=people(need_total),
+                    parts=msg("diag.join").join(parts or [msg("diag.part_nothing")]), short=people(demand - value))]
     prefectures = {n for n in g.predecessors(SINK) if n[0] == "pref"}
     if prefectures and prefectures <= set(short_nodes):
-        messages.append("Every school may train in every prefecture (R4), so this is a province-wide shortage: "
-                        "which prefecture is left short below is one of many equal choices, not a cause.")
+        messages.append(msg("diag.province"))
     for r in shortfalls.sort_values("shortfall", ascending=False).itertuples():
         if r.shortfall > 0:
-            messages.append(f"{r.name} needs {r.needed:,}; the flow could place {r.received:,} "
-                            f"(short {r.shortfall:,}).")
+            messages.append(msg("diag.line", name=r.name, need=people(r.needed), got=people(r.received),
+                                short=people(r.shortfall)))
     sub = g.subgraph([SOURCE, SINK, *short_nodes, *suppliers, *_middle(g, suppliers, short_nodes)]).copy()
     return messages, shortfalls, blocking, sub
 
@@ -305,9 +322,9 @@ def diagnose_infeasible(problem: AllocationProblem, issues: list[Issue]) -> Diag
             break
     violations = elastic_violations(problem)
     if not messages and not violations.empty:
-        messages.append("the plan's rows cannot all hold; the smallest total violation needs: "
-                        + "; ".join(f"{r.constraint} {r.direction} by {r.amount:,.0f}"
-                                    for r in violations.head(5).itertuples()))
+        messages.append(msg("diag.elastic", rows=msg("diag.join").join(
+            msg("diag.elastic_row", constraint=r.constraint, direction=msg(f"diag.{r.direction}"),
+                amount=people(r.amount)) for r in violations.head(5).itertuples())))
     if not messages:
-        messages.append("the solver reports the model infeasible, but no capacity or quota shortfall was found")
+        messages.append(msg("diag.no_cause"))
     return Diagnosis(messages, issues, shortfalls, blocking, violations, graph)

@@ -102,11 +102,12 @@ class CountyWeights:
         return None if sel.empty else dict(zip(sel["adcode"], sel["weight"].astype(float), strict=True))
 
 
-def load_county_weights(path, counties: pd.DataFrame) -> CountyWeights:
+def load_county_weights(path, counties: pd.DataFrame | None) -> CountyWeights:
     """A user's county weights per column: adcode, table (annex1/annex5), column, weight.
 
     A group (prefecture, table, column) the file names must list every county of that prefecture, so that a
     partial file can never turn the counties it forgot into zeros; every problem is raised at once.
+    ``counties`` None: the data could not be read; only the file's columns and cell types are checked.
     """
     import hashlib
 
@@ -122,14 +123,16 @@ def load_county_weights(path, counties: pd.DataFrame) -> CountyWeights:
     if raw is None:
         problems.raise_if_any()
     frame = parse_table(raw, schema, problems)
-    known = set(counties["adcode"])
+    known = set(counties["adcode"]) if counties is not None else None  # None: the data could not be read
     for r in frame.itertuples():
-        if r.adcode and r.adcode not in known:
+        if known is not None and r.adcode and r.adcode not in known:
             problems.add(raw.file, r.src_row, "adcode", r.adcode, msg("wb.weights_unknown_county"))
         if r.table in WEIGHTABLE and r.column not in WEIGHTABLE[r.table]:
             problems.add(raw.file, r.src_row, "column", r.column,
                          msg("wb.weights_bad_column", choices=", ".join(WEIGHTABLE[r.table])))
     problems.raise_if_any()
+    if counties is None:  # only the file's own content was checked
+        return CountyWeights(frame.drop(columns="src_row").reset_index(drop=True), str(path), "")
     pref_of = counties.set_index("adcode")["prefecture_adcode"]
     frame = frame.assign(prefecture=frame["adcode"].map(pref_of))
     _require_whole_groups(frame, counties, raw.file, problems)
@@ -192,7 +195,8 @@ def county_breakdown(plan: PlanData, problem: AllocationProblem, solution: Solut
             try:
                 return apportion(ws, int(total), method, lower=lower, upper=upper)
             except ApportionmentError as exc:
-                problems.add("breakdown", None, what, total, f"{pname}: {what} cannot be shared by county: {exc}")
+                problems.add("breakdown", None, what, total,
+                             msg("breakdown.cannot_share", prefecture=pname, what=what, reason=exc))
                 return [0] * len(ws)
 
         r5 = a5.loc[pref]

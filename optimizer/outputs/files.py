@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import InputError, Problem
+from optimizer.messages import msg
 from optimizer.model.solve import Solution
 from optimizer.outputs.writer import OutputSet, neutralise_text, write_csv
 
@@ -48,21 +49,21 @@ def read_solution(folder: Path) -> Solution:
     names the file, the row as a spreadsheet counts it (header = row 1), the column and the value."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), None, None, None, "folder does not exist")])
+        raise InputError([Problem(str(folder), None, None, None, msg("folder.missing"))])
     frames, problems = {}, []
     for name, required in REQUIRED_COLUMNS.items():
         path = folder / f"{name}.csv"
         if not path.is_file():
-            problems.append(Problem(str(path), None, None, None, "missing: not a folder written by a solved run"))
+            problems.append(Problem(str(path), None, None, None, msg("folder.not_solved")))
             continue
         try:
             frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(path), None, None, None, f"cannot be read as CSV: {exc}"))
+            problems.append(Problem(str(path), None, None, None, msg("folder.not_csv", reason=exc)))
             continue
         missing = [c for c in required if c not in frame.columns]
         for column in missing:
-            problems.append(Problem(str(path), 1, column, None, "column is missing"))
+            problems.append(Problem(str(path), 1, column, None, msg("folder.column_missing")))
         if missing:
             continue
         for column in WHOLE_NUMBER_COLUMNS:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from optimizer.data import limits
+from optimizer.data.loader import PlanData
 from optimizer.data.names import normalise, suggest_word
-from optimizer.data.params import MAX_PERSONS
+from optimizer.data.params import MAX_PERSONS, ModelParams
 from optimizer.data.tables import read_raw
 from optimizer.errors import ProblemList
 from optimizer.messages import msg
@@ -29,23 +32,60 @@ LOTS_DERIVED = ("area_name", "group", "group_name", "course_names", "classes", "
 _SEPARATORS = re.compile(r"[,，、;；|]")
 
 
+@dataclass(frozen=True)
+class LotsContext:
+    """What reading a lots file needs, and no more: the courses (code, profession, group, certificate type,
+    level, class size), the names of courses, groups, prefectures and counties, and the default lot date.
+
+    Built from the loaded plan data (``of_plan``) the lots file is checked before the solve, with every other
+    input (issue 17: one pass); ``of_problem`` gives the same context from a built problem (library callers)."""
+
+    courses: pd.DataFrame
+    names: dict[str, str]
+    as_of: dt.date | None
+
+    @classmethod
+    def of_problem(cls, problem: AllocationProblem) -> LotsContext:
+        return cls(problem.courses, problem.names, problem.params.as_of)
+
+    @classmethod
+    def of_plan(cls, plan: PlanData, params: ModelParams | None = None) -> LotsContext:
+        """The context from the data as loaded (the scenario applied when it could be), without building the
+        problem: course names as the result tables write them, 州（市） and 县 names, group names."""
+        courses = plan.courses.sort_values("code").reset_index(drop=True)
+        level = courses["level"].fillna("").map(lambda s: f"·{s}" if s else "")
+        names = {**dict(zip(courses["code"], courses["profession"] + "（" + courses["certificate_type"] + level
+                            + "）", strict=True)),
+                 **dict(zip(plan.counties["adcode"], plan.counties["county"], strict=True)),
+                 **{a: plan.prefecture_name(a) for a in plan.prefectures["adcode"]},
+                 **dict(zip(plan.groups["code"], plan.groups["name"], strict=True))}
+        as_of = params.as_of if params is not None and params.as_of is not None else (
+            plan.notice.date if plan.notice is not None else None)
+        return cls(courses, names, as_of)
+
+
+def _context(where: LotsContext | AllocationProblem) -> LotsContext:
+    return where if isinstance(where, LotsContext) else LotsContext.of_problem(where)
+
+
 class CourseNames:
     """Resolve a course as written: code, full name (焊工（职业技能等级证书·四级）), profession (焊工, every level)
     or profession group (code or name, every course of it)."""
 
-    def __init__(self, problem: AllocationProblem):
-        c = problem.courses
+    def __init__(self, where: LotsContext | AllocationProblem):
+        context = _context(where)
+        c, names = context.courses, context.names
         self.group = dict(zip(c["code"], c["group"], strict=True))
         self.exact: dict[str, list[str]] = {}
         for code in c["code"]:
             self.exact[normalise(code)] = [code]
-            self.exact[normalise(problem.names[code])] = [code]
+            self.exact[normalise(names[code])] = [code]
         for prof, part in c.groupby("profession"):
             self.exact.setdefault(normalise(prof), sorted(part["code"]))
         for g, part in c.groupby("group"):
             codes = sorted(part["code"])
             self.exact.setdefault(normalise(g), codes)
-            self.exact.setdefault(normalise(problem.names.get(g, g)), codes)
+            self.exact.setdefault(normalise(names.get(g, g)), codes)
 
     def resolve(self, text: str) -> list[str] | None:
         return self.exact.get(normalise(text))
@@ -58,35 +98,55 @@ class CourseNames:
         return suggest_word(normalise(text), list(self.exact))
 
 
-def area_index(problem: AllocationProblem) -> dict[str, str]:
+def area_index(where: LotsContext | AllocationProblem) -> dict[str, str]:
     """Prefecture and county names and codes → code; 全省/province → 530000."""
-    out = {normalise(k): k for k in problem.names if str(k).isdigit()}
-    out.update({normalise(v): k for k, v in problem.names.items() if str(k).isdigit()})
+    names = _context(where).names
+    out = {normalise(k): k for k in names if str(k).isdigit()}
+    out.update({normalise(v): k for k, v in names.items() if str(k).isdigit()})
     out.update({"全省": PROVINCE, "province": PROVINCE, PROVINCE: PROVINCE, "云南省": PROVINCE})
     return out
 
 
-def load_lots(path: Path | str, problem: AllocationProblem, params: ShortlistParams) -> pd.DataFrame:
-    """A user's lots (CSV/.xlsx), every problem reported with file, row and column (InputError)."""
+def load_lots(path: Path | str, where: LotsContext | AllocationProblem, params: ShortlistParams) -> pd.DataFrame:
+    """A user's lots (CSV/.xlsx), every problem reported with file, row and column (InputError).
+
+    ``where``: the plan's ``LotsContext`` (before the solve) or a built problem."""
+    context = _context(where)
     raw, problems = read_raw(path)
     if raw is None:
         problems.raise_if_any()
     _check_header(raw, problems)
     problems.raise_if_any()
     at = {h: i for i, h in enumerate(raw.header)}
-    courses = CourseNames(problem)
-    areas = area_index(problem)
+    courses = CourseNames(context)
+    areas = area_index(context)
     rows = []
     for row_no, cells in raw.rows:
         def cell(name: str, _cells=cells) -> str:
             return _cells[at[name]].strip() if name in at and at[name] < len(_cells) else ""
-        row = _lot_row(raw.file, row_no, cell, problem, courses, areas, params, problems)
+        row = _lot_row(raw.file, row_no, cell, context, courses, areas, params, problems)
         if row is not None:
             rows.append(row)
     problems.raise_if_any()
     frame = pd.DataFrame(rows, columns=[*LOT_COLUMNS, "requested_method", "src_row"])
     frame.attrs["file"] = raw.file
     return frame
+
+
+def check_lots_content(path: Path | str, params: ShortlistParams) -> None:
+    """A lots file's own content when the plan data could not be read: its columns and the types of its cells
+    (numbers, methods, dates, mixes), so that its problems come with the data's in one pass (InputError)."""
+    raw, problems = read_raw(path)
+    if raw is None:
+        problems.raise_if_any()
+    _check_header(raw, problems)
+    problems.raise_if_any()
+    at = {h: i for i, h in enumerate(raw.header)}
+    for row_no, cells in raw.rows:
+        def cell(name: str, _cells=cells) -> str:
+            return _cells[at[name]].strip() if name in at and at[name] < len(_cells) else ""
+        _cell_types(raw.file, row_no, cell, problems)
+    problems.raise_if_any()
 
 
 def _check_header(raw, problems: ProblemList) -> None:
@@ -99,18 +159,69 @@ def _check_header(raw, problems: ProblemList) -> None:
     for name in raw.header:
         if name and name not in known:
             hint = suggest_word(name, list(known))
-            problems.add(raw.file, 1, name, None, f"unknown column{f'; did you mean {hint!r}?' if hint else ''}")
+            problems.add(raw.file, 1, name, None, msg("proc.lots.unknown_column")
+                         + (msg("proc.lots.did_you_mean", name=hint) if hint else ""))
 
 
-def _lot_row(file, row_no, cell, problem, courses: CourseNames, areas, params, problems: ProblemList) -> dict | None:
+def _trainees(file, row_no, cell, problems: ProblemList) -> int:
+    """The lot's trainees: a finite, sane whole number (issue 17), else 0 after adding the problem."""
+    try:
+        number = float(cell("trainees").replace(",", ""))
+        if not (math.isfinite(number) and 0 < number <= MAX_PERSONS):
+            raise ValueError
+        return int(number)
+    except ValueError:
+        problems.add(file, row_no, "trainees", cell("trainees"), msg("proc.eval.bad_number"))
+        return 0
+
+
+def _method(file, row_no, cell, problems: ProblemList) -> str | None:
+    method = cell("method")
+    method = METHOD_ALIASES.get(method, method) or None
+    if method is not None and method not in METHODS:
+        problems.add(file, row_no, "method", cell("method"), msg("proc.lots.bad_method"))
+    return method
+
+
+def _date(file, row_no, cell, default, problems: ProblemList):
+    if not cell("date"):
+        return default
+    try:
+        return pd.Timestamp(cell("date")).date()
+    except ValueError:
+        problems.add(file, row_no, "date", cell("date"), msg("proc.lots.bad_date"))
+        return default
+
+
+def _area_text(file, row_no, cell, problems: ProblemList) -> bool:
+    """False (problem added) when the area is not a name: control characters, a path separator, 10,000
+    characters (issue 17)."""
+    not_a_name = limits.text_problem(cell("area"), limits.MAX_NAME_LENGTH, is_name=True)
+    if not_a_name:
+        problems.add(file, row_no, "area", cell("area"), not_a_name)
+    return not not_a_name
+
+
+def _cell_types(file, row_no, cell, problems: ProblemList) -> None:
+    """What a row can be checked for without the plan data: text, numbers, method, date, mix syntax."""
+    _area_text(file, row_no, cell, problems)
+    _trainees(file, row_no, cell, problems)
+    _method(file, row_no, cell, problems)
+    _date(file, row_no, cell, None, problems)
+    if cell("course_mix"):
+        try:
+            parse_mix(cell("course_mix").replace("：", ":"))
+        except ValueError:
+            problems.add(file, row_no, "course_mix", cell("course_mix"), msg("proc.lots.bad_mix"))
+
+
+def _lot_row(file, row_no, cell, context: LotsContext, courses: CourseNames, areas, params,
+             problems: ProblemList) -> dict | None:
     """One lot from a row, or None after adding its problems."""
     bad = len(problems.items)
     area = areas.get(normalise(cell("area")))
-    not_a_name = limits.text_problem(cell("area"), limits.MAX_NAME_LENGTH, is_name=True)
-    if not_a_name:  # control characters, a path separator, 10,000 characters (issue 17)
-        problems.add(file, row_no, "area", cell("area"), not_a_name)
-    elif area is None:
-        hint = suggest_word(normalise(cell("area")), [problem.names[k] for k in problem.names if str(k).isdigit()])
+    if _area_text(file, row_no, cell, problems) and area is None:
+        hint = suggest_word(normalise(cell("area")), [context.names[k] for k in context.names if str(k).isdigit()])
         problems.add(file, row_no, "area", cell("area"),
                      msg("proc.lots.unknown_area", hint=msg("proc.lots.did_you_mean", name=hint) if hint else ""))
     column = "courses" if cell("courses") else "course_or_group"
@@ -123,14 +234,7 @@ def _lot_row(file, row_no, cell, problem, courses: CourseNames, areas, params, p
                          + (msg("proc.lots.did_you_mean", name=hint) if hint else ""))
         else:
             codes.extend(c for c in found if c not in codes)
-    try:
-        number = float(cell("trainees").replace(",", ""))
-        if not (math.isfinite(number) and 0 < number <= MAX_PERSONS):  # finite and sane (issue 17)
-            raise ValueError
-        trainees = int(number)
-    except ValueError:
-        problems.add(file, row_no, "trainees", cell("trainees"), msg("proc.eval.bad_number"))
-        trainees = 0
+    trainees = _trainees(file, row_no, cell, problems)
     mix = _mix(file, row_no, cell("course_mix"), courses, trainees, problems)
     if mix:
         codes = sorted(set(codes) | set(mix))
@@ -138,28 +242,20 @@ def _lot_row(file, row_no, cell, problem, courses: CourseNames, areas, params, p
         problems.add(file, row_no, column, "", msg("proc.lots.unknown_course", item=""))
     if len({courses.group[c] for c in codes}) > 1:
         problems.add(file, row_no, column, cell(column), msg("proc.lots.mixed_groups"))
-    method = cell("method")
-    method = METHOD_ALIASES.get(method, method) or None
-    if method is not None and method not in METHODS:
-        problems.add(file, row_no, "method", cell("method"), msg("proc.lots.bad_method"))
-    date = params.lot_date or problem.params.as_of
-    if cell("date"):
-        try:
-            date = pd.Timestamp(cell("date")).date()
-        except ValueError:
-            problems.add(file, row_no, "date", cell("date"), "expected a date as YYYY-MM-DD")
+    method = _method(file, row_no, cell, problems)
+    date = _date(file, row_no, cell, params.lot_date or context.as_of, problems)
     if len(problems.items) > bad:
         return None
     codes = sorted(codes)
     if not mix and len(codes) == 1:
         mix = {codes[0]: trainees}
-    size = problem.courses.set_index("code")["max_class_size"]
+    size = context.courses.set_index("code")["max_class_size"]
     classes = sum(-(-v // int(size[k])) for k, v in mix.items()) if mix else -(-trainees // int(size[codes].min()))
     group = courses.group[codes[0]]
     return {"lot": cell("lot"), "area": area,
-            "area_name": msg("proc.province") if area == PROVINCE else problem.names[area], "group": group,
-            "group_name": problem.names.get(group, group), "courses": ",".join(codes),
-            "course_names": "、".join(problem.names[c] for c in codes), "course_mix": format_mix(mix),
+            "area_name": msg("proc.province") if area == PROVINCE else context.names[area], "group": group,
+            "group_name": context.names.get(group, group), "courses": ",".join(codes),
+            "course_names": "、".join(context.names[c] for c in codes), "course_mix": format_mix(mix),
             "trainees": trainees, "classes": int(classes), "counties": cell("counties"), "date": date,
             "requested_method": method, "src_row": row_no}
 

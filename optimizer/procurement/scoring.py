@@ -75,20 +75,19 @@ class ShortlistParams(BaseModel):
         low, high = PRICE_WEIGHT_RANGE_SERVICES
         # every run may have open-tender lots, scored comprehensively: the services range always applies
         if not low <= self.price_weight <= high:
-            raise ValueError(f"price weight {self.price_weight:.0%} is outside {low:.0%}–{high:.0%}, the range for "
-                             "services (财库〔2014〕214号 Art. 24; MOF Order 87 Art. 55)")
+            raise ValueError(msg("proc.params.price_weight", weight=f"{self.price_weight:.0%}", low=f"{low:.0%}",
+                                 high=f"{high:.0%}"))
         for name, w in self.technical_weights.items():
             if any(word in name.lower() for word in FORBIDDEN_FACTORS):
-                raise ValueError(f"criterion '{name}' measures size or location, which may not be an evaluation "
-                                 "factor (政府采购法实施条例 Art. 20; 中小企业办法 Art. 5; notice R4)")
+                raise ValueError(msg("proc.params.size_location", name=name))
             if name not in CRITERION_CODES:
-                raise ValueError(f"unknown technical criterion '{name}': choose from {', '.join(CRITERION_CODES)}")
+                raise ValueError(msg("proc.params.unknown_criterion", name=name, codes=", ".join(CRITERION_CODES)))
             if w < 0:
-                raise ValueError(f"weight of {name} is negative ({w})")
+                raise ValueError(msg("proc.params.negative", name=name, w=w))
         total = self.price_weight * 100 + sum(self.technical_weights.values())
         if abs(total - 100) > 1e-9:
-            raise ValueError(f"price weight {self.price_weight * 100:g} and technical weights "
-                             f"{sum(self.technical_weights.values()):g} make {total:g} points, not 100")
+            raise ValueError(msg("proc.params.total", price=f"{self.price_weight * 100:g}",
+                                 tech=f"{sum(self.technical_weights.values()):g}", total=f"{total:g}"))
         return self
 
     def points(self, code: str) -> float:

@@ -77,7 +77,7 @@ def shortlist(problem: AllocationProblem, solution: Solution, params: ShortlistP
     lots["ceiling_yuan"] = ceilings(lots, q.courses, tables).round(2)
     lots = lots.join(choose_methods(lots, tables, params.method, requested))
     if requested is not None:
-        _refuse_unlawful_methods(lots, requested)
+        _refuse_unlawful_methods(lots, requested, lots.attrs.get("file", "lots"))
     m = lot_matrix(q, lots)
     el = lot_eligibility(q, lots, m)
     ok = el.eligible
@@ -94,10 +94,22 @@ def shortlist(problem: AllocationProblem, solution: Solution, params: ShortlistP
                            seconds)
 
 
-def _refuse_unlawful_methods(lots: pd.DataFrame, requested: pd.Series) -> None:
+def check_lot_methods(lots: pd.DataFrame, courses: pd.DataFrame, tables: ProcurementTables, default: str) -> None:
+    """A lots file's own methods against the open-tender threshold, before any solve: the ceilings need only
+    the lots, the courses' certificate types and levels, and the subsidy standards (InputError)."""
+    if "requested_method" not in lots or lots.empty:
+        return
+    file = lots.attrs.get("file", "lots")
+    lots = lots.reset_index(drop=True)
+    requested = lots["requested_method"]
+    lots = lots.assign(ceiling_yuan=ceilings(lots, courses, tables).round(2))
+    lots = lots.join(choose_methods(lots, tables, default, requested))
+    _refuse_unlawful_methods(lots, requested, file)
+
+
+def _refuse_unlawful_methods(lots: pd.DataFrame, requested: pd.Series, file: str) -> None:
     """A lots file may choose the method below the threshold, never a non-tender method above it."""
     problems = ProblemList()
-    file = lots.attrs.get("file", "lots")
     for i, r in enumerate(lots.itertuples()):
         ask = requested.iloc[i]
         if ask and ask != r.method:

@@ -52,7 +52,7 @@ def load_procurement_tables(folder: Path | str | None = None, courses: pd.DataFr
             shipped.add(name)
         if path is None:
             path = _find(SHIPPED, name)
-            notes.append(f"{name}: not in {folder}; the shipped table is used")
+            notes.append(msg("proc.table.shipped", name=name, folder=folder))
         raw, found = read_raw(path, sheet=name)
         problems.extend(found)
         if raw is not None:

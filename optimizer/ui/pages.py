@@ -242,22 +242,25 @@ def solve_with_spinner(scenario: str, overrides: str) -> Solved:
 
 def diagnosis_lines(solved: Solved) -> list[str]:
     """The diagnosis in the session's language: built from its tables (names, not codes) in Chinese."""
+    from optimizer.model.diagnose import issue_text
+
     d = solved.solution.diagnosis
-    if lang() == "en":
-        return list(d.messages)
-    names = solved.problem.names
+    names = solved.problem.names  # rebuilt in both languages: a cached solve may have been made in the other
     lines = []
     short = d.shortfalls
     if not short.empty:
         have = int(d.blocking["capacity"].sum()) if not d.blocking.empty else 0
         lines.append(t("diag.summary", n=len(short), need=numbers.count(short["needed"].sum()),
                        have=numbers.count(have), short=numbers.count(short["shortfall"].sum())))
-        if any(m.startswith("Every school may train") for m in d.messages):
-            lines.append(t("diag.province"))
+        short_prefectures = set(short.loc[short["demand"] == "pref", "code"])
+        if short_prefectures and short_prefectures == set(solved.problem.targets["prefecture"]):
+            lines.append(t("diag.province"))  # every prefecture short: a province-wide shortage (R4)
         for r in short.sort_values("shortfall", ascending=False).itertuples():
             if r.shortfall > 0:
                 lines.append(t("diag.line", name=demand_name(r.demand, r.code, names), need=numbers.count(r.needed),
                                got=numbers.count(r.received), short=numbers.count(r.shortfall)))
+    elif d.issues:
+        lines += [issue_text(i, solved.problem) for i in d.issues]  # in the session's language
     elif d.messages:
         lines.append(t("diag.precheck", n=len(d.messages)))
     if not d.violations.empty and short.empty:
@@ -797,8 +800,10 @@ def procurement_page() -> None:
         params = ShortlistParams(method=method, price_weight=price, min_suppliers=int(minimum),
                                  technical_weights=technical)
     except ValidationError as exc:
+        from optimizer.messages.data import validation_message
+
         for err in exc.errors():
-            st.error(err["msg"].removeprefix("Value error, "))
+            st.error(validation_message(err))
         return
     if negotiation:
         st.caption(t("price_weight_off"))

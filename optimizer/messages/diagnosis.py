@@ -1,0 +1,56 @@
+"""Messages of the infeasibility diagnosis (optimizer.model.diagnose): pre-checks, the flow network's min cut, the
+elastic LP. Amounts come as ``numbers.persons_exact`` (万人 in Chinese); names, never codes, except the elastic
+LP's row names, which are the model's own."""
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # pre-checks (one Issue each)
+    "diag.school_blocked": ("{school}已被取消资格或被排除，但附件2给它的指标为 {quota}",
+                            "{school} is debarred or excluded but Annex 2 gives it {quota}"),
+    "diag.school_capacity": ("{school}须培训 {need}（附件2），但其课程只能容纳 {have}（缺 {short}）",
+                             "{school} must train {need} (Annex 2) but its courses have places for {have} "
+                             "(short {short})"),
+    "diag.quota_vs_target": ("在册院校的附件2指标合计 {quota}，但附件1第5列需要 {target}",
+                             "the active schools' Annex 2 quotas sum to {quota} but Annex 1 column 5 needs {target}"),
+    "diag.unit_capacity": ("{unit}须培训 {need}（附件4），但开设其经营范围内课程的机构只能容纳 {have}（缺 {short}）",
+                           "{unit} must train {need} (Annex 4) but institutions offering its business scope have "
+                           "places for {have} (short {short})"),
+    "diag.unit_certificate": ("{unit}须有 {need} 参加等级证书类培训（R1，ρ = {rho}），但其经营范围内的等级证书类课程"
+                              "只能容纳 {have}",
+                              "{unit} needs certificate-class training for {need} (R1, ρ = {rho}) but its business "
+                              "scope has certificate-class places for only {have}"),
+    "diag.unit_no_option": ("{unit}在{pref}的任务为 {n}，但没有允许的（县、课程、机构）组合",
+                            "{unit} has {n} to train in {pref} but no allowed (county, course, institution) "
+                            "combination"),
+    # the demands of the flow network
+    "diag.pref": ("{name}技工院校目标任务（附件1第5列）", "{name} tech-school target (Annex 1 column 5)"),
+    "diag.plan": ("{unit}在{pref}的任务（附件4）", "{unit} in {pref} (Annex 4)"),
+    "diag.cert": ("{name}等级证书类培训人次（R1）", "{name} certificate-class trainees (R1)"),
+    "diag.other": ("{name}其他培训人次", "{name} other trainees"),
+    "diag.quota": ("{name}名额（附件2）", "{name} quota (Annex 2)"),
+    # the min cut
+    "diag.summary": ("{n} 项需求无法同时满足：共需 {need}；{parts}（共缺 {short}）。",
+                     "{n} demand(s) cannot all be met: together they need {need}; {parts} (short {short} in all)."),
+    "diag.part_capacity": ("能承担的机构与课程只能容纳 {have}",
+                           "the institutions and courses able to serve them have places for {have}"),
+    "diag.part_quota": ("能承担的院校最多只能培训其名额：{schools}{more}（合计 {total}）",
+                        "the schools able to serve them may train at most their quotas, {schools}{more} "
+                        "({total} in all)"),
+    "diag.part_nothing": ("没有任何机构能承担", "nothing can serve them"),
+    "diag.join": ("；", "; "),
+    "diag.list_sep": ("、", ", "),
+    "diag.more": ("等", " …"),
+    "diag.province": ("任一院校都可在任一州（市）培训（R4），所以这是全省性的缺口：下面哪个州（市）缺额只是多种等价"
+                      "安排之一，并非原因。",
+                      "Every school may train in every prefecture (R4), so this is a province-wide shortage: "
+                      "which prefecture is left short below is one of many equal choices, not a cause."),
+    "diag.line": ("{name}需要 {need}，最多可安排 {got}（缺 {short}）。",
+                  "{name} needs {need}; the flow could place {got} (short {short})."),
+    # the elastic LP
+    "diag.elastic": ("计划的各项约束无法同时成立；放松量最小的方案需要：{rows}",
+                     "the plan's rows cannot all hold; the smallest total violation needs: {rows}"),
+    "diag.elastic_row": ("{constraint} {direction} {amount}", "{constraint} {direction} by {amount}"),
+    "diag.under": ("少", "under"),
+    "diag.over": ("多", "over"),
+    "diag.no_cause": ("求解器报告模型不可行，但未发现能力或指标的缺口",
+                      "the solver reports the model infeasible, but no capacity or quota shortfall was found"),
+}

@@ -1,0 +1,100 @@
+"""Chinese first: what the command line prints in the default language holds no English word.
+
+A sample of the bad-input corpus (every class: data tables, workbooks, scenario files, flags, weights, lots; files
+accepted with a note, whose `check` findings follow) and the infeasible stress scenario run in Chinese; every line
+printed must be free of ASCII words of four letters or more, except what the user wrote or must type: quoted
+values and names ('…', “…”), file names and paths, flags, codes (identifiers with digits, underscores or dots, the
+data's group codes, a library's error name) and the names of formats (YAML, JSON …)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from optimizer.cli import main
+from tests.conftest import DATA, ROOT
+from tests.test_bad_corpus import ALL, _argv_for
+
+WORD = re.compile(r"[A-Za-z]{4,}")
+FORMATS = {"YAML", "JSON", "GeoJSON", "YYYY", "xlsx", "SIYB", "HiGHS", "highs", "Feature"}
+with open(DATA / "profession_groups.csv", encoding="utf-8", newline="") as f:
+    GROUP_CODES = {r["code"] for r in csv.DictReader(f)}
+
+
+def english_words(line: str) -> list[str]:
+    """The words of ``line`` a Chinese reader should not meet (see the module docstring for what is allowed)."""
+    line = re.sub(r"'[^']*'|“[^”]*”|‘[^’]*’", " ", line)  # values and names the user wrote
+    line = re.sub(r"\S*[/\\]\S*|\S+\.(?:csv|xlsx|xlsm|yaml|yml|json|args|xml)\b", " ", line)  # paths, file names
+    line = re.sub(r"--[a-z][a-z-]*(?:[ =][\x21-\x7e]+)?", " ", line)  # flags and their values
+    line = re.sub(r"\b[a-z0-9_]+(?:\.[a-z0-9_]+)+\b", " ", line)  # dotted codes: names.alias, quotas.0.school
+    line = re.sub(r"\b\w*(?:\d|_)\w*\b", " ", line)  # codes: k01, col9, cert_share, plan_u02_p530300
+    line = re.sub(r"\b[A-Z][a-z]+[A-Z]\w*\b", " ", line)  # a library's error name: BadZipFile
+    return [w for w in WORD.findall(line) if w not in FORMATS and w not in GROUP_CODES]
+
+
+def test_the_word_rule_itself():
+    assert english_words("offers.csv，第 3 行，列“price_per_trainee”：不得大于 10 万元（实为 '1e400'）") == []
+    assert english_words("courses.csv，第 37 行：R6: certificate-class courses need at least 120") == [
+        "certificate", "class", "courses", "need", "least"]
+    assert english_words("  - --price-weight nan：应为有限的数") == []
+    assert english_words("  - --weight distance=inf，列“distance”：应为有限的数") == []
+    assert english_words("不得大于 2,000 hours") == ["hours"]
+    assert english_words("[names.alias] 名称使用了简称") == []
+
+
+SAMPLE = [  # one or more of every class of the corpus
+    "annex1_text_in_number.csv", "annex1_nan.csv", "annex1_unknown_prefecture.csv", "annex1_missing_column.csv",
+    "annex1_extra_column.csv", "annex2_duplicate_school.csv", "annex2_misspelt_school.csv",
+    "annex4_unknown_unit_header.csv", "annex5_missing_total_row.csv", "courses_empty.csv",
+    "courses_duplicate_code.csv", "courses_bad_certificate_type.csv", "courses_r6_hours.csv",
+    "courses_class_hours_huge.csv", "courses_wrong_sheet.xlsx", "institutions_not_a_workbook.xlsx",
+    "institutions_unknown_county.csv", "offers_unknown_course.csv", "offers_price_1e400.csv", "offers_price_inf.csv",
+    "offers_equipment_sets_huge.csv", "offers_140k_field.csv", "counties_bad_adcode.csv",
+    "counties_wrong_prefecture.csv", "counties_longitude_200.csv", "counties_population_1e30.csv",
+    "focus_shares_not_one.csv", "debarments_bad_date.csv", "debarments_years_huge.csv", "units_missing_column.csv",
+    "prefectures_nul_in_name.csv", "weights_bad_column.csv", "weights_nan.csv", "lots_unknown_area.csv",
+    "lots_trainees_huge.csv", "scenario_unknown_key.yaml", "scenario_wrong_type.yaml", "scenario_as_of_feb30.yaml",
+    "scenario_rho_out_of_range.yaml", "scenario_time_limit_inf.yaml", "scenario_penalty_1e300.yaml",
+    "scenario_unknown_school.yaml", "scenario_python_tag.yaml", "scenario_cycle_a.yaml",
+    "flags_time_limit_a_week.args", "flags_weight_inf.args", "flags_min_suppliers_0.args",
+    "flags_bad_table_and_lots.args",
+    # accepted with a note: the note and then every finding of `check`, in Chinese
+    "annex4_thousands_separator.csv", "annex5_gbk.csv", "courses_merged_title.xlsx",
+]
+
+
+def run_chinese(argv: list[str], capsys) -> tuple[int, list[str]]:
+    """Exit status and the lines printed in the default language (argparse's usage lines, which show the
+    command's syntax, left out)."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    lines = (out.out + out.err).splitlines()
+    return code, [x for x in lines if not x.startswith("用法：") and not re.match(r"^\s+\[", x)]
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_bad_inputs_are_reported_in_chinese(name, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    case = next(c for c in ALL if c["file"] == name)
+    argv, _ = _argv_for(case, tmp_path)
+    code, lines = run_chinese(argv, capsys)
+    assert code == int(case["exit"]), lines
+    bad = {x: english_words(x) for x in lines if english_words(x)}
+    assert not bad, bad
+
+
+def test_the_infeasible_diagnosis_is_in_chinese(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    code, lines = run_chinese(["solve", str(ROOT / "scenarios" / "stress_infeasible.yaml"),
+                               "--out", str(tmp_path / "out")], capsys)
+    assert code == 3
+    assert any("万人" in x for x in lines) and any("德宏州" in x for x in lines), lines
+    bad = {x: english_words(x) for x in lines if english_words(x)}
+    assert not bad, bad
+    assert Path(tmp_path / "out" / "diagnosis.json").is_file()
