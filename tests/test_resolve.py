@@ -41,7 +41,7 @@ def full_capacity_offer(solved: SolvedLP) -> tuple[str, str, float]:
     rows = solved.highs.getSolution().row_value
     upper = solved.highs.getLp().row_upper_
     for o in solved.problem.offers.itertuples():
-        row = solved.rows["capacity"].get(f"cap_{o.institution}_{o.course}")
+        row = solved.rows["capacity"].get((o.institution, o.course))
         if row is not None and o.capacity >= 40 and rows[row] >= upper[row] - 1e-6:
             return o.institution, o.course, float(o.capacity)
     raise AssertionError("no binding capacity row")

@@ -59,8 +59,9 @@ class SolvedLP:
         self.n = int(highs.getNumCol())
         self.term_costs = {name: self._coefficients(expr) for name, expr in model.terms.items()}
         self.weights = dict(model.problem.params.weights.model_dump())
-        self.rows = {family: {name: c.index for name, c in model.constraints.get(family, {}).items()}
-                     for family in ("cert", "capacity")}
+        # HiGHS row indices by code, from the model's row table: {unit: row} and {(institution, course): row}
+        self.rows = {"cert": {u: c.index for u, c in model.row_lookup("cert", "unit").items()},
+                     "capacity": {k: c.index for k, c in model.row_lookup("capacity", "institution", "course").items()}}
         self.unit_totals = {u: float(t) for u, t in model.problem.unit_plans.groupby("unit")["trainees"].sum().items()}
 
     def _coefficients(self, expr) -> np.ndarray:
@@ -75,7 +76,7 @@ class SolvedLP:
         for unit, rho in shares.items():
             if not 0 <= rho <= 1:
                 raise ValueError(f"cert share of {unit} must be within 0..1, got {rho}")
-            row = self.rows["cert"][f"cert_{unit}"]
+            row = self.rows["cert"][unit]
             self.highs.changeRowBounds(row, rho * self.unit_totals[unit], self.highs.getInfinity())
 
     def set_weights(self, weights: Mapping[str, float]) -> None:
@@ -95,7 +96,7 @@ class SolvedLP:
         for (institution, course), value in places.items():
             if value < 0:
                 raise ValueError(f"capacity of {institution} {course} must not be negative")
-            row = self.rows["capacity"][f"cap_{institution}_{course}"]
+            row = self.rows["capacity"][(institution, course)]
             self.highs.changeRowBounds(row, -self.highs.getInfinity(), float(value))
 
     # -- solving ---------------------------------------------------------------------------------------------
