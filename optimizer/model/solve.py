@@ -14,6 +14,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from optimizer.model.classes import CLASSES_INFEASIBLE, assign_assessors, place_
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, balance_table
 from optimizer.model.problem import AllocationProblem
+from optimizer.model.resolve import SolvedLP
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
 CLASS_GAP = 1e-3  # relative MIP gap of the class model (fallback only): 0.1% of ~3.5亿 yuan
@@ -109,12 +111,19 @@ def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
     return "solver_failed"
 
 
-def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2) -> Solution:
+def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2, warm: SolvedLP | None = None,
+             keep: Callable[[AllocationModel], None] | None = None) -> Solution:
     """Assign school quotas and unit trainees at least cost; never raises for an infeasible problem.
 
     An instance that separates into independent blocks (provinces) is solved block by block in ``workers``
-    processes and merged; the optimum is the same (the blocks share no variable and no row)."""
-    if decompose:
+    processes and merged; the optimum is the same (the blocks share no variable and no row).
+
+    ``warm``: a solved model of the same structure (model/resolve.py): its rows and costs are set to ``problem``'s
+    and it is re-solved from its last basis instead of building and solving afresh (any other outcome than an
+    optimum falls back to the fresh build). ``keep(model)`` receives a freshly solved optimal LP model (single
+    block only), e.g. to store it for a later re-solve. Rounding, classes, tables and summary are the same code
+    either way."""
+    if decompose and warm is None:
         blocks = split_blocks(problem)
         if len(blocks) > 1:
             t0 = time.perf_counter()
@@ -136,13 +145,18 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     if issues:
         return Solution("infeasible", params.solver, summary={"status": "infeasible"},
                         diagnosis=diagnose_infeasible(problem, issues))
-    model = AllocationModel(problem)
-    timings["build"] = time.perf_counter() - t0
-    solver = make_solver(params.solver, params.time_limit)
-    t1 = time.perf_counter()
-    model.lp.solve(solver)
-    timings["solve_lp"] = time.perf_counter() - t1
-    status = _status(model.lp, timings["solve_lp"], params.time_limit)
+    model, status = (_resolve_warm(problem, warm, timings, t0) if warm is not None else (None, ""))
+    if model is None:
+        t0 = time.perf_counter()
+        model = AllocationModel(problem)
+        timings["build"] = time.perf_counter() - t0
+        solver = make_solver(params.solver, params.time_limit)
+        t1 = time.perf_counter()
+        model.lp.solve(solver)
+        timings["solve_lp"] = time.perf_counter() - t1
+        status = _status(model.lp, timings["solve_lp"], params.time_limit)
+        if keep is not None and status == "optimal":
+            keep(model)
     if status == "infeasible":
         return Solution("infeasible", params.solver, summary={"status": "infeasible"},
                         diagnosis=diagnose_infeasible(problem, []))
@@ -201,6 +215,23 @@ def shadow_prices(duals: pd.DataFrame) -> dict:
         totals = rows.groupby(column, sort=False)["dual"].sum()
         out[key] = {code: round(float(v), 4) + 0.0 for code, v in totals.items() if not nonzero or abs(v) > 1e-9}
     return out
+
+
+def _resolve_warm(problem: AllocationProblem, warm: SolvedLP, timings: dict[str, float],
+                  t0: float) -> tuple[AllocationModel | None, str]:
+    """The kept model set to ``problem``'s settings and re-solved from its basis: (model, "optimal") with the
+    values and duals written back, or (None, "") when the structure differs or the re-solve ends otherwise."""
+    if not warm.reusable(problem):
+        return None, ""
+    warm.apply(problem)
+    timings["build"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    outcome = warm.resolve()
+    if outcome.status != "optimal":
+        return None, ""
+    warm.write_back()
+    timings["solve_lp"] = time.perf_counter() - t1
+    return warm.model, "optimal"
 
 
 def _stop_message(status: str, limit: float) -> str:
