@@ -399,8 +399,9 @@ def _variables(prefix: str, keys: pd.DataFrame, columns: list[str],
     tags = {"county": "c", "prefecture": "p"}
     if keys.empty:
         return []
-    parts = [tags.get(c, "") + keys[c].astype(str) for c in columns]
-    names = parts[0].str.cat(parts[1:], sep="_") if len(parts) > 1 else parts[0]
+    # names joined on plain Python strings (pandas' string columns are slow to iterate element by element)
+    parts = [[tags.get(c, "") + str(v) for v in keys[c].to_numpy(dtype=object)] for c in columns]
+    names = ["_".join(t) for t in zip(*parts, strict=True)]
     out = []
     for i, name in enumerate(names):
         if i in bounds:
