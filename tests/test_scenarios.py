@@ -211,8 +211,6 @@ def test_extension_overrides_a_few_fields(tmp_path):
 
 # -- locks ---------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="issue 13 follow-up: classes are placed in counties to within a class of the model's "
-                          "county totals; a county lock (at_least) is not yet enforced in class placement", strict=True)
 def test_lock_must_not_serve_a_prefecture(tmp_path):
     """昆明市 needs 100, 曲靖市 50; s01 (100) may not serve 曲靖市, so it trains all 100 in 昆明市 and s02 (50) all
     of 曲靖市. s02 must put at least 30 in 沾益区, more than the county band's ⌈1.25 × 0.4 × 50⌉ = 25: the lock

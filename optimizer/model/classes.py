@@ -302,9 +302,20 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
             work.append((r.prefecture, -size, r.school, r.course, size))
     work.sort()
     left = {k: dict(v) for k, v in targets.items()}
+    floors, caps = county_locks(problem)
+    held: Counter = Counter()
+    pref = pref_of(problem)
+    for school, county, course, size in _lock_floors_first(work, floors, pref):
+        work.remove((pref[county], -size, school, course, size))
+        rows.append((school, course, county, "school", "", size))
+        left[(school, pref[county])][county] -= size
+        held[(school, county)] += size
+        county_groups.setdefault(county, set()).add(group[course])
     for prefecture, _neg, school, course, size in work:
-        county = _choose(left[(school, prefecture)], county_groups, group[course], size)
+        room = {c: caps[(school, c)] - held[(school, c)] for c in left[(school, prefecture)] if (school, c) in caps}
+        county = _choose(left[(school, prefecture)], county_groups, group[course], size, room)
         left[(school, prefecture)][county] -= size
+        held[(school, county)] += size
         county_groups.setdefault(county, set()).add(group[course])
         rows.append((school, course, county, "school", "", size))
     rows = _spread_groups(problem, rows, group)
@@ -360,6 +371,47 @@ def _more_classes(problem: AllocationProblem, w: pd.DataFrame, plan: ClassPlan,
     return n
 
 
+def pref_of(problem: AllocationProblem) -> dict[str, str]:
+    """County adcode → prefecture adcode."""
+    return dict(zip(problem.counties["adcode"], problem.counties["prefecture_adcode"], strict=True))
+
+
+def county_locks(problem: AllocationProblem) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """The scenario's county locks as {(school, county): persons}: floors (at_least) and caps (at_most).
+    Prefecture locks need nothing here: a school's classes in a prefecture add up to the model's total there."""
+    counties = set(problem.counties["adcode"])
+    floors, caps = {}, {}
+    for lock in problem.params.locks:
+        if lock.area not in counties:
+            continue
+        if lock.at_least is not None:
+            floors[(lock.school, lock.area)] = max(floors.get((lock.school, lock.area), 0), int(lock.at_least))
+        if lock.at_most is not None:
+            caps[(lock.school, lock.area)] = min(caps.get((lock.school, lock.area), 10**9), int(lock.at_most))
+    return floors, caps
+
+
+def _lock_floors_first(work: list[tuple], floors: dict[tuple[str, str], int],
+                       pref: dict[str, str]) -> list[tuple[str, str, str, int]]:
+    """Classes that a county lock (at least N of a school's trainees in a county) claims before any other
+    placement: the school's classes in that prefecture, largest first while the lock still needs a whole class,
+    then the smallest class that covers the rest. Returns (school, county, course, size) picks."""
+    picks: list[tuple[str, str, str, int]] = []
+    taken: set[int] = set()
+    for (school, county), need in sorted(floors.items()):
+        pool = [(i, w) for i, w in enumerate(work)
+                if i not in taken and w[2] == school and w[0] == pref.get(county)]
+        pool.sort(key=lambda iw: (-iw[1][4], iw[0]))
+        while need > 0 and pool:
+            covering = [iw for iw in pool if iw[1][4] >= need]
+            i, w = min(covering, key=lambda iw: (iw[1][4], iw[0])) if covering else pool[0]
+            pool.remove((i, w))
+            taken.add(i)
+            picks.append((school, county, w[3], w[4]))
+            need -= w[4]
+    return picks
+
+
 def _targets(frame: pd.DataFrame, key: list[str]) -> dict[tuple, dict[str, float]]:
     """{key tuple: {county: model value}} in one pass (a groupby per key is slow on Arrow strings)."""
     out: dict[tuple, dict[str, float]] = {}
@@ -411,9 +463,14 @@ def _spread_groups(problem: AllocationProblem, rows: list[tuple], group: dict[st
     return rows
 
 
-def _choose(left: dict[str, float], groups: dict[str, set[str]], group: str, size: int) -> str:
+def _choose(left: dict[str, float], groups: dict[str, set[str]], group: str, size: int,
+            room: dict[str, int] | None = None) -> str:
     """The county for one class: among those with room for half the class, one still without this profession
-    group, then the most room left; else the most room left. Ties by code."""
+    group, then the most room left; else the most room left. Ties by code. A county whose scenario lock
+    (``room``: persons the school may still place there) cannot take the whole class is passed over while
+    another county can."""
+    allowed = {c: r for c, r in left.items() if room is None or room.get(c, size) >= size}
+    left = allowed or left
     roomy = [c for c, r in left.items() if r >= size / 2]
     if roomy:
         fresh = [c for c in roomy if group not in groups.get(c, set())]
