@@ -116,31 +116,32 @@ def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source 
     t0 = time.perf_counter()
     problem = build_problem(applied, params)
     timings["problem"] = time.perf_counter() - t0
-    warm = False
+    warm, data = False, data_hasher(applied)
     if store is not None and params.solver == "highs":
         solution, warm = _solve_with_store(store, problem, applied, params, extra_identity, workers,
-                                           lambda: prepare(scen, plan=plan))
+                                           lambda: prepare(scen, plan=plan), data)
     else:
         solution = allocate(problem, workers=workers)
     timings.update({k: float(v) for k, v in solution.summary.get("seconds", {}).items()})
     t1 = time.perf_counter()
     violations = verify(problem, solution) if solution.ok else []
     timings["verify"] = time.perf_counter() - t1
-    input_id = input_identity(applied, params, extra_identity)
+    input_id = input_identity(applied, params, extra_identity, data)
     return RunResult(scen, applied, params, problem, solution, violations, input_id,
                      {k: round(v, 4) for k, v in timings.items()}, warm)
 
 
 def _solve_with_store(store: ModelStore, problem: AllocationProblem, applied: PlanData, params: ModelParams,
                       extra_identity: dict[str, Any] | None, workers: int,
-                      anchor: Callable[[], tuple[Scenario, PlanData, ModelParams, dict]]) -> tuple[Solution, bool]:
+                      anchor: Callable[[], tuple[Scenario, PlanData, ModelParams, dict]],
+                      data: Any = None) -> tuple[Solution, bool]:
     """Through the store: (solution, whether the LP was a re-solve).
 
     Every kept model is the fresh solve of an *anchor*: the scenario with no overrides (what a workspace shows
     first, what a sweep varies). A run of the same structure re-solves it from the anchor's optimal basis, so its
     result depends only on its own settings and the anchor's, never on which runs came before (model/resolve.py).
     A run whose structure differs from its scenario's own is solved afresh and kept as its own anchor."""
-    key = structure_identity(applied, params, extra_identity)
+    key = structure_identity(applied, params, extra_identity, data)
     solved = store.get(key)
     if solved is None:
         _, anchor_plan, anchor_params, _ = anchor()
@@ -166,11 +167,12 @@ def _solve_with_store(store: ModelStore, problem: AllocationProblem, applied: Pl
     return solution, not fresh and solution.ok
 
 
-def structure_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None) -> str:
+def structure_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None,
+                       data: Any = None) -> str:
     """The input identity with every re-solvable setting left out: runs with the same structure identity have
     the same LP but for row bounds and costs, so one re-solves the other's kept model."""
     base = params.model_copy(update={name: getattr(ModelParams(), name) for name in RESOLVABLE})
-    return "lp:" + input_identity(plan, base, extra)
+    return "lp:" + input_identity(plan, base, extra, data)
 
 
 def verify_folder(folder: Path, scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
@@ -191,20 +193,28 @@ __all__ = ["ModelStore", "RunResult", "SolverUnavailable", "input_identity", "pr
 
 # -- input identity ---------------------------------------------------------------------------------------
 
-def input_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None) -> str:
+def input_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None,
+                   data: Any = None) -> str:
     """A hash of everything that decides a result: every data table's content (row order ignored), the notice's
     number and dates, the effective settings after ``base:`` merging and overrides, the flags that change
-    results (``extra``: method, weights file content, as-of …), and the code (version and source digest)."""
+    results (``extra``: method, weights file content, as-of …), and the code (version and source digest).
+    ``data``: ``data_hasher(plan)`` when the caller has it already (one pass over the tables per run)."""
+    h = (data if data is not None else data_hasher(plan)).copy()
+    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True, default=str).encode())
+    h.update(json.dumps(extra or {}, sort_keys=True, default=str).encode())
+    h.update(code_identity().encode())
+    return h.hexdigest()[:16]
+
+
+def data_hasher(plan: PlanData):
+    """The identity's hash state after the data: every table's content and the notice (copied by its users)."""
     h = hashlib.sha256()
     for name in IDENTITY_TABLES:
         h.update(name.encode())
         h.update(frame_digest(getattr(plan, name)))
     notice = dataclasses.asdict(plan.notice) if plan.notice is not None else None
     h.update(json.dumps(notice, sort_keys=True, default=str).encode())
-    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True, default=str).encode())
-    h.update(json.dumps(extra or {}, sort_keys=True, default=str).encode())
-    h.update(code_identity().encode())
-    return h.hexdigest()[:16]
+    return h
 
 
 def frame_digest(frame: pd.DataFrame) -> bytes:

@@ -84,9 +84,16 @@ class SolvedLP:
         self._cert, self._cap = cert.reset_index(drop=True), cap.reset_index(drop=True)
         self.unit_totals = {u: float(t) for u, t in model.problem.unit_plans.groupby("unit")["trainees"].sum().items()}
         self.params = model.problem.params
-        self.term_costs = {name: self._coefficients(expr) for name, expr in model.terms.items()}
+        self._term_costs: dict[str, np.ndarray] | None = None
         self.weights = dict(self.params.weights.model_dump())
         self.anchor = highs.getBasis()  # a copy: the optimal basis of the fresh solve every re-solve starts from
+
+    @property
+    def term_costs(self) -> dict[str, np.ndarray]:
+        """Each objective term's coefficients per HiGHS column (unweighted), computed when first needed."""
+        if self._term_costs is None:
+            self._term_costs = {name: self._coefficients(expr) for name, expr in self.model.terms.items()}
+        return self._term_costs
 
     def _coefficients(self, expr) -> np.ndarray:
         out = np.zeros(self.n)
@@ -126,7 +133,7 @@ class SolvedLP:
             cost[var.index] = coef
         self.highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
         self.highs.setOptionValue("time_limit", float(p.time_limit))
-        self.term_costs = {name: self._coefficients(expr) for name, expr in self.model.terms.items()}
+        self._term_costs = None  # the terms' coefficients changed with the settings: recomputed when asked
         self.weights, self.params, self.problem = dict(p.weights.model_dump()), p, problem
         self.unit_totals = {u: float(t) for u, t in totals.items()}
 
