@@ -125,6 +125,7 @@ def parsing_lines(text: str) -> list[str]:
             m = pattern.search(line)
             if m and (m.groupdict().get("lit") is None or m.group("lit") in SOLVER_PREFIXES):
                 found.append(line.strip())
+                break  # each line once
     return found
 
 
