@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -75,11 +76,15 @@ def smallest_class(problem: AllocationProblem, family: str, keys: pd.DataFrame) 
 
 
 def solve_class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver,
-                    lp_model: AllocationModel | None = None) -> ClassPlan | None:
+                    lp_model: AllocationModel | None = None, local_solver=None) -> ClassPlan | None:
     """Class-aware rounding of the LP point; else the class MIP on the LP's support, then wider."""
     repaired = repair_rounding(problem, lp, lp_model)
-    if repaired is not None:
+    if isinstance(repaired, ClassPlan):
         return repaired
+    if repaired is not None:  # a few totals found no partner: re-decide only their neighbourhood first
+        plan = _class_mip(problem, lp, local_solver or solver, "local", repaired, lp_model)
+        if plan is not None:
+            return plan
     for restrict in ("support", "spare", None):
         plan = _class_mip(problem, lp, solver, restrict)
         if plan is not None:
@@ -110,15 +115,16 @@ def free_rows(problem: AllocationProblem, lp: dict[str, np.ndarray], restrict: s
     return out
 
 
-def _kind(courses: pd.DataFrame, course: str) -> tuple[bool, bool, bool]:
-    """What a course counts for: (advanced, certificate-class, 培训合格证书)."""
-    c = courses.loc[course]
+def course_kinds(problem: AllocationProblem) -> dict[str, tuple[bool, bool, bool]]:
+    """What each course counts for: (advanced, certificate-class, 培训合格证书)."""
+    c = problem.courses
     qualification = c["certificate_type"] == rules.QUALIFICATION_CERTIFICATE_TYPE
-    return bool(c["advanced"]), bool(c["certificate_class"]), bool(qualification)
+    return {code: (bool(a), bool(b), bool(q)) for code, a, b, q in
+            zip(c["code"], c["advanced"], c["certificate_class"], qualification, strict=True)}
 
 
 def _grow(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smallest: np.ndarray,
-          courses: pd.DataFrame, size: pd.Series, seats: pd.Series, slots: pd.Series,
+          courses: dict, size: pd.Series, seats: pd.Series, slots: pd.Series,
           used: dict, classes: dict) -> bool:
     """The reverse move: total i (below the minimum) takes what it lacks from another total of the same cell whose
     course it covers (so every floor and cap still holds) and which stays at or above its own minimum."""
@@ -126,9 +132,9 @@ def _grow(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smalles
     key_i = (k["institution"].iat[i], k["course"].iat[i])
     if used[key_i] + need > seats.get(key_i, 0):
         return False
-    kind_i = _kind(courses, key_i[1])
+    kind_i = courses[key_i[1]]
     for j in np.flatnonzero(same & (values > 0)):
-        if j == i or not _covers(kind_i, _kind(courses, k["course"].iat[j])):
+        if j == i or not _covers(kind_i, courses[k["course"].iat[j]]):
             continue
         if values[j] - need < smallest[j]:
             continue
@@ -143,25 +149,190 @@ def _grow(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smalles
     return False
 
 
+def _swap(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, cell: list[str], smallest: np.ndarray,
+          courses: dict, mix: MixRoom | None, size: pd.Series, slots: pd.Series, classes: dict) -> bool:
+    """The move across cells, for a small total at a full offer: its x trainees go to a partner course j of the
+    same kind in its cell (so no floor or cap moves; the profession mix stays in its bands), and another cell
+    that uses both offers moves x trainees the other way (j → i's offer). Every offer keeps its usage (so its
+    capacity) and every cell its total; only class counts are rechecked."""
+    x = int(values[i])
+    offer = list(zip(k["institution"], k["course"], strict=True))
+    cells = list(zip(*(k[c] for c in cell), strict=True))
+    kind_i = courses[offer[i][1]]
+    by_cell_offer = {(cells[n], offer[n]): n for n in np.flatnonzero(values > 0)}
+    for j in np.flatnonzero(same & (values > 0)):
+        if j == i or courses[offer[j][1]] != kind_i:
+            continue
+        for (c2, o2), j2 in sorted(by_cell_offer.items(), key=lambda kv: kv[1]):
+            if c2 == cells[i] or o2 != offer[j] or values[j2] - x < smallest[j2]:
+                continue
+            i2 = by_cell_offer.get((c2, offer[i]))
+            if i2 is None or values[i2] < smallest[i2]:
+                continue
+            before = {o: classes.get(o, 0) for o in (offer[i], offer[j])}
+            s_i, s_j = size[offer[i][1]], size[offer[j][1]]
+            d_i = math.ceil((values[i2] + x) / s_i) - math.ceil(values[i2] / s_i) - 1
+            d_j = math.ceil((values[j] + x) / s_j) - math.ceil(values[j] / s_j) + math.ceil(
+                (values[j2] - x) / s_j) - math.ceil(values[j2] / s_j)
+            if before[offer[i]] + d_i > slots.get(offer[i], 0) or before[offer[j]] + d_j > slots.get(offer[j], 0):
+                continue
+            if mix is not None:
+                p1, p2 = k["prefecture"].iat[i], k["prefecture"].iat[j2]
+                if not (mix.allows(p1, offer[i][1], offer[j][1], x) and mix.allows(p2, offer[j][1], offer[i][1], x)):
+                    continue
+                mix.move(p1, offer[i][1], offer[j][1], x)
+                mix.move(p2, offer[j][1], offer[i][1], x)
+            values[i] -= x
+            values[i2] += x
+            values[j] += x
+            values[j2] -= x
+            classes[offer[i]] = before[offer[i]] + d_i
+            classes[offer[j]] = before[offer[j]] + d_j
+            return True
+    return False
+
+
+class MixRoom:
+    """The profession-mix rows (7) of the school programme as room to move: each (prefecture, group) total of the
+    rounded plan and its band ⌊(f − τ)·T⌋..⌈(f + τ)·T⌉, so a move between groups is taken only if it keeps both
+    groups inside their bands (no mix slack appears)."""
+
+    def __init__(self, problem: AllocationProblem, values: np.ndarray):
+        group = dict(zip(problem.courses["code"], problem.courses["group"], strict=True))
+        keys = problem.w_keys
+        self.group = group
+        self.total: Counter = Counter()
+        for p, c, x in zip(keys["prefecture"], keys["course"], values, strict=True):
+            self.total[(p, group[c])] += int(x)
+        tau = problem.params.mix_tolerance
+        target = dict(zip(problem.targets["prefecture"], problem.targets["target"], strict=True))
+        focus = {(r.prefecture, r.group): r.share for r in problem.focus.itertuples()}
+        self.low = {(p, g): math.floor((focus.get((p, g), 0.0) - tau) * t) for p, t in target.items()
+                    for g in set(group.values())}
+        self.high = {(p, g): math.ceil((focus.get((p, g), 0.0) + tau) * t) for p, t in target.items()
+                     for g in set(group.values())}
+
+    def allows(self, prefecture: str, course_from: str, course_to: str, n: int) -> bool:
+        """Whether n trainees may move from one course to another in a prefecture without mix slack."""
+        a, b = self.group[course_from], self.group[course_to]
+        if a == b:
+            return True
+        return (self.total[(prefecture, a)] - n >= self.low.get((prefecture, a), -math.inf)
+                and self.total[(prefecture, b)] + n <= self.high.get((prefecture, b), math.inf))
+
+    def move(self, prefecture: str, course_from: str, course_to: str, n: int) -> None:
+        self.total[(prefecture, self.group[course_from])] -= n
+        self.total[(prefecture, self.group[course_to])] += n
+
+
+def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys: dict[str, pd.DataFrame],
+                  values: dict[str, np.ndarray], courses: dict, mix: dict, size: pd.Series, capacity: pd.Series,
+                  seats: pd.Series, price: pd.Series, slots: pd.Series, used: dict, classes: dict) -> int | None:
+    """Every total the other moves left below the minimum, moved with ``_margin_move`` — all of them, or none (the
+    state is then untouched, so the class MIP starts from a point inside the LP's capacities). Returns the persons
+    placed beyond the capacities."""
+    trial = {f: v.copy() for f, v in values.items()}
+    used_t, classes_t = dict(used), dict(classes)
+    mix_t = {f: copy.deepcopy(m) for f, m in mix.items()}
+    cell_cols = {"w": ["institution", "prefecture"], "v": ["unit", "prefecture"]}
+    over = 0
+    for f in ("w", "v"):
+        k = keys[f]
+        smallest = smallest_class(problem, f, problem_keys(problem, f))
+        for i in failed[f]:
+            same = np.ones(len(k), dtype=bool)
+            for col in cell_cols[f]:
+                same &= (k[col] == k[col].iat[i]).to_numpy()
+            extra = _margin_move(trial[f], i, same, k, smallest, courses, mix_t[f], size, capacity, seats, price,
+                                 slots, used_t, classes_t)
+            if extra is None:
+                return None
+            over += extra
+    for f in values:
+        values[f][:] = trial[f]
+    used.update(used_t)
+    classes.update(classes_t)
+    return over
+
+
+def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smallest: np.ndarray,
+                 courses: dict, mix: MixRoom | None, size: pd.Series, capacity: pd.Series, seats: pd.Series,
+                 price: pd.Series, slots: pd.Series, used: dict, classes: dict) -> int | None:
+    """Last resort of rounding, for a small total whose cell has no partner with capacity to spare: a move inside
+    the cell that may use the class_fill margin (the seats beyond the plan's capacity, still within R5–R7's class
+    slots) but never lowers the cost — to a course that counts for at least the same columns, costs at least as much
+    and keeps the profession mix inside its bands (the small total joins it), or from such a course (the small total
+    grows to a minimum class). The LP objective stays a lower bound of the plan; returns the persons placed beyond the
+    capacity (reported), or None when no such move exists."""
+    x = int(values[i])
+    key_i = (k["institution"].iat[i], k["course"].iat[i])
+    for j in np.flatnonzero(same & (values > 0)):
+        key_j = (k["institution"].iat[j], k["course"].iat[j])
+        if j == i:
+            continue
+        pref = k["prefecture"].iat[i]
+        s_j, now = size[key_j[1]], int(values[j])
+        extra = math.ceil((now + x) / s_j) - math.ceil(now / s_j)
+        if (_covers(courses[key_j[1]], courses[key_i[1]]) and price[key_j] >= price[key_i]
+                and used[key_j] + x <= seats[key_j] and classes[key_j] + extra <= slots.get(key_j, 0)
+                and (mix is None or mix.allows(pref, key_i[1], key_j[1], x))):
+            if mix is not None:
+                mix.move(pref, key_i[1], key_j[1], x)
+            values[j] += x
+            values[i] = 0
+            used[key_j] += x
+            used[key_i] -= x
+            classes[key_j] += extra
+            classes[key_i] -= 1
+            return max(0, used[key_j] - int(capacity[key_j])) - max(0, used[key_j] - x - int(capacity[key_j]))
+        need = int(smallest[i]) - x
+        fewer = math.ceil((now - need) / s_j) - math.ceil(now / s_j)
+        if (_covers(courses[key_i[1]], courses[key_j[1]]) and price[key_i] >= price[key_j]
+                and now - need >= smallest[j] and used[key_i] + need <= seats[key_i]
+                and (mix is None or mix.allows(pref, key_j[1], key_i[1], need))):
+            if mix is not None:
+                mix.move(pref, key_j[1], key_i[1], need)
+            values[j] -= need
+            values[i] += need
+            used[key_j] -= need
+            used[key_i] += need
+            classes[key_j] += fewer
+            return max(0, used[key_i] - int(capacity[key_i])) - max(0, used[key_i] - need - int(capacity[key_i]))
+    return None
+
+
 def _covers(new: tuple[bool, bool, bool], old: tuple[bool, bool, bool]) -> bool:
     """Moving trainees from a course of kind ``old`` to ``new`` keeps every floor (advanced, certificate-class,
     R1) and the 培训合格证书 cap."""
     return new[0] >= old[0] and new[1] >= old[1] and new[2] <= old[2]
 
 
+@dataclass
+class Unrepaired:
+    """Where class-aware rounding got stuck: the totals (w, v positions) that found no partner, and the integer
+    totals after every move that did succeed (each move kept every row of the LP)."""
+
+    failed: dict[str, list[int]]
+    values: dict[str, np.ndarray]
+
+
 def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
-                    model: AllocationModel | None = None) -> ClassPlan | None:
+                    model: AllocationModel | None = None) -> ClassPlan | Unrepaired | None:
     """Class-aware rounding of a whole-person LP point: every course total below the minimum class moves to another
     course total of the same school and prefecture (or unit, prefecture and certificate status) that counts for the
-    same or stronger columns (advanced, certificate-class; not 培训合格证书 unless it was) and has seats and class
+    same or stronger columns (advanced, certificate-class; not 培训合格证书 unless it was) and has capacity and class
     slots to spare, so every quota,
-    target, Annex 4 cell, floor, cap and certificate share is unchanged; None when the LP point is not whole or a
-    total finds no partner (the class MIP then decides)."""
+    target, Annex 4 cell, floor, cap and certificate share is unchanged. None when the LP point is not whole or the
+    class slots are already short; ``Unrepaired`` when some totals find no partner (the class MIP then decides)."""
     if any((np.abs(v - np.round(v)) > TOLERANCE).any() for v in lp.values()):
         return None
     size, slots = class_size(problem), class_slots(problem)
-    courses = problem.courses.set_index("code")
-    seats = problem.offers.set_index(["institution", "course"])["seats"]  # the class_fill margin may be used here
+    courses = course_kinds(problem)
+    # persons within the LP's capacity (class_fill × seats), not the seats: a plan that used the class_fill margin
+    # would leave the LP's feasible set, and the LP objective would no longer bound it (issue 13)
+    offers = problem.offers.set_index(["institution", "course"])
+    seats = capacity = offers["capacity"]
+    seats_all, price = offers["seats"], offers["price"]
     values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
     keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
     used: dict[tuple[str, str], int] = {}
@@ -173,17 +344,20 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
                 classes[(i, k)] = classes.get((i, k), 0) + math.ceil(x / size[k])
     if any(n > slots.get(key, 0) for key, n in classes.items()):
         return None
-    moves = 0
+    moves = margin = 0
+    failed: dict[str, list[int]] = {"w": [], "v": []}
+    mix: dict[str, MixRoom | None] = {"w": MixRoom(problem, values["w"]), "v": None}  # rows (7) bind schools only
     for f, cell in (("w", ["institution", "prefecture"]), ("v", ["unit", "prefecture"])):
         k = keys[f]
-        for i in np.flatnonzero((values[f] > 0) & (values[f] < smallest_class(problem, f, problem_keys(problem, f)))):
+        smallest = smallest_class(problem, f, problem_keys(problem, f))
+        for i in np.flatnonzero((values[f] > 0) & (values[f] < smallest)):
             x, inst, course = int(values[f][i]), k["institution"].iat[i], k["course"].iat[i]
             same = np.ones(len(k), dtype=bool)
             for col in cell:
                 same &= (k[col] == k[col].iat[i]).to_numpy()
             partner = None
             for j in np.flatnonzero(same & (values[f] > 0)):
-                if j == i or not _covers(_kind(courses, k["course"].iat[j]), _kind(courses, course)):
+                if j == i or not _covers(courses[k["course"].iat[j]], courses[course]):
                     continue
                 key = (k["institution"].iat[j], k["course"].iat[j])
                 s_j, now = size[key[1]], int(values[f][j])
@@ -191,12 +365,16 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
                 if used[key] + x <= seats.get(key, 0) and classes[key] + extra <= slots.get(key, 0):
                     partner = (j, key, extra)
                     break
-            if partner is None and _grow(values[f], i, same, k, smallest_class(problem, f, problem_keys(problem, f)),
+            if partner is None and _grow(values[f], i, same, k, smallest,
                                          courses, size, seats, slots, used, classes):
                 moves += 1
                 continue
+            if partner is None and _swap(values[f], i, same, k, cell, smallest, courses, mix[f], size, slots, classes):
+                moves += 1
+                continue
             if partner is None:
-                return None
+                failed[f].append(int(i))
+                continue
             j, key, extra = partner
             values[f][j] += x
             values[f][i] = 0
@@ -205,6 +383,12 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
             used[(inst, course)] -= x
             classes[(inst, course)] -= 1
             moves += 1
+    if failed["w"] or failed["v"]:
+        margin = _margin_moves(problem, failed, keys, values, courses, mix, size, capacity, seats_all, price, slots,
+                               used, classes)
+        if margin is None:
+            return Unrepaired(failed, values)
+        moves += len(failed["w"]) + len(failed["v"])
     counts = {f: np.array([math.ceil(x / size[c]) if x > 0 else 0 for x, c in zip(values[f], keys[f]["course"],
                                                                                     strict=True)], dtype=np.int64)
               for f in ("w", "v")}
@@ -212,19 +396,81 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     for f in FAMILIES:
         for var, value in zip(model.vars[f], values[f], strict=True):
             var.varValue = float(value)
-    return ClassPlan(values, counts, model, "LP + class-aware rounding", math.nan, {"totals_moved": moves})
+    return ClassPlan(values, counts, model, "LP + class-aware rounding", math.nan,
+                     {"totals_moved": moves, "class_fill_margin_used": margin})
 
 
-def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, restrict: str | None) -> ClassPlan | None:
-    size = class_size(problem)
-    free = free_rows(problem, lp, restrict)
-    bounds: dict[str, dict[int, tuple[float, float | None, bool]]] = {}
+def neighbourhood(problem: AllocationProblem, stuck: Unrepaired) -> dict[str, np.ndarray]:
+    """The course totals a local class MIP may change: every total in a cell (school and prefecture, or unit and
+    prefecture) where rounding got stuck, and every positive total at an offer (institution, course) that such a
+    cell uses, so that seats and class slots can be traded between cells."""
+    keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
+    cell_cols = {"w": ["institution", "prefecture"], "v": ["unit", "prefecture"]}
+    cells = {f: set(map(tuple, keys[f].iloc[stuck.failed[f]][cell_cols[f]].to_numpy().tolist())) for f in ("w", "v")}
+    in_cell = {f: np.array([tuple(r) in cells[f] for r in keys[f][cell_cols[f]].to_numpy().tolist()], dtype=bool)
+               for f in ("w", "v")}
+    offers = set()
     for f in ("w", "v"):
-        bounds[f] = {i: ((0, None, True) if free[f][i] else (0, 0, False)) for i in range(len(lp[f]))}
+        k = keys[f][in_cell[f]]
+        offers |= set(zip(k["institution"], k["course"], strict=True))
+    out = {}
+    for f in ("w", "v"):
+        at_offer = np.array([o in offers for o in zip(keys[f]["institution"], keys[f]["course"], strict=True)])
+        out[f] = in_cell[f] | (at_offer & (stuck.values[f] > 0))
+    return out
+
+
+def _fixed_counties(problem: AllocationProblem, lp: dict[str, np.ndarray], stuck: Unrepaired,
+                    free: dict[str, np.ndarray]) -> dict[str, dict[int, tuple[float, float | None, bool]]]:
+    """County totals the local class MIP keeps at the LP's values: those of schools none of whose course totals are
+    free, and of units whose course totals are neither free nor moved between institutions by rounding; the rest
+    stay free, so a school or unit in the neighbourhood may still shift trainees between its prefectures."""
+    v = problem.v_keys
+    open_v = free["v"] | (stuck.values["v"] != np.round(lp["v"]))
+    units = set(v["unit"][open_v])
+    schools = set(problem.w_keys["school"][free["w"]])
+    fixed_y = ~problem.y_keys["school"].isin(schools).to_numpy()
+    fixed_q = ~problem.q_keys["unit"].isin(units).to_numpy()
+    return {"y": {int(i): (float(round(lp["y"][i])), float(round(lp["y"][i])), False) for i in np.flatnonzero(fixed_y)},
+            "q": {int(i): (float(round(lp["q"][i])), float(round(lp["q"][i])), False) for i in np.flatnonzero(fixed_q)}}
+
+
+def _bound_in_place(model: AllocationModel, bounds: dict[str, dict[int, tuple[float, float | None, bool]]]) -> None:
+    """Turn a solved LP model into the class MIP's variables without building it again (the build is most of the
+    class step's time): new bounds and integrality on the flow variables."""
+    for f, by_position in bounds.items():
+        variables = model.vars[f]
+        for i, (low, high, integer) in by_position.items():
+            v = variables[i]
+            v.lowBound, v.upBound = low, high
+            v.cat = pulp.LpInteger if integer else pulp.LpContinuous
+
+
+def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, restrict: str | None,
+               stuck: Unrepaired | None = None, base: AllocationModel | None = None) -> ClassPlan | None:
+    """The class MIP: every LP row plus whole classes on the course totals that ``restrict`` frees ("local": the
+    neighbourhood of the totals rounding could not place, every other total fixed at its rounded value; "support",
+    "spare", None: see ``free_rows``)."""
+    size = class_size(problem)
+    bounds: dict[str, dict[int, tuple[float, float | None, bool]]] = {}
+    if restrict == "local" and stuck is not None:
+        free = neighbourhood(problem, stuck)
+        for f in ("w", "v"):
+            bounds[f] = {i: ((0, None, True) if free[f][i] else (float(stuck.values[f][i]), float(stuck.values[f][i]),
+                                                                 False)) for i in range(len(lp[f]))}
+        bounds.update(_fixed_counties(problem, lp, stuck, free))
+    else:
+        free = free_rows(problem, lp, restrict)
+        for f in ("w", "v"):
+            bounds[f] = {i: ((0, None, True) if free[f][i] else (0, 0, False)) for i in range(len(lp[f]))}
     if restrict == "support":  # counties too: only where the LP trains someone (a much smaller MIP)
         for f in ("y", "q"):
             bounds[f] = {i: (0, 0, False) for i in np.flatnonzero(lp[f] <= TOLERANCE)}
-    model = AllocationModel(problem, Bounds(bounds))
+    if base is not None and restrict == "local":  # the LP model is not needed as an LP any more (duals are read)
+        model = base
+        _bound_in_place(model, bounds)
+    else:
+        model = AllocationModel(problem, Bounds(bounds))
     counts: dict[str, dict[int, pulp.LpVariable]] = {"w": {}, "v": {}}
     per_offer: dict[tuple[str, str], list[pulp.LpVariable]] = {}
     fixed_classes: dict[tuple[str, str], int] = {}
@@ -266,7 +512,8 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
         sizes = model.keys[f]["course"].map(size).to_numpy(int)
         rest = np.array([i not in counts[f] for i in range(len(values[f]))], dtype=bool)
         n_out[f][rest] = np.ceil(values[f][rest] / sizes[rest]).astype(np.int64)
-    method = {"support": "class MIP on the LP's support", "spare": "class MIP on the LP's support and spare offers",
+    method = {"local": "LP + class-aware rounding, class MIP where rounding got stuck",
+              "support": "class MIP on the LP's support", "spare": "class MIP on the LP's support and spare offers",
               None: "class MIP (all course totals free)"}[restrict]
     return ClassPlan(values, n_out, model, method, float(pulp.value(model.lp.objective) or 0.0),
                      {"integer_variables": sum(len(c) for c in counts.values()),

@@ -30,6 +30,7 @@ from optimizer.model.resolve import SolvedLP
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
 CLASS_GAP = 1e-3  # relative MIP gap of the class model (fallback only): 0.1% of ~3.5亿 yuan
+LOCAL_CLASS_GAP = 1e-4  # the local class MIP (a few cells): ~3.5万 yuan of ~3.5亿
 CLASS_MIP_SECONDS = 30.0  # time limit of each class MIP (fallback only; the class-aware rounding takes < 1 s)
 
 
@@ -169,7 +170,9 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
 
     t2 = time.perf_counter()
     plan = solve_class_mip(problem, lp_values, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
-                                                           mip=True, gap=CLASS_GAP), model)
+                                                           mip=True, gap=CLASS_GAP), model,
+                           make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS), mip=True,
+                                       gap=LOCAL_CLASS_GAP))
     timings["classes"] = time.perf_counter() - t2
     if plan == CLASSES_INFEASIBLE:
         text = ("the plan holds in persons but not in whole classes: no allocation puts every class within "
