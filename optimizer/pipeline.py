@@ -148,19 +148,20 @@ def _solve_with_store(store: ModelStore, problem: AllocationProblem, applied: Pl
         if structure_identity(anchor_plan, anchor_params, extra_identity) != key:
             anchor_plan, anchor_params = applied, params  # not a setting of the scenario: its own anchor
         same = anchor_params == params
-        kept: list[AllocationModel] = []
+        kept: list[SolvedLP] = []
         anchor_problem = problem if same else build_problem(anchor_plan, anchor_params)
-        first = allocate(anchor_problem, workers=workers, keep=kept.append)
+        # kept as solved, before the class step (which may re-use and change the PuLP model)
+        first = allocate(anchor_problem, workers=workers, keep=lambda model: kept.append(SolvedLP(model)))
         if not kept:  # the anchor is not solvable as one LP (infeasible, decomposed): nothing to keep
             return (first, False) if same else (allocate(problem, workers=workers), False)
-        solved = SolvedLP(kept[0])
+        solved = kept[0]
         store.put(key, solved)
         if same:
             return first, False
     if not solved.lock.acquire(blocking=False):  # another run is using it (a second workspace session)
         return allocate(problem, workers=workers), False
     try:
-        fresh: list[AllocationModel] = []
+        fresh: list[AllocationModel] = []  # set when the re-solve fell back to a fresh build
         solution = allocate(problem, workers=workers, warm=solved, keep=fresh.append)
     finally:
         solved.lock.release()

@@ -74,6 +74,13 @@ class SolvedLP:
         for v in model.lp.variables():
             self.variables[v.index] = v
         self.constraints = list(model.lp.constraints.values())
+        # indices and model state as solved: the class step may later re-index, re-bound and extend the PuLP
+        # model (classes.py's local class MIP reuses it), so nothing below reads var.index or c.index again
+        self.column = {id(v): i for i, v in enumerate(self.variables)}
+        self.row_index = np.array([c.index for c in self.constraints], dtype=np.int32)
+        lp = model.lp
+        self._state = ([(v.lowBound, v.upBound, v.cat) for v in self.variables], dict(lp._constraints),
+                       list(lp._variables), dict(lp._variable_ids))
         self.columns = {f: np.array([v.index for v in model.vars[f]], dtype=np.int64) for f in FLOW_FAMILIES}
         rows = model.row_table
         cert, cap = rows[rows["family"] == "cert"], rows[rows["family"] == "capacity"]
@@ -82,6 +89,8 @@ class SolvedLP:
                      "capacity": {(i, k): c.index for i, k, c in zip(cap["institution"], cap["course"],
                                                                         cap["constraint"], strict=True)}}
         self._cert, self._cap = cert.reset_index(drop=True), cap.reset_index(drop=True)
+        self._cert_rows = np.array([c.index for c in cert["constraint"]], dtype=np.int32)
+        self._cap_rows = np.array([c.index for c in cap["constraint"]], dtype=np.int32)
         self.unit_totals = {u: float(t) for u, t in model.problem.unit_plans.groupby("unit")["trainees"].sum().items()}
         self.params = model.problem.params
         self._term_costs: dict[str, np.ndarray] | None = None
@@ -98,7 +107,7 @@ class SolvedLP:
     def _coefficients(self, expr) -> np.ndarray:
         out = np.zeros(self.n)
         for var, coef in expr.items():
-            out[var.index] += coef
+            out[self.column[id(var)]] += coef
         return out
 
     # -- a whole new setting, from a problem ------------------------------------------------------------------
@@ -118,30 +127,43 @@ class SolvedLP:
         store's model may have been left at any earlier setting). The PuLP rows and objective follow, so the
         model reads as a model of ``problem`` (rounding and classes read it)."""
 
+        self.restore()
         p = problem.params
         inf = self.highs.getInfinity()
         totals = problem.unit_plans.groupby("unit")["trainees"].sum()
         cert_low = np.array([p.cert_share_of(u) * float(totals[u]) for u in self._cert["unit"]])
-        self._bounds(self._cert["constraint"], cert_low, np.full(len(cert_low), inf))
+        self._bounds(self._cert["constraint"], self._cert_rows, cert_low, np.full(len(cert_low), inf))
         places = problem.offers.set_index(["institution", "course"])["capacity"]
         cap_up = places.reindex(pd.MultiIndex.from_arrays([self._cap["institution"], self._cap["course"]]))
-        self._bounds(self._cap["constraint"], np.full(len(cap_up), -inf), cap_up.to_numpy(float))
+        self._bounds(self._cap["constraint"], self._cap_rows, np.full(len(cap_up), -inf), cap_up.to_numpy(float))
         self.model.problem = problem
         self.model.define_objective()  # the weighted terms of the new settings, as a fresh build makes them
         cost = np.zeros(self.n)
         for var, coef in self.model.lp.objective.items():
-            cost[var.index] = coef
+            cost[self.column[id(var)]] = coef
         self.highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
         self.highs.setOptionValue("time_limit", float(p.time_limit))
         self._term_costs = None  # the terms' coefficients changed with the settings: recomputed when asked
         self.weights, self.params, self.problem = dict(p.weights.model_dump()), p, problem
         self.unit_totals = {u: float(t) for u, t in totals.items()}
 
-    def _bounds(self, constraints: pd.Series, low: np.ndarray, up: np.ndarray) -> None:
+    def restore(self) -> None:
+        """The PuLP model as it was solved: its variables' bounds and types, its rows and variable list (a class
+        step may have re-bounded it and added class counts and rows to it), and every index as HiGHS has it."""
+        bounds, rows, variables, ids = self._state
+        for v, (low, up, cat) in zip(self.variables, bounds, strict=True):
+            v.lowBound, v.upBound, v.cat = low, up, cat
+        lp = self.model.lp
+        lp._constraints, lp._variables, lp._variable_ids = dict(rows), list(variables), dict(ids)
+        for i, v in enumerate(self.variables):
+            v.index = i
+        for c, r in zip(self.constraints, self.row_index, strict=True):
+            c.index = int(r)
+
+    def _bounds(self, constraints: pd.Series, index: np.ndarray, low: np.ndarray, up: np.ndarray) -> None:
         """New bounds of some rows, in HiGHS and in the PuLP rows (their constant is −rhs)."""
         if len(constraints) == 0:
             return
-        index = np.array([c.index for c in constraints], dtype=np.int32)
         self.highs.changeRowsBounds(len(index), index, low, up)
         for c, lo, hi in zip(constraints, low, up, strict=True):
             c.constant = -float(lo if np.isfinite(lo) else hi)
@@ -209,11 +231,11 @@ class SolvedLP:
         for var, value, reduced in zip(self.variables, x, dj, strict=True):
             var.varValue, var.dj = value, reduced
         row_value, row_dual = list(solution.row_value), list(solution.row_dual)
-        for c in self.constraints:
-            c.slack = c.constant + row_value[c.index]
+        for c, r in zip(self.constraints, self.row_index, strict=True):
+            c.slack = c.constant + row_value[r]
             if c.sense == pulp.LpConstraintLE:
                 c.slack *= -1.0
-            c.pi = row_dual[c.index]
+            c.pi = row_dual[r]
 
     def values(self) -> dict[str, np.ndarray]:
         """Values of the flow variables per family (y, w, v, q), in the model's key order."""
