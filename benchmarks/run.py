@@ -283,9 +283,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="province only (CI smoke step)")
     parser.add_argument("--series", default="1,4,16,31", help="provinces of the country instances")
+    parser.add_argument("--repeats", type=int, default=REPEATS,
+                        help="runs per figure (median); the issue's targets are medians of 3")
     parser.add_argument("--parts", default="province,workspace,sweeps,country",
                         help="which parts to run (comma-separated; on a shared machine, run each when load is low)")
     args = parser.parse_args()
+    global REPEATS
+    REPEATS = max(1, args.repeats)
     parts = set(args.parts.split(","))
     records = run_instance("province", None) if "province" in parts or args.quick else []
     if "workspace" in parts or args.quick:
