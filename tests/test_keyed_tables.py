@@ -25,11 +25,13 @@ TABLES = ("school_allocation", "project_allocation", "institution_load", "classe
 
 
 def make_opaque(model: lp_module.AllocationModel) -> None:
-    """Rename every variable and row of the built model to a meaningless id. Variables keep their relative name
-    order (PuLP hands columns to the solver sorted by name), so the solver sees the very same LP."""
+    """Rename every variable and row of the built model to a meaningless id. PuLP hands columns to the solver
+    sorted by name, and the class step names its class counts after the variables they count (``nw_<name>``), so
+    each id keeps the name's first character and its rank among all names: every column of every LP and MIP keeps
+    its place and the solver sees the very same models. Nothing else of a name survives: no code, no family tag."""
     variables = sorted({id(v): v for c in model.lp.constraints.values() for v in c}.values(), key=lambda v: v.name)
     for rank, var in enumerate(variables):
-        var.name = f"x{rank:07d}"
+        var.name = f"{var.name[0]}{rank:07d}"
     renamed = {}
     for n, constraint in enumerate(model.lp.constraints.values()):
         constraint.name = f"r{n:07d}"
@@ -59,7 +61,8 @@ def test_opaque_solver_names_change_no_table_no_dual_and_no_slack(named, opaque_
     assert opaque.ok and named.ok
     # the opaque run really ran on opaque names
     model = lp_module.AllocationModel(named.problem)
-    assert all(re.fullmatch(r"[xr]\d{7}", c.name) for c in model.lp.constraints.values())
+    assert all(re.fullmatch(r"r\d{7}", c.name) for c in model.lp.constraints.values())
+    assert all(re.fullmatch(r"[a-z]\d{7}", v.name) for v in model.lp.variables())
     assert named.summary() == opaque.summary()  # objective, terms, shadow prices, slack_used, every figure
     prices = opaque.solution.summary["shadow_prices"]
     assert prices["quota"] and prices["certificate_share"] and prices["county_balance"]  # found by key
