@@ -28,7 +28,7 @@ import pandas as pd
 import pulp
 
 from optimizer import rules
-from optimizer.model.lp import AllocationModel, Bounds
+from optimizer.model.lp import FLOOR_COLUMN, AllocationModel, Bounds
 from optimizer.model.problem import AllocationProblem
 
 TOLERANCE = 1e-6
@@ -238,7 +238,7 @@ def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys
     over = 0
     for f in ("w", "v"):
         k = keys[f]
-        smallest = smallest_class(problem, f, problem_keys(problem, f))
+        smallest = np.maximum(smallest_class(problem, f, problem_keys(problem, f)), floor_of(problem_keys(problem, f)))
         for i in failed[f]:
             same = np.ones(len(k), dtype=bool)
             for col in cell_cols[f]:
@@ -349,8 +349,11 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     mix: dict[str, MixRoom | None] = {"w": MixRoom(problem, values["w"]), "v": None}  # rows (7) bind schools only
     for f, cell in (("w", ["institution", "prefecture"]), ("v", ["unit", "prefecture"])):
         k = keys[f]
-        smallest = smallest_class(problem, f, problem_keys(problem, f))
-        for i in np.flatnonzero((values[f] > 0) & (values[f] < smallest)):
+        # a total never goes below a re-plan's done classes: those totals stay, and others give no more than down
+        # to their floor (the floor counts as the total's smallest size)
+        floor = floor_of(problem_keys(problem, f))
+        smallest = np.maximum(smallest_class(problem, f, problem_keys(problem, f)), floor)
+        for i in np.flatnonzero((values[f] > 0) & (values[f] < smallest) & (floor == 0)):
             x, inst, course = int(values[f][i]), k["institution"].iat[i], k["course"].iat[i]
             same = np.ones(len(k), dtype=bool)
             for col in cell:
@@ -453,16 +456,18 @@ def _class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver, re
     "spare", None: see ``free_rows``)."""
     size = class_size(problem)
     bounds: dict[str, dict[int, tuple[float, float | None, bool]]] = {}
+    low = {f: floor_of(problem_keys(problem, f)) for f in ("w", "v")}  # a re-plan's done classes
     if restrict == "local" and stuck is not None:
         free = neighbourhood(problem, stuck)
         for f in ("w", "v"):
-            bounds[f] = {i: ((0, None, True) if free[f][i] else (float(stuck.values[f][i]), float(stuck.values[f][i]),
-                                                                 False)) for i in range(len(lp[f]))}
+            bounds[f] = {i: ((float(low[f][i]), None, True) if free[f][i] else
+                             (float(stuck.values[f][i]), float(stuck.values[f][i]), False)) for i in range(len(lp[f]))}
         bounds.update(_fixed_counties(problem, lp, stuck, free))
     else:
         free = free_rows(problem, lp, restrict)
         for f in ("w", "v"):
-            bounds[f] = {i: ((0, None, True) if free[f][i] else (0, 0, False)) for i in range(len(lp[f]))}
+            bounds[f] = {i: ((float(low[f][i]), None, True) if free[f][i] or low[f][i] > 0 else (0, 0, False))
+                         for i in range(len(lp[f]))}
     if restrict == "support":  # counties too: only where the LP trains someone (a much smaller MIP)
         for f in ("y", "q"):
             bounds[f] = {i: (0, 0, False) for i in np.flatnonzero(lp[f] <= TOLERANCE)}
@@ -576,6 +581,20 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
             work.append((r.unit, r.prefecture, r.institution, -size, r.course, size))
     work.sort()
     unit_groups: dict[str, set[str]] = {}
+    q_floor = {key: int(f) for *key_, f in zip(q["unit"], q["prefecture"], q["institution"], q["county"], floor_of(q),
+                                               strict=True) if f > 0 for key in [tuple(key_)]}
+    for (unit, prefecture, inst, county), need in sorted(q_floor.items()):
+        while need > 0:
+            pool = [w_ for w_ in work if w_[:3] == (unit, prefecture, inst)]
+            if not pool:
+                break
+            covering = [w_ for w_ in pool if w_[5] >= need]
+            pick = min(covering, key=lambda w_: (w_[5], w_[4])) if covering else pool[0]
+            work.remove(pick)
+            left[(unit, prefecture, inst)][county] -= pick[5]
+            unit_groups.setdefault(county, set()).add(group[pick[4]])
+            rows.append((inst, pick[4], county, "unit", unit, pick[5]))
+            need -= pick[5]
     for unit, prefecture, inst, _neg, course, size in work:
         county = _choose(left[(unit, prefecture, inst)], unit_groups, group[course], size)
         left[(unit, prefecture, inst)][county] -= size
@@ -623,11 +642,22 @@ def pref_of(problem: AllocationProblem) -> dict[str, str]:
     return dict(zip(problem.counties["adcode"], problem.counties["prefecture_adcode"], strict=True))
 
 
+def floor_of(keys: pd.DataFrame) -> np.ndarray:
+    """The whole-person lower bound of each key row (a re-plan's done classes, lp.FLOOR_COLUMN), else zeros."""
+    if FLOOR_COLUMN not in keys.columns:
+        return np.zeros(len(keys), dtype=np.int64)
+    return np.ceil(keys[FLOOR_COLUMN].fillna(0).to_numpy(float) - TOLERANCE).astype(np.int64)
+
+
 def county_locks(problem: AllocationProblem) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-    """The scenario's county locks as {(school, county): persons}: floors (at_least) and caps (at_most).
-    Prefecture locks need nothing here: a school's classes in a prefecture add up to the model's total there."""
+    """The county locks as {(school, county): persons}: floors (a scenario's at_least, a re-plan's done classes)
+    and caps (at_most). Prefecture locks need nothing here: a school's classes in a prefecture add up to the
+    model's total there."""
     counties = set(problem.counties["adcode"])
-    floors, caps = {}, {}
+    y = problem.y_keys
+    floors: dict[tuple[str, str], int] = {
+        (s, c): int(f) for s, c, f in zip(y["school"], y["county"], floor_of(y), strict=True) if f > 0}
+    caps: dict[tuple[str, str], int] = {}
     for lock in problem.params.locks:
         if lock.area not in counties:
             continue

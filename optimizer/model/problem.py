@@ -91,6 +91,8 @@ class AllocationProblem:
     names: dict[str, str]  # code → Chinese name, for result tables
     debarments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["institution", "decision_date", "years"]))  # R14 decisions, for dates other than as_of
+    # False for a re-plan: its tables are re-assembled around the done classes, so it needs whole persons only
+    whole_classes: bool = True
 
     @property
     def total_quota(self) -> int:

@@ -115,6 +115,8 @@ class SolvedLP:
         """True when ``problem`` has this model's structure: the same keys, cells, targets, counties and every
         setting outside RESOLVABLE (so only row bounds and costs differ)."""
         old = self.problem
+        if getattr(old, "whole_classes", True) != getattr(problem, "whole_classes", True):
+            return False
         if old.params.model_dump(exclude=set(RESOLVABLE)) != problem.params.model_dump(exclude=set(RESOLVABLE)):
             return False
         if not all(getattr(old, t).equals(getattr(problem, t)) for t in KEY_TABLES):

@@ -22,9 +22,17 @@ import pandas as pd
 import pulp
 
 from optimizer.model import report
-from optimizer.model.classes import CLASSES_INFEASIBLE, assign_assessors, place_classes, solve_class_mip
+from optimizer.model.classes import (
+    CLASSES_INFEASIBLE,
+    ClassPlan,
+    assign_assessors,
+    class_size,
+    place_classes,
+    problem_keys,
+    solve_class_mip,
+)
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
-from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, balance_table
+from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_table
 from optimizer.model.problem import AllocationProblem
 from optimizer.model.resolve import SolvedLP
 
@@ -169,7 +177,8 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     lp_values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in FLOW_FAMILIES}
 
     t2 = time.perf_counter()
-    plan = solve_class_mip(problem, lp_values, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
+    plan = persons_plan(problem, model, lp_values) if not problem.whole_classes else solve_class_mip(
+        problem, lp_values, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
                                                            mip=True, gap=CLASS_GAP), model,
                            make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS), mip=True,
                                        gap=LOCAL_CLASS_GAP))
@@ -184,7 +193,8 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         return Solution("solver_failed", params.solver, summary={
             "status": "solver_failed", "message": "no plan in whole classes found within the time limit"})
     t3 = time.perf_counter()
-    classes = assign_assessors(problem, place_classes(problem, plan))
+    rows = place_classes(problem, plan) if problem.whole_classes else flow_rows(problem, plan.values)
+    classes = assign_assessors(problem, rows)
     solution = _tables(problem, classes, duals)
     timings["place"] = time.perf_counter() - t3
     timings["round"] = timings["classes"] + timings["place"]  # whole classes: rounding and placing, together
@@ -244,6 +254,91 @@ def _stop_message(status: str, limit: float) -> str:
     return "the solver failed without a solution"
 
 
+def persons_plan(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray]) -> ClassPlan | None:
+    """Whole persons without the class model (a re-plan): the LP point rounded by ``_round``, each course total
+    counted as ⌈total / class size⌉ classes."""
+    rounded, detail = _round(problem, model, lp)
+    if rounded is None:
+        return None
+    values, solved = rounded
+    size = class_size(problem)
+    counts = {f: np.ceil(values[f] / problem_keys(problem, f)["course"].map(size).to_numpy(float)).astype(np.int64)
+              for f in ("w", "v")}
+    return ClassPlan(values, counts, solved, detail["method"], math.nan, {})
+
+
+def _round(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray]):
+    """Whole persons: floor/ceiling MIP over the LP's fractional variables; full MIP as a fallback.
+
+    Returns ((integer values per family, model whose varValues hold the integer point), detail) or (None, {}).
+    """
+    params = problem.params
+    frac = {f: np.abs(v - np.round(v)) > INTEGRALITY_TOLERANCE for f, v in lp.items()}
+    n_frac = int(sum(m.sum() for m in frac.values()))
+    if n_frac == 0:
+        values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
+        _set_values(model, values)
+        return (values, model), {"method": "lp (integral)", "fractional_variables": 0}
+    values = _residual_mip(model, frac, params)
+    if values is not None:
+        return (values, model), {"method": "lp + floor/ceiling MIP", "fractional_variables": n_frac}
+    full = AllocationModel(problem, Bounds({f: {i: (0, None, True) for i in range(len(v))} for f, v in lp.items()}))
+    t = time.perf_counter()
+    full.lp.solve(make_solver(params.solver, params.time_limit, mip=True))
+    if _status(full.lp, time.perf_counter() - t, params.time_limit) != "optimal":
+        return None, {}
+    values = {f: np.array([round(v.varValue or 0.0) for v in full.vars[f]], dtype=np.int64) for f in FLOW_FAMILIES}
+    return (values, full), {"method": "full MIP", "fractional_variables": n_frac}
+
+
+def _residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -> dict[str, np.ndarray] | None:
+    """Each fractional variable becomes floor + d (d binary), every other model variable is fixed at its
+    LP value except the slacks, which stay continuous; every row touching a fractional variable is kept.
+    Variables are told apart by identity (the model's slack table), never by name."""
+    fractional = [v for f in FLOW_FAMILIES for v, m in zip(model.vars[f], frac[f], strict=True) if m]
+    frac_ids = {id(v) for v in fractional}
+    slacks = {id(v): v for v in model.slack_variables}
+    d = {id(v): pulp.LpVariable(f"d_{v.name}", cat=pulp.LpBinary) for v in fractional}
+    s_new = {k: pulp.LpVariable(f"r_{v.name}", lowBound=0, upBound=v.upBound) for k, v in slacks.items()}
+    residual = pulp.LpProblem("rounding", pulp.LpMinimize)
+    used: set[int] = set()  # slacks of the kept rows
+    for name, c in model.lp.constraints.items():
+        if not any(id(v) in frac_ids for v in c):
+            continue
+        pairs, constant = [], c.constant
+        for v, a in c.items():
+            if id(v) in frac_ids:
+                pairs.append((d[id(v)], a))
+                constant += a * math.floor(v.varValue)
+            elif id(v) in slacks:
+                pairs.append((s_new[id(v)], a))
+                used.add(id(v))
+            else:
+                constant += a * round(v.varValue or 0.0)
+        residual.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), c.sense, name, -constant), name)
+    objective = [(d[id(v)], a) for v, a in model.lp.objective.items() if id(v) in frac_ids]
+    objective += [(s_new[id(v)], a) for v, a in model.lp.objective.items() if id(v) in used]
+    residual.setObjective(pulp.LpAffineExpression(objective))
+    t = time.perf_counter()
+    residual.solve(make_solver(params.solver, params.time_limit, mip=True))
+    if _status(residual, time.perf_counter() - t, params.time_limit) != "optimal":
+        return None
+    values = {f: np.array([math.floor(v.varValue) + round(d[id(v)].varValue) if m else round(v.varValue or 0.0)
+                           for v, m in zip(model.vars[f], frac[f], strict=True)], dtype=np.int64)
+              for f in FLOW_FAMILIES}
+    slack_values = {k: s_new[k].varValue for k in used}
+    _set_values(model, values)
+    for k, value in slack_values.items():
+        slacks[k].varValue = value
+    return values
+
+
+def _set_values(model: AllocationModel, values: dict[str, np.ndarray]) -> None:
+    for f in FLOW_FAMILIES:
+        for v, value in zip(model.vars[f], values[f], strict=True):
+            v.varValue = float(value)
+
+
 def northwest_corner(rows: list[int], cols: list[int]) -> list[tuple[int, int, int]]:
     """Whole-number flows (row index, column index, amount) that meet both marginals (equal totals)."""
     out, i, j = [], 0, 0
@@ -277,6 +372,24 @@ def expand_flows(county_part: pd.DataFrame, course_part: pd.DataFrame, group: li
     amount = (np.minimum(m["hi_a"], m["hi_b"]) - np.maximum(m["hi_a"] - m["trainees_a"], m["hi_b"] - m["trainees_b"]))
     m = m.assign(trainees=amount.astype(np.int64))[amount > 0]
     return m[[*keys, "county", "course", "trainees"]].sort_values([*keys, "county", "course"]).reset_index(drop=True)
+
+
+def flow_rows(problem: AllocationProblem, values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Without the class model (a re-plan): one row per (school, county, course) and (unit, institution, county,
+    course), the county and course totals joined by the north-west corner, in the columns of classes.csv (each
+    row standing for its whole total, not a class)."""
+    y = problem.y_keys.assign(trainees=values["y"])
+    w = problem.w_keys.assign(trainees=values["w"])
+    school = expand_flows(y, w, ["school", "prefecture"]).rename(columns={"school": "institution_code"}).assign(
+        programme="school", unit_code="")
+    q = problem.q_keys.assign(trainees=values["q"])
+    v = problem.v_keys.assign(trainees=values["v"])
+    unit = expand_flows(q, v, ["unit", "prefecture", "institution"]).rename(
+        columns={"institution": "institution_code", "unit": "unit_code"}).assign(programme="unit")
+    frame = pd.concat([school, unit], ignore_index=True).rename(columns={"course": "course_code", "county": "adcode"})
+    frame = frame[["institution_code", "course_code", "adcode", "programme", "unit_code", "trainees"]]
+    frame.insert(0, "class_id", [f"R{i + 1:05d}" for i in range(len(frame))])
+    return frame
 
 
 DUAL_FAMILIES = ("capacity", "quota", "cert", "target", "plan", "band", "advanced", "certfloor", "qualcap")

@@ -121,7 +121,8 @@ def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.
     new = dataclasses.replace(
         problem, params=params, schools=schools, targets=targets, unit_plans=plans, offers=offers,
         y_keys=_floor(problem.y_keys, c.school_in, Y), w_keys=_floor(problem.w_keys, c.school_in, W),
-        v_keys=_floor(problem.v_keys, c.unit_in, V), q_keys=_floor(problem.q_keys, c.unit_in, Q))
+        v_keys=_floor(problem.v_keys, c.unit_in, V), q_keys=_floor(problem.q_keys, c.unit_in, Q),
+        whole_classes=False)  # its tables are re-assembled around the done classes (finish_replan): whole persons
     return new, c
 
 
@@ -161,6 +162,9 @@ def finish_replan(problem: AllocationProblem, original: Solution, new: Allocatio
     result = Replan(new, solution, classified)
     if not solution.ok:
         return result
+    # the tables are re-assembled around the done classes (below), so the solve's own class list no longer matches
+    # them: a re-plan writes no classes.csv (placing the rest of the year's classes beside the done ones is open)
+    solution.classes = solution.classes.iloc[0:0]
     solution.school_allocation = _recompose_schools(new, solution.school_allocation, classified.school_in)
     solution.project_allocation = _recompose_units(new, solution.project_allocation, classified.unit_in)
     result.changes = changes(problem, original, solution)
