@@ -54,3 +54,16 @@ def _plan_store_in_a_temporary_folder(tmp_path_factory):
         os.environ.pop("YUNNAN_PLAN_DB", None)
     else:
         os.environ["YUNNAN_PLAN_DB"] = saved
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """AppTest runs its script as ``__main__`` and leaves it there; a process spawned by a later test would run
+    that page again before doing its work (multiprocessing re-imports the parent's main script). Put the real
+    ``__main__`` back after every test, so no test depends on which AppTest ran before it."""
+    import sys
+
+    saved = sys.modules.get("__main__")
+    yield
+    if saved is not None:
+        sys.modules["__main__"] = saved

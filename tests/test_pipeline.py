@@ -116,14 +116,14 @@ def test_infeasible_after_solved_leaves_no_allocation_and_back(tmp_path, capsys)
     assert main(["solve", str(SCEN / "baseline.yaml"), "--out", str(out)]) == 0
     assert all((out / t).is_file() for t in TABLES) and not (out / "diagnosis.json").exists()
     assert main(["solve", str(SCEN / "stress_infeasible.yaml"), "--out", str(out)]) == 3
-    assert not any((out / t).exists() for t in TABLES)
+    assert not any((out / t).exists() for t in (*TABLES, "classes.csv"))
     manifest = _manifest(out)
     assert manifest["status"] == "infeasible" and manifest["command"] == "solve"
     assert set(manifest["files"]) == {"summary.json", "diagnosis.json", "timings.json"}
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["input_id"] == manifest["input_id"]
     assert main(["solve", str(SCEN / "baseline.yaml"), "--out", str(out)]) == 0
     assert not (out / "diagnosis.json").exists() and _manifest(out)["status"] == "optimal"
-    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, "summary.json", "timings.json",
+    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, "classes.csv", "summary.json", "timings.json",
                                                            "manifest.json"])
 
 
@@ -222,38 +222,58 @@ def test_export_covers_and_manifest_carry_the_input_id(tmp_path):
 # -- verify -----------------------------------------------------------------------------------------------
 
 def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys):
-    """capacity_loss halves 云南技师学院 (s01); moving trainees within s01 onto a course beyond its reduced
-    capacity keeps every total, so only the capacity rule can catch it — and only with the scenario's data."""
+    """capacity_loss halves 云南技师学院 (s01). Whole classes of other s01 courses are re-labelled onto one s01 offer
+    (same county, same class size; school_allocation.csv and classes.csv changed together), so every total and
+    every class sum holds and only the offer's capacity and class slots — as the scenario changed them — are
+    broken; against the base data the same tables break neither."""
     out = tmp_path / "out"
     assert main(["solve", str(SCEN / "capacity_loss.yaml"), "--out", str(out)]) == 0
     assert main(["verify", str(out), str(SCEN / "capacity_loss.yaml")]) == 0
-    x = pd.read_csv(out / "school_allocation.csv", encoding="utf-8-sig", dtype=str)
-    load = pd.read_csv(out / "institution_load.csv", encoding="utf-8-sig", dtype={"course_code": str})
-    s01 = load[(load["institution_code"] == "s01") & (load["used"] > 0)].sort_values("capacity")
-    full = s01.iloc[0]  # an s01 offer in use; add 40 trainees to it, taken from another s01 course
-    base_cap = run_scenario(SCEN / "baseline.yaml").problem.offers.set_index(["institution", "course"])["capacity"]
-    assert full["used"] + 40 > full["capacity"]
-    assert full["used"] + 40 <= base_cap[("s01", full["course_code"])]  # the base data would allow it
-    rows = x[(x["school_code"] == "s01")]
-    give = rows[rows["course_code"] != full["course_code"]].astype({"trainees": int})
-    take = give[give["trainees"] >= 40].iloc[0].astype(str)
-    into = rows[(rows["course_code"] == full["course_code"])].iloc[0].copy()
-    # 40 of `take`'s trainees change course in the same county: county, school and prefecture totals hold
-    x.loc[take.name, "trainees"] = str(int(take["trainees"]) - 40)
-    moved = take.copy()
-    for column in ("course", "course_code", "certificate_type", "level"):
-        moved[column] = into[column]
-    moved["trainees"] = "40"
-    x = pd.concat([x, moved.to_frame().T], ignore_index=True)
-    for i in (take.name, len(x) - 1):  # keep the class counts consistent: only the capacity is wrong
-        size = 30 if "创业" in str(x.loc[i, "certificate_type"]) else 60
-        x.loc[i, "classes"] = str(-(-int(x.loc[i, "trainees"]) // size))
+    seats = run_scenario(SCEN / "capacity_loss.yaml").problem.offers.set_index(["institution", "course"])["seats"]
+    base_seats = run_scenario(SCEN / "baseline.yaml").problem.offers.set_index(["institution", "course"])["seats"]
+    x = pd.read_csv(out / "school_allocation.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    classes = pd.read_csv(out / "classes.csv", encoding="utf-8-sig", dtype={"adcode": str, "unit_code": str})
+    used = classes.groupby(["institution_code", "course_code"])["trainees"].sum()
+    s01 = [k for k in used.index if k[0] == "s01" and seats[k] < base_seats[k]]
+    target = min(s01, key=lambda k: (seats[k] - used[k], k))  # the fullest reduced s01 offer
+    room, base_room = seats[target] - used[target], base_seats[target] - used[target]
+    size = 30 if "创业" in x.loc[x["course_code"] == target[1], "certificate_type"].iat[0] else 60
+    movable = classes[(classes["institution_code"] == "s01") & (classes["programme"] == "school")
+                      & (classes["course_code"] != target[1]) & (classes["trainees"] <= size)]
+    moved, picked = 0, []
+    for i, n in movable["trainees"].items():
+        if moved > room:
+            break
+        picked.append(i)
+        moved += int(n)
+    assert room < moved <= base_room, "the tamper must break the scenario's capacity but not the base data's"
+    template = x[x["course_code"] == target[1]].iloc[0]
+    for i in picked:
+        county, course, n = classes.at[i, "adcode"], classes.at[i, "course_code"], int(classes.at[i, "trainees"])
+        classes.at[i, "course_code"] = target[1]
+        old = x.index[(x["school_code"] == "s01") & (x["adcode"] == county) & (x["course_code"] == course)][0]
+        x.loc[old, ["trainees", "classes"]] = [x.at[old, "trainees"] - n, x.at[old, "classes"] - 1]
+        new = x.index[(x["school_code"] == "s01") & (x["adcode"] == county) & (x["course_code"] == target[1])]
+        if len(new):
+            x.loc[new[0], ["trainees", "classes"]] = [x.at[new[0], "trainees"] + n, x.at[new[0], "classes"] + 1]
+        else:
+            row = x.loc[old].copy()
+            for column in ("course", "course_code", "certificate_type", "level"):
+                row[column] = template[column]
+            row["trainees"], row["classes"] = n, 1
+            x = pd.concat([x, row.to_frame().T], ignore_index=True)
+    x = x[x["trainees"] > 0]
     x.to_csv(out / "school_allocation.csv", index=False, encoding="utf-8-sig")
+    classes.to_csv(out / "classes.csv", index=False, encoding="utf-8-sig")
     capsys.readouterr()
     assert main(["verify", str(out), str(SCEN / "capacity_loss.yaml"), "--format", "json"]) == 1
     found = json.loads(capsys.readouterr().out)["violations"]
-    assert [v["rule"] for v in found] == ["capacity (R5–R7)"]
-    assert found[0]["where"] == f"s01 {full['course_code']}"
+    rules = {(v["rule"], v["where"]) for v in found}
+    assert ("capacity (R5–R7)", f"s01 {target[1]}") in rules  # class slots may fire too, at the same offer only
+    assert rules <= {("capacity (R5–R7)", f"s01 {target[1]}"), ("class slots (R6, R7)", f"s01 {target[1]}")}
+    assert main(["verify", str(out), str(SCEN / "baseline.yaml"), "--format", "json"]) in (0, 1)
+    rules = {v["rule"] for v in json.loads(capsys.readouterr().out)["violations"]}
+    assert not rules & {"capacity (R5–R7)", "class slots (R6, R7)"}  # the base data allows it
 
 
 def test_verify_bad_input_exits_2_naming_file_row_and_column(tmp_path, capsys):

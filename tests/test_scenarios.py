@@ -73,7 +73,9 @@ def test_tea_push_costs_more_than_the_baseline(solved):
     # since issue 13 the offers are sized in whole classes (load / 0.8), so the tea workshops hold the doubled
     # tea focus without mix slack; moving trainees to tea and tourism still costs: the optimum can only rise
     push, base = solved["tea_tourism_push"][3].summary, solved["baseline"][3].summary
-    assert base["objective_terms"]["mix"] == 0
+    # whole classes may leave a class's worth of trainees beyond a focus band (rounding keeps the plan inside the
+    # LP's capacities, and a local class MIP re-decides the few totals it cannot place): at most 60 trainees
+    assert base["objective_terms"]["mix"] <= 60 * 2000  # mix_penalty 2,000 yuan a trainee (params.py)
     assert push["lp_bound"] > base["lp_bound"]
 
 
@@ -280,3 +282,24 @@ def test_a_dying_worker_loses_only_its_own_point(tmp_path, monkeypatch):
     assert status == {0.3: "optimal", 0.4: "optimal", 0.5: "failed", 0.6: "optimal", 0.7: "optimal"}
     assert "died" in next(r.message for r in results if r.status == "failed")
     assert not math.isnan(results[0].figures["objective"])
+
+
+def test_sweep_workers_do_not_run_the_parents_main_script_again(tmp_path, monkeypatch):
+    """Under Streamlit (and after an AppTest) ``__main__`` is a page script; spawned workers would run it again
+    before their point. Here it is a script that leaves a mark and kills the process: with the sweep hiding it
+    while workers start, both points solve and the script never ran (without, both would be 'failed')."""
+    import sys
+    import types
+
+    mark = tmp_path / "ran.txt"
+    script = tmp_path / "page.py"
+    script.write_text(f"import os\nopen({str(mark)!r}, 'w').close()\nos._exit(3)\n", encoding="utf-8")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    scen = tmp_path / "s.yaml"
+    scen.write_text(f"data: {data}\n", encoding="utf-8")
+    results = run_sweep(scen, [parse_param("cert_share=0.3,0.6")], workers=2, cache_dir=None, progress=False)
+    assert [r.status for r in results] == ["optimal", "optimal"] and not mark.exists()
+    assert sys.modules["__main__"] is page  # put back afterwards

@@ -11,6 +11,12 @@ import pandas as pd
 
 RULE = os.environ.get("YUNNAN_REMOVE_RULE", "")
 
+if RULE:  # a removed rule should fail fast: property tests report their first failing example without shrinking it
+    from hypothesis import Phase, settings
+
+    settings.register_profile("rule_removal", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    settings.load_profile("rule_removal")
+
 
 def _drop_checks(tag: str) -> None:
     """The verifier stops reporting violations whose check names the rule (e.g. "(R1)")."""

@@ -20,9 +20,11 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException, InvalidOperation
 from pathlib import Path
@@ -285,7 +287,8 @@ def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, ca
     from optimizer.model.solve import worker_context
 
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(batch))), mp_context=worker_context()) as pool:
-        futures = {pool.submit(_solve_point, spath, dpath, points[i]): i for i in batch}
+        with _no_script_main():  # the workers start here, in submit
+            futures = {pool.submit(_solve_point, spath, dpath, points[i]): i for i in batch}
         for future in as_completed(futures):
             i = futures[future]
             attempts[i] += 1
@@ -302,6 +305,21 @@ def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, ca
                 results[i] = _record(points[i], keys[i], out, cache_dir)
             bar.update(1)
     return retry
+
+
+@contextmanager
+def _no_script_main() -> Iterator[None]:
+    """While worker processes start, ``__main__`` is an empty module. A spawned process runs the parent's main
+    script again (as ``__mp_main__``) before it takes any work; under Streamlit, and after an AppTest, that script
+    is a page, which the worker would render again, and which dies there if the page starts processes itself
+    (multiprocessing: "bootstrapping phase"). The workers need nothing from it: ``_solve_point`` lives here."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _record(point: dict[str, float], key: str, out: dict, cache_dir: Path | None) -> PointResult:
@@ -326,8 +344,9 @@ def _dask_client(scheduler: str | None, workers: int):
             raise InputError([Problem("--scheduler", None, None, scheduler,
                                       msg("sweep.scheduler_unreachable", address=scheduler, reason=exc))]) from None
     # silence_logs: the nanny's shutdown warnings ("still alive after 4 s, killing") are not the user's business
-    cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+    with _no_script_main():  # the nannies spawn their worker processes while the cluster starts
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
 

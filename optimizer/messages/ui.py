@@ -252,6 +252,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.col.unit": ("省级项目单位", "unit"),
     "ui.col.institution": ("培训机构", "institution"),
     "ui.col.capacity": ("能力（人次）", "capacity"),
+    "ui.col.plannable": ("可排上限（人次）", "plannable"),  # the seats the plan may fill: class_fill of `capacity`
     "ui.col.used": ("已用（人次）", "used"),
     "ui.col.utilisation": ("利用率", "utilisation"),
     "ui.col.shadow_price": ("影子价格（元/人）", "shadow price (yuan per place)"),

@@ -220,6 +220,19 @@ class MixRoom:
         return (self.total[(prefecture, a)] - n >= self.low.get((prefecture, a), -math.inf)
                 and self.total[(prefecture, b)] + n <= self.high.get((prefecture, b), math.inf))
 
+    def slack_change(self, prefecture: str, course_from: str, course_to: str, n: int) -> int:
+        """How many trainees more (positive) or fewer the two groups' bands would be exceeded by after the move."""
+        a, b = self.group[course_from], self.group[course_to]
+        if a == b:
+            return 0
+
+        def beyond(g: str, total: int) -> int:
+            key = (prefecture, g)
+            return max(0, self.low.get(key, -math.inf) - total) + max(0, total - self.high.get(key, math.inf))
+
+        ta, tb = self.total[(prefecture, a)], self.total[(prefecture, b)]
+        return int(beyond(a, ta - n) + beyond(b, tb + n) - beyond(a, ta) - beyond(b, tb))
+
     def move(self, prefecture: str, course_from: str, course_to: str, n: int) -> None:
         self.total[(prefecture, self.group[course_from])] -= n
         self.total[(prefecture, self.group[course_to])] += n
@@ -231,6 +244,8 @@ def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys
     """Every total the other moves left below the minimum, moved with ``_margin_move`` — all of them, or none (the
     state is then untouched, so the class MIP starts from a point inside the LP's capacities). Returns the persons
     placed beyond the capacities."""
+    w = problem.params.weights
+    weights = (w.cost, w.mix * problem.params.mix_penalty)
     trial = {f: v.copy() for f, v in values.items()}
     used_t, classes_t = dict(used), dict(classes)
     mix_t = {f: copy.deepcopy(m) for f, m in mix.items()}
@@ -244,7 +259,7 @@ def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys
             for col in cell_cols[f]:
                 same &= (k[col] == k[col].iat[i]).to_numpy()
             extra = _margin_move(trial[f], i, same, k, smallest, courses, mix_t[f], size, capacity, seats, price,
-                                 slots, used_t, classes_t)
+                                 slots, used_t, classes_t, weights)
             if extra is None:
                 return None
             over += extra
@@ -255,15 +270,25 @@ def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys
     return over
 
 
+def _no_saving(cost_change: float, mix: MixRoom | None, prefecture: str, course_from: str, course_to: str, n: int,
+               weights: tuple[float, float]) -> bool:
+    """Whether a move into the class_fill margin leaves the objective at least where it was: its cost change plus
+    the profession-mix penalty it adds or removes (travel, bands and balance do not move: the counties stay)."""
+    w_cost, w_mix_penalty = weights
+    slack = 0 if mix is None else mix.slack_change(prefecture, course_from, course_to, n)
+    return w_cost * cost_change + w_mix_penalty * slack >= 0
+
+
 def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smallest: np.ndarray,
                  courses: dict, mix: MixRoom | None, size: pd.Series, capacity: pd.Series, seats: pd.Series,
-                 price: pd.Series, slots: pd.Series, used: dict, classes: dict) -> int | None:
+                 price: pd.Series, slots: pd.Series, used: dict, classes: dict,
+                 weights: tuple[float, float] = (1.0, 0.0)) -> int | None:
     """Last resort of rounding, for a small total whose cell has no partner with capacity to spare: a move inside
     the cell that may use the class_fill margin (the seats beyond the plan's capacity, still within R5–R7's class
-    slots) but never lowers the cost — to a course that counts for at least the same columns, costs at least as much
-    and keeps the profession mix inside its bands (the small total joins it), or from such a course (the small total
-    grows to a minimum class). The LP objective stays a lower bound of the plan; returns the persons placed beyond the
-    capacity (reported), or None when no such move exists."""
+    slots) but never lowers the objective — to a course that counts for at least the same columns where the price
+    difference and any profession-mix penalty the move adds are not a saving (the small total joins it), or from
+    such a course (the small total grows to a minimum class). The LP objective stays a lower bound of the plan.
+    Returns the persons placed beyond the capacity (reported), or None when no such move exists."""
     x = int(values[i])
     key_i = (k["institution"].iat[i], k["course"].iat[i])
     for j in np.flatnonzero(same & (values > 0)):
@@ -273,9 +298,9 @@ def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, 
         pref = k["prefecture"].iat[i]
         s_j, now = size[key_j[1]], int(values[j])
         extra = math.ceil((now + x) / s_j) - math.ceil(now / s_j)
-        if (_covers(courses[key_j[1]], courses[key_i[1]]) and price[key_j] >= price[key_i]
-                and used[key_j] + x <= seats[key_j] and classes[key_j] + extra <= slots.get(key_j, 0)
-                and (mix is None or mix.allows(pref, key_i[1], key_j[1], x))):
+        if (_covers(courses[key_j[1]], courses[key_i[1]])
+                and _no_saving(x * (price[key_j] - price[key_i]), mix, pref, key_i[1], key_j[1], x, weights)
+                and used[key_j] + x <= seats[key_j] and classes[key_j] + extra <= slots.get(key_j, 0)):
             if mix is not None:
                 mix.move(pref, key_i[1], key_j[1], x)
             values[j] += x
@@ -287,9 +312,9 @@ def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, 
             return max(0, used[key_j] - int(capacity[key_j])) - max(0, used[key_j] - x - int(capacity[key_j]))
         need = int(smallest[i]) - x
         fewer = math.ceil((now - need) / s_j) - math.ceil(now / s_j)
-        if (_covers(courses[key_i[1]], courses[key_j[1]]) and price[key_i] >= price[key_j]
-                and now - need >= smallest[j] and used[key_i] + need <= seats[key_i]
-                and (mix is None or mix.allows(pref, key_j[1], key_i[1], need))):
+        if (_covers(courses[key_i[1]], courses[key_j[1]])
+                and _no_saving(need * (price[key_i] - price[key_j]), mix, pref, key_j[1], key_i[1], need, weights)
+                and now - need >= smallest[j] and used[key_i] + need <= seats[key_i]):
             if mix is not None:
                 mix.move(pref, key_j[1], key_i[1], need)
             values[j] -= need

@@ -81,9 +81,10 @@ def qualification(problem: AllocationProblem) -> Qualification:
     price[si, ki] = own["price"].astype(float).to_numpy()
     majors[si, own["major"].map(g_at).to_numpy()] = True
     runs = days // courses["days_per_class"].to_numpy()[None, :]
-    # classes a year after any capacity change of the scenario (capacity = sets × runs × class size, R5–R7)
+    # classes a year after any capacity change of the scenario (seats = sets × runs × class size, R5–R7); not the
+    # offers' "capacity", which since issue 13 is the share of the seats the allocation may fill (class_fill)
     classes = np.zeros(shape, int)
-    classes[si, ki] = own["capacity"].astype(int).to_numpy() // courses["class_size"].to_numpy()[ki]
+    classes[si, ki] = own["seats"].astype(int).to_numpy() // courses["class_size"].to_numpy()[ki]
     can_run = offers & (classes >= 1)
     return Qualification(schools, courses, groups, offers, can_run, majors, sets, runs, classes, price, evaluator,
                          problem.debarments)
