@@ -225,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
+    if args.command in RECORDED_COMMANDS:
+        _preload_store()  # issue 19: the store's SQLAlchemy import overlaps the solve instead of following it
     try:
         return _recorded(args, runner(args))  # issue 18: the plan store keeps solve / export / shortlist runs
     except OutputError as exc:
@@ -1260,3 +1262,19 @@ def print_run_diff(d: dict) -> None:
     print(msg("runs.files_same", n=d["files_same"]))
     for f in d["files"]:
         print(msg("runs.file_differs", name=f["name"], a=msg(f"runs.{f['a']}"), b=msg(f"runs.{f['b']}")))
+
+
+# -- issue 19: the plan store's import in the background ---------------------------------------------------------
+
+def _preload_store() -> None:
+    """Import the plan store (SQLAlchemy: ~0.3–0.8 s) in a daemon thread while the command loads and solves: HiGHS
+    releases the GIL while it runs, so the import costs the user no wall time there. ``_recorded`` imports it
+    again, which waits for this thread if it is not done (Python's per-module import lock)."""
+    import contextlib
+    import threading
+
+    def load() -> None:
+        with contextlib.suppress(Exception):  # _recorded imports it again and reports a real problem there
+            import optimizer.store  # noqa: F401 - imported for its side effect (modules loaded)
+
+    threading.Thread(target=load, name="preload-store", daemon=True).start()

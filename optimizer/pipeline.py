@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,9 @@ import pandas as pd
 from optimizer.data.loader import PlanData, Source, load_plan
 from optimizer.data.params import ModelParams
 from optimizer.data.scenario import Scenario, default_scenario, load_scenario
+from optimizer.model.lp import AllocationModel
 from optimizer.model.problem import AllocationProblem, build_problem
+from optimizer.model.resolve import RESOLVABLE, ModelStore, SolvedLP
 from optimizer.model.solve import Solution, SolverUnavailable, allocate
 from optimizer.model.verify import Violation, verify
 
@@ -43,6 +46,7 @@ class RunResult:
     violations: list[Violation]
     input_id: str
     timings: dict[str, float] = field(default_factory=dict)
+    warm: bool = False  # the LP was re-solved from a kept model (ModelStore), not built and solved afresh
 
     @property
     def status(self) -> str:
@@ -93,21 +97,83 @@ def prepare(scenario: Scenario | Path | str | None = None, *, data: Source | Non
 
 def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
                  overrides: dict[str, Any] | None = None, plan: PlanData | None = None,
-                 extra_identity: dict[str, Any] | None = None, workers: int = 2) -> RunResult:
+                 extra_identity: dict[str, Any] | None = None, workers: int = 2,
+                 store: ModelStore | None = None) -> RunResult:
     """Solve and verify one scenario. Bad input raises ``InputError``; a missing solver ``SolverUnavailable``;
-    infeasible and time-limited runs come back as results with that status (and the diagnosis)."""
+    infeasible and time-limited runs come back as results with that status (and the diagnosis).
+
+    ``store``: solved LP models kept between runs (the workspace's, a sweep worker's). A run whose inputs differ
+    from a kept model's only in settings a re-solve can change (model/resolve.py RESOLVABLE: certificate shares,
+    weights, capacity changes, penalties, travel cost, time limit) re-solves that model from its last basis; any
+    other run is solved afresh and its model kept. Rounding, classes, tables and verification are the same."""
+    t0, loaded = time.perf_counter(), 0.0
+    if store is not None and plan is None:  # the raw plan is needed again for the anchor (below)
+        scenario = resolve_scenario(scenario)
+        plan = load_plan(data if data is not None else scenario.data_dir)
+        loaded = time.perf_counter() - t0
     scen, applied, params, timings = prepare(scenario, data=data, overrides=overrides, plan=plan)
+    timings["load"] += loaded
     t0 = time.perf_counter()
     problem = build_problem(applied, params)
     timings["problem"] = time.perf_counter() - t0
-    solution = allocate(problem, workers=workers)
+    warm, data = False, data_hasher(applied)
+    if store is not None and params.solver == "highs":
+        solution, warm = _solve_with_store(store, problem, applied, params, extra_identity, workers,
+                                           lambda: prepare(scen, plan=plan), data)
+    else:
+        solution = allocate(problem, workers=workers)
     timings.update({k: float(v) for k, v in solution.summary.get("seconds", {}).items()})
     t1 = time.perf_counter()
     violations = verify(problem, solution) if solution.ok else []
     timings["verify"] = time.perf_counter() - t1
-    input_id = input_identity(applied, params, extra_identity)
+    input_id = input_identity(applied, params, extra_identity, data)
     return RunResult(scen, applied, params, problem, solution, violations, input_id,
-                     {k: round(v, 4) for k, v in timings.items()})
+                     {k: round(v, 4) for k, v in timings.items()}, warm)
+
+
+def _solve_with_store(store: ModelStore, problem: AllocationProblem, applied: PlanData, params: ModelParams,
+                      extra_identity: dict[str, Any] | None, workers: int,
+                      anchor: Callable[[], tuple[Scenario, PlanData, ModelParams, dict]],
+                      data: Any = None) -> tuple[Solution, bool]:
+    """Through the store: (solution, whether the LP was a re-solve).
+
+    Every kept model is the fresh solve of an *anchor*: the scenario with no overrides (what a workspace shows
+    first, what a sweep varies). A run of the same structure re-solves it from the anchor's optimal basis, so its
+    result depends only on its own settings and the anchor's, never on which runs came before (model/resolve.py).
+    A run whose structure differs from its scenario's own is solved afresh and kept as its own anchor."""
+    key = structure_identity(applied, params, extra_identity, data)
+    solved = store.get(key)
+    if solved is None:
+        _, anchor_plan, anchor_params, _ = anchor()
+        if structure_identity(anchor_plan, anchor_params, extra_identity) != key:
+            anchor_plan, anchor_params = applied, params  # not a setting of the scenario: its own anchor
+        same = anchor_params == params
+        kept: list[SolvedLP] = []
+        anchor_problem = problem if same else build_problem(anchor_plan, anchor_params)
+        # kept as solved, before the class step (which may re-use and change the PuLP model)
+        first = allocate(anchor_problem, workers=workers, keep=lambda model: kept.append(SolvedLP(model)))
+        if not kept:  # the anchor is not solvable as one LP (infeasible, decomposed): nothing to keep
+            return (first, False) if same else (allocate(problem, workers=workers), False)
+        solved = kept[0]
+        store.put(key, solved)
+        if same:
+            return first, False
+    if not solved.lock.acquire(blocking=False):  # another run is using it (a second workspace session)
+        return allocate(problem, workers=workers), False
+    try:
+        fresh: list[AllocationModel] = []  # set when the re-solve fell back to a fresh build
+        solution = allocate(problem, workers=workers, warm=solved, keep=fresh.append)
+    finally:
+        solved.lock.release()
+    return solution, not fresh and solution.ok
+
+
+def structure_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None,
+                       data: Any = None) -> str:
+    """The input identity with every re-solvable setting left out: runs with the same structure identity have
+    the same LP but for row bounds and costs, so one re-solves the other's kept model."""
+    base = params.model_copy(update={name: getattr(ModelParams(), name) for name in RESOLVABLE})
+    return "lp:" + input_identity(plan, base, extra, data)
 
 
 def verify_folder(folder: Path, scenario: Scenario | Path | str | None = None, *, data: Source | None = None,
@@ -122,26 +188,34 @@ def verify_folder(folder: Path, scenario: Scenario | Path | str | None = None, *
     return scen, len(solution.school_allocation) + len(solution.project_allocation), violations
 
 
-__all__ = ["RunResult", "SolverUnavailable", "input_identity", "prepare", "resolve_scenario", "run_scenario",
-           "verify_folder"]
+__all__ = ["ModelStore", "RunResult", "SolverUnavailable", "input_identity", "prepare", "resolve_scenario",
+           "run_scenario", "structure_identity", "verify_folder"]
 
 
 # -- input identity ---------------------------------------------------------------------------------------
 
-def input_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None) -> str:
+def input_identity(plan: PlanData, params: ModelParams, extra: dict[str, Any] | None = None,
+                   data: Any = None) -> str:
     """A hash of everything that decides a result: every data table's content (row order ignored), the notice's
     number and dates, the effective settings after ``base:`` merging and overrides, the flags that change
-    results (``extra``: method, weights file content, as-of …), and the code (version and source digest)."""
+    results (``extra``: method, weights file content, as-of …), and the code (version and source digest).
+    ``data``: ``data_hasher(plan)`` when the caller has it already (one pass over the tables per run)."""
+    h = (data if data is not None else data_hasher(plan)).copy()
+    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True, default=str).encode())
+    h.update(json.dumps(extra or {}, sort_keys=True, default=str).encode())
+    h.update(code_identity().encode())
+    return h.hexdigest()[:16]
+
+
+def data_hasher(plan: PlanData):
+    """The identity's hash state after the data: every table's content and the notice (copied by its users)."""
     h = hashlib.sha256()
     for name in IDENTITY_TABLES:
         h.update(name.encode())
         h.update(frame_digest(getattr(plan, name)))
     notice = dataclasses.asdict(plan.notice) if plan.notice is not None else None
     h.update(json.dumps(notice, sort_keys=True, default=str).encode())
-    h.update(json.dumps(params.model_dump(mode="json"), sort_keys=True, default=str).encode())
-    h.update(json.dumps(extra or {}, sort_keys=True, default=str).encode())
-    h.update(code_identity().encode())
-    return h.hexdigest()[:16]
+    return h
 
 
 def frame_digest(frame: pd.DataFrame) -> bytes:

@@ -58,15 +58,16 @@ def key_figures(name: str, problem: AllocationProblem, solution: Solution) -> Ke
     terms = s["objective_terms"]
     load = solution.institution_load
     rates = county_rates(problem, solution)
-    slack = s.get("slack_used", {})
+    slack = solution.slack if not solution.slack.empty else pd.DataFrame(columns=["term", "adcode", "value"])
+    band = slack["term"] == "band"
     figures = {
         "objective": s["objective"], "cost": terms["cost"], "travel": terms["travel"], "band": terms["band"],
         "mix": terms["mix"], "lp_bound": s["lp_bound"], "trainee_km": s["trainee_km"],
         "capacity_utilisation": round(float(load["used"].sum() / load["capacity"].sum()), 6),
         "full_offers": int((load["used"] >= load["capacity"]).sum()),
-        "band_slack_trainees": round(sum(v for k, v in slack.items() if k.startswith("band")), 3),
-        "mix_slack_trainees": round(sum(v for k, v in slack.items() if k.startswith("mix")), 3),
-        "counties_outside_band": len({k.split("_c")[-1] for k, v in slack.items() if k.startswith("band") and v > 0}),
+        "band_slack_trainees": round(sum(slack.loc[band, "value"]), 3),
+        "mix_slack_trainees": round(sum(slack.loc[slack["term"] == "mix", "value"]), 3),
+        "counties_outside_band": int(slack.loc[band & (slack["value"] > 0), "adcode"].nunique()),
         "per_10k_lowest": float(rates["per_10k"].min()), "per_10k_highest": float(rates["per_10k"].max()),
         "per_10k_gini": round(gini(rates["per_10k"].to_numpy(), rates["population"].to_numpy()), 6),
         "min_cert_share": min(s["certificate_share"].values()) if s["certificate_share"] else 0.0,

@@ -159,10 +159,33 @@ class PointResult:
     worker: int | None = None  # process id that solved the point
 
 
-def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, float]) -> dict:
-    """Worker: solve one point through the pipeline; returns plain data (status, figures, message)."""
-    from optimizer.analysis.compare import key_figures
+_WORKER: dict[str, object] = {}  # per worker process: the ModelStore and the loaded (scenario, plan) per inputs
+
+
+def _worker_inputs(scenario_path: str | None, data: str | None):
+    """The worker's scenario, loaded plan and ModelStore: loaded once per worker and sweep inputs, so the points
+    of one worker re-solve the model it kept (pipeline.run_scenario's store) instead of loading and building
+    again. The plan is keyed by the data folder's file stamps: changed data is loaded again."""
+    from optimizer.data.loader import load_plan
     from optimizer.data.scenario import default_scenario, load_scenario
+    from optimizer.pipeline import ModelStore
+
+    scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
+    folder = Path(data) if data else Path(scenario.data_dir)
+    stamp = json.dumps([scenario_path, data, sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                                                    for p in folder.glob("*") if p.is_file())])
+    plans = _WORKER.setdefault("plans", {})
+    if stamp not in plans:
+        plans.clear()  # one sweep's plan at a time
+        plans[stamp] = load_plan(folder)
+    store = _WORKER.setdefault("store", ModelStore(max_models=2))
+    return scenario, plans[stamp], store
+
+
+def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, float]) -> dict:
+    """Worker: solve one point through the pipeline (re-solving the worker's kept model where the point changes
+    only re-solvable settings); returns plain data (status, figures, message)."""
+    from optimizer.analysis.compare import key_figures
     from optimizer.pipeline import run_scenario
 
     if os.environ.get("YUNNAN_PLAN_CRASH_POINT") == json.dumps(point, sort_keys=True):
@@ -171,15 +194,15 @@ def _solve_point(scenario_path: str | None, data: str | None, point: dict[str, f
         from optimizer.analysis.assumptions import solve_sample
 
         return solve_sample(scenario_path, data, point)
-    scenario = load_scenario(scenario_path) if scenario_path else default_scenario()
-    result = run_scenario(scenario, data=Path(data) if data else None,
-                          overrides=overrides_for(scenario.params, point), workers=1)
+    scenario, plan, store = _worker_inputs(scenario_path, data)
+    result = run_scenario(scenario, plan=plan, overrides=overrides_for(scenario.params, point), workers=1,
+                          store=store)
     solution = result.solution
     figures = key_figures("point", result.problem, solution)
     message = "; ".join(solution.diagnosis.messages[:2]) if solution.diagnosis else \
         str(solution.summary.get("message", ""))
     return {"status": solution.status, "figures": figures.figures, "cert_share": figures.cert_share,
-            "message": message, "worker": os.getpid(), "input_id": result.input_id}
+            "message": message, "worker": os.getpid(), "input_id": result.input_id, "resolved": result.warm}
 
 
 def _point_hashes(scenario_path: str | None, data: str | None, points: list[dict[str, float]]) -> list[str]:

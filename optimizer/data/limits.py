@@ -349,8 +349,11 @@ def text_problem(text: str, limit: int, is_name: bool = False) -> str | None:
     if len(text) > limit:
         return msg("limits.text_too_long", limit=limit)
     allowed = "" if is_name else "\t\n\r"  # a description may have lines; a name may not
-    if any((unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")) and ch not in allowed
-           for ch in text):
+    # fast path (most cells): str.isprintable() is False for every character of categories C* and Zl/Zp, so a
+    # printable text has none of the characters below; only the rest is checked character by character
+    if not text.isprintable() and any(
+            (unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")) and ch not in allowed
+            for ch in text):
         return msg("limits.control_char")
     if is_name and ("/" in text or "\\" in text):
         return msg("limits.path_separator")

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pulp
 
@@ -296,18 +297,24 @@ def collapse_counties(problem: AllocationProblem) -> AllocationProblem:
 
 def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:
     """Solve the elastic LP; the hard rows that need slack, largest first."""
-    from optimizer.model.lp import AllocationModel
+    from optimizer.model.lp import ROW_KEYS, AllocationModel
     from optimizer.model.solve import make_solver
 
     model = AllocationModel(collapse_counties(problem), elastic=True)
     model.lp.solve(make_solver(problem.params.solver, problem.params.time_limit))
+    columns = ["constraint", "direction", "amount", "family", "kind", "codes"]
     if model.lp.sol_status != pulp.LpSolutionOptimal:
-        return pd.DataFrame(columns=["constraint", "direction", "amount"])
-    rows = [{"constraint": name.split("_", 1)[1], "direction": name.split("_", 1)[0],
-             "amount": round(float(v.varValue or 0.0), 3)}
-            for name, v in model.violation.items() if (v.varValue or 0.0) > 1e-6]
-    return pd.DataFrame(rows, columns=["constraint", "direction", "amount"]).sort_values(
-        ["amount", "constraint"], ascending=[False, True]).reset_index(drop=True)
+        return pd.DataFrame(columns=columns)
+    table = model.violation_table
+    amount = np.array([v.varValue or 0.0 for v in table["variable"]], dtype=float)
+    used = table[amount > 1e-6]
+    # the row's codes in the order its table gives them (school/unit, institution, course, county, prefecture …)
+    codes = [[str(r[k]) for k in ROW_KEYS if r[k] != ""] for r in used[list(ROW_KEYS)].to_dict("records")]
+    frame = pd.DataFrame({"constraint": used["label"].to_numpy(), "direction": used["direction"].to_numpy(),
+                          "amount": [round(float(a), 3) for a in amount[amount > 1e-6]],
+                          "family": used["family"].to_numpy(), "kind": used["kind"].to_numpy(), "codes": codes},
+                         columns=columns)
+    return frame.sort_values(["amount", "constraint"], ascending=[False, True]).reset_index(drop=True)
 
 
 def diagnose_infeasible(problem: AllocationProblem, issues: list[Issue]) -> Diagnosis:

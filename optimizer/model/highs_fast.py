@@ -34,24 +34,28 @@ class FastHiGHS(pulp.HiGHS):
         n = len(variables)
         cost, lower, upper = np.zeros(n), np.empty(n), np.empty(n)
         integer = []
-        objective = lp.objective
         for i, var in enumerate(variables):
             var.index = i
-            cost[i] = sense * objective.get(var, 0.0)
             lower[i] = -inf if var.lowBound is None else var.lowBound
             upper[i] = inf if var.upBound is None else var.upBound
             if var.cat == constants.LpInteger and self.mip:
                 integer.append(i)
+        for var, coef in lp.objective.items():  # one pass over the objective instead of a lookup per column
+            cost[var.index] = sense * coef
         constraints = list(lp._constraints.values())
         m = len(constraints)
         start, index, value = np.zeros(m + 1, dtype=np.int32), [], []
         row_lower, row_upper = np.empty(m), np.empty(m)
         for r, c in enumerate(constraints):
             c.index = r
-            for var, a in c.items():
-                if a != 0:
-                    index.append(var.index)
-                    value.append(a)
+            coefs = list(c.values())
+            if 0 in coefs:  # rare: a zero coefficient is left out, as PuLP's own hand-off does
+                pairs = [(var.index, a) for var, a in c.items() if a != 0]
+                index.extend(i for i, _ in pairs)
+                value.extend(a for _, a in pairs)
+            else:
+                index.extend([var.index for var in c])
+                value.extend(coefs)
             start[r + 1] = len(index)
             lb, ub = c.getLb(), c.getUb()
             row_lower[r] = -inf if lb is None else lb
@@ -71,3 +75,4 @@ class FastHiGHS(pulp.HiGHS):
                 kinds[i] = highspy.HighsVarType.kInteger
             model.integrality_ = kinds
         lp.solverModel.passModel(model)
+

@@ -27,7 +27,10 @@ equal totals, so the factored LP has the same optimum with a quarter of the vari
          + ω_balance Σ (κ1 (d1⁺+d1⁻) + κ2 (d2⁺+d2⁻))
 
 Solver names are ASCII, built from codes only (``y_s01_c530102``): CBC through an LP file reads Chinese
-names as all-zero "Optimal" solutions.
+names as all-zero "Optimal" solutions. They are labels, never read back: every row, slack and (in the
+elastic model) violation variable is recorded with its codes in a table (``row_table``, ``slack_table``,
+``violation_table``), and every module that needs a row or a slack by what it stands for looks it up there
+by key (issue 12, item 5). tests/test_keyed_tables.py solves with every solver name replaced by an opaque id.
 """
 
 from __future__ import annotations
@@ -52,6 +55,12 @@ except ImportError:  # pragma: no cover - other PuLP versions
     pass
 
 FLOW_FAMILIES = ("y", "w", "v", "q")
+ROW_KEYS = ("school", "unit", "institution", "course", "adcode", "prefecture", "group", "lock", "area")
+# which objective term each slack family belongs to, and the ModelParams field that prices one unit of it
+SLACK_KINDS = {"bandhi": ("band", "band_penalty"), "bandlo": ("band", "band_penalty"),
+               "mixlo": ("mix", "mix_penalty"), "mixhi": ("mix", "mix_penalty"),
+               "dev1p": ("balance", "balance_cost_inner"), "dev1m": ("balance", "balance_cost_inner"),
+               "dev2p": ("balance", "balance_cost_outer"), "dev2m": ("balance", "balance_cost_outer")}
 KEY_COLUMNS = {"y": ["school", "county"], "w": ["school", "prefecture", "course"],
                "v": ["unit", "prefecture", "course", "institution"],
                "q": ["unit", "prefecture", "institution", "county"]}
@@ -73,14 +82,15 @@ class AllocationModel:
         """``elastic``: give every hard row a penalised slack and minimise total violation (diagnosis)."""
         self.problem = problem
         self.elastic = elastic
-        self.violation: dict[str, pulp.LpVariable] = {}
+        self._violations: list[tuple] = []  # (family, kind, direction, label, keys, variable)
         self.lp = pulp.LpProblem("yunnan_allocation", pulp.LpMinimize)
         keys = self.keys = {"y": problem.y_keys, "w": problem.w_keys, "v": problem.v_keys, "q": problem.q_keys}
         b = bounds.by_family if bounds else {}
         self.vars = {f: _variables(f, keys[f], KEY_COLUMNS[f], b.get(f, {})) for f in FLOW_FAMILIES}
         apply_floors(self.vars, keys)  # issue 18 re-plan: what is done stays (no-op without a floor column)
-        self.slack: dict[str, pulp.LpVariable] = {}
-        self.constraints: dict[str, dict[str, pulp.LpConstraint]] = {}
+        self._slacks: list[tuple] = []  # (term, kind, label, keys, variable, penalty field)
+        self._rows: list[tuple] = []  # (family, kind, label, keys, constraint)
+        self._tables: dict[str, pd.DataFrame] = {}
         self.terms: dict[str, pulp.LpAffineExpression] = {}
         offers = problem.offers.set_index(["institution", "course"])["price"]
         self.price = {"w": offers.reindex(pd.MultiIndex.from_arrays([keys["w"]["school"], keys["w"]["course"]]))
@@ -111,26 +121,77 @@ class AllocationModel:
         self.define_objective()
 
     # -- helpers -----------------------------------------------------------------------------------------
-    def _add(self, family: str, name: str, pairs: list[tuple[pulp.LpVariable, float]], sense: int,
-             rhs: float) -> None:
+    def _add(self, family: str, kind: str, keys: dict[str, object], pairs: list[tuple[pulp.LpVariable, float]],
+             sense: int, rhs: float, label: str | None = None) -> None:
+        """Add one row of ``family`` (``kind`` tells its side: quota / quota_hi, mix_lo / mix_hi …), recorded with
+        its codes ``keys``; its solver name is a label (by default the kind and the codes), never read back."""
+        label = label or kind + "".join(f"_{_TAGS.get(k, '')}{v}" for k, v in keys.items())
         if self.elastic and family in self.HARD_FAMILIES:
             if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ):
-                pairs = [*pairs, (self._violation(f"under_{name}"), 1.0)]
+                pairs = [*pairs, (self._violation(family, kind, "under", label, keys), 1.0)]
             if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ):
-                pairs = [*pairs, (self._violation(f"over_{name}"), -1.0)]
-        constraint = pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, name, rhs)
-        self.lp.addConstraint(constraint, name)
-        self.constraints.setdefault(family, {})[name] = constraint
+                pairs = [*pairs, (self._violation(family, kind, "over", label, keys), -1.0)]
+        constraint = pulp.LpConstraint(pulp.LpAffineExpression(pairs), sense, label, rhs)
+        self.lp.addConstraint(constraint, label)
+        self._rows.append((family, kind, label, keys, constraint))
+        self._tables.pop("rows", None)
 
-    def _violation(self, name: str) -> pulp.LpVariable:
-        var = pulp.LpVariable(name, lowBound=0)
-        self.violation[name] = var
+    def _violation(self, family: str, kind: str, direction: str, label: str, keys: dict) -> pulp.LpVariable:
+        var = pulp.LpVariable(f"{direction}_{label}", lowBound=0)
+        self._violations.append((family, kind, direction, label, keys, var))
         return var
 
-    def _slack(self, name: str, up: float | None = None) -> pulp.LpVariable:
-        var = pulp.LpVariable(name, lowBound=0, upBound=up)
-        self.slack[name] = var
+    def _slack(self, kind: str, keys: dict[str, object], up: float | None = None) -> pulp.LpVariable:
+        """A penalised slack of ``kind`` (see SLACK_KINDS), recorded with its codes."""
+        label = kind + "".join(f"_{_TAGS.get(k, '')}{v}" for k, v in keys.items())
+        var = pulp.LpVariable(label, lowBound=0, upBound=up)
+        term, penalty = SLACK_KINDS[kind]
+        self._slacks.append((term, kind, label, keys, var, penalty))
         return var
+
+    # -- keyed tables ------------------------------------------------------------------------------------
+    @property
+    def row_table(self) -> pd.DataFrame:
+        """Every row: family, kind, the codes (columns of ROW_KEYS, "" where a row has none), label, constraint."""
+        if "rows" not in self._tables:
+            self._tables["rows"] = _keyed(self._rows, ["family", "kind", "label"], "constraint")
+        return self._tables["rows"]
+
+    @property
+    def slack_table(self) -> pd.DataFrame:
+        """Every penalised slack: term (band, mix, balance), kind, codes, label, variable, penalty (yuan/unit)."""
+        if "slacks" not in self._tables:
+            p = self.problem.params
+            table = _keyed([(t, k, lab, keys, var) for t, k, lab, keys, var, _ in self._slacks],
+                           ["term", "kind", "label"], "variable")
+            table["penalty"] = [float(getattr(p, field)) for *_, field in self._slacks]
+            self._tables["slacks"] = table
+        return self._tables["slacks"]
+
+    @property
+    def violation_table(self) -> pd.DataFrame:
+        """Elastic model only: every violation variable with its row's family, kind, codes and direction."""
+        if "violations" not in self._tables:
+            self._tables["violations"] = _keyed([(f, k, d, lab, keys, var) for f, k, d, lab, keys, var
+                                                 in self._violations], ["family", "kind", "direction", "label"],
+                                                "variable")
+        return self._tables["violations"]
+
+    def rows_of(self, family: str) -> list[pulp.LpConstraint]:
+        """The constraints of one family, in the order they were added."""
+        return [c for f, *_, c in self._rows if f == family]
+
+    def row_lookup(self, family: str, *columns: str) -> dict:
+        """{codes → constraint} of one family, keyed by one column's code or a tuple of several."""
+        out = {}
+        for f, _, _, keys, c in self._rows:
+            if f == family:
+                out[keys[columns[0]] if len(columns) == 1 else tuple(keys[k] for k in columns)] = c
+        return out
+
+    @property
+    def slack_variables(self) -> list[pulp.LpVariable]:
+        return [var for *_, var, _ in self._slacks]
 
     def _groups(self, family: str, by: str | list[str]) -> dict:
         """Row positions of ``family``'s variables per key (a value for one column, a tuple for several)."""
@@ -145,11 +206,11 @@ class AllocationModel:
         """(0) a school's county and course totals agree per prefecture; likewise per unit cell and institution."""
         yg = self._groups("y", ["school", "prefecture"])
         for (s, p), idx in self._groups("w", ["school", "prefecture"]).items():
-            self._add("link", f"link_{s}_p{p}", self._pairs("y", yg.get((s, p), [])) + self._pairs("w", idx, -1.0),
-                      pulp.LpConstraintEQ, 0)
+            self._add("link", "link", {"school": s, "prefecture": p},
+                      self._pairs("y", yg.get((s, p), [])) + self._pairs("w", idx, -1.0), pulp.LpConstraintEQ, 0)
         qg = self._groups("q", ["unit", "prefecture", "institution"])
         for (u, p, i), idx in self._groups("v", ["unit", "prefecture", "institution"]).items():
-            self._add("link", f"link_{u}_p{p}_{i}",
+            self._add("link", "link", {"unit": u, "prefecture": p, "institution": i},
                       self._pairs("q", qg.get((u, p, i), [])) + self._pairs("v", idx, -1.0), pulp.LpConstraintEQ, 0)
 
     def define_quota_constraints(self) -> None:
@@ -159,26 +220,28 @@ class AllocationModel:
         for s in self.problem.schools[self.problem.schools["active"]].itertuples():
             pairs = self._pairs("y", groups.get(s.code, []))
             if p.quota_mode == "eq":
-                self._add("quota", f"quota_{s.code}", pairs, pulp.LpConstraintEQ, s.quota)
+                self._add("quota", "quota", {"school": s.code}, pairs, pulp.LpConstraintEQ, s.quota)
             else:
                 low = s.quota if p.quota_mode == "ge" else s.quota * (1 - p.quota_band)
-                self._add("quota", f"quota_{s.code}", pairs, pulp.LpConstraintGE, low)
+                self._add("quota", "quota", {"school": s.code}, pairs, pulp.LpConstraintGE, low)
                 if p.quota_mode == "band":
-                    self._add("quota", f"quota_hi_{s.code}", pairs, pulp.LpConstraintLE, s.quota * (1 + p.quota_band))
+                    self._add("quota", "quota_hi", {"school": s.code}, pairs, pulp.LpConstraintLE,
+                              s.quota * (1 + p.quota_band))
 
     def define_target_constraints(self) -> None:
         """(2) Σ_{s,c∈C(p)} y = T_p (Annex 1 column 5)."""
         groups = self._groups("y", "prefecture")
         for t in self.problem.targets.itertuples():
             pairs = self._pairs("y", groups.get(t.prefecture, []))
-            self._add("target", f"target_p{t.prefecture}", pairs, pulp.LpConstraintEQ, t.target)
+            self._add("target", "target", {"prefecture": t.prefecture}, pairs, pulp.LpConstraintEQ, t.target)
 
     def define_plan_constraints(self) -> None:
         """(3) Σ_{k,i} v[u,p,k,i] = a_{u,p} (Annex 4)."""
         groups = self._groups("v", ["unit", "prefecture"])
         for r in self.problem.unit_plans.itertuples():
             pairs = self._pairs("v", groups.get((r.unit, r.prefecture), []))
-            self._add("plan", f"plan_{r.unit}_p{r.prefecture}", pairs, pulp.LpConstraintEQ, r.trainees)
+            self._add("plan", "plan", {"unit": r.unit, "prefecture": r.prefecture}, pairs, pulp.LpConstraintEQ,
+                      r.trainees)
 
     def define_certificate_constraints(self) -> None:
         """(4) Σ certificate-class v[u,…] ≥ ρ_u · Σ_p a_{u,p} (R1)."""
@@ -189,7 +252,8 @@ class AllocationModel:
         for unit, total in totals.items():
             positions = np.flatnonzero(mask & (keys["unit"] == unit).to_numpy())
             rho = self.problem.params.cert_share_of(unit)
-            self._add("cert", f"cert_{unit}", self._pairs("v", positions), pulp.LpConstraintGE, rho * float(total))
+            self._add("cert", "cert", {"unit": unit}, self._pairs("v", positions), pulp.LpConstraintGE,
+                      rho * float(total))
 
     def define_capacity_constraints(self) -> None:
         """(5) own quota plus every unit's trainees at (i, k) ≤ cap[i, k] (R5–R7)."""
@@ -199,7 +263,8 @@ class AllocationModel:
             pairs = self._pairs("w", wg.get((o.institution, o.course), []))
             pairs += self._pairs("v", vg.get((o.institution, o.course), []))
             if pairs:
-                self._add("capacity", f"cap_{o.institution}_{o.course}", pairs, pulp.LpConstraintLE, o.capacity)
+                self._add("capacity", "cap", {"institution": o.institution, "course": o.course}, pairs,
+                          pulp.LpConstraintLE, o.capacity)
 
     def define_band_constraints(self) -> None:
         """(6) a county's tech-school trainees around its indicator share: a piecewise-linear cost of the deviation,
@@ -207,14 +272,15 @@ class AllocationModel:
         groups = self._groups("y", "county")
         for c in balance_table(self.problem).itertuples():
             pairs = self._pairs("y", groups.get(c.adcode, []))
-            pairs += [(self._slack(f"dev1p_c{c.adcode}", c.inner_up), -1.0),
-                      (self._slack(f"dev2p_c{c.adcode}", c.outer_up), -1.0),
-                      (self._slack(f"bandhi_c{c.adcode}"), -1.0),
-                      (self._slack(f"dev1m_c{c.adcode}", c.inner_down), 1.0),
-                      (self._slack(f"dev2m_c{c.adcode}", c.outer_down), 1.0)]
+            key = {"adcode": c.adcode}
+            pairs += [(self._slack("dev1p", key, c.inner_up), -1.0),
+                      (self._slack("dev2p", key, c.outer_up), -1.0),
+                      (self._slack("bandhi", key), -1.0),
+                      (self._slack("dev1m", key, c.inner_down), 1.0),
+                      (self._slack("dev2m", key, c.outer_down), 1.0)]
             if c.low > 0:
-                pairs.append((self._slack(f"bandlo_c{c.adcode}"), 1.0))
-            self._add("band", f"band_c{c.adcode}", pairs, pulp.LpConstraintEQ, c.center)
+                pairs.append((self._slack("bandlo", key), 1.0))
+            self._add("band", "band", key, pairs, pulp.LpConstraintEQ, c.center)
 
     def define_mix_constraints(self) -> None:
         """(7) each profession group's share of T_p within f_{p,g} ± τ."""
@@ -229,12 +295,13 @@ class AllocationModel:
                 pairs = self._pairs("w", groups.get((t.prefecture, g), []))
                 share = focus.get((t.prefecture, g), 0.0)
                 low, high = math.floor((share - tau) * t.target), math.ceil((share + tau) * t.target)
+                key = {"prefecture": t.prefecture, "group": g}
                 if low > 0:
-                    self._add("mix", f"mix_lo_p{t.prefecture}_{g}",
-                              [*pairs, (self._slack(f"mixlo_p{t.prefecture}_{g}"), 1.0)], pulp.LpConstraintGE, low)
+                    self._add("mix", "mix_lo", key, [*pairs, (self._slack("mixlo", key), 1.0)],
+                              pulp.LpConstraintGE, low)
                 if pairs:
-                    self._add("mix", f"mix_hi_p{t.prefecture}_{g}",
-                              [*pairs, (self._slack(f"mixhi_p{t.prefecture}_{g}"), -1.0)], pulp.LpConstraintLE, high)
+                    self._add("mix", "mix_hi", key, [*pairs, (self._slack("mixhi", key), -1.0)],
+                              pulp.LpConstraintLE, high)
 
     def define_lock_constraints(self) -> None:
         """(8) scenario locks: at least / at most N of school s's quota in a prefecture or county."""
@@ -242,10 +309,13 @@ class AllocationModel:
         for n, lock in enumerate(self.problem.params.locks):
             mask = (keys["school"] == lock.school) & ((keys["county"] == lock.area) | (keys["prefecture"] == lock.area))
             pairs = self._pairs("y", np.flatnonzero(mask.to_numpy()))
+            key = {"lock": n, "school": lock.school, "area": lock.area}
             if lock.at_least is not None:
-                self._add("lock", f"lock{n}_min_{lock.school}_a{lock.area}", pairs, pulp.LpConstraintGE, lock.at_least)
+                self._add("lock", "lock_min", key, pairs, pulp.LpConstraintGE, lock.at_least,
+                          f"lock{n}_min_{lock.school}_a{lock.area}")
             if lock.at_most is not None:
-                self._add("lock", f"lock{n}_max_{lock.school}_a{lock.area}", pairs, pulp.LpConstraintLE, lock.at_most)
+                self._add("lock", "lock_max", key, pairs, pulp.LpConstraintLE, lock.at_most,
+                          f"lock{n}_max_{lock.school}_a{lock.area}")
 
     def define_quality_constraints(self) -> None:
         """(9) Annex 1 columns 3 and 2: the schools' advanced and certificate-class trainees placed in each
@@ -260,12 +330,13 @@ class AllocationModel:
             rows = keys.index[mask]
             for t in self.problem.targets.itertuples():
                 pairs = self._pairs("w", rows[groups[t.prefecture]] if t.prefecture in groups else [])
+                key = {"prefecture": t.prefecture}
                 if family == "advanced" and t.advanced_need > 0:
-                    self._add(family, f"adv_p{t.prefecture}", pairs, pulp.LpConstraintGE, t.advanced_need)
+                    self._add(family, "adv", key, pairs, pulp.LpConstraintGE, t.advanced_need)
                 elif family == "certfloor" and t.certificate_need > 0:
-                    self._add(family, f"certfl_p{t.prefecture}", pairs, pulp.LpConstraintGE, t.certificate_need)
+                    self._add(family, "certfl", key, pairs, pulp.LpConstraintGE, t.certificate_need)
                 elif family == "qualcap" and pairs:
-                    self._add(family, f"qual_p{t.prefecture}", pairs, pulp.LpConstraintLE, t.qualification_cap)
+                    self._add(family, "qual", key, pairs, pulp.LpConstraintLE, t.qualification_cap)
 
     def define_objective(self) -> None:
         """Weighted sum of cost, travel, band and mix terms; each term kept for reporting."""
@@ -276,15 +347,11 @@ class AllocationModel:
         self.terms["travel"] = pulp.LpAffineExpression(
             [(v, float(km) * kappa) for f in ("y", "q") for v, km in zip(self.vars[f], self.km[f], strict=True)
              if km > 0])
-        self.terms["band"] = pulp.LpAffineExpression(
-            [(v, p.band_penalty) for n, v in self.slack.items() if n.startswith("band")])
-        self.terms["mix"] = pulp.LpAffineExpression(
-            [(v, p.mix_penalty) for n, v in self.slack.items() if n.startswith("mix")])
-        self.terms["balance"] = pulp.LpAffineExpression(
-            [(v, p.balance_cost_inner if n.startswith("dev1") else p.balance_cost_outer)
-             for n, v in self.slack.items() if n.startswith("dev")])
+        for term in ("band", "mix", "balance"):  # slacks priced by their kind (slack_table), in creation order
+            self.terms[term] = pulp.LpAffineExpression(
+                [(var, float(getattr(p, field))) for t, _, _, _, var, field in self._slacks if t == term])
         if self.elastic:  # diagnosis: only the amount of violation matters
-            self.lp.setObjective(pulp.LpAffineExpression([(v, 1.0) for v in self.violation.values()]))
+            self.lp.setObjective(pulp.LpAffineExpression([(v[-1], 1.0) for v in self._violations]))
             return
         weights = p.weights.model_dump()
         objective = pulp.LpAffineExpression()
@@ -292,6 +359,19 @@ class AllocationModel:
             if weights[name]:
                 objective.addInPlace(term * weights[name])
         self.lp.setObjective(objective)
+
+
+_TAGS = {"adcode": "c", "prefecture": "p"}  # label prefixes of codes (labels only)
+
+
+def _keyed(records: list[tuple], leading: list[str], last: str) -> pd.DataFrame:
+    """A table of ``records`` (leading fields…, keys dict, last object): one column per ROW_KEYS code."""
+    n = len(leading)
+    frame = pd.DataFrame([r[:n] for r in records], columns=leading)
+    for column in ROW_KEYS:
+        frame[column] = [r[n].get(column, "") for r in records]
+    frame[last] = [r[n + 1] for r in records]
+    return frame
 
 
 def balance_table(problem: AllocationProblem) -> pd.DataFrame:
@@ -319,8 +399,9 @@ def _variables(prefix: str, keys: pd.DataFrame, columns: list[str],
     tags = {"county": "c", "prefecture": "p"}
     if keys.empty:
         return []
-    parts = [tags.get(c, "") + keys[c].astype(str) for c in columns]
-    names = parts[0].str.cat(parts[1:], sep="_") if len(parts) > 1 else parts[0]
+    # names joined on plain Python strings (pandas' string columns are slow to iterate element by element)
+    parts = [[tags.get(c, "") + str(v) for v in keys[c].to_numpy(dtype=object)] for c in columns]
+    names = ["_".join(t) for t in zip(*parts, strict=True)]
     out = []
     for i, name in enumerate(names):
         if i in bounds:

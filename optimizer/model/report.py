@@ -120,6 +120,17 @@ def top_by_prefecture(problem: AllocationProblem, x: pd.DataFrame, z: pd.DataFra
     """R18 for every prefecture, as JSON-ready records."""
     rows = _subsidised_rows(x, z, problem)
     out = {p: [] for p in problem.targets["prefecture"]}
-    for p, part in rows.groupby("prefecture"):
-        out[p] = _rank(part, problem, rules.TOP_INSTITUTIONS_TRACKED).to_dict("records")
+    # one grouping for all prefectures (a grouping per prefecture cost ~0.1 s of every solve); the same sums,
+    # order and ties as _rank
+    g = rows.groupby(["prefecture", "institution_code"]).agg(subsidised_yuan=("cost", "sum"),
+                                                             trainees=("trainees", "sum")).reset_index()
+    g = g.sort_values(["prefecture", "subsidised_yuan", "trainees", "institution_code"],
+                      ascending=[True, False, False, True])
+    g = g.groupby("prefecture", sort=False).head(rules.TOP_INSTITUTIONS_TRACKED)
+    g["rank"] = g.groupby("prefecture", sort=False).cumcount() + 1
+    g["institution"] = g["institution_code"].map(problem.names)
+    g["subsidised_yuan"] = g["subsidised_yuan"].round(2)
+    columns = ["rank", "institution_code", "institution", "subsidised_yuan", "trainees"]
+    for p, part in g.groupby("prefecture", sort=False):
+        out[p] = part[columns].reset_index(drop=True).to_dict("records")
     return out

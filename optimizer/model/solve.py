@@ -14,6 +14,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ from optimizer.model.classes import (
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds, balance_table
 from optimizer.model.problem import AllocationProblem
+from optimizer.model.resolve import SolvedLP
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
 CLASS_GAP = 1e-3  # relative MIP gap of the class model (fallback only): 0.1% of ~3.5亿 yuan
@@ -56,6 +58,8 @@ class Solution:
     summary: dict = field(default_factory=dict)
     diagnosis: Diagnosis | None = None
     classes: pd.DataFrame = field(default_factory=pd.DataFrame)  # classes.csv: one row per class
+    # the penalised slacks the plan uses: term, kind, adcode, prefecture, group, label, value (model.slack_table)
+    slack: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -116,12 +120,19 @@ def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
     return "solver_failed"
 
 
-def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2) -> Solution:
+def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2, warm: SolvedLP | None = None,
+             keep: Callable[[AllocationModel], None] | None = None) -> Solution:
     """Assign school quotas and unit trainees at least cost; never raises for an infeasible problem.
 
     An instance that separates into independent blocks (provinces) is solved block by block in ``workers``
-    processes and merged; the optimum is the same (the blocks share no variable and no row)."""
-    if decompose:
+    processes and merged; the optimum is the same (the blocks share no variable and no row).
+
+    ``warm``: a solved model of the same structure (model/resolve.py): its rows and costs are set to ``problem``'s
+    and it is re-solved from its last basis instead of building and solving afresh (any other outcome than an
+    optimum falls back to the fresh build). ``keep(model)`` receives a freshly solved optimal LP model (single
+    block only), e.g. to store it for a later re-solve. Rounding, classes, tables and summary are the same code
+    either way."""
+    if decompose and warm is None:
         blocks = split_blocks(problem)
         if len(blocks) > 1:
             t0 = time.perf_counter()
@@ -143,13 +154,18 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     if issues:
         return Solution("infeasible", params.solver, summary={"status": "infeasible"},
                         diagnosis=diagnose_infeasible(problem, issues))
-    model = AllocationModel(problem)
-    timings["build"] = time.perf_counter() - t0
-    solver = make_solver(params.solver, params.time_limit)
-    t1 = time.perf_counter()
-    model.lp.solve(solver)
-    timings["solve_lp"] = time.perf_counter() - t1
-    status = _status(model.lp, timings["solve_lp"], params.time_limit)
+    model, status = (_resolve_warm(problem, warm, timings, t0) if warm is not None else (None, ""))
+    if model is None:
+        t0 = time.perf_counter()
+        model = AllocationModel(problem)
+        timings["build"] = time.perf_counter() - t0
+        solver = make_solver(params.solver, params.time_limit)
+        t1 = time.perf_counter()
+        model.lp.solve(solver)
+        timings["solve_lp"] = time.perf_counter() - t1
+        status = _status(model.lp, timings["solve_lp"], params.time_limit)
+        if keep is not None and status == "optimal":
+            keep(model)
     if status == "infeasible":
         return Solution("infeasible", params.solver, summary={"status": "infeasible"},
                         diagnosis=diagnose_infeasible(problem, []))
@@ -190,19 +206,45 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         "class_mip_objective": round(plan.objective, 2) if math.isfinite(plan.objective) else None, **plan.extra}
     solution.summary = _summary(problem, solution, params, lp_objective, integer_objective, terms, method,
                                 timings, plan.model)
-    solution.summary["shadow_prices"] = {
-        "meaning": "LP duals in yuan per trainee (not unique: the LP is degenerate). quota: cost of one more "
-                   "trainee in the school's quota; certificate_share: cost of one more certificate-class "
-                   "trainee required of the unit; capacity: see institution_load.csv",
-        "quota": {k.removeprefix("quota_"): round(v, 4) + 0.0 for k, v in duals.items() if k.startswith("quota_")},
-        "certificate_share": {k.removeprefix("cert_"): round(v, 4) + 0.0 for k, v in duals.items()
-                              if k.startswith("cert_")},
-        **{key: {k.removeprefix(prefix): round(v, 4) + 0.0 for k, v in duals.items()
-                 if k.startswith(prefix) and abs(v) > 1e-9}
-           for key, prefix in (("target", "target_p"), ("county_balance", "band_c"), ("advanced_floor", "adv_p"),
-                               ("certificate_floor", "certfl_p"), ("qualification_cap", "qual_p"))},
-    }
+    solution.summary["shadow_prices"] = shadow_prices(duals)
     return solution
+
+
+SHADOW_PRICES = (  # summary key, row family, key column, only non-zero duals
+    ("quota", "quota", "school", False), ("certificate_share", "cert", "unit", False),
+    ("target", "target", "prefecture", True), ("county_balance", "band", "adcode", True),
+    ("advanced_floor", "advanced", "prefecture", True), ("certificate_floor", "certfloor", "prefecture", True),
+    ("qualification_cap", "qualcap", "prefecture", True))
+
+
+def shadow_prices(duals: pd.DataFrame) -> dict:
+    """summary.json's shadow prices, read from the dual table by family and code (a school's quota rows, both
+    sides in band mode, add up to the price of its quota)."""
+    out: dict = {"meaning": "LP duals in yuan per trainee (not unique: the LP is degenerate). quota: cost of one "
+                            "more trainee in the school's quota; certificate_share: cost of one more "
+                            "certificate-class trainee required of the unit; capacity: see institution_load.csv"}
+    for key, family, column, nonzero in SHADOW_PRICES:
+        rows = duals[duals["family"] == family]
+        totals = rows.groupby(column, sort=False)["dual"].sum()
+        out[key] = {code: round(float(v), 4) + 0.0 for code, v in totals.items() if not nonzero or abs(v) > 1e-9}
+    return out
+
+
+def _resolve_warm(problem: AllocationProblem, warm: SolvedLP, timings: dict[str, float],
+                  t0: float) -> tuple[AllocationModel | None, str]:
+    """The kept model set to ``problem``'s settings and re-solved from its basis: (model, "optimal") with the
+    values and duals written back, or (None, "") when the structure differs or the re-solve ends otherwise."""
+    if not warm.reusable(problem):
+        return None, ""
+    warm.apply(problem)
+    timings["build"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    outcome = warm.resolve()
+    if outcome.status != "optimal":
+        return None, ""
+    warm.write_back()
+    timings["solve_lp"] = time.perf_counter() - t1
+    return warm.model, "optimal"
 
 
 def _stop_message(status: str, limit: float) -> str:
@@ -251,43 +293,43 @@ def _round(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.
 
 def _residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -> dict[str, np.ndarray] | None:
     """Each fractional variable becomes floor + d (d binary), every other model variable is fixed at its
-    LP value except the slacks, which stay continuous; every row touching a fractional variable is kept."""
+    LP value except the slacks, which stay continuous; every row touching a fractional variable is kept.
+    Variables are told apart by identity (the model's slack table), never by name."""
     fractional = [v for f in FLOW_FAMILIES for v, m in zip(model.vars[f], frac[f], strict=True) if m]
-    frac_names = {v.name for v in fractional}
-    slack_names = set(model.slack)
-    d = {v.name: pulp.LpVariable(f"d_{v.name}", cat=pulp.LpBinary) for v in fractional}
-    s_new = {name: pulp.LpVariable(f"r_{name}", lowBound=0, upBound=model.slack[name].upBound)
-             for name in slack_names}
+    frac_ids = {id(v) for v in fractional}
+    slacks = {id(v): v for v in model.slack_variables}
+    d = {id(v): pulp.LpVariable(f"d_{v.name}", cat=pulp.LpBinary) for v in fractional}
+    s_new = {k: pulp.LpVariable(f"r_{v.name}", lowBound=0, upBound=v.upBound) for k, v in slacks.items()}
     residual = pulp.LpProblem("rounding", pulp.LpMinimize)
+    used: set[int] = set()  # slacks of the kept rows
     for name, c in model.lp.constraints.items():
-        if not any(v.name in frac_names for v in c):
+        if not any(id(v) in frac_ids for v in c):
             continue
         pairs, constant = [], c.constant
         for v, a in c.items():
-            if v.name in frac_names:
-                pairs.append((d[v.name], a))
+            if id(v) in frac_ids:
+                pairs.append((d[id(v)], a))
                 constant += a * math.floor(v.varValue)
-            elif v.name in slack_names:
-                pairs.append((s_new[v.name], a))
+            elif id(v) in slacks:
+                pairs.append((s_new[id(v)], a))
+                used.add(id(v))
             else:
                 constant += a * round(v.varValue or 0.0)
         residual.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), c.sense, name, -constant), name)
-    used_slack = {v.name for c in residual.constraints.values() for v in c if v.name.startswith("r_")}
-    objective = [(d[v.name], a) for v, a in model.lp.objective.items() if v.name in frac_names]
-    objective += [(s_new[v.name], a) for v, a in model.lp.objective.items()
-                  if v.name in slack_names and f"r_{v.name}" in used_slack]
+    objective = [(d[id(v)], a) for v, a in model.lp.objective.items() if id(v) in frac_ids]
+    objective += [(s_new[id(v)], a) for v, a in model.lp.objective.items() if id(v) in used]
     residual.setObjective(pulp.LpAffineExpression(objective))
     t = time.perf_counter()
     residual.solve(make_solver(params.solver, params.time_limit, mip=True))
     if _status(residual, time.perf_counter() - t, params.time_limit) != "optimal":
         return None
-    values = {f: np.array([math.floor(v.varValue) + round(d[v.name].varValue) if m else round(v.varValue or 0.0)
+    values = {f: np.array([math.floor(v.varValue) + round(d[id(v)].varValue) if m else round(v.varValue or 0.0)
                            for v, m in zip(model.vars[f], frac[f], strict=True)], dtype=np.int64)
               for f in FLOW_FAMILIES}
-    slack_values = {name: s_new[name].varValue for name in slack_names if f"r_{name}" in used_slack}
+    slack_values = {k: s_new[k].varValue for k in used}
     _set_values(model, values)
-    for name, value in slack_values.items():
-        model.slack[name].varValue = value
+    for k, value in slack_values.items():
+        slacks[k].varValue = value
     return values
 
 
@@ -350,17 +392,20 @@ def flow_rows(problem: AllocationProblem, values: dict[str, np.ndarray]) -> pd.D
     return frame
 
 
-def _duals(model: AllocationModel) -> dict[str, float]:
-    """Shadow prices of the LP (yuan per trainee), by constraint name. Not unique: our LPs are degenerate."""
-    out = {}
-    for family in ("capacity", "quota", "cert", "target", "plan", "band", "advanced", "certfloor", "qualcap"):
-        for name, c in model.constraints.get(family, {}).items():
-            if c.pi is not None:
-                out[name] = float(c.pi)
-    return out
+DUAL_FAMILIES = ("capacity", "quota", "cert", "target", "plan", "band", "advanced", "certfloor", "qualcap")
 
 
-def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: dict[str, float]) -> Solution:
+def _duals(model: AllocationModel) -> pd.DataFrame:
+    """Shadow prices of the LP (yuan per trainee): the row table of the priced families with a ``dual`` column.
+    Not unique: our LPs are degenerate."""
+    rows = model.row_table
+    rows = rows[rows["family"].isin(DUAL_FAMILIES)]
+    duals = [c.pi for c in rows["constraint"]]
+    rows = rows.drop(columns="constraint").assign(dual=[float(d) if d is not None else np.nan for d in duals])
+    return rows[rows["dual"].notna()].reset_index(drop=True)
+
+
+def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: pd.DataFrame) -> Solution:
     """The allocation tables summed from the classes: one row per (school, county, course) and per
     (unit, county, course, institution), with the classes counted, not derived."""
     names = problem.names
@@ -438,8 +483,9 @@ def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: dict[str, 
     })
     positive = load["capacity"].where(load["capacity"] > 0, 1)
     load["utilisation"] = np.where(load["capacity"] > 0, load["used"] / positive, 0.0).round(4)
-    load["shadow_price"] = [round(-duals.get(f"cap_{i}_{k}", 0.0), 4) + 0.0
-                            for i, k in zip(load["institution_code"], load["course_code"], strict=True)]
+    cap = duals[duals["family"] == "capacity"].set_index(["institution", "course"])["dual"]
+    price = cap.reindex(pd.MultiIndex.from_arrays([load["institution_code"], load["course_code"]]), fill_value=0.0)
+    load["shadow_price"] = [round(-float(v), 4) + 0.0 for v in price]
     out = Solution("optimal", problem.params.solver, school, project, load)
     out.classes = classes
     return out
@@ -449,8 +495,9 @@ def _mix_term(model: AllocationModel, penalty: float) -> float:
     """The mix penalty of the model's flow values as they are now (after rounding), recomputed row by row: the
     slack each mix row needs, not the LP's slack values."""
     total = 0.0
-    for c in model.constraints.get("mix", {}).values():
-        value = sum(a * (v.varValue or 0.0) for v, a in c.items() if v.name not in model.slack)
+    slacks = set(map(id, model.slack_variables))
+    for c in model.rows_of("mix"):
+        value = sum(a * (v.varValue or 0.0) for v, a in c.items() if id(v) not in slacks)
         rhs = -c.constant
         need = rhs - value if c.sense == pulp.LpConstraintGE else value - rhs
         total += max(0.0, need)
@@ -486,7 +533,8 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
         total = int(frame["trainees"].sum())
         cert = int(frame.loc[frame["certificate_class"], "trainees"].sum())
         cert_share[unit] = round(cert / total, 6) if total else 0.0
-    slack = {n: round(float(v.varValue or 0.0), 6) for n, v in model.slack.items() if (v.varValue or 0) > 1e-9}
+    slack = used_slack(model)
+    sol.slack = slack
     gap = (integer_objective - lp_objective) / abs(integer_objective) if integer_objective else 0.0
     gap = 0.0 if abs(gap) < 1e-12 else gap  # no "-0.00e+00" from floating-point noise
     return {
@@ -508,13 +556,22 @@ def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: fl
             "unit": {k: int(v) for k, v in proj.groupby("unit_code")["trainees"].sum().items()},
         },
         "trainee_km": round(float(sol.school_allocation["trainee_km"].sum() + proj["trainee_km"].sum()), 1),
-        "slack_used": slack,
-        "variables": {**{f: len(model.vars[f]) for f in FLOW_FAMILIES}, "slack": len(model.slack)},
+        "slack_used": dict(zip(slack["label"], slack["value"], strict=True)),
+        "variables": {**{f: len(model.vars[f]) for f in FLOW_FAMILIES}, "slack": len(model.slack_variables)},
         "annex1_columns": report.annex1_columns(problem, sol.school_allocation, proj),
         "county_balance": report.county_balance(problem, sol.school_allocation),
         "classes": report.class_report(problem, sol.classes),
         "top_institutions": report.top_by_prefecture(problem, sol.school_allocation, proj),
     }
+
+
+def used_slack(model: AllocationModel) -> pd.DataFrame:
+    """The slacks with a positive value: term, kind, their codes, label and value (rounded to 1e-6)."""
+    table = model.slack_table
+    values = np.array([v.varValue or 0.0 for v in table["variable"]], dtype=float)
+    keep = values > 1e-9
+    return (table.loc[keep, ["term", "kind", "adcode", "prefecture", "group", "label"]]
+            .assign(value=[round(float(v), 6) for v in values[keep]]).reset_index(drop=True))
 
 
 # -- decomposition ---------------------------------------------------------------------------------------
@@ -657,6 +714,7 @@ def merge_solutions(parts: list[Solution], solver: str) -> Solution:
     if not classes.empty:
         classes["class_id"] = [f"C{i + 1:06d}" for i in range(len(classes))]
     merged.classes = classes
+    merged.slack = pd.concat([p.slack for p in parts], ignore_index=True)
     summary["classes"]["min_class_size"] = parts[0].summary["classes"].get("min_class_size")
     return merged
 

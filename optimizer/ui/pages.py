@@ -264,8 +264,8 @@ def diagnosis_lines(solved: Solved) -> list[str]:
     elif d.messages:
         lines.append(t("diag.precheck", n=len(d.messages)))
     if not d.violations.empty and short.empty:
-        rows = "；".join(f"{constraint_name(r.constraint, names)}{t('diag.' + r.direction)} {numbers.count(r.amount)}"
-                        for r in d.violations.head(5).itertuples())
+        rows = "；".join(f"{constraint_name(r.kind, r.codes, names)}{t('diag.' + r.direction)} "
+                        f"{numbers.count(r.amount)}" for r in d.violations.head(5).itertuples())
         lines.append(t("diag.elastic", rows=rows))
     return lines
 
@@ -285,14 +285,11 @@ def demand_name(kind: str, code: str, names: dict[str, str]) -> str:
     return t("diag.quota", name=n[0])
 
 
-def constraint_name(constraint: str, names: dict[str, str]) -> str:
-    """An LP row name (target_p530300, quota_s01, cap_i01_k05 …) in words."""
-    family, _, rest = constraint.partition("_")
-    if family == "quota" and rest.startswith("hi_"):
-        family, rest = "quota_hi", rest[3:]
-    codes = [c[1:] if c.startswith("p") and c[1:].isdigit() else c for c in rest.split("_")]
+def constraint_name(kind: str, codes: list[str], names: dict[str, str]) -> str:
+    """An LP row in words, from its kind (target, quota, quota_hi, cap …) and its codes (the diagnosis's table
+    carries both; the row's solver name is never parsed)."""
     label = "·".join(names.get(c, c) for c in codes if c)
-    return t(f"con.{family}", name=label) if has(f"con.{family}") else label
+    return t(f"con.{kind}", name=label) if has(f"con.{kind}") else label
 
 
 def show_not_solved(solved: Solved) -> bool:
@@ -331,8 +328,10 @@ def show_diagnosis(solved: Solved) -> None:
         show_table(d.blocking, key="diag_blocking")
     if not d.violations.empty:
         st.caption(t("violations"))
-        v = d.violations.assign(constraint=d.violations["constraint"].map(lambda c: constraint_name(c, names)),
+        v = d.violations.assign(constraint=[constraint_name(k, c, names) for k, c in
+                                            zip(d.violations["kind"], d.violations["codes"], strict=True)],
                                 direction=d.violations["direction"].map(lambda s: t(f"diag.{s}")))
+        v = v.drop(columns=["family", "kind", "codes"], errors="ignore")
         show_table(v, key="diag_violations")
 
 

@@ -241,6 +241,15 @@ def solve_now(scenario: str, source: DataSource, overrides_json: str) -> Solved:
     return solve_cached(scenario.removesuffix(".yaml"), scenario_key(scenario), source, overrides_json)
 
 
+@st.cache_resource(show_spinner=False)
+def model_store():
+    """Solved LP models kept for re-solves (pipeline.run_scenario's store), shared by the sessions of this
+    server: a slider moved on a solved scenario re-solves its model from the scenario's own optimal basis."""
+    from optimizer.pipeline import ModelStore
+
+    return ModelStore(max_models=4, max_bytes=768 * 2**20)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def solve_cached(scenario: str, scenario_text: str, source: DataSource, overrides_json: str) -> Solved:
     """Solve a scenario with the sidebar's overrides; errors come back as data.
@@ -248,7 +257,8 @@ def solve_cached(scenario: str, scenario_text: str, source: DataSource, override
     from optimizer.pipeline import run_scenario
 
     try:
-        result = run_scenario(scenario_path(scenario), plan=plan_for(source), overrides=json.loads(overrides_json))
+        result = run_scenario(scenario_path(scenario), plan=plan_for(source), overrides=json.loads(overrides_json),
+                              store=model_store())
     except (InputError, SolverUnavailable) as exc:
         return Solved(scenario, None, None, None, [], str(exc))
     return Solved(scenario, result.plan, result.problem, result.solution, result.violations,
