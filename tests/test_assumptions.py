@@ -147,15 +147,17 @@ def test_every_assumed_number_entering_the_model_is_ranked(sensitivity):
     run, report = sensitivity
     t = report.table
     model = run.ranging.model
-    cap_rows = set(model.constraints["capacity"])
-    offers = {n.removeprefix("cap_") for n in cap_rows}
+    rows = model.row_table  # the model's keyed rows (codes, not names)
+    cap = rows[rows["family"] == "capacity"]
+    offers = set(zip(cap["institution"], cap["course"], strict=True))
     counts = t.groupby(["table", "column"]).size()
     assert counts[("offers", "price_per_trainee")] == counts[("offers", "equipment_sets")] == len(offers)
     assert counts[("offers", "days_available")] == len(offers)
-    courses = {o.rsplit("_", 1)[1] for o in offers}
+    courses = {course for _, course in offers}
     assert counts[("courses", "class_hours")] == counts[("courses", "max_class_size")] == len(courses)
-    mix = {n.split("_p", 1)[1] for n in model.constraints["mix"]}  # a group with no focus row has no number
-    focus = {f"{r.prefecture}_{r.group}" for r in run.problem.focus.itertuples()}
+    mixes = rows[rows["family"] == "mix"]
+    mix = set(zip(mixes["prefecture"], mixes["group"], strict=True))  # a group with no focus row has no number
+    focus = {(r.prefecture, r.group) for r in run.problem.focus.itertuples()}
     assert counts[("profession_focus", "share")] == len(mix & focus) > 200
     assert list(t["rank"]) == list(range(1, len(t) + 1))
     assert t["sensitivity"].is_monotonic_decreasing

@@ -67,6 +67,13 @@ class AssumptionReport:
 # -- the assumed numbers that enter the model ----------------------------------------------------------------
 
 
+def row_labels(rows: pd.DataFrame, family: str, codes: list[str]) -> dict[tuple, str]:
+    """{codes → row label} of one family of the ranged rows: rows are found by their codes (issue 12), the label
+    is only carried along to name the row to HiGHS."""
+    part = rows[rows["family"] == family]
+    return dict(zip(zip(*(part[c] for c in codes), strict=True), part["name"], strict=True))
+
+
 def _spans(ranges) -> dict[tuple[str, str], tuple[float, float, str, str]]:
     """(table, column) → (low, high, unit, source) of every sourced range."""
     tables = set(ranges["table"]) if ranges is not None and not ranges.empty else set()
@@ -104,6 +111,7 @@ def assumption_table(run) -> pd.DataFrame:
     problem, plan, ranging = run.problem, run.plan, run.ranging
     ranges = _spans(plan.assumption_ranges)
     frame = ranging.rows.set_index("name")
+    cap_label = row_labels(ranging.rows, "capacity", ["institution", "course"])
     binding = frame[(frame["family"] == "capacity") & (frame["shadow_price"] > 1e-9)]["shadow_price"]
     rows = frame.to_dict("index")  # name → the row's record (a dict: faster than .loc in these loops)
     typical = float(binding.median()) if len(binding) else 0.0
@@ -116,7 +124,7 @@ def assumption_table(run) -> pd.DataFrame:
     weight = float(problem.params.weights.cost)
     course_rows = problem.courses.set_index("code")
     for (inst, course), o in offers.iterrows():
-        row_name = f"cap_{inst}_{course}"
+        row_name = cap_label.get((inst, course))
         if row_name not in rows:
             continue  # no variable uses this offer: its numbers do not enter the model
         r = rows[row_name]
@@ -139,8 +147,10 @@ def assumption_table(run) -> pd.DataFrame:
                         "trainees": trainees, "estimate_low": est[0], "estimate_high": est[1],
                         "stable_price_low": float(p["stable_low"]) if p is not None else math.nan,
                         "stable_price_high": float(p["stable_high"]) if p is not None else math.nan})
-    records += _course_records(problem, plan, ranges, rows, offers, changes, fill, typical, course_rows)
-    records += _focus_records(problem, plan, ranges, rows)
+    records += _course_records(problem, plan, ranges, rows, offers, changes, fill, typical, course_rows,
+                               cap_label)
+    mix_label = row_labels(ranging.rows, "mix", ["prefecture", "group", "kind"])
+    records += _focus_records(problem, plan, ranges, rows, mix_label)
     records += _condition_records(problem, plan, ranges, ranging, typical)
     table = pd.DataFrame.from_records(records)
     for column in [*COLUMNS, *EXTRA]:
@@ -185,12 +195,13 @@ def _capacity_record(table: str, key: str, column: str, value: float, basis: str
             "estimate_low": est[0], "estimate_high": est[1], "ends_places": ends}
 
 
-def _course_records(problem, plan, ranges, rows, offers, changes, fill, typical, course_rows) -> list[dict]:
+def _course_records(problem, plan, ranges, rows, offers, changes, fill, typical, course_rows,
+                    cap_label: dict[tuple, str]) -> list[dict]:
     """class_hours and max_class_size of a course: every offer of the course changes its places."""
     out = []
     basis = plan.courses.set_index("code")["basis"]
     for course, part in offers.reset_index(drop=True).groupby("course"):
-        names = [f"cap_{i}_{course}" for i in part["institution"]]
+        names = [cap_label.get((i, course)) for i in part["institution"]]
         present = [(n, o) for n, (_, o) in zip(names, part.iterrows(), strict=True) if n in rows]
         if not present:
             continue
@@ -214,7 +225,8 @@ def _course_records(problem, plan, ranges, rows, offers, changes, fill, typical,
                         "name": problem.names.get(course, course), "unit": unit, "source": source, "estimate": how,
                         "trainees": float(sum(rows[n]["activity"] for n, _ in present)),
                         "estimate_low": est[0], "estimate_high": est[1],
-                        "rows": [n for n, _ in present], "ends_value": _ends(low, high, int)})
+                        "rows": [n for n, _ in present], "row_institutions": [o["institution"] for _, o in present],
+                        "ends_value": _ends(low, high, int)})
     return out
 
 
@@ -240,7 +252,7 @@ def _mix_bounds(share: float, tau: float, target: float) -> tuple[int, int]:
     return math.floor((share - tau) * target), math.ceil((share + tau) * target)
 
 
-def _focus_records(problem, plan, ranges, rows) -> list[dict]:
+def _focus_records(problem, plan, ranges, rows, mix_label: dict[tuple, str]) -> list[dict]:
     """profession_focus.share: the bounds of the mix rows of its (prefecture, group)."""
     out = []
     tau = problem.params.mix_tolerance
@@ -248,7 +260,7 @@ def _focus_records(problem, plan, ranges, rows) -> list[dict]:
     basis = plan.focus.set_index(["prefecture_adcode", "group"])["basis"]
     low, high, unit, source = _range(ranges, "profession_focus", "share")
     for f in problem.focus.itertuples():
-        lo_row, hi_row = f"mix_lo_p{f.prefecture}_{f.group}", f"mix_hi_p{f.prefecture}_{f.group}"
+        lo_row, hi_row = (mix_label.get((f.prefecture, f.group, kind)) for kind in ("mix_lo", "mix_hi"))
         present = [n for n in (lo_row, hi_row) if n in rows]
         if not present or f.prefecture not in target.index:
             continue
@@ -268,6 +280,7 @@ def _focus_records(problem, plan, ranges, rows) -> list[dict]:
                     "source_range_high": high, "kind": "focus",
                     "name": f"{problem.names.get(f.prefecture, f.prefecture)}·{problem.names.get(f.group, f.group)}",
                     "unit": unit, "source": source, "estimate": "ranging", "row": ";".join(present),
+                    "row_lower_name": lo_row, "row_upper_name": hi_row,
                     "shadow_price": shadow, "estimate_low": est[0], "estimate_high": est[1],
                     "prefecture": f.prefecture})
     return out
@@ -331,23 +344,22 @@ def change_at(row: pd.Series, end: str, ranging: LPRanging, problem) -> Change |
         arg = "hours" if row["column"] == "class_hours" else "size"
         end_value = row["ends_value"][i]
         upper = {}
-        for name in row["rows"]:
-            inst = name.removeprefix("cap_").rsplit("_", 1)[0]
+        for name, inst in zip(row["rows"], row["row_institutions"], strict=True):
             o = offers.loc[(inst, row["key"])]
             upper[name] = float(_places(o, problem.params.capacity_changes, problem.params.class_fill,
                                         **{arg: end_value}))
         return Change(row_upper=upper)
     if row["kind"] == "focus":
-        pref, group = row["key"].split("/")
+        pref = row["key"].split("/")[0]
         value = row["source_range_low"] if end == "low" else row["source_range_high"]
         target = float(problem.targets.set_index("prefecture")["target"][pref])
         lo, hi = _mix_bounds(float(value), problem.params.mix_tolerance, target)
         names = set(str(row["row"]).split(";"))
         ch = Change()
-        if f"mix_lo_p{pref}_{group}" in names:
-            ch.row_lower[f"mix_lo_p{pref}_{group}"] = float(lo)
-        if f"mix_hi_p{pref}_{group}" in names:
-            ch.row_upper[f"mix_hi_p{pref}_{group}"] = float(hi)
+        if row.get("row_lower_name") in names:
+            ch.row_lower[row["row_lower_name"]] = float(lo)
+        if row.get("row_upper_name") in names:
+            ch.row_upper[row["row_upper_name"]] = float(hi)
         return ch
     if row["kind"] == "condition":
         return Change(closed=row["closed"]) if end == "low" and row["source_range_low"] <= 0 \

@@ -185,17 +185,22 @@ def _row_table(model: AllocationModel, solution, ranging, objective: float) -> p
     """Every ranged row: family, name, index, bounds, activity, dual, shadow price and the bound interval over
     which that dual holds (HiGHS row ranging), with the objective at each end."""
     records = []
-    for family in RANGED_FAMILIES:
-        for name, c in model.constraints.get(family, {}).items():
-            i = c.index
-            dual = float(solution.row_dual[i])
-            records.append((family, name, i, c.getLb(), c.getUb(), float(solution.row_value[i]), dual, -dual,
-                            float(ranging.row_bound_dn.value_[i]), float(ranging.row_bound_up.value_[i]),
-                            float(ranging.row_bound_dn.objective_[i]) - objective,
-                            float(ranging.row_bound_up.objective_[i]) - objective))
-    return pd.DataFrame(records, columns=["family", "name", "index", "lower", "upper", "activity", "dual",
-                                          "shadow_price", "holds_from", "holds_to", "objective_change_from",
-                                          "objective_change_to"])
+    table = model.row_table  # keyed rows (issue 12): the label is a name for people, the codes identify the row
+    table = table[table["family"].isin(RANGED_FAMILIES)]
+    for family, kind, name, institution, course, prefecture, group, c in zip(
+            table["family"], table["kind"], table["label"], table["institution"], table["course"],
+            table["prefecture"], table["group"], table["constraint"], strict=True):
+        i = c.index
+        dual = float(solution.row_dual[i])
+        records.append((family, kind, name, institution, course, prefecture, group, i, c.getLb(), c.getUb(),
+                        float(solution.row_value[i]),
+                        dual, -dual, float(ranging.row_bound_dn.value_[i]), float(ranging.row_bound_up.value_[i]),
+                        float(ranging.row_bound_dn.objective_[i]) - objective,
+                        float(ranging.row_bound_up.objective_[i]) - objective))
+    return pd.DataFrame(records, columns=["family", "kind", "name", "institution", "course", "prefecture", "group",
+                                          "index", "lower", "upper",
+                                          "activity", "dual", "shadow_price", "holds_from", "holds_to",
+                                          "objective_change_from", "objective_change_to"])
 
 
 def lp_ranging(problem: AllocationProblem, time_limit: float | None = None) -> LPRanging:
