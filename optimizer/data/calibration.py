@@ -20,7 +20,7 @@ from optimizer import rules
 from optimizer.data.schema import SCHEMAS, Column, TableSchema
 from optimizer.data.tables import bound_text, parse_table, read_raw
 from optimizer.errors import ProblemList
-from optimizer.messages import msg
+from optimizer.messages import CATALOGUE, msg
 
 RANGES_TABLE = "assumption_ranges"
 RANGES = TableSchema(
@@ -88,9 +88,10 @@ def check_ranges(frame: pd.DataFrame, table: str, ranges: pd.DataFrame | None, p
                 continue
             if not low <= float(value) <= high:
                 shown = f"{value:g}" if isinstance(value, float) else str(value)
+                shown_unit = msg(f"asm.unit.{unit}") if f"asm.unit.{unit}" in CATALOGUE else ""  # a share: none
                 problems.add(file, int(row), column, shown, msg(
-                    "asm.out_of_range", low=bound_text(low), high=bound_text(high), unit=f" {unit}" if unit else "",
-                    source=source))
+                    "asm.out_of_range", low=bound_text(low), high=bound_text(high),
+                    unit=f" {shown_unit}" if shown_unit else "", source=source))
 
 
 def rule_bounds(table: str, column: str, row: pd.Series) -> tuple[float | None, float | None]:
