@@ -112,18 +112,11 @@ def load_lots(path: Path | str, where: LotsContext | AllocationProblem, params: 
 
     ``where``: the plan's ``LotsContext`` (before the solve) or a built problem."""
     context = _context(where)
-    raw, problems = read_raw(path)
-    if raw is None:
-        problems.raise_if_any()
-    _check_header(raw, problems)
-    problems.raise_if_any()
-    at = {h: i for i, h in enumerate(raw.header)}
+    raw, problems, cells = _lot_cells(path)
     courses = CourseNames(context)
     areas = area_index(context)
     rows = []
-    for row_no, cells in raw.rows:
-        def cell(name: str, _cells=cells) -> str:
-            return _cells[at[name]].strip() if name in at and at[name] < len(_cells) else ""
+    for row_no, cell in cells:
         row = _lot_row(raw.file, row_no, cell, context, courses, areas, params, problems)
         if row is not None:
             rows.append(row)
@@ -136,17 +129,26 @@ def load_lots(path: Path | str, where: LotsContext | AllocationProblem, params: 
 def check_lots_content(path: Path | str, params: ShortlistParams) -> None:
     """A lots file's own content when the plan data could not be read: its columns and the types of its cells
     (numbers, methods, dates, mixes), so that its problems come with the data's in one pass (InputError)."""
+    raw, problems, cells = _lot_cells(path)
+    for row_no, cell in cells:
+        _cell_types(raw.file, row_no, cell, problems)
+    problems.raise_if_any()
+
+
+def _lot_cells(path: Path | str):
+    """A lots file read and its header checked (InputError otherwise): the raw table, its problem list and, per
+    row, (spreadsheet row number, a getter of a cell by column name, "" where absent)."""
     raw, problems = read_raw(path)
     if raw is None:
         problems.raise_if_any()
     _check_header(raw, problems)
     problems.raise_if_any()
     at = {h: i for i, h in enumerate(raw.header)}
-    for row_no, cells in raw.rows:
-        def cell(name: str, _cells=cells) -> str:
-            return _cells[at[name]].strip() if name in at and at[name] < len(_cells) else ""
-        _cell_types(raw.file, row_no, cell, problems)
-    problems.raise_if_any()
+
+    def getter(cells: list[str]):
+        return lambda name: cells[at[name]].strip() if name in at and at[name] < len(cells) else ""
+
+    return raw, problems, [(row_no, getter(cells)) for row_no, cells in raw.rows]
 
 
 def _check_header(raw, problems: ProblemList) -> None:
