@@ -85,7 +85,7 @@ def test_the_loader_rejects_a_value_outside_its_sourced_range_naming_file_row_co
     assert (p.file, p.row, p.value) == ("offers.csv", 7, "4500")
     with language("en"):
         assert "outside the range public sources support, 300–4,000 yuan" in str(p)
-    assert "calibration.md" in p.message
+    assert "assumption_ranges.csv" in p.message  # the file that holds the range's source (calibration.md …)
 
 
 def test_a_folder_without_ranges_is_checked_against_the_schema_only(data_copy):

@@ -129,7 +129,7 @@ def shoot(page, name: str) -> None:
 def test_every_page_in_a_real_browser(server):
     """A link to /allocate?scenario=cert_share_70 shows ρ = 0.70, solves to the 0.70 result, and marks it stale
     when ρ moves; then every page after its main action: no exception, no English words, screenshots."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
@@ -146,7 +146,8 @@ def test_every_page_in_a_real_browser(server):
         page.goto(f"{server}/allocate?scenario=cert_share_70")
         wait_idle(page)
         rho = page.locator('[data-testid="stSidebar"] input[type="range"]').first
-        assert float(rho.get_attribute("value")) == 0.7
+        # the sidebar may still be rendering when the page is first idle: wait for the value (fails after 30 s)
+        expect(rho).to_have_attribute("value", "0.7", timeout=30_000)
         page.get_by_role("button", name="求解").first.click()
         wait_idle(page)
         page.get_by_text("独立校验").first.wait_for(timeout=60_000)

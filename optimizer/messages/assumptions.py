@@ -3,7 +3,8 @@
 CATALOGUE: dict[str, tuple[str, str]] = {
     # data/assumption_ranges.csv and the loader
     "asm.out_of_range": ("超出公开来源支持的范围 {low}–{high}{unit}（依据见 assumption_ranges.csv）",
-                         "outside the range public sources support, {low}–{high}{unit} (source: {source})"),
+                         "outside the range public sources support, {low}–{high}{unit} "
+                         "(basis in assumption_ranges.csv)"),
     "asm.range_not_assumed_table": ("不是假设数据表（只有带 basis 列的假设表才有取值范围）",
                                     "not an assumed table (only the assumed tables, with a basis column, have ranges)"),
     "asm.range_not_numeric": ("不是 {table} 的数值列", "not a numeric column of {table}"),
