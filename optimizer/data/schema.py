@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from optimizer import rules
+from optimizer.data import limits
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,7 @@ class Column:
 
     @property
     def max_length(self) -> int:
-        """Longest text accepted in the column (optimizer.data.limits)."""
-        from optimizer.data import limits
-
+        """Longest text accepted in the column (optimizer.data.limits; read per cell, so imported once above)."""
         if self.kind in ("code", "adcode"):
             return limits.MAX_CODE_LENGTH
         return limits.MAX_NAME_LENGTH if self.is_name else limits.MAX_TEXT_LENGTH

@@ -267,14 +267,19 @@ def bound_text(value: float) -> str:
 def number_bounds_problem(number: Decimal, column: Column) -> str | None:
     """Why ``number`` is outside the column's sane range (every number has one: ``limits.MAX_ANY_NUMBER``
     when the column states none), or None."""
-    unit = f" {unit_word(column.unit)}" if column.unit else ""
     maximum = column.maximum if column.maximum is not None else limits.MAX_ANY_NUMBER
     minimum = column.minimum if column.minimum is not None else (-maximum if column.signed else 0)
     if number > Decimal(str(maximum)):
-        return msg("limits.above", maximum=bound_text(maximum), unit=unit)
+        return msg("limits.above", maximum=bound_text(maximum), unit=_unit_suffix(column))
     if number < Decimal(str(minimum)):
-        return msg("limits.below", minimum=bound_text(minimum), unit=unit)
+        return msg("limits.below", minimum=bound_text(minimum), unit=_unit_suffix(column))
     return None
+
+
+def _unit_suffix(column: Column) -> str:
+    """" 人次" after a bound in a message; looked up only when a message is made (a country-scale load checks
+    ~300,000 cells, and looking the unit up for each cost a second)."""
+    return f" {unit_word(column.unit)}" if column.unit else ""
 
 
 def parse_table(raw: RawTable, schema: TableSchema, problems: ProblemList) -> pd.DataFrame:

@@ -56,7 +56,9 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
                 from concurrent.futures import ProcessPoolExecutor
 
                 with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-                    parts = list(pool.map(_allocate_block, blocks, chunksize=max(1, len(blocks) // (4 * workers))))
+                    # one block per task: a block takes 1–10 s (more where the class step falls back to a MIP),
+                    # so chunks of several left one worker idle while the other finished its chunk
+                    parts = list(pool.map(_allocate_block, blocks))
             else:
                 parts = [_allocate_block(b) for b in blocks]
             merged = merge_solutions(parts, problem.params.solver)
