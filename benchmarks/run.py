@@ -17,7 +17,8 @@ procurement_filter (one filter click on the procurement page), sweep_11 (11 poin
 processes), sweep_11_dask (the same grid on a LocalCluster started for it), sweep_11_warm (the same grid, no
 cache, on a running dask cluster whose workers have solved before), sweep_11_cached. Every stage is the median
 of three runs (end_to_end and the sweeps included; a single sub-second measurement is noisy). Peak RSS is the
-high-water mark of this process after the stage (of the largest child process for end_to_end). Each target is
+high-water mark of this process after the stage (of the largest child process for end_to_end; tree_peak_rss_mb
+is the command's whole process tree, main and workers summed, sampled every 0.2 s: the memory target). Each target is
 printed beside its measured value; a miss says by how much. The committed benchmarks/results.json is refreshed
 by hand with a full run; CI and --quick write test-artifacts/benchmarks.json; a run of some --parts writes
 benchmarks/results-<parts>.json. Every record carries the 1-minute load average when it was taken (load_avg):
@@ -81,6 +82,47 @@ def raw_highs_seconds(model) -> float:
     return seconds
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants now (Linux /proc), in MB."""
+    parent: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parent[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        kids = [p for p, pp in parent.items() if pp in frontier and p not in tree]
+        tree.update(kids)
+        frontier = kids
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def run_sampling_tree_rss(cmd: list[str]) -> float | None:
+    """Run ``cmd`` to completion; the peak of its process tree's summed resident memory (sampled every 0.2 s), or
+    None where /proc is missing. The country target (≤ 1.5 GB) is for the whole command: the main process and its
+    block workers at once, which the largest single child's high-water mark understates."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = None
+    while proc.poll() is None:
+        if Path("/proc").is_dir():
+            peak = max(peak or 0.0, _tree_rss_mb(proc.pid))
+        time.sleep(0.2)
+    _, err = proc.communicate()
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, stderr=err)
+    return peak
+
+
 def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
     """Stages of the one pipeline (``run_scenario``), medians of REPEATS runs; then the command end to end."""
     from optimizer.model.lp import AllocationModel
@@ -119,19 +161,21 @@ def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
         add_solution(outputs, result.solution, result.summary(), result.timings)
         outputs.commit()
         add("export", time.perf_counter() - t)
-        walls, cpus = [], []
+        walls, cpus, tree_peaks = [], [], []
         for n in range(REPEATS):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             cmd = [sys.executable, "-m", "optimizer", "solve", str(scenario), "--out", str(Path(out) / f"cli{n}")]
             if data:
                 cmd += ["--data", str(data)]
             t = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+            tree_peaks.append(run_sampling_tree_rss(cmd))
             walls.append(time.perf_counter() - t)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         add("end_to_end", statistics.median(walls), n_vars, children=True)
         rec[-1]["cpu_seconds"] = round(statistics.median(cpus), 3)
+        if all(p is not None for p in tree_peaks):  # the command and its worker processes together
+            rec[-1]["tree_peak_rss_mb"] = round(max(tree_peaks), 1)
     if raw:
         model = AllocationModel(result.problem)
         add("raw_highs", statistics.median(raw_highs_seconds(model) for _ in range(REPEATS)), n_vars,
@@ -328,6 +372,8 @@ def main() -> int:
               f"{r['peak_rss_mb']:>8.0f} {r['variables']:>10} {r['constraints']:>7} {r.get('load_avg', 0):>5.1f}")
         if "stages" in r:
             print(f"{'':<12}   {', '.join(f'{k} {v:.3f}' for k, v in r['stages'].items())}")
+        if "tree_peak_rss_mb" in r:
+            print(f"{'':<12}   process tree (command and workers) peak {r['tree_peak_rss_mb']:.0f} MB")
     print("\ntargets")
     got = {(r["instance"], r["stage"]): r for r in records}
     for (inst, stage), (limit, unit, what) in TARGETS.items():
@@ -338,7 +384,7 @@ def main() -> int:
         elif stage == "end_to_end_rss":
             if (inst, "end_to_end") not in got:
                 continue
-            value = got[(inst, "end_to_end")]["peak_rss_mb"]
+            value = got[(inst, "end_to_end")].get("tree_peak_rss_mb", got[(inst, "end_to_end")]["peak_rss_mb"])
         elif (inst, stage) in got:
             value = got[(inst, stage)]["seconds"]
         else:

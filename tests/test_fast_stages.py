@@ -107,3 +107,73 @@ def test_the_column_wise_verifier_still_names_every_broken_pair(tmp_path):
             "platform-registered teachers (R15)", "unit's counties (R10)"} <= checks
     ok = {v.check for v in verify(problem, sol)}  # the same tables against the institutions as they were
     assert "debarred or excluded (R14)" not in ok and "platform-registered teachers (R15)" not in ok
+
+
+def split_by_membership(problem):
+    """Blocks by one membership test per table and block (the implementation before issue 19's split)."""
+    import dataclasses
+
+    from optimizer.model.decomposition import connected_components as components
+
+    edges = [*((("i", s), ("p", p)) for s, p in problem.y_keys[["school", "prefecture"]].itertuples(index=False)),
+             *((("u", u), ("p", p)) for u, p in problem.unit_plans[["unit", "prefecture"]].itertuples(index=False)),
+             *((("u", u), ("i", i)) for u, i in problem.v_keys[["unit", "institution"]].itertuples(index=False))]
+    blocks = []
+    for comp in components([("p", p) for p in problem.targets["prefecture"]], edges):
+        prefs, insts, units = ({n for k, n in comp if k == kind} for kind in "piu")
+        if not prefs:
+            continue
+        f = problem
+        pick = lambda frame, column, codes: frame[frame[column].isin(codes)].reset_index(drop=True)  # noqa: E731
+        counties = pick(f.counties, "prefecture_adcode", prefs)
+        homes = f.institutions.loc[f.institutions["code"].isin(insts), "home_county"].unique()
+        blocks.append(dataclasses.replace(
+            f, distance=f.distance.loc[f.distance.index.isin(homes), counties["adcode"]], counties=counties,
+            institutions=pick(f.institutions, "code", insts), schools=pick(f.schools, "code", insts),
+            targets=pick(f.targets, "prefecture", prefs), unit_plans=pick(f.unit_plans, "unit", units),
+            offers=pick(f.offers, "institution", insts), focus=pick(f.focus, "prefecture", prefs),
+            unit_scope=pick(f.unit_scope, "unit", units), y_keys=pick(f.y_keys, "prefecture", prefs),
+            w_keys=pick(f.w_keys, "prefecture", prefs), v_keys=pick(f.v_keys, "unit", units),
+            q_keys=pick(f.q_keys, "unit", units)))
+    return blocks
+
+
+def test_split_by_one_lookup_per_table_equals_the_membership_filter(tmp_path):
+    """Issue 19: split_blocks gives every block the same rows, in the same order, as filtering each table once per
+    block, with text as plain Python strings (the same values: only the storage differs)."""
+    import dataclasses
+
+    from optimizer.data.synthetic import write_synthetic
+    from optimizer.model.decomposition import split_blocks
+    from optimizer.model.problem import build_problem
+    from optimizer.pipeline import prepare
+
+    _, plan, params, _ = prepare(data=write_synthetic(tmp_path / "c3", provinces=3, seed=3))
+    problem = build_problem(plan, params)
+    got, want = split_blocks(problem), split_by_membership(problem)
+    assert len(got) == len(want) == 3
+    for g, w in zip(got, want, strict=True):
+        assert set(g.targets["prefecture"].str[:2]) == set(w.targets["prefecture"].str[:2]) and len(
+            set(w.targets["prefecture"].str[:2])) == 1  # one province per block
+        for field in dataclasses.fields(w):
+            a, b = getattr(g, field.name), getattr(w, field.name)
+            if not isinstance(b, pd.DataFrame):
+                assert a is b or a == b, field.name
+                continue
+            assert not any(isinstance(t, pd.StringDtype) for t in a.dtypes), field.name
+            pd.testing.assert_frame_equal(a, b, check_dtype=False, check_index_type=False,
+                                          check_column_type=False, obj=field.name)
+            assert list(a.columns) == list(b.columns) and list(a.index) == list(b.index), field.name
+
+
+def test_formula_like_text_is_neutralised_by_hand():
+    """Only text starting with = + - @ gets an apostrophe, in pandas' string columns and in object columns with
+    numbers and blanks mixed in; other cells are written as they were."""
+    from optimizer.outputs.writer import neutralise_text
+
+    frame = pd.DataFrame({"a": pd.array(["=1+1", "x", None, "-3", "@a"], dtype="str"),
+                          "b": ["+x", 1, np.nan, "ok", "a=b"], "c": [1, -2, 3, 4, 5],
+                          "d": pd.Series(["=", "", "q", "-", "a"], dtype=object)})
+    assert neutralise_text(frame).to_csv(index=False, lineterminator="\n") == (
+        "a,b,c,d\n'=1+1,'+x,1,'=\nx,1,-2,\n,,3,q\n'-3,ok,4,'-\n'@a,a=b,5,a\n")
+    assert frame["a"].iloc[0] == "=1+1"  # the caller's frame is left as it was
