@@ -76,9 +76,12 @@ def smallest_class(problem: AllocationProblem, family: str, keys: pd.DataFrame) 
 
 
 def solve_class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver,
-                    lp_model: AllocationModel | None = None, local_solver=None) -> ClassPlan | None:
-    """Class-aware rounding of the LP point; else the class MIP on the LP's support, then wider."""
-    repaired = repair_rounding(problem, lp, lp_model)
+                    lp_model: AllocationModel | None = None, local_solver=None,
+                    repaired: ClassPlan | Unrepaired | str | None = "not tried") -> ClassPlan | None:
+    """Class-aware rounding of the LP point (unless ``repaired`` holds its outcome already); else the class MIP on
+    the LP's support, then wider."""
+    if isinstance(repaired, str):
+        repaired = repair_rounding(problem, lp, lp_model)
     if isinstance(repaired, ClassPlan):
         return repaired
     if repaired is not None:  # a few totals found no partner: re-decide only their neighbourhood first
