@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.model.classes import class_size, class_slots, problem_keys
+from optimizer.model.classes import cached, class_size, class_slots, rows_of
 from optimizer.model.problem import AllocationProblem
 
 DIVE_ROUNDS = 8  # rounds of closing totals and rounding again (measured on the shipped settings: 1–3)
@@ -101,13 +101,14 @@ def over_slot_closures(problem: AllocationProblem, values: dict[str, np.ndarray]
                        columns: dict[str, np.ndarray]) -> dict[int, float]:
     """For each offer whose course totals need more classes than its slots (R6, R7: Σ ⌈x / S⌉ > slots), the totals
     with the least-filled part class get the upper bound S·⌊x / S⌋ (that class closed) until the count fits."""
-    size_of, slots = class_size(problem), class_slots(problem)
+    size_of = cached(problem, "size", lambda: class_size(problem).to_dict())
+    slots = cached(problem, "slots", lambda: class_slots(problem).to_dict())
     count: dict[tuple[str, str], int] = {}
     parts: dict[tuple[str, str], list[tuple[float, int, float]]] = {}
-    for f, inst in (("w", "school"), ("v", "institution")):
-        keys = problem_keys(problem, f)
-        for i in np.flatnonzero(values[f] > TOLERANCE):
-            key = (keys[inst].iat[i], keys["course"].iat[i])
+    for f in ("w", "v"):
+        offer = rows_of(problem, f).offer
+        for i in np.flatnonzero(values[f] > TOLERANCE).tolist():
+            key = offer[i]
             s, x = int(size_of[key[1]]), float(values[f][i])
             full = math.floor(x / s + TOLERANCE)
             rest = x - full * s

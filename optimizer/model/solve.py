@@ -32,7 +32,7 @@ from optimizer.model.classes import (
     place_classes,
     problem_keys,
     repair_rounding,
-    smallest_class,
+    smallest_of,
     solve_class_mip,
 )
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
@@ -321,7 +321,7 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
     """Rounds of: whole persons (floor/ceiling MIP) if needed, class-aware rounding, and closing in the LP what
     rounding could not place. The LP's bounds are restored at the end whatever happens."""
     session = Dive(handle)
-    smallest = {f: smallest_class(problem, f, problem_keys(problem, f)) for f in ("w", "v")}
+    smallest = {f: smallest_of(problem, f) for f in ("w", "v")}
     values: dict[str, np.ndarray] | None = lp
     try:
         for _ in range(DIVE_ROUNDS):
