@@ -138,9 +138,9 @@ class LPHandle:
         highs = getattr(model.lp, "solverModel", None)
         if highs is None or not hasattr(highs, "changeColsBounds"):
             return None
-        variables = [None] * int(highs.getNumCol())
-        for v in model.lp.variables():
-            variables[v.index] = v
+        variables = getattr(model.lp, "highs_columns", None)
+        if variables is None or len(variables) != highs.getNumCol():
+            return None
         return cls(highs, {f: np.array([v.index for v in vs], dtype=np.int64) for f, vs in model.vars.items()},
                    variables)
 

@@ -73,9 +73,11 @@ class SolvedLP:
         self.problem = model.problem
         self.lock = threading.Lock()  # one re-solve at a time (the workspace serves several sessions)
         self.n = int(highs.getNumCol())
-        self.variables = [None] * self.n
-        for v in model.lp.variables():
-            self.variables[v.index] = v
+        self.variables = list(getattr(model.lp, "highs_columns", None) or [])  # FastHiGHS's columns, in order
+        if len(self.variables) != self.n:
+            self.variables = [None] * self.n
+            for v in model.lp.variables():
+                self.variables[v.index] = v
         self.constraints = list(model.lp.constraints.values())
         # indices and model state as solved: the class step may later re-index, re-bound and extend the PuLP
         # model (classes.py's local class MIP reuses it), so nothing below reads var.index or c.index again
