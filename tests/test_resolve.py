@@ -11,7 +11,7 @@ import pytest
 from optimizer.model.lp import AllocationModel
 from optimizer.model.problem import build_problem
 from optimizer.model.resolve import ModelStore, SolvedLP
-from optimizer.model.solve import make_solver
+from optimizer.model.solvers import make_solver
 from optimizer.pipeline import prepare, run_scenario
 from tests.conftest import ROOT
 

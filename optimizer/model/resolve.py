@@ -17,8 +17,8 @@ Always the anchor, not the last basis: the result of a setting is then the same 
 solved one are those settings (``reusable`` checks the structure; ``RESOLVABLE`` lists the ModelParams fields a
 re-solve may change; pipeline.py keys the store by an identity of everything else); after ``resolve()``
 ``write_back()`` puts the values and duals into the PuLP model, exactly where a fresh solve would have put them,
-so rounding, classes and the result tables run unchanged (model/solve.py ``reallocate``). The rows are found in
-the model's row table by their codes (issue 12 item 5), never by name.
+so rounding, classes and the result tables run unchanged (model/solve.py ``allocate`` with ``warm``). The rows
+are found in the model's row table by their codes (issue 12 item 5), never by name.
 
 ``ModelStore`` keeps solved models per key (an input_id of everything except the settings changed here) in
 bounded memory: at most ``max_models`` and an estimate of ``max_bytes``, least recently used dropped first.
