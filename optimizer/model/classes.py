@@ -852,19 +852,24 @@ def assign_assessors(problem: AllocationProblem, classes: pd.DataFrame) -> pd.Da
     row_of = {h: i for i, h in enumerate(dist.index)}
     col_of = {c: j for j, c in enumerate(dist.columns)}
     km = dist.to_numpy()
-    assessor, other = [], []
-    for inst, course, county in zip(classes["institution_code"], classes["course_code"], classes["adcode"],
-                                    strict=True):
+    chosen: dict[tuple[str, str, str], tuple[str, bool]] = {}  # classes of one offer in one county: one answer
+
+    def choose(inst: str, course: str, county: str) -> tuple[str, bool]:
         pool = sorted(evaluators.get(course, []))
         others = [e for e in pool if e != inst]
-        if others:
-            j = col_of.get(county)
-            far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
-            assessor.append(others[int(np.argmin(far))])
-            other.append(inst in pool)
-        else:
-            assessor.append(pool[0] if pool else "")
-            other.append(False)
+        if not others:
+            return (pool[0] if pool else ""), False
+        j = col_of.get(county)
+        far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
+        return others[int(np.argmin(far))], inst in pool
+
+    assessor, other = [], []
+    for key in zip(classes["institution_code"].tolist(), classes["course_code"].tolist(), classes["adcode"].tolist(),
+                   strict=True):
+        if key not in chosen:
+            chosen[key] = choose(*key)
+        assessor.append(chosen[key][0])
+        other.append(chosen[key][1])
     return classes.assign(assessor_code=assessor, needs_other_evaluator=other)
 
 
