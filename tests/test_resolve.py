@@ -215,7 +215,7 @@ def test_where_rounding_gets_stuck_a_dive_finds_whole_classes_and_leaves_the_kep
     rounds again: a plan in whole classes that passes verify(), within the class model's gap of the LP bound,
     which equals the independent reference LP's. Afterwards the kept model re-solves the baseline byte for byte
     (the dive restored every bound)."""
-    from optimizer.model.solve import CLASS_GAP, DIVE_METHOD
+    from optimizer.model.class_step import CLASS_GAP, DIVE_METHOD
 
     store, _ = store_and_first
     run = run_scenario(BASELINE, store=store, overrides={"cert_share": 0.65}, workers=1)

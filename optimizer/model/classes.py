@@ -75,6 +75,12 @@ def smallest_class(problem: AllocationProblem, family: str, keys: pd.DataFrame) 
     return np.minimum(m, np.nan_to_num(whole, nan=float(problem.params.min_class_size))).astype(int)
 
 
+def offer_column(problem: AllocationProblem, column: str) -> dict[tuple[str, str], float]:
+    """One column of the offers by (institution, course)."""
+    o = problem.offers
+    return dict(zip(zip(o["institution"].tolist(), o["course"].tolist(), strict=True), o[column].tolist(), strict=True))
+
+
 def smallest_of(problem: AllocationProblem, family: str) -> np.ndarray:
     """``smallest_class`` of the family's key table, made once per problem."""
     return cached(problem, f"smallest_{family}", lambda: smallest_class(problem, family, problem_keys(problem, family)))
@@ -141,9 +147,16 @@ class Rows:
         self.course = keys["course"].tolist()
         self.prefecture = keys["prefecture"].tolist()
         self.offer = list(zip(self.institution, self.course, strict=True))
-        columns = [keys[c].tolist() for c in cell]
-        self.cells = list(zip(*columns, strict=True))
-        self.cell_code = pd.factorize(pd.Series(self.cells, dtype=object))[0]
+        self._cell_columns = [keys[c] for c in cell]
+        self.cell_code = keys.groupby(cell, sort=False).ngroup().to_numpy() if len(keys) else np.zeros(0, int)
+        self._cells: list[tuple] | None = None
+
+    @property
+    def cells(self) -> list[tuple]:
+        """Each row's cell as a tuple (made when a swap first needs it)."""
+        if self._cells is None:
+            self._cells = list(zip(*(c.tolist() for c in self._cell_columns), strict=True))
+        return self._cells
 
     def same_cell(self, i: int) -> np.ndarray:
         """Rows in row i's cell."""
@@ -397,10 +410,9 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     courses = cached(problem, "kinds", lambda: course_kinds(problem))
     # persons within the LP's capacity (class_fill × seats), not the seats: a plan that used the class_fill margin
     # would leave the LP's feasible set, and the LP objective would no longer bound it (issue 13)
-    offers = problem.offers.set_index(["institution", "course"])
-    seats = capacity = cached(problem, "capacity", lambda: offers["capacity"].to_dict())
-    seats_all = cached(problem, "seats", lambda: offers["seats"].to_dict())
-    price = cached(problem, "price", lambda: offers["price"].to_dict())
+    seats = capacity = cached(problem, "capacity", lambda: offer_column(problem, "capacity"))
+    seats_all = cached(problem, "seats", lambda: offer_column(problem, "seats"))
+    price = cached(problem, "price", lambda: offer_column(problem, "price"))
     values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
     keys = {f: rows_of(problem, f) for f in ("w", "v")}
     used: dict[tuple[str, str], int] = {}
@@ -840,19 +852,24 @@ def assign_assessors(problem: AllocationProblem, classes: pd.DataFrame) -> pd.Da
     row_of = {h: i for i, h in enumerate(dist.index)}
     col_of = {c: j for j, c in enumerate(dist.columns)}
     km = dist.to_numpy()
-    assessor, other = [], []
-    for inst, course, county in zip(classes["institution_code"], classes["course_code"], classes["adcode"],
-                                    strict=True):
+    chosen: dict[tuple[str, str, str], tuple[str, bool]] = {}  # classes of one offer in one county: one answer
+
+    def choose(inst: str, course: str, county: str) -> tuple[str, bool]:
         pool = sorted(evaluators.get(course, []))
         others = [e for e in pool if e != inst]
-        if others:
-            j = col_of.get(county)
-            far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
-            assessor.append(others[int(np.argmin(far))])
-            other.append(inst in pool)
-        else:
-            assessor.append(pool[0] if pool else "")
-            other.append(False)
+        if not others:
+            return (pool[0] if pool else ""), False
+        j = col_of.get(county)
+        far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
+        return others[int(np.argmin(far))], inst in pool
+
+    assessor, other = [], []
+    for key in zip(classes["institution_code"].tolist(), classes["course_code"].tolist(), classes["adcode"].tolist(),
+                   strict=True):
+        if key not in chosen:
+            chosen[key] = choose(*key)
+        assessor.append(chosen[key][0])
+        other.append(chosen[key][1])
     return classes.assign(assessor_code=assessor, needs_other_evaluator=other)
 
 

@@ -3,8 +3,8 @@
 ``allocate`` is the one entry point (called by optimizer/pipeline.py). It splits a multi-province instance into
 blocks (decomposition.py) and solves them in worker processes, or solves one block: pre-checks and diagnosis
 (diagnose.py), the LP built by lp.py and solved by a solver from solvers.py (or re-solved from a kept model,
-resolve.py), then whole classes (classes.py) or, for a re-plan, whole persons (rounding.py), and the tables and
-summary (results.py).
+resolve.py), then whole classes (class_step.py: rounding, the dive, the class MIPs) or, for a re-plan, whole persons
+(rounding.py), and the tables and summary (results.py).
 """
 
 from __future__ import annotations
@@ -17,31 +17,17 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from optimizer.model.classes import (
-    CLASSES_INFEASIBLE,
-    TOLERANCE,
-    ClassPlan,
-    Unrepaired,
-    assign_assessors,
-    place_classes,
-    repair_rounding,
-    smallest_of,
-    solve_class_mip,
-)
+from optimizer.model.class_step import CLASS_GAP, DIVE_METHOD, class_mips, whole_classes
+from optimizer.model.classes import CLASSES_INFEASIBLE, ClassPlan, assign_assessors, place_classes
 from optimizer.model.decomposition import merge_solutions, split_blocks, worker_context
 from optimizer.model.diagnose import Diagnosis, diagnose_infeasible, precheck
-from optimizer.model.dive import DIVE_ROUNDS, Dive, LPHandle, over_slot_closures
+from optimizer.model.dive import LPHandle
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel
 from optimizer.model.problem import AllocationProblem
 from optimizer.model.resolve import SolvedLP
 from optimizer.model.results import Solution, _duals, _summary, _tables, final_terms, flow_rows, shadow_prices
-from optimizer.model.rounding import INTEGRALITY_TOLERANCE, _residual_mip, persons_plan
+from optimizer.model.rounding import INTEGRALITY_TOLERANCE, persons_plan
 from optimizer.model.solvers import _status, make_solver
-
-DIVE_METHOD = "LP dive + class-aware rounding"
-CLASS_GAP = 1e-3  # relative MIP gap of the class model (fallback only): 0.1% of ~3.5亿 yuan
-LOCAL_CLASS_GAP = 1e-4  # the local class MIP (a few cells): ~3.5万 yuan of ~3.5亿
-CLASS_MIP_SECONDS = 30.0  # time limit of each class MIP (fallback only; the class-aware rounding takes < 1 s)
 
 
 def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2, warm: SolvedLP | None = None,
@@ -122,7 +108,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     if plan.method == DIVE_METHOD and integer_objective - lp_objective > CLASS_GAP * abs(integer_objective):
         # a dive is a heuristic: beyond the class model's own tolerance of the LP bound, the class MIPs decide
         # (they return plans within that tolerance of their bound, which is at least the LP bound)
-        mip = _class_mips(problem, lp_values, model, first=None)
+        mip = class_mips(problem, lp_values, model, first=None)
         if isinstance(mip, ClassPlan):
             plan = mip
             solution, terms, integer_objective = _placed(problem, plan, duals)
@@ -145,77 +131,6 @@ def _placed(problem: AllocationProblem, plan: ClassPlan, duals: pd.DataFrame) ->
     terms = final_terms(problem, solution, plan.model)
     weights = problem.params.weights.model_dump()
     return solution, terms, sum(weights[k] * v for k, v in terms.items())
-
-
-def whole_classes(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray],
-                  handle: LPHandle | None) -> ClassPlan | str | None:
-    """The plan in whole classes, cheapest way first: class-aware rounding of the LP point; where it gets stuck, a
-    dive (model/dive.py): the totals it could not place (or the part classes beyond an offer's slots) closed in
-    the LP, re-solved from its basis, whole persons by the floor/ceiling MIP where that point is fractional, and
-    rounding again, for a few rounds; else the class MIPs (classes.py) from the LP point."""
-    first = repaired = repair_rounding(problem, lp, model) if _fractional(lp) is None else None
-    if isinstance(repaired, ClassPlan):
-        return repaired
-    if handle is not None:
-        plan = _dive_and_round(problem, model, lp, handle, repaired)
-        if plan is not None:
-            return plan
-    return _class_mips(problem, lp, model, first)
-
-
-def _class_mips(problem: AllocationProblem, lp: dict[str, np.ndarray], model: AllocationModel,
-                first) -> ClassPlan | str | None:
-    """The class MIPs of classes.py from the LP point (``first``: class-aware rounding's outcome on it)."""
-    params = problem.params
-    return solve_class_mip(problem, lp, make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS),
-                                                    mip=True, gap=CLASS_GAP), model,
-                           make_solver(params.solver, min(params.time_limit, CLASS_MIP_SECONDS), mip=True,
-                                       gap=LOCAL_CLASS_GAP), repaired=first if first is not None else "not tried")
-
-
-def _fractional(values: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
-    """Which values are not whole, per family; None when all are."""
-    frac = {f: np.abs(v - np.round(v)) > INTEGRALITY_TOLERANCE for f, v in values.items()}
-    return frac if any(m.any() for m in frac.values()) else None
-
-
-def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.ndarray],
-                    handle: LPHandle, repaired) -> ClassPlan | None:
-    """Rounds of: whole persons (floor/ceiling MIP) if needed, class-aware rounding, and closing in the LP what
-    rounding could not place. The LP's bounds are restored at the end whatever happens."""
-    session = Dive(handle)
-    smallest = {f: smallest_of(problem, f) for f in ("w", "v")}
-    values: dict[str, np.ndarray] | None = lp
-    try:
-        for _ in range(DIVE_ROUNDS):
-            frac = _fractional(values)
-            if frac is not None:
-                values = _residual_mip(model, frac, problem.params)
-                if values is None:
-                    return None
-                repaired = repair_rounding(problem, values, model)
-            if isinstance(repaired, ClassPlan):
-                break
-            caps = ({int(handle.columns[f][i]): 0.0 for f, failed in repaired.failed.items() for i in failed}
-                    if isinstance(repaired, Unrepaired) else over_slot_closures(problem, values, handle.columns))
-            zeros = np.concatenate([handle.columns[f][values[f] <= TOLERANCE] for f in ("w", "v")])
-            x = session.close(caps, freeze=zeros) if caps else None
-            if x is None and isinstance(repaired, Unrepaired):  # together they were needed: each on its own
-                x = session.one_by_one({int(handle.columns[f][i]): float(smallest[f][i])
-                                        for f, failed in repaired.failed.items() for i in failed})
-            if x is None:
-                return None
-            values = handle.set_values(x)
-            repaired = repair_rounding(problem, values, model) if _fractional(values) is None else None
-        else:
-            return None
-    finally:
-        session.restore()
-    if session.resolves:
-        repaired.method = DIVE_METHOD
-        repaired.extra.update({"dive_resolves": session.resolves, "dive_closed": session.closed,
-                               "dive_lp_objective": round(session.objective, 2)})
-    return repaired
 
 
 def _resolve_warm(problem: AllocationProblem, warm: SolvedLP, timings: dict[str, float],
