@@ -16,6 +16,7 @@ from optimizer.model.classes import (
     ClassPlan,
     Unrepaired,
     repair_rounding,
+    rows_of,
     smallest_of,
     solve_class_mip,
 )
@@ -70,6 +71,7 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
     rounding could not place. The LP's bounds are restored at the end whatever happens."""
     session = Dive(handle)
     smallest = {f: smallest_of(problem, f) for f in ("w", "v")}
+    closed_offers: set[tuple[str, str]] = set()
     values: dict[str, np.ndarray] | None = lp
     try:
         for _ in range(DIVE_ROUNDS):
@@ -81,10 +83,25 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
                 repaired = repair_rounding(problem, values, model)
             if isinstance(repaired, ClassPlan):
                 break
-            caps = ({int(handle.columns[f][i]): 0.0 for f, failed in repaired.failed.items() for i in failed}
-                    if isinstance(repaired, Unrepaired) else over_slot_closures(problem, values, handle.columns))
+            caps, opens = {}, {}
+            if isinstance(repaired, Unrepaired):
+                # a total whose offer was closed in an earlier round (its trainees came back at another prefecture
+                # or cell: the offer's school has nowhere else for them) is opened to a whole class instead
+                for f, failed in repaired.failed.items():
+                    for i in failed:
+                        col, offer = int(handle.columns[f][i]), rows_of(problem, f).offer[i]
+                        if offer in closed_offers:
+                            opens[col] = float(smallest[f][i])
+                        else:
+                            caps[col] = 0.0
+                        closed_offers.add(offer)
+            else:
+                caps = over_slot_closures(problem, values, handle.columns)
             zeros = np.concatenate([handle.columns[f][values[f] <= TOLERANCE] for f in ("w", "v")])
-            x = session.close(caps, freeze=zeros) if caps else None
+            open_ = {int(c): float(m) for f in ("w", "v")
+                     for c, m in zip(handle.columns[f][values[f] >= smallest[f] - TOLERANCE],
+                                     smallest[f][values[f] >= smallest[f] - TOLERANCE], strict=True)}
+            x = session.close(caps, freeze=zeros, keep=open_, opens=opens) if caps or opens else None
             if x is None and isinstance(repaired, Unrepaired):  # together they were needed: each on its own
                 x = session.one_by_one({int(handle.columns[f][i]): float(smallest[f][i])
                                         for f, failed in repaired.failed.items() for i in failed})

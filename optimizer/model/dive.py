@@ -48,16 +48,26 @@ class Dive:
         self.resolves = self.closed = 0
         self.objective = math.nan
 
-    def close(self, caps: dict[int, float], freeze: np.ndarray | None = None) -> np.ndarray | None:
-        """Upper bounds {column: bound} added and the LP re-solved: its column values, or None (the bounds are
-        taken back) when it does not end optimal — the closed totals were needed. ``freeze``: columns (the zero
-        course totals) held at 0 with them, so the trainees closed join totals that exist instead of opening new
-        small ones; if that is infeasible, the round is tried again without it."""
-        tries = ([{**caps, **dict.fromkeys(freeze.tolist(), 0.0)}] if freeze is not None and len(freeze) else [])
-        for bounds in (*tries, caps):
-            x = self._tighten({c: (self.low[c], up) for c, up in bounds.items()})
+    def close(self, caps: dict[int, float], freeze: np.ndarray | None = None, keep: dict[int, float] | None = None,
+              opens: dict[int, float] | None = None) -> np.ndarray | None:
+        """Upper bounds {column: bound} added (and ``opens`` {column: smallest class}: totals opened to a whole
+        class, a lower bound) and the LP re-solved: its column values, or None (the bounds are taken back) when it
+        does not end optimal — the closed totals were needed.
+
+        Stronger versions are tried first: the ``freeze`` columns (the zero course totals) held at 0 and the
+        ``keep`` totals {column: smallest class} held at a whole class at least, so the trainees closed join
+        totals that exist and no total shrinks below a class; then the freeze alone; then the caps alone."""
+        held = dict.fromkeys(freeze.tolist(), 0.0) if freeze is not None else {}
+        base = {c: (self.low[c], up) for c, up in caps.items()}
+        base.update({c: (max(self.low[c], least), self.up[c]) for c, least in (opens or {}).items()})
+        frozen = {**{c: (self.low[c], 0.0) for c in held if c not in base}, **base}
+        kept = {**{c: (max(self.low[c], least), self.up[c]) for c, least in (keep or {}).items()
+                   if c not in frozen}, **frozen}
+        tries = ([kept] if held and keep else []) + ([frozen] if held else []) + [base]
+        for bounds in tries:
+            x = self._tighten(bounds)
             if x is not None:
-                self.closed += len(caps)
+                self.closed += len(caps) + len(opens or {})
                 return x
         return None
 
