@@ -23,7 +23,7 @@ from optimizer.data.loader import PlanData, Source, load_plan
 from optimizer.data.params import ModelParams
 from optimizer.data.scenario import Scenario, default_scenario, load_scenario
 from optimizer.model.lp import AllocationModel
-from optimizer.model.problem import AllocationProblem, build_problem
+from optimizer.model.problem import AllocationProblem, build_problem, with_settings
 from optimizer.model.resolve import RESOLVABLE, ModelStore, SolvedLP
 from optimizer.model.results import Solution
 from optimizer.model.solve import allocate
@@ -116,9 +116,11 @@ def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source 
     scen, applied, params, timings = prepare(scenario, data=data, overrides=overrides, plan=plan)
     timings["load"] += loaded
     t0 = time.perf_counter()
-    problem = build_problem(applied, params)
-    timings["problem"] = time.perf_counter() - t0
     warm, data = False, data_hasher(applied)
+    kept = store.get(structure_identity(applied, params, extra_identity, data)) if store is not None else None
+    # a kept model of this structure: its problem under these settings, without deriving the key tables again
+    problem = with_settings(kept.problem, applied, params) if kept is not None else build_problem(applied, params)
+    timings["problem"] = time.perf_counter() - t0
     if store is not None and params.solver == "highs":
         solution, warm = _solve_with_store(store, problem, applied, params, extra_identity, workers,
                                            lambda: prepare(scen, plan=plan), data)

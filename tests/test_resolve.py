@@ -253,3 +253,26 @@ def test_over_slot_closures_close_the_least_filled_part_classes():
     assert over_slot_closures(problem, values, columns) == {11: 60.0}
     problem._derived["slots"][("s1", "k1")] = 2  # two too many: both part classes close
     assert over_slot_closures(problem, values, columns) == {11: 60.0, 10: 60.0}
+
+
+def test_a_kept_problem_under_new_settings_is_what_a_fresh_build_gives():
+    """The workspace's re-solve derives its problem from the kept one (``with_settings``) instead of building the
+    key tables again; for a weights-and-ρ change and for a capacity change (35 offers' seats cut by half) every
+    table and setting equals ``build_problem``'s (the second method)."""
+    import pandas as pd
+
+    from optimizer.model.problem import with_settings
+
+    base = problem_of()
+    for overrides in ({"cert_share": 0.7, "weights": {"travel": 2}},
+                      {"capacity_changes": [{"institution": "s01", "percent": -50}]}):
+        _, applied, params, _ = prepare(BASELINE, overrides=overrides)
+        fresh, derived = build_problem(applied, params), with_settings(base, applied, params)
+        assert derived.params == fresh.params
+        for name in fresh.__dataclass_fields__:
+            a, b = getattr(fresh, name), getattr(derived, name)
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(a, b)
+            elif name != "params":
+                assert a.equals(b) if hasattr(a, "equals") else a == b, name
+    assert (derived.offers["seats"] != base.offers["seats"]).sum() == 35  # the change reached the seats

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -99,11 +99,37 @@ class AllocationProblem:
         return int(self.schools.loc[self.schools["active"], "quota"].sum())
 
 
+def effective_params(plan: PlanData, params: ModelParams | None) -> ModelParams:
+    """The settings as the model uses them: R14 on the notice's own date unless a scenario says otherwise."""
+    params = params or ModelParams()
+    if params.as_of is None and plan.notice is not None:
+        params = params.model_copy(update={"as_of": plan.notice.date})
+    return params
+
+
+def plannable_places(offers: pd.DataFrame, params: ModelParams) -> None:
+    """Each offer's seats after the scenario's capacity changes (from its R5–R7 capacity in the ``capacity``
+    column), and the places the plan may fill: at most class_fill of the seats, so that whole classes fit the
+    class slots (R5–R7). In place."""
+    offers["seats"] = apply_capacity_changes(offers, params.capacity_changes)
+    offers["capacity"] = (offers["seats"] * params.class_fill + 1e-9).astype(int)
+
+
+def with_settings(problem: AllocationProblem, plan: PlanData, params: ModelParams) -> AllocationProblem:
+    """``problem`` under other settings of those a re-solve may change (model/resolve.py RESOLVABLE: certificate
+    shares, weights, penalties, capacity changes, travel cost, time limit) — what ``build_problem(plan, params)``
+    gives, without deriving the key tables again (the workspace's and sweep workers' re-solves). Of the tables,
+    only the offers' seats and places depend on those settings."""
+    offers = problem.offers.copy()
+    offers["capacity"] = [capacity(*v) for v in zip(offers["equipment_sets"], offers["days_available"],
+                                                     offers["class_hours"], offers["class_size"], strict=True)]
+    plannable_places(offers, params)
+    return replace(problem, params=effective_params(plan, params), offers=offers)
+
+
 def build_problem(plan: PlanData, params: ModelParams | None = None) -> AllocationProblem:
     """Derive the model's tables; no checks here beyond what the loader guaranteed."""
-    params = params or ModelParams()
-    if params.as_of is None and plan.notice is not None:  # R14 on the notice's own date unless a scenario says
-        params = params.model_copy(update={"as_of": plan.notice.date})
+    params = effective_params(plan, params)
     blocked = debarred_on(plan.debarments, params.as_of) | set(params.excluded)
 
     inst = plan.institutions.rename(columns={"county_adcode": "home_county"}).sort_values("code")
@@ -144,9 +170,7 @@ def build_problem(plan: PlanData, params: ModelParams | None = None) -> Allocati
     offers["siyb_ok"] = (offers["certificate_type"] != rules.ENTREPRENEURSHIP_TYPE) | (offers["siyb_trainers"] > 0)
     offers = offers.rename(columns={"price_per_trainee": "price", "max_class_size": "class_size"})
     offers = offers.sort_values(["institution", "course"]).reset_index(drop=True)
-    offers["seats"] = apply_capacity_changes(offers, params.capacity_changes)
-    # the plan fills at most class_fill of the seats, so that whole classes fit the class slots (R5–R7)
-    offers["capacity"] = (offers["seats"] * params.class_fill + 1e-9).astype(int)
+    plannable_places(offers, params)
 
     plans = plan.annex4[plan.annex4["trainees"] > 0][["unit", "prefecture", "trainees"]]
     plans = plans.sort_values(["unit", "prefecture"]).reset_index(drop=True)
