@@ -17,7 +17,7 @@ from optimizer.cli import main
 from optimizer.data.loader import load_plan
 from optimizer.data.scenario import load_scenario
 from optimizer.outputs.writer import OutputError, OutputSet
-from optimizer.pipeline import file_identity, input_identity, prepare, run_scenario
+from optimizer.pipeline import file_identity, input_identity, prepare
 from tests.conftest import DATA, ROOT, read_rows, set_cell, write_rows
 
 SCEN = ROOT / "scenarios"
@@ -221,16 +221,22 @@ def test_export_covers_and_manifest_carry_the_input_id(tmp_path):
 
 # -- verify -----------------------------------------------------------------------------------------------
 
-def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys):
+def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys, shipped):
     """capacity_loss halves 云南技师学院 (s01). Whole classes of other s01 courses are re-labelled onto one s01 offer
     (same county, same class size; school_allocation.csv and classes.csv changed together), so every total and
     every class sum holds and only the offer's capacity and class slots — as the scenario changed them — are
-    broken; against the base data the same tables break neither."""
+    broken; against the base data the same tables break neither. The solve's folder is written by the `solve`
+    command's own staging from the session's solve of capacity_loss (the command itself: test_shipped_solve)."""
+    from optimizer.cli import commit, stage_run
+
     out = tmp_path / "out"
-    assert main(["solve", str(SCEN / "capacity_loss.yaml"), "--out", str(out)]) == 0
+    loss = shipped("capacity_loss")
+    outputs = OutputSet(out, "solve", loss.input_id, status=loss.status)
+    stage_run(outputs, loss)
+    commit(outputs)
     assert main(["verify", str(out), str(SCEN / "capacity_loss.yaml")]) == 0
-    seats = run_scenario(SCEN / "capacity_loss.yaml").problem.offers.set_index(["institution", "course"])["seats"]
-    base_seats = run_scenario(SCEN / "baseline.yaml").problem.offers.set_index(["institution", "course"])["seats"]
+    seats = loss.problem.offers.set_index(["institution", "course"])["seats"]
+    base_seats = shipped("baseline").problem.offers.set_index(["institution", "course"])["seats"]
     x = pd.read_csv(out / "school_allocation.csv", encoding="utf-8-sig", dtype={"adcode": str})
     classes = pd.read_csv(out / "classes.csv", encoding="utf-8-sig", dtype={"adcode": str, "unit_code": str})
     used = classes.groupby(["institution_code", "course_code"])["trainees"].sum()
