@@ -308,7 +308,10 @@ def _solve(at: AppTest) -> None:
 
 
 def _compare(at: AppTest) -> None:
+    # B: rural_focus (a 2 s solve) rather than the default capacity_loss (~17 s); the page shows the same parts
+    at.selectbox(key="cmp_b").set_value("rural_focus").run()
     at.button(key="compare_button").click().run()
+    assert at.session_state["cmp_request"] == ("baseline", "rural_focus")
 
 
 def _sweep(at: AppTest) -> None:

@@ -50,6 +50,17 @@ def scenario_case(file: str, content: str, words: str, memory: bool = False) -> 
     case(file, content, "scenario", "solve", 2, words, memory=memory)
 
 
+# uploads read by commands other than `check`: the table's header line and the command that reads it
+UPLOADS = {"weights": ("adcode,table,column,weight\n", "export"),
+           "lots": ("lot,area,course_or_group,trainees,method,date\n", "shortlist")}
+
+
+def upload_case(file: str, kind: str, body: str, words: str) -> None:
+    """A bad upload of ``kind`` (its header, then ``body``): the command that reads it refuses it (exit 2)."""
+    header, command = UPLOADS[kind]
+    case(file, header + body, kind, command, 2, words)
+
+
 def edit(name: str, row_label: str, column: str, value: str) -> list[list[str]]:
     table = rows(name)
     col = table[0].index(column)
@@ -150,11 +161,10 @@ def main() -> None:
     case("institutions_not_a_workbook.xlsx", b"PK\x03\x04 this is not a workbook", "institutions", "check", 2,
          "not a readable .xlsx")
     # uploads read by other commands
-    case("weights_bad_column.csv", "adcode,table,column,weight\n530102,annex1,10,1\n530103,annex1,4,-1\n", "weights",
-         "export", 2, "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
-    case("lots_unknown_area.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆名市,tea,500,consultation,\n"
-         "L2,大理州,k999,100,negotiation,\n", "lots", "shortlist", 2,
-         "row 2|column 'area'|昆明市|row 3|column 'course_or_group'|k999")
+    upload_case("weights_bad_column.csv", "weights", "530102,annex1,10,1\n530103,annex1,4,-1\n",
+                "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
+    upload_case("lots_unknown_area.csv", "lots", "L1,昆名市,tea,500,consultation,\nL2,大理州,k999,100,negotiation,\n",
+                "row 2|column 'area'|昆明市|row 3|column 'course_or_group'|k999")
     # scenario files
     scenario_case("scenario_unknown_key.yaml", "name: typo\ncert_shar: 0.7\n",
                   "line 2|key 'cert_shar'|did you mean cert_share")
@@ -313,11 +323,10 @@ def hardening_cases() -> None:
          "debarments", "check", 2, "row 2|column 'years'|at most 50 years|1000000")
     case("debarments_year_9999.csv", text([*d, ["s05", "9999-12-31", "3", "x", "assumed: test"]]), "debarments",
          "check", 2, "row 2|column 'decision_date'|between 1990-01-01 and 2100-12-31|9999-12-31")
-    case("weights_nan.csv", "adcode,table,column,weight\n530102,annex1,1,nan\n530103,annex1,1,1e400\n", "weights",
-         "export", 2, "row 2|column 'weight'|finite number|row 3|at most 1,000,000,000|1e400")
-    case("lots_trainees_huge.csv", "lot,area,course_or_group,trainees,method,date\n"
-         "L1,昆明市,k01,100000000000000000000,consultation,\n", "lots", "shortlist", 2,
-         "row 2|column 'trainees'|100000000000000000000")
+    upload_case("weights_nan.csv", "weights", "530102,annex1,1,nan\n530103,annex1,1,1e400\n",
+                "row 2|column 'weight'|finite number|row 3|at most 1,000,000,000|1e400")
+    upload_case("lots_trainees_huge.csv", "lots", "L1,昆明市,k01,100000000000000000000,consultation,\n",
+                "row 2|column 'trainees'|100000000000000000000")
     scenario_case("scenario_time_limit_inf.yaml", "name: t\ntime_limit: .inf\n",
                   "line 2|key 'time_limit'|finite number")
     scenario_case("scenario_weight_nan.yaml", "name: t\nweights:\n  cost: .nan\n",
