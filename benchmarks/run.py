@@ -246,7 +246,7 @@ def lp_hot_resolve_seconds(problem) -> list[float]:
     no rounding, tables or verification; model/resolve.py, to be wired into the pipeline)."""
     from optimizer.model.lp import AllocationModel
     from optimizer.model.resolve import SolvedLP
-    from optimizer.model.solve import make_solver
+    from optimizer.model.solvers import make_solver
 
     model = AllocationModel(problem)
     model.lp.solve(make_solver("highs", 120))

@@ -25,7 +25,9 @@ from optimizer.data.scenario import Scenario, default_scenario, load_scenario
 from optimizer.model.lp import AllocationModel
 from optimizer.model.problem import AllocationProblem, build_problem
 from optimizer.model.resolve import RESOLVABLE, ModelStore, SolvedLP
-from optimizer.model.solve import Solution, SolverUnavailable, allocate
+from optimizer.model.results import Solution
+from optimizer.model.solve import allocate
+from optimizer.model.solvers import SolverUnavailable
 from optimizer.model.verify import Violation, verify
 
 # Frames of PlanData that decide a result (names and aliases too: they appear in every output).

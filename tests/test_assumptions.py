@@ -14,7 +14,7 @@ from optimizer.data.schema import SCHEMAS
 from optimizer.errors import InputError
 from optimizer.messages import language
 from optimizer.model.lp import AllocationModel
-from optimizer.model.solve import make_solver
+from optimizer.model.solvers import make_solver
 from optimizer.pipeline import run_sensitivity
 from tests.conftest import DATA, read_rows, write_rows
 

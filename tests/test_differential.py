@@ -94,7 +94,7 @@ def test_decomposed_solve_equals_the_monolithic_one_on_a_multi_province_instance
     """Four synthetic provinces: schools and units stay in their province, so the instance separates into four
     blocks; solving them apart (in two processes) gives the same objective as one model (1e-6 relative)."""
     from optimizer.data.synthetic import write_synthetic
-    from optimizer.model.solve import split_blocks
+    from optimizer.model.decomposition import split_blocks
 
     plan = load_plan(write_synthetic(tmp_path / "syn", provinces=4, seed=3, schools_per_province=20,
                                      prefectures_per_province=4, counties_per_prefecture=5))

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.model.solve import connected_components, expand_flows, northwest_corner
+from optimizer.model.decomposition import connected_components
+from optimizer.model.results import expand_flows, northwest_corner
 
 
 def expand_flows_loop(county_part: pd.DataFrame, course_part: pd.DataFrame, group: list[str]) -> pd.DataFrame:

@@ -101,6 +101,65 @@ def test_layer_check_catches_an_upward_import(tmp_path, monkeypatch):
         fake.unlink()
 
 
+def _module_name(path: Path) -> str:
+    return path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+
+
+def _load_time_imports(tree: ast.Module, modules: set[str]):
+    """The package modules a module imports when it is loaded: not inside functions, not under TYPE_CHECKING
+    (``from optimizer.model import report`` counts as optimizer.model.report)."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            stack.extend(node.orelse)
+        elif isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield from (f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                        for a in node.names)
+        else:
+            for part in ("body", "orelse", "finalbody", "handlers"):
+                stack.extend(getattr(node, part, None) or [])
+
+
+def _import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Cycles found by a depth-first search (each as the path that closes it)."""
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt):], nxt])
+            elif nxt not in state:
+                visit(nxt, path)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    return cycles
+
+
+def test_no_import_cycle_when_modules_load():
+    """Issue 12 item 6: solve.py's jobs live in their own modules (solvers, rounding, decomposition, results, the
+    class step) and no module needs a module that needs it back at load time (decomposition's worker calls
+    ``allocate``, so that function lives in solve.py). The search itself reports a two-module cycle."""
+    assert _import_cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b", "a"]]
+    files = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {m: {t for t in _load_time_imports(ast.parse(p.read_text(encoding="utf-8")), set(files))
+                 if t in files and t != m} for m, p in files.items()}
+    assert {"optimizer.model.solvers", "optimizer.model.rounding", "optimizer.model.decomposition",
+            "optimizer.model.results", "optimizer.model.class_step"} <= graph["optimizer.model.solve"]
+    assert _import_cycles(graph) == []
+
+
 def test_no_posix_only_import():
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

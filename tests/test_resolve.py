@@ -11,7 +11,7 @@ import pytest
 from optimizer.model.lp import AllocationModel
 from optimizer.model.problem import build_problem
 from optimizer.model.resolve import ModelStore, SolvedLP
-from optimizer.model.solve import make_solver
+from optimizer.model.solvers import make_solver
 from optimizer.pipeline import prepare, run_scenario
 from tests.conftest import ROOT
 
@@ -202,3 +202,55 @@ def test_a_sweep_worker_resolves_its_kept_model(monkeypatch):
     second = sweep._solve_point(str(BASELINE), None, {"cert_share": 0.62})
     assert first["status"] == second["status"] == "optimal"
     assert not first["resolved"] and second["resolved"] and len(sweep._WORKER["store"]) == 1
+
+
+# The LP bound of baseline at ρ = 65%, from tests/reference_lp.py (scipy's linprog on the matrix written from
+# docs/model.md, not the PuLP model): run by hand on 2026-11-28, 358 s, too slow for the suite.
+REFERENCE_BOUND_RHO_65 = 353_961_013.7021152
+
+
+def test_where_rounding_gets_stuck_a_dive_finds_whole_classes_and_leaves_the_kept_model_as_it_was(
+        cold_baseline, store_and_first):
+    """ρ = 65% re-solved from the baseline's basis ends at a vertex where 8 course totals below the minimum class
+    have no partner with room (measured); the class MIP took 18 s there. The dive closes them in the LP and
+    rounds again: a plan in whole classes that passes verify(), within the class model's gap of the LP bound,
+    which equals the independent reference LP's. Afterwards the kept model re-solves the baseline byte for byte
+    (the dive restored every bound)."""
+    from optimizer.model.class_step import CLASS_GAP, DIVE_METHOD
+
+    store, _ = store_and_first
+    run = run_scenario(BASELINE, store=store, overrides={"cert_share": 0.65}, workers=1)
+    s = run.solution.summary
+    assert run.warm and run.ok  # ok: optimal and verify() found nothing (R5–R7 classes included)
+    assert s["rounding"]["method"] == DIVE_METHOD and s["rounding"]["dive_closed"] >= 1
+    assert s["lp_bound"] == pytest.approx(REFERENCE_BOUND_RHO_65, rel=1e-9)
+    assert s["lp_bound"] - 1e-6 <= s["objective"] <= s["lp_bound"] * (1 + CLASS_GAP)
+    assert s["rounding"]["dive_lp_objective"] >= s["lp_bound"] - 1e-6  # closing totals never lowers the LP
+    assert min(s["certificate_share"].values()) >= 0.65 - 1e-9
+    again = run_scenario(BASELINE, store=store, workers=1)
+    assert again.warm and same_result(again, cold_baseline)
+
+
+def test_over_slot_closures_close_the_least_filled_part_classes():
+    """An offer with 3 class slots (R6, R7) and class size 60 holding totals of 70 (60 + 10) and 65 (60 + 5):
+    4 classes, one too many; the least-filled part class (5) closes, its total capped at 60. Another offer within
+    its slots, and a total of whole classes, are left alone. Worked by hand."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pandas as pd
+
+    from optimizer.model.classes import Rows
+    from optimizer.model.dive import over_slot_closures
+
+    keys = pd.DataFrame({"institution": ["s1", "s1", "s2", "s2"], "prefecture": ["p1", "p2", "p1", "p2"],
+                         "course": ["k1", "k1", "k1", "k1"]})
+    problem = SimpleNamespace(_derived={
+        "size": {"k1": 60}, "slots": {("s1", "k1"): 3, ("s2", "k1"): 4},
+        "rows_w": Rows(keys, ["institution", "prefecture"]),
+        "rows_v": Rows(keys.iloc[:0], ["institution", "prefecture"])})
+    values = {"w": np.array([70.0, 65.0, 120.0, 50.0]), "v": np.array([])}
+    columns = {"w": np.array([10, 11, 12, 13]), "v": np.array([], dtype=np.int64)}
+    assert over_slot_closures(problem, values, columns) == {11: 60.0}
+    problem._derived["slots"][("s1", "k1")] = 2  # two too many: both part classes close
+    assert over_slot_closures(problem, values, columns) == {11: 60.0, 10: 60.0}

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 
 
 def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:

@@ -303,7 +303,7 @@ def run_points(scenario_path: Path | None, points: list[dict[str, float]], data:
 def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, cache_dir, bar) -> list[int]:
     """Solve ``batch`` in one pool; returns the points whose worker died (to retry once, alone)."""
     retry = []
-    from optimizer.model.solve import worker_context
+    from optimizer.model.decomposition import worker_context
 
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(batch))), mp_context=worker_context()) as pool:
         with _no_script_main():  # the workers start here, in submit

@@ -75,10 +75,24 @@ def smallest_class(problem: AllocationProblem, family: str, keys: pd.DataFrame) 
     return np.minimum(m, np.nan_to_num(whole, nan=float(problem.params.min_class_size))).astype(int)
 
 
+def offer_column(problem: AllocationProblem, column: str) -> dict[tuple[str, str], float]:
+    """One column of the offers by (institution, course)."""
+    o = problem.offers
+    return dict(zip(zip(o["institution"].tolist(), o["course"].tolist(), strict=True), o[column].tolist(), strict=True))
+
+
+def smallest_of(problem: AllocationProblem, family: str) -> np.ndarray:
+    """``smallest_class`` of the family's key table, made once per problem."""
+    return cached(problem, f"smallest_{family}", lambda: smallest_class(problem, family, problem_keys(problem, family)))
+
+
 def solve_class_mip(problem: AllocationProblem, lp: dict[str, np.ndarray], solver,
-                    lp_model: AllocationModel | None = None, local_solver=None) -> ClassPlan | None:
-    """Class-aware rounding of the LP point; else the class MIP on the LP's support, then wider."""
-    repaired = repair_rounding(problem, lp, lp_model)
+                    lp_model: AllocationModel | None = None, local_solver=None,
+                    repaired: ClassPlan | Unrepaired | str | None = "not tried") -> ClassPlan | None:
+    """Class-aware rounding of the LP point (unless ``repaired`` holds its outcome already); else the class MIP on
+    the LP's support, then wider."""
+    if isinstance(repaired, str):
+        repaired = repair_rounding(problem, lp, lp_model)
     if isinstance(repaired, ClassPlan):
         return repaired
     if repaired is not None:  # a few totals found no partner: re-decide only their neighbourhood first
@@ -123,22 +137,66 @@ def course_kinds(problem: AllocationProblem) -> dict[str, tuple[bool, bool, bool
             zip(c["code"], c["advanced"], c["certificate_class"], qualification, strict=True)}
 
 
-def _grow(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smallest: np.ndarray,
+class Rows:
+    """A course-total key table as plain Python lists (pandas' Arrow strings are slow to read one at a time, and
+    rounding reads them in loops): institution, course, prefecture, each row's offer and cell, and the cell as an
+    integer code (rows of one cell compare equal)."""
+
+    def __init__(self, keys: pd.DataFrame, cell: list[str]):
+        self.institution = keys["institution"].tolist()
+        self.course = keys["course"].tolist()
+        self.prefecture = keys["prefecture"].tolist()
+        self.offer = list(zip(self.institution, self.course, strict=True))
+        self._cell_columns = [keys[c] for c in cell]
+        self.cell_code = keys.groupby(cell, sort=False).ngroup().to_numpy() if len(keys) else np.zeros(0, int)
+        self._cells: list[tuple] | None = None
+
+    @property
+    def cells(self) -> list[tuple]:
+        """Each row's cell as a tuple (made when a swap first needs it)."""
+        if self._cells is None:
+            self._cells = list(zip(*(c.tolist() for c in self._cell_columns), strict=True))
+        return self._cells
+
+    def same_cell(self, i: int) -> np.ndarray:
+        """Rows in row i's cell."""
+        return self.cell_code == self.cell_code[i]
+
+
+def cached(problem: AllocationProblem, name: str, make):
+    """A value derived from ``problem`` alone, made once per problem (rounding and the dive ask for the same key
+    lists, class sizes and slots several times in one solve)."""
+    store = problem.__dict__.setdefault("_derived", {})
+    if name not in store:
+        store[name] = make()
+    return store[name]
+
+
+def rows_of(problem: AllocationProblem, family: str) -> Rows:
+    """The w or v key table as plain lists, cells by (school, prefecture) or (unit, prefecture)."""
+    def make() -> Rows:
+        if family == "w":
+            return Rows(problem.w_keys.rename(columns={"school": "institution"}), ["institution", "prefecture"])
+        return Rows(problem.v_keys, ["unit", "prefecture"])
+    return cached(problem, f"rows_{family}", make)
+
+
+def _grow(values: np.ndarray, i: int, same: np.ndarray, k: Rows, smallest: np.ndarray,
           courses: dict, size: pd.Series, seats: pd.Series, slots: pd.Series,
           used: dict, classes: dict) -> bool:
     """The reverse move: total i (below the minimum) takes what it lacks from another total of the same cell whose
     course it covers (so every floor and cap still holds) and which stays at or above its own minimum."""
     need = int(smallest[i] - values[i])
-    key_i = (k["institution"].iat[i], k["course"].iat[i])
+    key_i = k.offer[i]
     if used[key_i] + need > seats.get(key_i, 0):
         return False
     kind_i = courses[key_i[1]]
     for j in np.flatnonzero(same & (values > 0)):
-        if j == i or not _covers(kind_i, courses[k["course"].iat[j]]):
+        if j == i or not _covers(kind_i, courses[k.course[j]]):
             continue
         if values[j] - need < smallest[j]:
             continue
-        key_j = (k["institution"].iat[j], k["course"].iat[j])
+        key_j = k.offer[j]
         values[j] -= need
         values[i] += need
         used[key_j] -= need
@@ -149,15 +207,14 @@ def _grow(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smalles
     return False
 
 
-def _swap(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, cell: list[str], smallest: np.ndarray,
+def _swap(values: np.ndarray, i: int, same: np.ndarray, k: Rows, smallest: np.ndarray,
           courses: dict, mix: MixRoom | None, size: pd.Series, slots: pd.Series, classes: dict) -> bool:
     """The move across cells, for a small total at a full offer: its x trainees go to a partner course j of the
     same kind in its cell (so no floor or cap moves; the profession mix stays in its bands), and another cell
     that uses both offers moves x trainees the other way (j → i's offer). Every offer keeps its usage (so its
     capacity) and every cell its total; only class counts are rechecked."""
     x = int(values[i])
-    offer = list(zip(k["institution"], k["course"], strict=True))
-    cells = list(zip(*(k[c] for c in cell), strict=True))
+    offer, cells = k.offer, k.cells
     kind_i = courses[offer[i][1]]
     by_cell_offer = {(cells[n], offer[n]): n for n in np.flatnonzero(values > 0)}
     for j in np.flatnonzero(same & (values > 0)):
@@ -177,7 +234,7 @@ def _swap(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, cell: l
             if before[offer[i]] + d_i > slots.get(offer[i], 0) or before[offer[j]] + d_j > slots.get(offer[j], 0):
                 continue
             if mix is not None:
-                p1, p2 = k["prefecture"].iat[i], k["prefecture"].iat[j2]
+                p1, p2 = k.prefecture[i], k.prefecture[j2]
                 if not (mix.allows(p1, offer[i][1], offer[j][1], x) and mix.allows(p2, offer[j][1], offer[i][1], x)):
                     continue
                 mix.move(p1, offer[i][1], offer[j][1], x)
@@ -199,11 +256,11 @@ class MixRoom:
 
     def __init__(self, problem: AllocationProblem, values: np.ndarray):
         group = dict(zip(problem.courses["code"], problem.courses["group"], strict=True))
-        keys = problem.w_keys
+        rows = rows_of(problem, "w")
         self.group = group
         self.total: Counter = Counter()
-        for p, c, x in zip(keys["prefecture"], keys["course"], values, strict=True):
-            self.total[(p, group[c])] += int(x)
+        for i in np.flatnonzero(values > 0).tolist():
+            self.total[(rows.prefecture[i], group[rows.course[i]])] += int(values[i])
         tau = problem.params.mix_tolerance
         target = dict(zip(problem.targets["prefecture"], problem.targets["target"], strict=True))
         focus = {(r.prefecture, r.group): r.share for r in problem.focus.itertuples()}
@@ -238,7 +295,7 @@ class MixRoom:
         self.total[(prefecture, self.group[course_to])] += n
 
 
-def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys: dict[str, pd.DataFrame],
+def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys: dict[str, Rows],
                   values: dict[str, np.ndarray], courses: dict, mix: dict, size: pd.Series, capacity: pd.Series,
                   seats: pd.Series, price: pd.Series, slots: pd.Series, used: dict, classes: dict) -> int | None:
     """Every total the other moves left below the minimum, moved with ``_margin_move`` — all of them, or none (the
@@ -249,15 +306,12 @@ def _margin_moves(problem: AllocationProblem, failed: dict[str, list[int]], keys
     trial = {f: v.copy() for f, v in values.items()}
     used_t, classes_t = dict(used), dict(classes)
     mix_t = {f: copy.deepcopy(m) for f, m in mix.items()}
-    cell_cols = {"w": ["institution", "prefecture"], "v": ["unit", "prefecture"]}
     over = 0
     for f in ("w", "v"):
         k = keys[f]
-        smallest = np.maximum(smallest_class(problem, f, problem_keys(problem, f)), floor_of(problem_keys(problem, f)))
+        smallest = np.maximum(smallest_of(problem, f), floor_of(problem_keys(problem, f)))
         for i in failed[f]:
-            same = np.ones(len(k), dtype=bool)
-            for col in cell_cols[f]:
-                same &= (k[col] == k[col].iat[i]).to_numpy()
+            same = k.same_cell(i)
             extra = _margin_move(trial[f], i, same, k, smallest, courses, mix_t[f], size, capacity, seats, price,
                                  slots, used_t, classes_t, weights)
             if extra is None:
@@ -279,7 +333,7 @@ def _no_saving(cost_change: float, mix: MixRoom | None, prefecture: str, course_
     return w_cost * cost_change + w_mix_penalty * slack >= 0
 
 
-def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, smallest: np.ndarray,
+def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: Rows, smallest: np.ndarray,
                  courses: dict, mix: MixRoom | None, size: pd.Series, capacity: pd.Series, seats: pd.Series,
                  price: pd.Series, slots: pd.Series, used: dict, classes: dict,
                  weights: tuple[float, float] = (1.0, 0.0)) -> int | None:
@@ -290,12 +344,12 @@ def _margin_move(values: np.ndarray, i: int, same: np.ndarray, k: pd.DataFrame, 
     such a course (the small total grows to a minimum class). The LP objective stays a lower bound of the plan.
     Returns the persons placed beyond the capacity (reported), or None when no such move exists."""
     x = int(values[i])
-    key_i = (k["institution"].iat[i], k["course"].iat[i])
+    key_i = k.offer[i]
     for j in np.flatnonzero(same & (values > 0)):
-        key_j = (k["institution"].iat[j], k["course"].iat[j])
+        key_j = k.offer[j]
         if j == i:
             continue
-        pref = k["prefecture"].iat[i]
+        pref = k.prefecture[i]
         s_j, now = size[key_j[1]], int(values[j])
         extra = math.ceil((now + x) / s_j) - math.ceil(now / s_j)
         if (_covers(courses[key_j[1]], courses[key_i[1]])
@@ -351,43 +405,43 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
     class slots are already short; ``Unrepaired`` when some totals find no partner (the class MIP then decides)."""
     if any((np.abs(v - np.round(v)) > TOLERANCE).any() for v in lp.values()):
         return None
-    size, slots = class_size(problem), class_slots(problem)
-    courses = course_kinds(problem)
+    size = cached(problem, "size", lambda: class_size(problem).to_dict())
+    slots = cached(problem, "slots", lambda: class_slots(problem).to_dict())
+    courses = cached(problem, "kinds", lambda: course_kinds(problem))
     # persons within the LP's capacity (class_fill × seats), not the seats: a plan that used the class_fill margin
     # would leave the LP's feasible set, and the LP objective would no longer bound it (issue 13)
-    offers = problem.offers.set_index(["institution", "course"])
-    seats = capacity = offers["capacity"]
-    seats_all, price = offers["seats"], offers["price"]
+    seats = capacity = cached(problem, "capacity", lambda: offer_column(problem, "capacity"))
+    seats_all = cached(problem, "seats", lambda: offer_column(problem, "seats"))
+    price = cached(problem, "price", lambda: offer_column(problem, "price"))
     values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
-    keys = {"w": problem.w_keys.rename(columns={"school": "institution"}), "v": problem.v_keys}
+    keys = {f: rows_of(problem, f) for f in ("w", "v")}
     used: dict[tuple[str, str], int] = {}
     classes: dict[tuple[str, str], int] = {}
     for f in ("w", "v"):
-        for i, k, x in zip(keys[f]["institution"], keys[f]["course"], values[f], strict=True):
-            if x > 0:
-                used[(i, k)] = used.get((i, k), 0) + int(x)
-                classes[(i, k)] = classes.get((i, k), 0) + math.ceil(x / size[k])
+        offer = keys[f].offer
+        for i in np.flatnonzero(values[f] > 0).tolist():
+            key, x = offer[i], int(values[f][i])
+            used[key] = used.get(key, 0) + x
+            classes[key] = classes.get(key, 0) + -(-x // size[key[1]])
     if any(n > slots.get(key, 0) for key, n in classes.items()):
         return None
     moves = margin = 0
     failed: dict[str, list[int]] = {"w": [], "v": []}
     mix: dict[str, MixRoom | None] = {"w": MixRoom(problem, values["w"]), "v": None}  # rows (7) bind schools only
-    for f, cell in (("w", ["institution", "prefecture"]), ("v", ["unit", "prefecture"])):
+    for f in ("w", "v"):
         k = keys[f]
         # a total never goes below a re-plan's done classes: those totals stay, and others give no more than down
         # to their floor (the floor counts as the total's smallest size)
         floor = floor_of(problem_keys(problem, f))
-        smallest = np.maximum(smallest_class(problem, f, problem_keys(problem, f)), floor)
+        smallest = np.maximum(smallest_of(problem, f), floor)
         for i in np.flatnonzero((values[f] > 0) & (values[f] < smallest) & (floor == 0)):
-            x, inst, course = int(values[f][i]), k["institution"].iat[i], k["course"].iat[i]
-            same = np.ones(len(k), dtype=bool)
-            for col in cell:
-                same &= (k[col] == k[col].iat[i]).to_numpy()
+            x, (inst, course) = int(values[f][i]), k.offer[i]
+            same = k.same_cell(i)
             partner = None
             for j in np.flatnonzero(same & (values[f] > 0)):
-                if j == i or not _covers(courses[k["course"].iat[j]], courses[course]):
+                if j == i or not _covers(courses[k.course[j]], courses[course]):
                     continue
-                key = (k["institution"].iat[j], k["course"].iat[j])
+                key = k.offer[j]
                 s_j, now = size[key[1]], int(values[f][j])
                 extra = math.ceil((now + x) / s_j) - math.ceil(now / s_j)
                 if used[key] + x <= seats.get(key, 0) and classes[key] + extra <= slots.get(key, 0):
@@ -397,7 +451,7 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
                                          courses, size, seats, slots, used, classes):
                 moves += 1
                 continue
-            if partner is None and _swap(values[f], i, same, k, cell, smallest, courses, mix[f], size, slots, classes):
+            if partner is None and _swap(values[f], i, same, k, smallest, courses, mix[f], size, slots, classes):
                 moves += 1
                 continue
             if partner is None:
@@ -417,9 +471,10 @@ def repair_rounding(problem: AllocationProblem, lp: dict[str, np.ndarray],
         if margin is None:
             return Unrepaired(failed, values)
         moves += len(failed["w"]) + len(failed["v"])
-    counts = {f: np.array([math.ceil(x / size[c]) if x > 0 else 0 for x, c in zip(values[f], keys[f]["course"],
-                                                                                    strict=True)], dtype=np.int64)
-              for f in ("w", "v")}
+    counts = {}
+    for f in ("w", "v"):
+        sizes = np.array([size[c] for c in keys[f].course], dtype=np.int64)
+        counts[f] = -(-values[f] // sizes)
     model = model or AllocationModel(problem)
     for f in FAMILIES:
         for var, value in zip(model.vars[f], values[f], strict=True):
@@ -606,8 +661,10 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
             work.append((r.unit, r.prefecture, r.institution, -size, r.course, size))
     work.sort()
     unit_groups: dict[str, set[str]] = {}
-    q_floor = {key: int(f) for *key_, f in zip(q["unit"], q["prefecture"], q["institution"], q["county"], floor_of(q),
-                                               strict=True) if f > 0 for key in [tuple(key_)]}
+    q_floors = floor_of(q)
+    done = np.flatnonzero(q_floors > 0)  # a re-plan's done classes (none in a plan)
+    q_floor = {(q["unit"].iat[i], q["prefecture"].iat[i], q["institution"].iat[i], q["county"].iat[i]):
+               int(q_floors[i]) for i in done.tolist()}
     for (unit, prefecture, inst, county), need in sorted(q_floor.items()):
         while need > 0:
             pool = [w_ for w_ in work if w_[:3] == (unit, prefecture, inst)]
@@ -638,27 +695,28 @@ def _more_classes(problem: AllocationProblem, w: pd.DataFrame, plan: ClassPlan,
     """Class counts per (school, prefecture, course) raised, where class slots and the minimum class allow, until
     the school has a class for every county the model gave it at least a minimum class: whole classes can then
     follow the model's county totals instead of piling into one county."""
-    size, slots = class_size(problem), class_slots(problem)
-    smallest = smallest_class(problem, "w", problem.w_keys)
+    slots = cached(problem, "slots", lambda: class_slots(problem).to_dict())
+    smallest = smallest_of(problem, "w")
     used: dict[tuple[str, str], int] = {}
-    for f, inst in (("w", problem.w_keys["school"]), ("v", problem.v_keys["institution"])):
-        keys = problem_keys(problem, f)
-        for i, k, n in zip(inst, keys["course"], plan.counts[f], strict=True):
-            used[(i, k)] = used.get((i, k), 0) + int(n)
+    for f in ("w", "v"):
+        offer = rows_of(problem, f).offer
+        counts = plan.counts[f]
+        for i in np.flatnonzero(counts > 0).tolist():
+            used[offer[i]] = used.get(offer[i], 0) + int(counts[i])
     n = w["n"].to_numpy().copy()
     x = w["trainees"].to_numpy()
+    course = rows_of(problem, "w").course
     for (school, prefecture), idx in w[w["trainees"] > 0].groupby(["school", "prefecture"]).indices.items():
         rows = w.index[w["trainees"] > 0][idx]
         want = sum(1 for v in targets.get((school, prefecture), {}).values() if v >= smallest[rows].min())
         while n[rows].sum() < want:
             grow = [i for i in rows if x[i] >= (n[i] + 1) * smallest[i]
-                    and used.get((school, w["course"].iat[i]), 0) < slots.get((school, w["course"].iat[i]), 0)]
+                    and used.get((school, course[i]), 0) < slots.get((school, course[i]), 0)]
             if not grow:
                 break
             i = max(grow, key=lambda j: (x[j] / (n[j] + 1), -j))
             n[i] += 1
-            used[(school, w["course"].iat[i])] = used.get((school, w["course"].iat[i]), 0) + 1
-    del size
+            used[(school, course[i])] = used.get((school, course[i]), 0) + 1
     return n
 
 
@@ -794,19 +852,24 @@ def assign_assessors(problem: AllocationProblem, classes: pd.DataFrame) -> pd.Da
     row_of = {h: i for i, h in enumerate(dist.index)}
     col_of = {c: j for j, c in enumerate(dist.columns)}
     km = dist.to_numpy()
-    assessor, other = [], []
-    for inst, course, county in zip(classes["institution_code"], classes["course_code"], classes["adcode"],
-                                    strict=True):
+    chosen: dict[tuple[str, str, str], tuple[str, bool]] = {}  # classes of one offer in one county: one answer
+
+    def choose(inst: str, course: str, county: str) -> tuple[str, bool]:
         pool = sorted(evaluators.get(course, []))
         others = [e for e in pool if e != inst]
-        if others:
-            j = col_of.get(county)
-            far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
-            assessor.append(others[int(np.argmin(far))])
-            other.append(inst in pool)
-        else:
-            assessor.append(pool[0] if pool else "")
-            other.append(False)
+        if not others:
+            return (pool[0] if pool else ""), False
+        j = col_of.get(county)
+        far = [km[row_of[home[e]], j] if (j is not None and home[e] in row_of) else math.inf for e in others]
+        return others[int(np.argmin(far))], inst in pool
+
+    assessor, other = [], []
+    for key in zip(classes["institution_code"].tolist(), classes["course_code"].tolist(), classes["adcode"].tolist(),
+                   strict=True):
+        if key not in chosen:
+            chosen[key] = choose(*key)
+        assessor.append(chosen[key][0])
+        other.append(chosen[key][1])
     return classes.assign(assessor_code=assessor, needs_other_evaluator=other)
 
 

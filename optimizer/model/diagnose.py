@@ -298,7 +298,7 @@ def collapse_counties(problem: AllocationProblem) -> AllocationProblem:
 def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:
     """Solve the elastic LP; the hard rows that need slack, largest first."""
     from optimizer.model.lp import ROW_KEYS, AllocationModel
-    from optimizer.model.solve import make_solver
+    from optimizer.model.solvers import make_solver
 
     model = AllocationModel(collapse_counties(problem), elastic=True)
     model.lp.solve(make_solver(problem.params.solver, problem.params.time_limit))

@@ -24,6 +24,7 @@ class FastHiGHS(pulp.HiGHS):
             return super().actualSolve(lp, **kwargs)
         finally:
             del lp.variables
+            lp.highs_columns = variables  # HiGHS's columns in order (model/dive.py reads them: no rescan)
 
     def buildSolverModel(self, lp):
         import highspy

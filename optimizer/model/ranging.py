@@ -206,7 +206,7 @@ def _row_table(model: AllocationModel, solution, ranging, objective: float) -> p
 def lp_ranging(problem: AllocationProblem, time_limit: float | None = None) -> LPRanging:
     """Build and solve the LP relaxation of ``problem`` with HiGHS and compute its ranging. Raises
     ``RuntimeError`` when the LP has no optimum (there is nothing to range)."""
-    from optimizer.model.solve import make_solver
+    from optimizer.model.solvers import make_solver
 
     model = AllocationModel(problem)
     model.lp.solve(make_solver("highs", time_limit or problem.params.time_limit))

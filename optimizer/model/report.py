@@ -131,6 +131,7 @@ def top_by_prefecture(problem: AllocationProblem, x: pd.DataFrame, z: pd.DataFra
     g["institution"] = g["institution_code"].map(problem.names)
     g["subsidised_yuan"] = g["subsidised_yuan"].round(2)
     columns = ["rank", "institution_code", "institution", "subsidised_yuan", "trainees"]
-    for p, part in g.groupby("prefecture", sort=False):
-        out[p] = part[columns].reset_index(drop=True).to_dict("records")
+    # records from plain lists (DataFrame.to_dict per prefecture read every row through pandas' indexer)
+    for p, *row in zip(*(g[c].tolist() for c in ["prefecture", *columns]), strict=True):
+        out.setdefault(p, []).append(dict(zip(columns, row, strict=True)))
     return out

@@ -17,8 +17,8 @@ Always the anchor, not the last basis: the result of a setting is then the same 
 solved one are those settings (``reusable`` checks the structure; ``RESOLVABLE`` lists the ModelParams fields a
 re-solve may change; pipeline.py keys the store by an identity of everything else); after ``resolve()``
 ``write_back()`` puts the values and duals into the PuLP model, exactly where a fresh solve would have put them,
-so rounding, classes and the result tables run unchanged (model/solve.py ``reallocate``). The rows are found in
-the model's row table by their codes (issue 12 item 5), never by name.
+so rounding, classes and the result tables run unchanged (model/solve.py ``allocate`` with ``warm``). The rows
+are found in the model's row table by their codes (issue 12 item 5), never by name.
 
 ``ModelStore`` keeps solved models per key (an input_id of everything except the settings changed here) in
 bounded memory: at most ``max_models`` and an estimate of ``max_bytes``, least recently used dropped first.
@@ -42,6 +42,9 @@ from optimizer.model.problem import AllocationProblem
 # ModelParams fields a re-solve may change: they set only row bounds (cert, capacity) and objective coefficients
 RESOLVABLE = ("cert_share", "cert_share_by_unit", "weights", "capacity_changes", "band_penalty", "mix_penalty",
               "balance_cost_inner", "balance_cost_outer", "travel_cost_per_km", "time_limit")
+# the RESOLVABLE settings that enter the objective (the others set row bounds or the time limit only)
+OBJECTIVE_SETTINGS = ("weights", "band_penalty", "mix_penalty", "balance_cost_inner", "balance_cost_outer",
+                      "travel_cost_per_km")
 KEY_TABLES = ("y_keys", "w_keys", "v_keys", "q_keys", "unit_plans", "targets", "schools", "counties", "focus",
               "unit_scope")
 
@@ -70,9 +73,11 @@ class SolvedLP:
         self.problem = model.problem
         self.lock = threading.Lock()  # one re-solve at a time (the workspace serves several sessions)
         self.n = int(highs.getNumCol())
-        self.variables = [None] * self.n
-        for v in model.lp.variables():
-            self.variables[v.index] = v
+        self.variables = list(getattr(model.lp, "highs_columns", None) or [])  # FastHiGHS's columns, in order
+        if len(self.variables) != self.n:
+            self.variables = [None] * self.n
+            for v in model.lp.variables():
+                self.variables[v.index] = v
         self.constraints = list(model.lp.constraints.values())
         # indices and model state as solved: the class step may later re-index, re-bound and extend the PuLP
         # model (classes.py's local class MIP reuses it), so nothing below reads var.index or c.index again
@@ -139,13 +144,14 @@ class SolvedLP:
         cap_up = places.reindex(pd.MultiIndex.from_arrays([self._cap["institution"], self._cap["course"]]))
         self._bounds(self._cap["constraint"], self._cap_rows, np.full(len(cap_up), -inf), cap_up.to_numpy(float))
         self.model.problem = problem
-        self.model.define_objective()  # the weighted terms of the new settings, as a fresh build makes them
-        cost = np.zeros(self.n)
-        for var, coef in self.model.lp.objective.items():
-            cost[self.column[id(var)]] = coef
-        self.highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
+        if _objective_settings(p) != _objective_settings(self.params):
+            self.model.define_objective()  # the weighted terms of the new settings, as a fresh build makes them
+            cost = np.zeros(self.n)
+            for var, coef in self.model.lp.objective.items():
+                cost[self.column[id(var)]] = coef
+            self.highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
+            self._term_costs = None  # the terms' coefficients changed with the settings: recomputed when asked
         self.highs.setOptionValue("time_limit", float(p.time_limit))
-        self._term_costs = None  # the terms' coefficients changed with the settings: recomputed when asked
         self.weights, self.params, self.problem = dict(p.weights.model_dump()), p, problem
         self.unit_totals = {u: float(t) for u, t in totals.items()}
 
@@ -251,6 +257,11 @@ class SolvedLP:
         nnz = len(lp.a_matrix_.value_)
         highs = nnz * 12 + (lp.num_col_ + lp.num_row_) * 64 + self.n * 8 * (len(self.term_costs) + 1)
         return int(highs + nnz * 110 + self.n * 600 + len(self.constraints) * 400)
+
+
+def _objective_settings(params) -> dict:
+    """The settings the objective's coefficients are made of: equal settings, equal costs (no rebuild)."""
+    return params.model_dump(include=set(OBJECTIVE_SETTINGS))
 
 
 class ModelStore:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from optimizer import rules
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 
 TOLERANCE = 1e-9
 

@@ -21,7 +21,7 @@ from optimizer.data.schema import ANNEX5_COLUMNS
 from optimizer.errors import InputError, ProblemList
 from optimizer.messages import msg
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 from optimizer.outputs.apportion import ApportionmentError, apportion
 
 ANNEX1 = [f"col{i}" for i in range(1, 10)]

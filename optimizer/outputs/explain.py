@@ -14,7 +14,7 @@ from optimizer.messages import msg
 from optimizer.messages import numbers as fmt
 from optimizer.model.lp import balance_table
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 
 
 @dataclass

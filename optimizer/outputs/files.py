@@ -12,7 +12,7 @@ import pandas as pd
 
 from optimizer.errors import InputError, Problem
 from optimizer.messages import msg
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 from optimizer.outputs.writer import OutputSet, neutralise_text, write_csv
 
 __all__ = ["add_solution", "neutralise_text", "read_solution", "write_csv"]

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 from optimizer.procurement.eligibility import lot_matrix
 from optimizer.procurement.shortlist import ShortlistResult, _mix_matrix
 

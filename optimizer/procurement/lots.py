@@ -21,7 +21,7 @@ import pandas as pd
 
 from optimizer.messages import msg
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 from optimizer.procurement.eligibility import Qualification
 from optimizer.procurement.tables import ProcurementTables
 

@@ -17,7 +17,7 @@ import pandas as pd
 from optimizer.errors import ProblemList
 from optimizer.messages import msg
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 from optimizer.procurement.eligibility import (
     Qualification,
     course_qualified,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from optimizer.model.lp import FLOOR_COLUMN
 from optimizer.model.problem import AllocationProblem, capacity
-from optimizer.model.solve import Solution, expand_flows
+from optimizer.model.results import Solution, expand_flows
 from optimizer.tracking.progress import working_days_of_year
 
 Y, W, V, Q = ["school", "county"], ["school", "prefecture", "course"], \

@@ -22,7 +22,7 @@ import pandas as pd
 from optimizer import rules
 from optimizer.data.loader import PlanData
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution
+from optimizer.model.results import Solution
 from optimizer.tracking.progress import working_days_of_year, year_elapsed
 from optimizer.tracking.replan import remaining_capacity
 from optimizer.workdays import add_working_days

@@ -23,7 +23,8 @@ from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData, load_plan
 from optimizer.data.schema import TABLE_ORDER
 from optimizer.errors import InputError
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solve import Solution, SolverUnavailable
+from optimizer.model.results import Solution
+from optimizer.model.solvers import SolverUnavailable
 from optimizer.model.verify import Violation
 
 SCENARIO_DIR = DEFAULT_DATA_DIR.parent / "scenarios"
