@@ -68,7 +68,7 @@ def test_removing_capacity_never_lowers_the_cost(solved, tmp_path):
 
     from optimizer.model.lp import AllocationModel
     from optimizer.model.problem import build_problem
-    from optimizer.model.solve import make_solver
+    from optimizer.model.solvers import make_solver
     from optimizer.pipeline import prepare
 
     base = solved["baseline"][3].summary["lp_bound"]
