@@ -67,3 +67,40 @@ def _main_module_restored():
     yield
     if saved is not None:
         sys.modules["__main__"] = saved
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """``shipped(name)``: the RunResult of scenarios/<name>.yaml, solved once per test session through
+    ``run_scenario`` (workers=1; the shipped scenarios are one block, so the count of workers changes nothing).
+    Several modules ask for the same scenarios (capacity_loss alone takes ~17 s); treat the results as read-only."""
+    from optimizer.pipeline import run_scenario
+
+    results: dict = {}
+
+    def get(name: str):
+        if name not in results:
+            results[name] = run_scenario(ROOT / "scenarios" / f"{name}.yaml", workers=1)
+        return results[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def solve_folder(tmp_path_factory) -> tuple[int, Path]:
+    """(exit status, folder) of ``solve --out`` on the shipped data, run once per session (read-only)."""
+    from optimizer.cli import main
+
+    out = tmp_path_factory.mktemp("solve")
+    return main(["solve", "--out", str(out)]), out
+
+
+@pytest.fixture(scope="session")
+def export_folder(tmp_path_factory) -> Path:
+    """The folder of ``export --as-of 2022-02-15`` on the shipped data, run once per session (read-only: a test
+    that edits a workbook copies it first)."""
+    from optimizer.cli import main
+
+    out = tmp_path_factory.mktemp("export")
+    assert main(["export", "--out", str(out), "--as-of", "2022-02-15"]) == 0
+    return out

@@ -98,3 +98,70 @@ def test_the_infeasible_diagnosis_is_in_chinese(tmp_path, capsys, monkeypatch):
     bad = {x: english_words(x) for x in lines if english_words(x)}
     assert not bad, bad
     assert Path(tmp_path / "out" / "diagnosis.json").is_file()
+
+
+def test_a_yaml_syntax_error_names_file_line_and_column_in_chinese(tmp_path, capsys, monkeypatch):
+    """pyyaml's own (English) text is kept only as a quoted detail; the line and column are where it stopped
+    (line 2, column 13: the colon after ``cert_share`` indented under a plain value)."""
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: t\n  cert_share: 0.7\n", encoding="utf-8")
+    code, lines = run_chinese(["solve", str(path), "--out", str(tmp_path / "out")], capsys)
+    assert code == 2
+    (line,) = [x for x in lines if "bad.yaml" in x]
+    assert "bad.yaml，第 2 行：YAML 语法错误，位于第 2 行第 13 列" in line and "缩进" in line, line
+    assert "“mapping values are not allowed here”" in line  # the library's words, quoted
+    assert english_words(line) == []
+
+
+@pytest.mark.parametrize("param", ["cert_share", "cert_shar=0.6:0.9:0.1", "foo=1,2", "cert_share=0.9:0.6:0.1",
+                                   "cert_share=0.5,1.5", "weights.travel=-1,2"])
+def test_sweep_param_errors_are_in_chinese(param, tmp_path, capsys, monkeypatch):
+    """Every way a --param can be wrong (its form, its name, its range, a value the setting refuses)."""
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    code, lines = run_chinese(["sweep", "--param", param, "--no-cache", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and any("--param" in x for x in lines), lines
+    bad = {x: english_words(x) for x in lines if english_words(x)}
+    assert not bad, bad
+
+
+def test_verify_lines_of_solve_and_replan_are_in_chinese():
+    """Every check the independent checker can name, and the re-plan's own lines (capacity against done + the days
+    left, completed classes dropped), read in Chinese; in English they read as before."""
+    import ast
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from optimizer.messages import language
+    from optimizer.model.verify import Violation
+    from optimizer.tracking.replan import dropped_classes
+
+    source = (ROOT / "optimizer" / "model" / "verify.py").read_text(encoding="utf-8")
+    made = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "Violation"]
+    checks = {n.args[0].value for n in made}
+    phrases = {a.value for n in made for a in n.args[2:] if isinstance(a, ast.Constant)}
+    assert len(checks) == 21 and "capacity (R5–R7)" in checks and "no trainees" in phrases
+    for check in checks:
+        for expected, found in [("<= 10", "12"), *((p, "0") for p in phrases)]:
+            line = str(Violation(check, "school_allocation row 3", expected, found))
+            assert english_words(line) == [], line
+    assert str(Violation("scenario lock", "s01 in 曲靖市", "<= 0", "5")) == "方案锁定：s01 在 曲靖市，应为 <= 0，实为 5"
+    assert str(Violation("classes add up (classes.csv)", "x k01", "120 in 2 classes", "100 in 2")) == \
+        "各班合计（classes.csv）：x k01，应为 120 人，2 个班，实为 100 人，2 个班"
+    with language("en"):
+        assert str(Violation("capacity (R5–R7)", "s01 k01", "<= 10", "12")) == \
+            "capacity (R5–R7) at s01 k01: expected <= 10, found 12"
+    solution = SimpleNamespace(
+        school_allocation=pd.DataFrame({"school_code": ["s01"], "adcode": ["530102"], "course_code": ["k01"],
+                                        "trainees": [40]}),
+        project_allocation=pd.DataFrame(columns=["unit_code", "adcode", "course_code", "institution_code",
+                                                 "trainees"]))
+    classified = SimpleNamespace(
+        school_in=pd.DataFrame({"school": ["s01"], "county": ["530102"], "course": ["k01"], "trainees": [60]}),
+        unit_in=pd.DataFrame({"unit": ["u01"], "county": ["530102"], "course": ["k02"], "institution": ["i01"],
+                              "trainees": [30]}))
+    lines = dropped_classes(solution, classified)
+    assert lines == ["院校 s01 530102 k01：已完成 60 人，重新计划只有 40 人",
+                     "单位 u01 530102 k02 i01：已完成 30 人，重新计划只有 0 人"]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 
-def test_explain_answers_for_every_county_of_the_baseline():
+def test_explain_answers_for_every_county_of_the_baseline(shipped):
     """Each of the shipped counties gets its band and its placed trainees — the placed total equal to the county's
     rows of the school allocation table, summed here — and a Chinese text naming the county."""
     from optimizer.outputs.explain import explain_county, render
-    from optimizer.pipeline import run_scenario
 
-    r = run_scenario()
+    r = shipped("baseline")
     x = r.solution.school_allocation
     placed = x.groupby("adcode")["trainees"].sum()
     names = r.problem.counties.set_index("adcode")["county"]

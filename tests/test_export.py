@@ -69,11 +69,11 @@ def numbers(row: list, n: int) -> list:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    out = tmp_path_factory.mktemp("export")
-    assert main(["export", "--out", str(out), "--as-of", "2022-02-15"]) == 0
-    sol_dir = tmp_path_factory.mktemp("solve")
-    assert main(["solve", "--out", str(sol_dir)]) == 0
+def exported(export_folder, solve_folder):
+    """The session's export (as of 2022-02-15) and the school table of its solve of the shipped data."""
+    out = export_folder
+    code, sol_dir = solve_folder
+    assert code == 0
     school = pd.read_csv(sol_dir / "school_allocation.csv", encoding="utf-8-sig", dtype={"adcode": str})
     return out, school
 

@@ -15,10 +15,9 @@ from optimizer.outputs.workbook import convert_with_libreoffice, soffice
 
 
 @pytest.fixture(scope="module")
-def export_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("export")
-    assert main(["export", "--out", str(out), "--as-of", "2022-02-15"]) == 0
-    return out
+def export_dir(export_folder):
+    """The session's export of the shipped plan (as of 2022-02-15)."""
+    return export_folder
 
 
 @pytest.fixture

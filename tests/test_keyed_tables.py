@@ -52,8 +52,9 @@ def opaque_names(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def named():
-    return run_scenario(BASELINE, workers=1)
+def named(shipped):
+    """The baseline solved with readable names (the session's shared solve, made before any renaming)."""
+    return shipped("baseline")
 
 
 def test_opaque_solver_names_change_no_table_no_dual_and_no_slack(named, opaque_names):

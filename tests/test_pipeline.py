@@ -17,7 +17,7 @@ from optimizer.cli import main
 from optimizer.data.loader import load_plan
 from optimizer.data.scenario import load_scenario
 from optimizer.outputs.writer import OutputError, OutputSet
-from optimizer.pipeline import file_identity, input_identity, prepare, run_scenario
+from optimizer.pipeline import file_identity, input_identity, prepare
 from tests.conftest import DATA, ROOT, read_rows, set_cell, write_rows
 
 SCEN = ROOT / "scenarios"
@@ -264,12 +264,16 @@ def test_input_id_differs_with_settings_data_and_flags_and_ignores_row_order(dat
     assert _identity(data=data_copy) != shipped
 
 
-def test_export_covers_and_manifest_carry_the_input_id(tmp_path):
+def test_export_covers_and_manifest_carry_the_input_id(tmp_path, export_folder):
+    """Hamilton (the default method): the session's export of the shipped plan as of 2022-02-15; Webster exported
+    here as of the same day, so the method is the only difference between the two."""
     ids = {}
     for method in ("hamilton", "webster"):
-        out = tmp_path / method
-        assert main(["export", str(SCEN / "baseline.yaml"), "--out", str(out), "--method", method,
-                     "--as-of", "2022-02-20"]) == 0
+        out = export_folder if method == "hamilton" else tmp_path / method
+        if method != "hamilton":
+            assert main(["export", str(SCEN / "baseline.yaml"), "--out", str(out), "--method", method,
+                         "--as-of", "2022-02-15"]) == 0
+        assert _manifest(out)["as_of"] == "2022-02-15"
         ids[method] = _manifest(out)["input_id"]
         book = openpyxl.load_workbook(out / "530100_昆明市.xlsx", read_only=True)
         cover = "\n".join(str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c)
@@ -280,16 +284,22 @@ def test_export_covers_and_manifest_carry_the_input_id(tmp_path):
 
 # -- verify -----------------------------------------------------------------------------------------------
 
-def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys):
+def test_verify_uses_the_scenarios_changed_capacity(tmp_path, capsys, shipped):
     """capacity_loss halves 云南技师学院 (s01). Whole classes of other s01 courses are re-labelled onto one s01 offer
     (same county, same class size; school_allocation.csv and classes.csv changed together), so every total and
     every class sum holds and only the offer's capacity and class slots — as the scenario changed them — are
-    broken; against the base data the same tables break neither."""
+    broken; against the base data the same tables break neither. The solve's folder is written by the `solve`
+    command's own staging from the session's solve of capacity_loss (the command itself: test_shipped_solve)."""
+    from optimizer.cli import commit, stage_run
+
     out = tmp_path / "out"
-    assert main(["solve", str(SCEN / "capacity_loss.yaml"), "--out", str(out)]) == 0
+    loss = shipped("capacity_loss")
+    outputs = OutputSet(out, "solve", loss.input_id, status=loss.status)
+    stage_run(outputs, loss)
+    commit(outputs)
     assert main(["verify", str(out), str(SCEN / "capacity_loss.yaml")]) == 0
-    seats = run_scenario(SCEN / "capacity_loss.yaml").problem.offers.set_index(["institution", "course"])["seats"]
-    base_seats = run_scenario(SCEN / "baseline.yaml").problem.offers.set_index(["institution", "course"])["seats"]
+    seats = loss.problem.offers.set_index(["institution", "course"])["seats"]
+    base_seats = shipped("baseline").problem.offers.set_index(["institution", "course"])["seats"]
     x = pd.read_csv(out / "school_allocation.csv", encoding="utf-8-sig", dtype={"adcode": str})
     classes = pd.read_csv(out / "classes.csv", encoding="utf-8-sig", dtype={"adcode": str, "unit_code": str})
     used = classes.groupby(["institution_code", "course_code"])["trainees"].sum()

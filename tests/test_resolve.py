@@ -155,8 +155,9 @@ def same_result(a, b) -> bool:
 
 
 @pytest.fixture(scope="module")
-def cold_baseline():
-    return run_scenario(BASELINE, workers=1)
+def cold_baseline(shipped):
+    """A cold solve of the baseline, without a store (the session's shared one)."""
+    return shipped("baseline")
 
 
 @pytest.fixture(scope="module")

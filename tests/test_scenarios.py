@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from optimizer.analysis.compare import compare, gini
+from optimizer.analysis.compare import compare, gini, write_comparison_xlsx
 from optimizer.analysis.sweep import parse_param, run_sweep
 from optimizer.cli import main
 from optimizer.data.scenario import load_scenario
@@ -28,12 +28,17 @@ def solve_scenario_file(path):
     return r.scenario, r.plan, r.problem, r.solution
 
 
+SHIPPED = ("baseline", "cert_share_70", "capacity_loss", "tea_tourism_push", "travel_min", "rural_focus",
+           "stress_infeasible")
+
+
 @pytest.fixture(scope="module")
-def solved():
+def solved(shipped):
+    """(scenario, plan, problem, solution) of every shipped scenario, from the session's shared solves."""
     out = {}
-    for name in ("baseline", "cert_share_70", "capacity_loss", "tea_tourism_push", "travel_min", "rural_focus",
-                 "stress_infeasible"):
-        out[name] = solve_scenario_file(SCEN / f"{name}.yaml")
+    for name in SHIPPED:
+        r = shipped(name)
+        out[name] = r.scenario, r.plan, r.problem, r.solution
     return out
 
 
@@ -56,11 +61,29 @@ def test_raising_rho_never_lowers_the_share_or_the_cost(solved):
 
 
 def test_removing_capacity_never_lowers_the_cost(solved, tmp_path):
+    """A capacity cut can only raise the LP optimum (the bound every whole-class plan is measured against). Checked
+    on 云南建投技工学校 −20% with the LP relaxation built afresh here (the whole-class stage adds nothing to the
+    direction and costs ~30 s), and on the shipped capacity_loss, solved whole, whose plan must still be found."""
+    import pulp
+
+    from optimizer.model.lp import AllocationModel
+    from optimizer.model.problem import build_problem
+    from optimizer.model.solvers import make_solver
+    from optimizer.pipeline import prepare
+
+    base = solved["baseline"][3].summary["lp_bound"]
     path = tmp_path / "less.yaml"
     path.write_text(f"base: {SCEN / 'baseline.yaml'}\ncapacity:\n  - {{institution: 云南建投技工学校, percent: -20}}\n",
                     encoding="utf-8")
-    _, _, _, less = solve_scenario_file(path)
-    assert less.ok and less.summary["lp_bound"] >= solved["baseline"][3].summary["lp_bound"]
+    _, applied, params, _ = prepare(path)
+    problem = build_problem(applied, params)
+    assert problem.offers["capacity"].sum() < solved["baseline"][2].offers["capacity"].sum()  # the cut is applied
+    model = AllocationModel(problem)
+    model.lp.solve(make_solver("highs", 120))
+    assert model.lp.sol_status == pulp.LpSolutionOptimal
+    assert pulp.value(model.lp.objective) >= base - 1e-6
+    less = solved["capacity_loss"][3]
+    assert less.ok and less.summary["lp_bound"] >= base
 
 
 def test_weighting_travel_more_never_increases_travel(solved):
@@ -135,16 +158,32 @@ def test_capacity_loss_moves_that_schools_trainees_and_keeps_the_annex_totals(so
     assert tech.sum() == 200000
 
 
-def test_compare_cli_text_json_and_excel(tmp_path, capsys):
+def test_compare_cli_text_json_and_excel(solved, tmp_path, capsys, monkeypatch):
+    """B is rural_focus (solves in ~2 s; cert_share_70 took ~14 s): its figures in the JSON are the ones the
+    session's own solve of that file gives. The workbook's sheets are named in Chinese by default, in English with
+    --lang en."""
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
     out = tmp_path / "cmp"
-    assert main(["compare", str(SCEN / "baseline.yaml"), str(SCEN / "cert_share_70.yaml"), "--format", "json",
+    assert main(["compare", str(SCEN / "baseline.yaml"), str(SCEN / "rural_focus.yaml"), "--format", "json",
                  "--out", str(out)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["a"]["name"] == "baseline" and data["b"]["figures"]["min_cert_share"] >= 0.7
+    assert data["a"]["name"] == "baseline" and data["b"]["name"] == "rural_focus"
+    for side, name in (("a", "baseline"), ("b", "rural_focus")):
+        summary = solved[name][3].summary
+        assert data[side]["figures"]["objective"] == pytest.approx(summary["objective"], rel=1e-9), side
+        assert data[side]["figures"]["min_cert_share"] == pytest.approx(min(summary["certificate_share"].values()))
+    sheets = ["关键指标", "按院校机构", "按州市", "按县市区", "按课程"]
     with pd.ExcelFile(out / "comparison.xlsx") as book:
-        assert set(book.sheet_names) == {"key figures", "by_school", "by_prefecture", "by_county", "by_course"}
+        assert book.sheet_names == sheets
+        changed = pd.read_excel(book, sheet_name="按县市区")
+    assert len(changed) == len(data["by_county"]) > 0  # rural_focus moves tech training between counties
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "compare" and set(manifest["files"]) == {"comparison.xlsx", "comparison.json"}
+    a, b = solved["baseline"], solved["rural_focus"]
+    with language("en"):  # the same writer in English (the command's --lang sets this language)
+        write_comparison_xlsx(compare((a[0].name, a[2], a[3]), (b[0].name, b[2], b[3])), tmp_path / "en.xlsx")
+    with pd.ExcelFile(tmp_path / "en.xlsx") as book:
+        assert book.sheet_names == ["key figures", "by_school", "by_prefecture", "by_county", "by_course"]
 
 
 def test_gini_by_hand():
@@ -240,9 +279,9 @@ def test_lock_must_not_serve_a_prefecture(tmp_path):
 def test_parse_param():
     assert parse_param("cert_share=0.6:0.9:0.05")[1] == pytest.approx([0.6 + 0.05 * i for i in range(7)])
     assert parse_param("weights.travel=1,2") == ("weights.travel", [1.0, 2.0])
-    with pytest.raises(InputError, match="did you mean cert_share"):
+    with language("en"), pytest.raises(InputError, match="did you mean cert_share"):
         parse_param("cert_shar=0.6:0.9:0.1")
-    with pytest.raises(InputError, match="STEP > 0"):
+    with language("en"), pytest.raises(InputError, match="STEP > 0"):
         parse_param("cert_share=0.9:0.6:0.1")
 
 
@@ -279,10 +318,11 @@ def test_a_dying_worker_loses_only_its_own_point(tmp_path, monkeypatch):
     scen = tmp_path / "s.yaml"
     scen.write_text(f"data: {data}\n", encoding="utf-8")
     monkeypatch.setenv("YUNNAN_PLAN_CRASH_POINT", json.dumps({"cert_share": 0.5}, sort_keys=True))
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
     results = run_sweep(scen, [parse_param("cert_share=0.3:0.7:0.1")], workers=2, cache_dir=None, progress=False)
     status = {round(r.point["cert_share"], 1): r.status for r in results}
     assert status == {0.3: "optimal", 0.4: "optimal", 0.5: "failed", 0.6: "optimal", 0.7: "optimal"}
-    assert "died" in next(r.message for r in results if r.status == "failed")
+    assert next(r.message for r in results if r.status == "failed") == "计算进程在此点上终止"  # Chinese by default
     assert not math.isnan(results[0].figures["objective"])
 
 

@@ -19,9 +19,8 @@ TECH_SCHOOL_TARGETS = {
 
 
 @pytest.fixture(scope="module")
-def solved(tmp_path_factory):
-    out = tmp_path_factory.mktemp("solve")
-    code = main(["solve", "--out", str(out)])
+def solved(solve_folder):
+    code, out = solve_folder
     read = {name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype={"adcode": str})
             for name in ("school_allocation", "project_allocation", "institution_load")}
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -45,6 +45,22 @@ def case(file: str, content: str | bytes, replaces: str, command: str, exit_code
                      "words": words, "memory": "1" if memory else ""})
 
 
+def scenario_case(file: str, content: str, words: str, memory: bool = False) -> None:
+    """A bad scenario file: `solve` refuses it as bad input (exit 2) with ``words``."""
+    case(file, content, "scenario", "solve", 2, words, memory=memory)
+
+
+# uploads read by commands other than `check`: the table's header line and the command that reads it
+UPLOADS = {"weights": ("adcode,table,column,weight\n", "export"),
+           "lots": ("lot,area,course_or_group,trainees,method,date\n", "shortlist")}
+
+
+def upload_case(file: str, kind: str, body: str, words: str) -> None:
+    """A bad upload of ``kind`` (its header, then ``body``): the command that reads it refuses it (exit 2)."""
+    header, command = UPLOADS[kind]
+    case(file, header + body, kind, command, 2, words)
+
+
 def edit(name: str, row_label: str, column: str, value: str) -> list[list[str]]:
     table = rows(name)
     col = table[0].index(column)
@@ -145,25 +161,26 @@ def main() -> None:
     case("institutions_not_a_workbook.xlsx", b"PK\x03\x04 this is not a workbook", "institutions", "check", 2,
          "not a readable .xlsx")
     # uploads read by other commands
-    case("weights_bad_column.csv", "adcode,table,column,weight\n530102,annex1,10,1\n530103,annex1,4,-1\n", "weights",
-         "export", 2, "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
-    case("lots_unknown_area.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆名市,tea,500,consultation,\n"
-         "L2,大理州,k999,100,negotiation,\n", "lots", "shortlist", 2,
-         "row 2|column 'area'|昆明市|row 3|column 'course_or_group'|k999")
+    upload_case("weights_bad_column.csv", "weights", "530102,annex1,10,1\n530103,annex1,4,-1\n",
+                "row 2|column 'column'|expected one of|row 3|column 'weight'|must not be negative")
+    upload_case("lots_unknown_area.csv", "lots", "L1,昆名市,tea,500,consultation,\nL2,大理州,k999,100,negotiation,\n",
+                "row 2|column 'area'|昆明市|row 3|column 'course_or_group'|k999")
     # scenario files
-    case("scenario_unknown_key.yaml", "name: typo\ncert_shar: 0.7\n", "scenario", "solve", 2,
-         "line 2|key 'cert_shar'|did you mean cert_share")
+    scenario_case("scenario_unknown_key.yaml", "name: typo\ncert_shar: 0.7\n",
+                  "line 2|key 'cert_shar'|did you mean cert_share")
     case("scenario_python_tag.yaml", "name: !!python/object/apply:os.system ['echo hacked']\n", "scenario", "solve",
          2, "line 1|not valid YAML")
-    case("scenario_cycle_a.yaml", "base: scenario_cycle_b.yaml\n", "scenario", "solve", 2, "cycle")
+    scenario_case("scenario_cycle_a.yaml", "base: scenario_cycle_b.yaml\n", "cycle")
     case("scenario_cycle_b.yaml", "base: scenario_cycle_a.yaml\n", "scenario-base", "solve", 2, "cycle")
-    case("scenario_unknown_school.yaml", "base: ../../../scenarios/baseline.yaml\nquotas:\n"
-         "  - {school: 云南技工学院, value: 100}\n", "scenario", "solve", 2,
-         "line 3|key 'quotas.0.school'|did you mean")
-    case("scenario_rho_out_of_range.yaml", "cert_share: 1.5\n", "scenario", "solve", 2,
-         "line 1|key 'cert_share'|less than or equal to 1")
-    case("scenario_wrong_type.yaml", "name: t\ntime_limit: soon\n", "scenario", "solve", 2,
-         "line 2|key 'time_limit'|valid number")
+    scenario_case("scenario_unknown_school.yaml", "base: ../../../scenarios/baseline.yaml\nquotas:\n"
+                  "  - {school: 云南技工学院, value: 100}\n",
+                  "line 3|key 'quotas.0.school'|did you mean")
+    scenario_case("scenario_rho_out_of_range.yaml", "cert_share: 1.5\n",
+                  "line 1|key 'cert_share'|less than or equal to 1")
+    scenario_case("scenario_wrong_type.yaml", "name: t\ntime_limit: soon\n",
+                  "line 2|key 'time_limit'|valid number")
+    scenario_case("scenario_syntax_error.yaml", "name: t\n  cert_share: 0.7\n",
+                  "line 2|line 2, column 13|YAML syntax error|mapping values are not allowed here")
     with open(OUT / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, ["file", "replaces", "command", "exit", "words", "memory"], lineterminator="\n")
         w.writeheader()
@@ -251,16 +268,16 @@ def hardening_cases() -> None:
     laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "name: *i\n"
-    case("scenario_billion_laughs.yaml", laughs, "scenario", "solve", 2, "line 1|expands to more than 20,000",
-         memory=True)
+    scenario_case("scenario_billion_laughs.yaml", laughs, "line 1|expands to more than 20,000",
+                  memory=True)
     case("scenario_many_aliases.yaml", "v: &v 1\nexcluded: [" + ", ".join(["*v"] * 101) + "]\n", "scenario",
          "solve", 2, "line 2|too many YAML aliases|at most 100")
-    case("scenario_deep_flow.yaml", "name: " + "[" * 5000 + "]" * 5000 + "\n", "scenario", "solve", 2,
-         "line 1|nested deeper than 20")
-    case("scenario_deep_block.yaml", "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "x\n",
-         "scenario", "solve", 2, "nested deeper than 20")
-    case("scenario_300kb.yaml", "name: big\n" + "# padding\n" * 30_000, "scenario", "solve", 2,
-         "larger than the 256 kB limit|300,010 bytes")
+    scenario_case("scenario_deep_flow.yaml", "name: " + "[" * 5000 + "]" * 5000 + "\n",
+                  "line 1|nested deeper than 20")
+    scenario_case("scenario_deep_block.yaml", "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "x\n",
+                  "nested deeper than 20")
+    scenario_case("scenario_300kb.yaml", "name: big\n" + "# padding\n" * 30_000,
+                  "larger than the 256 kB limit|300,010 bytes")
     for i in range(9):
         last = i == 8
         case(f"scenario_chain_{i}.yaml", "name: chain\n" if last else f"base: scenario_chain_{i + 1}.yaml\n",
@@ -306,28 +323,28 @@ def hardening_cases() -> None:
          "debarments", "check", 2, "row 2|column 'years'|at most 50 years|1000000")
     case("debarments_year_9999.csv", text([*d, ["s05", "9999-12-31", "3", "x", "assumed: test"]]), "debarments",
          "check", 2, "row 2|column 'decision_date'|between 1990-01-01 and 2100-12-31|9999-12-31")
-    case("weights_nan.csv", "adcode,table,column,weight\n530102,annex1,1,nan\n530103,annex1,1,1e400\n", "weights",
-         "export", 2, "row 2|column 'weight'|finite number|row 3|at most 1,000,000,000|1e400")
-    case("lots_trainees_huge.csv", "lot,area,course_or_group,trainees,method,date\n"
-         "L1,昆明市,k01,100000000000000000000,consultation,\n", "lots", "shortlist", 2,
-         "row 2|column 'trainees'|100000000000000000000")
-    case("scenario_time_limit_inf.yaml", "name: t\ntime_limit: .inf\n", "scenario", "solve", 2,
-         "line 2|key 'time_limit'|finite number")
-    case("scenario_weight_nan.yaml", "name: t\nweights:\n  cost: .nan\n", "scenario", "solve", 2,
-         "line 3|key 'weights.cost'|finite number")
-    case("scenario_penalty_1e300.yaml", "name: t\nband_penalty: 1.0e+300\n", "scenario", "solve", 2,
-         "line 2|key 'band_penalty'|less than or equal to 10000000")
-    case("scenario_debarment_years.yaml", "name: t\ndebarred:\n  - {institution: 云南技师学院, decision_date: "
-         "2021-06-01, years: 100000}\n", "scenario", "solve", 2, "line 3|key 'debarred.0.years'|less than or equal "
-         "to 50|100000")
-    case("scenario_as_of_feb30.yaml", "name: t\nas_of: 2022-02-30\n", "scenario", "solve", 2,
-         "line 2|key 'as_of'|2022-02-30|valid date")
-    case("scenario_as_of_year_9999.yaml", "name: t\nas_of: 9999-01-01\n", "scenario", "solve", 2,
-         "line 2|key 'as_of'|between 1990-01-01 and 2100-12-31")
-    case("scenario_quota_value_huge.yaml", "name: t\nquotas:\n  - {school: 云南技师学院, value: 1000000000000000}\n",
-         "scenario", "solve", 2, "line 3|key 'quotas.0.value'|less than or equal to 10000000")
-    case("scenario_target_percent_huge.yaml", "name: t\ntargets:\n  - {column: 5, percent: 1.0e+9}\n",
-         "scenario", "solve", 2, "line 3|key 'targets.0.percent'|less than or equal to 1000")
+    upload_case("weights_nan.csv", "weights", "530102,annex1,1,nan\n530103,annex1,1,1e400\n",
+                "row 2|column 'weight'|finite number|row 3|at most 1,000,000,000|1e400")
+    upload_case("lots_trainees_huge.csv", "lots", "L1,昆明市,k01,100000000000000000000,consultation,\n",
+                "row 2|column 'trainees'|100000000000000000000")
+    scenario_case("scenario_time_limit_inf.yaml", "name: t\ntime_limit: .inf\n",
+                  "line 2|key 'time_limit'|finite number")
+    scenario_case("scenario_weight_nan.yaml", "name: t\nweights:\n  cost: .nan\n",
+                  "line 3|key 'weights.cost'|finite number")
+    scenario_case("scenario_penalty_1e300.yaml", "name: t\nband_penalty: 1.0e+300\n",
+                  "line 2|key 'band_penalty'|less than or equal to 10000000")
+    scenario_case("scenario_debarment_years.yaml", "name: t\ndebarred:\n  - {institution: 云南技师学院, decision_date: "
+                  "2021-06-01, years: 100000}\n", "line 3|key 'debarred.0.years'|less than or equal "
+                  "to 50|100000")
+    scenario_case("scenario_as_of_feb30.yaml", "name: t\nas_of: 2022-02-30\n",
+                  "line 2|key 'as_of'|2022-02-30|valid date")
+    scenario_case("scenario_as_of_year_9999.yaml", "name: t\nas_of: 9999-01-01\n",
+                  "line 2|key 'as_of'|between 1990-01-01 and 2100-12-31")
+    scenario_case("scenario_quota_value_huge.yaml",
+                  "name: t\nquotas:\n  - {school: 云南技师学院, value: 1000000000000000}\n",
+                  "line 3|key 'quotas.0.value'|less than or equal to 10000000")
+    scenario_case("scenario_target_percent_huge.yaml", "name: t\ntargets:\n  - {column: 5, percent: 1.0e+9}\n",
+                  "line 3|key 'targets.0.percent'|less than or equal to 1000")
     # -- names that are not names
     p = rows("prefectures")
     case("prefectures_nul_in_name.csv", text(_cell(p, 2, "name", "昆明\x00市")), "prefectures", "check", 2,
@@ -344,8 +361,8 @@ def hardening_cases() -> None:
          "check", 2, "row 4|column 'profession'|control or non-printable|\\u200b")
     case("counties_backslash_in_name.csv", text(edit("counties", "530111", "county", "官渡\\区")), "counties",
          "check", 2, "column 'county'|path separator")
-    case("scenario_name_with_path.yaml", "name: ../../etc/evil\n", "scenario", "solve", 2,
-         "line 1|key 'name'|path separator|../../etc/evil")
+    scenario_case("scenario_name_with_path.yaml", "name: ../../etc/evil\n",
+                  "line 1|key 'name'|path separator|../../etc/evil")
     case("scenario_school_with_nul.yaml", 'name: t\nquotas:\n  - {school: "云南技师\\0学院", value: 10}\n', "scenario",
          "solve", 2, "line 3|key 'quotas.0.school'|control or non-printable")
     case("lots_area_with_bell.csv", "lot,area,course_or_group,trainees,method,date\nL1,昆明\x07市,k01,100,,\n", "lots",
@@ -367,9 +384,9 @@ def hardening_cases() -> None:
     flags("flags_compare_two_bad_files.args", ["compare", "{bad}/scenario_unknown_key.yaml",
                                                "{bad}/scenario_as_of_feb30.yaml"], 2,
           "scenario_unknown_key.yaml, line 2|scenario_as_of_feb30.yaml, line 2, key 'as_of'")
-    case("scenario_type_and_unknown_key.yaml", "name: t\ntime_limit: soon\ncert_shar: 0.7\nquota_band: 2\n",
-         "scenario", "solve", 2, "line 2, key 'time_limit'|line 3, key 'cert_shar'|unknown key|line 4, key "
-         "'quota_band'")
+    scenario_case("scenario_type_and_unknown_key.yaml", "name: t\ntime_limit: soon\ncert_shar: 0.7\nquota_band: 2\n",
+                  "line 2, key 'time_limit'|line 3, key 'cert_shar'|unknown key|line 4, key "
+                  "'quota_band'")
     case("scenario_bad_base_child.yaml", "base: scenario_bad_base_parent.yaml\nband_delta: many\n", "scenario",
          "solve", 2, "scenario_bad_base_child.yaml, line 2, key 'band_delta'|scenario_bad_base_parent.yaml, line 2, "
          "key 'mix_tolerence'")

@@ -173,10 +173,13 @@ def comparison_text(c: Comparison, top: int = 10) -> str:
 
 
 def write_comparison_xlsx(c: Comparison, path) -> None:
+    """The comparison as a workbook: key figures, then one sheet per breakdown; sheet names in the user's
+    language (Chinese by default)."""
+    from optimizer.messages import msg
     from optimizer.outputs.files import neutralise_text
 
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
         neutralise_text(c.figures.astype({"a": str, "b": str, "difference": str})).to_excel(
-            xw, sheet_name="key figures", index=False)
+            xw, sheet_name=msg("cmp.sheet.figures"), index=False)
         for name in ("by_school", "by_prefecture", "by_county", "by_course"):
-            neutralise_text(getattr(c, name)).to_excel(xw, sheet_name=name, index=False)
+            neutralise_text(getattr(c, name)).to_excel(xw, sheet_name=msg(f"cmp.sheet.{name}"), index=False)

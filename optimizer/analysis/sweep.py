@@ -47,8 +47,7 @@ DEFAULT_CACHE = Path(os.environ.get("YUNNAN_PLAN_CACHE", Path.home() / ".cache" 
 
 
 def _bad_spec(name: str, spec: str) -> InputError:
-    return InputError([Problem("--param", None, name, spec, "expected START:STOP:STEP with STEP > 0 and STOP ≥ "
-                               "START, or a comma-separated list of numbers")])
+    return InputError([Problem("--param", None, name, spec, msg("sweep.param_spec"))])
 
 
 def _finite(text: str, name: str, spec: str) -> Decimal:
@@ -79,11 +78,11 @@ def parse_param(text: str) -> tuple[str, list[float]]:
     name, sep, spec = text.partition("=")
     name = name.strip()
     if not sep or not spec:
-        raise InputError([Problem("--param", None, None, text, "expected NAME=START:STOP:STEP or NAME=V1,V2")])
+        raise InputError([Problem("--param", None, None, text, msg("sweep.param_form"))])
     if name not in SWEEPABLE:
         hint = suggest_word(name, SWEEPABLE)
-        raise InputError([Problem("--param", None, name, text, f"cannot sweep '{name}'"
-                                  + (f"; did you mean {hint}?" if hint else f"; choose from {', '.join(SWEEPABLE)}"))])
+        tail = msg("data.did_you_mean", hint=hint) if hint else msg("sweep.param_choose", choices=", ".join(SWEEPABLE))
+        raise InputError([Problem("--param", None, name, text, msg("sweep.param_unknown", name=name, tail=tail))])
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
@@ -110,11 +109,14 @@ def _check_setting(name: str, spec: str, values: list[float]) -> None:
     """Every swept value is a valid setting: the range's ends are checked as ModelParams would check them."""
     from pydantic import ValidationError
 
+    from optimizer.messages.data import validation_message
+
     for value in values:
         try:
             ModelParams(**overrides_for(ModelParams(), {name: value}))
         except ValidationError as exc:
-            raise InputError([Problem("--param", None, name, spec, f"{value:g}: " + exc.errors()[0]["msg"])]) from None
+            raise InputError([Problem("--param", None, name, spec, msg(
+                "sweep.param_value", value=f"{value:g}", reason=validation_message(exc.errors()[0])))]) from None
 
 
 def grid_size(params: list[tuple[str, list[float]]]) -> int:
@@ -309,17 +311,10 @@ def _run_batch(batch, points, spath, dpath, workers, attempts, results, keys, ca
         for future in as_completed(futures):
             i = futures[future]
             attempts[i] += 1
-            try:
-                out = future.result()
-            except BrokenProcessPool:
-                if attempts[i] < 2:
-                    retry.append(i)
-                    continue
-                results[i] = PointResult(points[i], "failed", {}, False, "the worker process died on this point")
-            except Exception as exc:  # a point's own failure is reported, the sweep goes on
-                results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
-            else:
-                results[i] = _record(points[i], keys[i], out, cache_dir)
+            if attempts[i] < 2 and isinstance(future.exception(), BrokenProcessPool):
+                retry.append(i)  # its worker died: once more, alone (the pool is broken for every point in it)
+                continue
+            results[i] = _settle(future, points[i], keys[i], cache_dir, BrokenProcessPool)
             bar.update(1)
     return retry
 
@@ -337,6 +332,20 @@ def _no_script_main() -> Iterator[None]:
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
+
+
+def _settle(future, point: dict[str, float], key: str, cache_dir: Path | None,
+            died: type[BaseException]) -> PointResult:
+    """A finished point's result under either executor: the worker's answer (checked and cached by ``_record``),
+    or "failed" with the reason — its worker process died (``died``: the executor's exception for that) or the
+    point itself raised; the sweep goes on either way."""
+    try:
+        out = future.result()
+    except died:
+        return PointResult(point, "failed", {}, False, msg("sweep.worker_died"))
+    except Exception as exc:  # a point's own failure is reported, the sweep goes on
+        return PointResult(point, "failed", {}, False, msg("sweep.point_failed", error=f"{type(exc).__name__}: {exc}"))
+    return _record(point, key, out, cache_dir)
 
 
 def _record(point: dict[str, float], key: str, out: dict, cache_dir: Path | None) -> PointResult:
@@ -379,14 +388,7 @@ def _run_dask(todo, points, spath, dpath, workers, results, keys, cache_dir, bar
                    for i in todo}
         for future in as_completed(futures):
             i = futures[future]
-            try:
-                out = future.result()
-            except KilledWorker:
-                results[i] = PointResult(points[i], "failed", {}, False, "the worker process died on this point")
-            except Exception as exc:  # a point's own failure is reported, the sweep goes on
-                results[i] = PointResult(points[i], "failed", {}, False, f"{type(exc).__name__}: {exc}")
-            else:
-                results[i] = _record(points[i], keys[i], out, cache_dir)
+            results[i] = _settle(future, points[i], keys[i], cache_dir, KilledWorker)
             bar.update(1)
     finally:
         client.close()

@@ -204,8 +204,7 @@ def _read_yaml(path: Path, problems: ProblemList, given: str | None = None) -> t
         problems.raise_if_any()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.add(file, mark.line + 1 if mark else None, None, None,
-                     msg("scen.not_yaml", detail=_yaml_detail(exc)), **YAML_WORDS)
+        problems.add(file, mark.line + 1 if mark else None, None, None, _yaml_message(exc, mark), **YAML_WORDS)
         problems.raise_if_any()
     if doc is None:
         return {}, {}
@@ -215,6 +214,23 @@ def _read_yaml(path: Path, problems: ProblemList, given: str | None = None) -> t
     lines: dict[tuple, int] = {}
     _lines(node, (), lines)
     return doc, lines
+
+
+# the commonest of pyyaml's syntax complaints, by a phrase of its (English) text → a hint in the catalogue
+YAML_HINTS = (("mapping values are not allowed", "scen.yaml_hint.mapping"), ("end of stream", "scen.yaml_hint.end"),
+              ("expected ',' or ']'", "scen.yaml_hint.flow"), ("expected ',' or '}'", "scen.yaml_hint.flow"),
+              ("'\\t'", "scen.yaml_hint.tab"))
+
+
+def _yaml_message(exc: yaml.YAMLError, mark) -> str:
+    """Why the text is not a scenario: a refused tag (a constructor error) as ``scen.not_yaml``; a syntax error
+    as the line and column where pyyaml stopped, with a hint in the user's language for the common ones. pyyaml's
+    own text (English) follows, quoted in Chinese, as the detail a helper can search for."""
+    if isinstance(exc, yaml.constructor.ConstructorError) or mark is None:
+        return msg("scen.not_yaml", detail=_yaml_detail(exc))
+    problem = str(getattr(exc, "problem", None) or exc)
+    hint = next((msg(key) for phrase, key in YAML_HINTS if phrase in problem), "")
+    return msg("scen.yaml_syntax", line=mark.line + 1, column=mark.column + 1, hint=hint, detail=problem)
 
 
 def _yaml_detail(exc: yaml.YAMLError) -> str:

@@ -26,4 +26,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmp.f.per_10k_gini": ("每万人培训数的基尼系数", "per_10k_gini"),
     "cmp.f.min_cert_share": ("最低等级证书类比例", "min_cert_share"),
     "cmp.f.cert_share": ("等级证书类比例", "cert_share"),
+    # the sheets of comparison.xlsx (English: the names they had before they were translated)
+    "cmp.sheet.figures": ("关键指标", "key figures"),
+    "cmp.sheet.by_school": ("按院校机构", "by_school"),
+    "cmp.sheet.by_prefecture": ("按州市", "by_prefecture"),
+    "cmp.sheet.by_county": ("按县市区", "by_county"),
+    "cmp.sheet.by_course": ("按课程", "by_course"),
 }

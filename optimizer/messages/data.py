@@ -140,6 +140,13 @@ CATALOGUE.update({
     "scen.not_yaml": ("不是有效的 YAML（只允许普通值、列表和映射；拒绝构造对象的标签）：{detail}",
                       "not valid YAML (only plain values, lists and mappings are allowed; tags that build objects are "
                       "refused): {detail}"),
+    "scen.yaml_syntax": ("YAML 语法错误，位于第 {line} 行第 {column} 列{hint}（YAML 库的原文：“{detail}”）",
+                         "YAML syntax error at line {line}, column {column}{hint}: {detail}"),
+    "scen.yaml_hint.mapping": ("：此处不能出现“键: 值”，多半是缩进有误", ": a 'key: value' cannot start here, most "
+                               "likely the indentation is off"),
+    "scen.yaml_hint.end": ("：文件在引号或括号闭合之前结束", ": the file ends before a quote or bracket is closed"),
+    "scen.yaml_hint.flow": ("：列表或映射的括号未正确闭合", ": a list or mapping in brackets is not closed properly"),
+    "scen.yaml_hint.tab": ("：不能用制表符缩进，请改用空格", ": indent with spaces, not tabs"),
     "scen.not_mapping": ("情景文件须为“键: 值”的映射", "a scenario must be a mapping of keys to values"),
     "scen.cycle": ("“base:” 循环引用（{cycle}）", "base: cycle ({cycle})"),
     "scen.unknown_key": ("未知的键{tail}", "unknown key{tail}"),

@@ -14,4 +14,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "and data version on every worker"),
     "sweep.scheduler_unreachable": ("无法连接 dask 调度器 {address}：{reason}",
                                     "cannot reach the dask scheduler at {address}: {reason}"),
+    # --param: how a swept setting is written
+    "sweep.param_form": ("应写作 名称=起:止:步长 或 名称=值1,值2",
+                         "expected NAME=START:STOP:STEP or NAME=V1,V2"),
+    "sweep.param_spec": ("应写作 起:止:步长（步长 > 0，止 ≥ 起），或以逗号分隔的一组数",
+                         "expected START:STOP:STEP with STEP > 0 and STOP ≥ START, or a comma-separated list of "
+                         "numbers"),
+    "sweep.param_unknown": ("不能扫描“{name}”{tail}", "cannot sweep '{name}'{tail}"),
+    "sweep.param_choose": ("；可选：{choices}", "; choose from {choices}"),
+    "sweep.param_value": ("{value}：{reason}", "{value}: {reason}"),
+    # a point that did not finish
+    "sweep.worker_died": ("计算进程在此点上终止", "the worker process died on this point"),
+    "sweep.point_failed": ("此点求解出错：{error}", "{error}"),
 }

@@ -7,6 +7,7 @@ deliberately separate implementation of R5–R7), certificate-class status from 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,10 +28,42 @@ class Violation:
     found: str
 
     def __str__(self) -> str:
-        return f"{self.check} at {self.where}: expected {self.expected}, found {self.found}"
+        """The line a person reads, in the current language (the check's English name stays its code)."""
+        from optimizer.messages import msg
+
+        return msg("verify.line", check=_shown(f"verify.check.{self.check}", self.check), where=_where(self.where),
+                   expected=_value(self.expected, "verify.in_classes", r"(\d+) in (\d+) classes"),
+                   found=_value(self.found, "verify.in_classes_found", r"(\d+) in (\d+)"))
 
     def to_dict(self) -> dict[str, str]:
         return {"rule": self.check, "where": self.where, "expected": self.expected, "found": self.found}
+
+
+def _shown(key: str, text: str) -> str:
+    """The catalogue's text for ``key`` if it has one, else ``text`` as it is (numbers, codes)."""
+    from optimizer.messages import CATALOGUE, msg
+
+    return msg(key) if key in CATALOGUE else text
+
+
+def _where(where: str) -> str:
+    """A row of a table ("school_allocation row 3") or a lock ("s01 in 昆明市") in the current language."""
+    from optimizer.messages import msg
+
+    if m := re.fullmatch(r"([a-z_]+) row (\d+)", where):
+        return msg("verify.row", table=m[1], n=m[2])
+    if m := re.fullmatch(r"(\S+) in (\S+)", where):
+        return msg("verify.in", school=m[1], area=m[2])
+    return where
+
+
+def _value(value: str, key: str, pattern: str) -> str:
+    """An expected or found value: a fixed phrase or "n in m classes" in the current language, else as it is."""
+    from optimizer.messages import msg
+
+    if m := re.fullmatch(pattern, value):
+        return msg(key, n=m[1], m=m[2])
+    return _shown(f"verify.word.{value}", value)
 
 
 def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:

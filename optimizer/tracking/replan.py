@@ -318,24 +318,26 @@ def annex_mismatches(original: AllocationProblem, solution: Solution, c: Classif
 
 
 def dropped_classes(solution: Solution, c: Classified) -> list[str]:
-    """Keys whose done trainees the re-plan does not keep (must be empty)."""
+    """Keys whose done trainees the re-plan does not keep (must be empty), as lines in the user's language."""
+    from optimizer.messages import msg
+
     out = []
     x = solution.school_allocation.groupby(["school_code", "adcode", "course_code"])["trainees"].sum()
     for key, t in c.school_in.groupby(["school", "county", "course"])["trainees"].sum().items():
         if x.get(key, 0) < t:
-            out.append(f"school {key}: done {t}, re-planned {x.get(key, 0)}")
+            out.append(msg("replan.dropped.school", key=" ".join(map(str, key)), done=t, replanned=x.get(key, 0)))
     z = solution.project_allocation.groupby(["unit_code", "adcode", "course_code", "institution_code"])[
         "trainees"].sum()
     for key, t in c.unit_in.groupby(["unit", "county", "course", "institution"])["trainees"].sum().items():
         if z.get(key, 0) < t:
-            out.append(f"unit {key}: done {t}, re-planned {z.get(key, 0)}")
+            out.append(msg("replan.dropped.unit", key=" ".join(map(str, key)), done=t, replanned=z.get(key, 0)))
     return out
 
 
 def verify_replan(problem: AllocationProblem, solution: Solution) -> list[str]:
     """``verify`` for a re-plan: every check but capacity, which it re-derives from the offers' raw figures (a
     whole year's); capacity is checked here against done + what the days left hold."""
-    from optimizer.model.verify import verify
+    from optimizer.model.verify import Violation, verify
 
     out = [str(v) for v in verify(problem, solution) if not v.check.startswith("capacity")]
     x, z = solution.school_allocation, solution.project_allocation
@@ -344,5 +346,5 @@ def verify_replan(problem: AllocationProblem, solution: Solution) -> list[str]:
     cap = problem.offers.set_index(["institution", "course"])["capacity"]
     for (i, k), n in used.items():
         if n > cap.get((i, k), 0):
-            out.append(f"capacity (R5–R7) {i} {k}: expected <= {int(cap.get((i, k), 0))}, found {int(n)}")
+            out.append(str(Violation("capacity (R5–R7)", f"{i} {k}", f"<= {int(cap.get((i, k), 0))}", str(int(n)))))
     return out

@@ -1,0 +1,53 @@
+"""Messages of the independent checker (model/verify.py) and of the re-plan's check: one line a violation.
+
+A violation keeps its English check name as its code (``rule`` in JSON, which scripts match); the line a person
+reads is built here, in the user's language. ``verify.check.<name>`` names a check, ``verify.word.<phrase>`` a
+fixed phrase the checker puts in "expected" or "found"; anything else there (numbers, codes) is shown as it is."""
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "verify.line": ("{check}：{where}，应为 {expected}，实为 {found}",
+                    "{check} at {where}: expected {expected}, found {found}"),
+    "verify.in_classes": ("{n} 人，{m} 个班", "{n} in {m} classes"),
+    "verify.in_classes_found": ("{n} 人，{m} 个班", "{n} in {m}"),
+    "verify.row": ("{table} 第 {n} 行", "{table} row {n}"),
+    "verify.in": ("{school} 在 {area}", "{school} in {area}"),
+    "verify.check.capacity (R5–R7)": ("开班能力（R5–R7）", "capacity (R5–R7)"),
+    "verify.check.certificate share (R1)": ("等级证书类比例（R1）", "certificate share (R1)"),
+    "verify.check.class size (R5, min_class_size)": ("班级人数（R5，min_class_size）",
+                                                     "class size (R5, min_class_size)"),
+    "verify.check.class slots (R6, R7)": ("可开班次（R6、R7）", "class slots (R6, R7)"),
+    "verify.check.classes (R5)": ("班数（R5）", "classes (R5)"),
+    "verify.check.classes add up (classes.csv)": ("各班合计（classes.csv）", "classes add up (classes.csv)"),
+    "verify.check.county exists": ("县（市、区）存在", "county exists"),
+    "verify.check.county in prefecture": ("县属于该州（市）", "county in prefecture"),
+    "verify.check.debarred or excluded (R14)": ("禁入或排除的机构（R14）", "debarred or excluded (R14)"),
+    "verify.check.entrepreneurship trainers (R16)": ("创业培训讲师（R16）", "entrepreneurship trainers (R16)"),
+    "verify.check.filed partner (R11)": ("备案的合作机构（R11）", "filed partner (R11)"),
+    "verify.check.institution offers the course (R3, R11)": ("机构开设该课程（R3、R11）",
+                                                             "institution offers the course (R3, R11)"),
+    "verify.check.platform-registered teachers (R15)": ("平台登记的师资（R15）", "platform-registered teachers (R15)"),
+    "verify.check.prefecture tech-school target (Annex 1 col 5)": ("州（市）技工院校任务（附件1第5栏）",
+                                                                   "prefecture tech-school target (Annex 1 col 5)"),
+    "verify.check.scenario lock": ("方案锁定", "scenario lock"),
+    "verify.check.school quota (Annex 2)": ("院校任务（附件2）", "school quota (Annex 2)"),
+    "verify.check.school teaches its own majors (R3)": ("院校只开本校专业（R3）", "school teaches its own majors (R3)"),
+    "verify.check.unit business scope (R2)": ("单位业务范围（R2）", "unit business scope (R2)"),
+    "verify.check.unit plan (Annex 4)": ("单位计划（附件4）", "unit plan (Annex 4)"),
+    "verify.check.unit's counties (R10)": ("单位所在县（R10）", "unit's counties (R10)"),
+    "verify.check.whole persons": ("整数人次", "whole persons"),
+    "verify.word.own centre or filed institution": ("本单位的培训中心或已备案机构", "own centre or filed institution"),
+    "verify.word.another unit's centre": ("其他单位的培训中心", "another unit's centre"),
+    "verify.word.> 0 SIYB trainers": ("SIYB 讲师 > 0", "> 0 SIYB trainers"),
+    "verify.word.offered course": ("开设的课程", "offered course"),
+    "verify.word.not offered": ("未开设", "not offered"),
+    "verify.word.course in scope": ("业务范围内的课程", "course in scope"),
+    "verify.word.no trainees": ("无学员", "no trainees"),
+    "verify.word.> 0 teachers": ("师资 > 0", "> 0 teachers"),
+    "verify.word.a county": ("一个县（市、区）", "a county"),
+    "verify.word.positive whole number": ("正整数", "positive whole number"),
+    # the re-plan's own checks (tracking/replan.py)
+    "replan.dropped.school": ("院校 {key}：已完成 {done} 人，重新计划只有 {replanned} 人",
+                              "school {key}: done {done}, re-planned {replanned}"),
+    "replan.dropped.unit": ("单位 {key}：已完成 {done} 人，重新计划只有 {replanned} 人",
+                            "unit {key}: done {done}, re-planned {replanned}"),
+}
