@@ -225,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     runner = globals()[f"run_{args.command.replace('-', '_')}"]
-    if args.command in RECORDED_COMMANDS:
-        _preload_store()  # issue 19: the store's SQLAlchemy import overlaps the solve instead of following it
+    if args.command in RECORDED_COMMANDS:  # issue 19: the store's SQLAlchemy import overlaps the LP solve
+        from optimizer.model.highs_fast import while_next_solve
+
+        while_next_solve(_preload_store)
     try:
         return _recorded(args, runner(args))  # issue 18: the plan store keeps solve / export / shortlist runs
     except OutputError as exc:
@@ -1267,9 +1269,10 @@ def print_run_diff(d: dict) -> None:
 # -- issue 19: the plan store's import in the background ---------------------------------------------------------
 
 def _preload_store() -> None:
-    """Import the plan store (SQLAlchemy: ~0.3–0.8 s) in a daemon thread while the command loads and solves: HiGHS
-    releases the GIL while it runs, so the import costs the user no wall time there. ``_recorded`` imports it
-    again, which waits for this thread if it is not done (Python's per-module import lock)."""
+    """Import the plan store (SQLAlchemy: ~0.3–0.8 s) in a daemon thread, started when HiGHS starts solving
+    (``while_next_solve``): HiGHS releases the GIL while it runs, so the import costs the user no wall time
+    there. ``_recorded`` imports it again, which waits for this thread if it is not done (Python's per-module
+    import lock)."""
     import contextlib
     import threading
 

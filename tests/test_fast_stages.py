@@ -177,3 +177,23 @@ def test_formula_like_text_is_neutralised_by_hand():
     assert neutralise_text(frame).to_csv(index=False, lineterminator="\n") == (
         "a,b,c,d\n'=1+1,'+x,1,'=\nx,1,-2,\n,,3,q\n'-3,ok,4,'-\n'@a,a=b,5,a\n")
     assert frame["a"].iloc[0] == "=1+1"  # the caller's frame is left as it was
+
+
+def test_a_task_waiting_for_the_next_solve_runs_once_when_highs_starts():
+    """The CLI starts the plan store's import when HiGHS starts solving (it releases the GIL then): the task runs
+    at the next solve, once, not before and not again."""
+    import pulp
+
+    from optimizer.model.highs_fast import while_next_solve
+    from optimizer.model.solvers import make_solver
+
+    ran: list[int] = []
+    while_next_solve(lambda: ran.append(1))
+    lp = pulp.LpProblem("tiny", pulp.LpMinimize)
+    x = pulp.LpVariable("x", lowBound=2)
+    lp += x
+    assert ran == []
+    lp.solve(make_solver("highs", 10))
+    assert ran == [1] and x.varValue == 2
+    lp.solve(make_solver("highs", 10))
+    assert ran == [1]
