@@ -176,7 +176,14 @@ def test_compare_cli_text_json_and_excel(solved, tmp_path, capsys, monkeypatch):
     with pd.ExcelFile(out / "comparison.xlsx") as book:
         assert book.sheet_names == sheets
         changed = pd.read_excel(book, sheet_name="按县市区")
+        figures = pd.read_excel(book, sheet_name="关键指标")
     assert len(changed) == len(data["by_county"]) > 0  # rural_focus moves tech training between counties
+    # headers and figure names in Chinese, as the text output names them; values as solved
+    assert list(changed.columns) == ["代码", "名称", "方案 A", "方案 B", "B − A"]
+    assert list(figures.columns) == ["指标", "方案 A", "方案 B", "B − A"]
+    objective = figures.set_index("指标").loc["目标值（元）"]
+    assert float(objective["方案 A"]) == pytest.approx(solved["baseline"][3].summary["objective"], rel=1e-9)
+    assert figures.set_index("指标").loc["状态", "方案 A"] == "最优"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "compare" and set(manifest["files"]) == {"comparison.xlsx", "comparison.json"}
     a, b = solved["baseline"], solved["rural_focus"]

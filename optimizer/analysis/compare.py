@@ -138,20 +138,31 @@ def compare(a: tuple[str, AllocationProblem, Solution], b: tuple[str, Allocation
                       _diff(ta["course"], tb["course"], names))
 
 
+def _figure_label(figure: str) -> str:
+    """A key figure's name in the catalogue's language ("cert_share u01 建投": the unit's code and name follow)."""
+    from optimizer.messages import CATALOGUE, msg
+
+    head, _, rest = figure.partition(" ")
+    return f"{msg(f'cmp.f.{head}')} {rest}".strip() if f"cmp.f.{head}" in CATALOGUE else figure
+
+
+def _status_text(value: object) -> object:
+    """A run status in the catalogue's language; any other value as it is."""
+    from optimizer.messages import CATALOGUE, msg
+
+    return msg(f"status.{value}") if isinstance(value, str) and f"status.{value}" in CATALOGUE else value
+
+
 def comparison_text(c: Comparison, top: int = 10) -> str:
     """The comparison for people, in the catalogue's language: key figures by name, then the largest changes."""
-    from optimizer.messages import CATALOGUE, msg
+    from optimizer.messages import msg
 
     def fmt(v) -> str:
         if isinstance(v, float):
             return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.0f}"
-        if isinstance(v, str) and f"status.{v}" in CATALOGUE:
-            return msg(f"status.{v}")
+        if isinstance(v, str):
+            return str(_status_text(v))
         return f"{v:,}" if isinstance(v, int) else str(v)
-
-    def label(figure: str) -> str:
-        head, _, rest = figure.partition(" ")  # "cert_share u01 建投": the unit's code and name follow
-        return f"{msg(f'cmp.f.{head}')} {rest}".strip() if f"cmp.f.{head}" in CATALOGUE else figure
 
     def pad(text: str, width: int) -> str:
         return text + " " * max(0, width - sum(2 if ord(ch) > 0x2E7F else 1 for ch in text))
@@ -159,7 +170,7 @@ def comparison_text(c: Comparison, top: int = 10) -> str:
     lines = [msg("cmp.head", a=c.a.name, a_status=fmt(c.a.status), b=c.b.name, b_status=fmt(c.b.status)), ""]
     lines.append(f"{pad(msg('cmp.figure'), 46)} {'A':>16} {'B':>16} {'B − A':>16}")
     for r in c.figures.itertuples():
-        lines.append(f"{pad(label(r.figure), 46)} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
+        lines.append(f"{pad(_figure_label(r.figure), 46)} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
     for what, frame in (("school", c.by_school), ("prefecture", c.by_prefecture), ("county", c.by_county),
                         ("course", c.by_course)):
         lines.append("")
@@ -173,13 +184,25 @@ def comparison_text(c: Comparison, top: int = 10) -> str:
 
 
 def write_comparison_xlsx(c: Comparison, path) -> None:
-    """The comparison as a workbook: key figures, then one sheet per breakdown; sheet names in the user's
-    language (Chinese by default)."""
+    """The comparison as a workbook: key figures by name (as the text output names them), then one sheet per
+    breakdown; sheet names and column headers in the user's language (Chinese by default), numbers with
+    thousands separators."""
     from optimizer.messages import msg
     from optimizer.outputs.files import neutralise_text
 
+    columns = {k: msg(f"cmp.col.{k}") for k in ("code", "name", "a", "b", "difference")}
+    figures = pd.DataFrame({msg("cmp.figure"): [_figure_label(f) for f in c.figures["figure"]],
+                            **{columns[k]: [_status_text(v) for v in c.figures[k]] for k in ("a", "b", "difference")}})
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
-        neutralise_text(c.figures.astype({"a": str, "b": str, "difference": str})).to_excel(
-            xw, sheet_name=msg("cmp.sheet.figures"), index=False)
+        number = xw.book.add_format({"num_format": "#,##0.####"})
+        neutralise_text(figures).to_excel(xw, sheet_name=msg("cmp.sheet.figures"), index=False)
+        sheet = xw.sheets[msg("cmp.sheet.figures")]
+        sheet.set_column(0, 0, 44)
+        sheet.set_column(1, 3, 18, number)
         for name in ("by_school", "by_prefecture", "by_county", "by_course"):
-            neutralise_text(getattr(c, name)).to_excel(xw, sheet_name=msg(f"cmp.sheet.{name}"), index=False)
+            frame = neutralise_text(getattr(c, name)).rename(columns=columns)
+            frame.to_excel(xw, sheet_name=msg(f"cmp.sheet.{name}"), index=False)
+            sheet = xw.sheets[msg(f"cmp.sheet.{name}")]
+            sheet.set_column(0, 0, 10)
+            sheet.set_column(1, 1, 36)
+            sheet.set_column(2, 4, 14, number)

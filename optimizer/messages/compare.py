@@ -24,6 +24,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmp.f.mix_slack_trainees": ("专业结构偏离人次", "mix_slack_trainees"),
     "cmp.f.counties_outside_band": ("带宽外的县数", "counties_outside_band"),
     "cmp.f.per_10k_gini": ("每万人培训数的基尼系数", "per_10k_gini"),
+    "cmp.f.per_10k_lowest": ("每万人培训数（最低的县）", "per_10k_lowest"),
+    "cmp.f.per_10k_highest": ("每万人培训数（最高的县）", "per_10k_highest"),
     "cmp.f.min_cert_share": ("最低等级证书类比例", "min_cert_share"),
     "cmp.f.cert_share": ("等级证书类比例", "cert_share"),
     # the sheets of comparison.xlsx (English: the names they had before they were translated)
@@ -32,4 +34,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmp.sheet.by_prefecture": ("按州市", "by_prefecture"),
     "cmp.sheet.by_county": ("按县市区", "by_county"),
     "cmp.sheet.by_course": ("按课程", "by_course"),
+    # the columns of comparison.xlsx
+    "cmp.col.code": ("代码", "code"),
+    "cmp.col.name": ("名称", "name"),
+    "cmp.col.a": ("方案 A", "A"),
+    "cmp.col.b": ("方案 B", "B"),
+    "cmp.col.difference": ("B − A", "B − A"),
 }
