@@ -182,7 +182,8 @@ def test_time_limited_stop_is_reported_as_stopped_not_optimal():
     problem = build_problem(plan, ModelParams(time_limit=0.01))
     sol = allocate(problem)
     assert sol.status == "time_limit" and not sol.ok and sol.school_allocation.empty
-    assert "time limit" in sol.summary["message"]
+    # said in the user's language: the CLI prints it inside a Chinese sentence (it was English before)
+    assert "时间上限（0.01 秒）" in sol.summary["message"] and "limit" not in sol.summary["message"]
     _ = pulp
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from optimizer.messages import msg
+from optimizer.messages.numbers import yuan
 from optimizer.model.class_step import CLASS_GAP, DIVE_METHOD, class_mips, whole_classes
 from optimizer.model.classes import CLASSES_INFEASIBLE, ClassPlan, assign_assessors, place_classes
 from optimizer.model.decomposition import merge_solutions, split_blocks, worker_context
@@ -95,14 +97,12 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         problem, model, lp_values, handle)
     timings["classes"] = time.perf_counter() - t2
     if plan == CLASSES_INFEASIBLE:
-        text = ("the plan holds in persons but not in whole classes: no allocation puts every class within "
-                f"[{params.min_class_size}, class size] and every course within its class slots (R5–R7); "
-                f"lower min_class_size or add equipment sets / days (LP bound {lp_objective:,.0f} yuan)")
+        text = msg("diag.classes_infeasible", low=params.min_class_size, bound=yuan(lp_objective))
         return Solution("infeasible", params.solver, summary={"status": "infeasible", "message": text},
                         diagnosis=Diagnosis([text]))
     if plan is None:
         return Solution("solver_failed", params.solver, summary={
-            "status": "solver_failed", "message": "no plan in whole classes found within the time limit"})
+            "status": "solver_failed", "message": msg("diag.classes_not_found")})
     t3 = time.perf_counter()
     solution, terms, integer_objective = _placed(problem, plan, duals)
     if plan.method == DIVE_METHOD and integer_objective - lp_objective > CLASS_GAP * abs(integer_objective):
@@ -151,10 +151,8 @@ def _resolve_warm(problem: AllocationProblem, warm: SolvedLP, timings: dict[str,
 
 
 def _stop_message(status: str, limit: float) -> str:
-    if status == "time_limit":
-        return (f"the solver stopped at its time limit ({limit:g} s) before proving an optimum; "
-                "no allocation is reported (a time-limited point may not even be feasible)")
-    return "the solver failed without a solution"
+    """Why a solve gave no plan, in the user's language (the CLI, the workspace and sweep.csv show it)."""
+    return msg("diag.time_limit", limit=f"{limit:g}") if status == "time_limit" else msg("diag.solver_failed")
 
 
 def _allocate_block(problem: AllocationProblem) -> Solution:
