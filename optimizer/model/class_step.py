@@ -23,7 +23,7 @@ from optimizer.model.classes import (
 from optimizer.model.dive import DIVE_ROUNDS, Dive, LPHandle, over_slot_closures
 from optimizer.model.lp import AllocationModel
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.rounding import INTEGRALITY_TOLERANCE, _residual_mip
+from optimizer.model.rounding import INTEGRALITY_TOLERANCE, residual_mip
 from optimizer.model.solvers import make_solver
 
 DIVE_METHOD = "LP dive + class-aware rounding"
@@ -77,7 +77,7 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
         for _ in range(DIVE_ROUNDS):
             frac = _fractional(values)
             if frac is not None:
-                values = _residual_mip(model, frac, problem.params)
+                values = residual_mip(model, frac, problem.params)
                 if values is None:
                     return None
                 repaired = repair_rounding(problem, values, model)

@@ -61,7 +61,7 @@ def make_solver(name: str, time_limit: float, mip: bool = False, gap: float | No
     return solver
 
 
-def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
+def solve_status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
     """Trust only ``sol_status``: PuLP 3.3 calls a time-limit stop "Optimal" (solver-notes)."""
     if lp.sol_status == pulp.LpSolutionOptimal:
         return "optimal"
