@@ -9,9 +9,8 @@ variables, constraints. Stages: load (read + validate), build (PuLP model; for a
 over its blocks), solve (LP; decomposed: the wall time of the parallel block solves), round, verify, export
 (write the result tables), end_to_end (`yunnan-plan solve` as a separate process, Python start-up included),
 raw_highs (the same LP written once to MPS and solved by highspy alone: the floor), start_imports (Python's start
-and the imports a solve needs, as a separate process: with raw_highs, what end_to_end cannot go below). Where people
-wait:
-ui_resolve (one setting changed on a solved scenario, through the workspace's own cached path, ui/state.py),
+and the imports a solve needs, as a separate process: with raw_highs, what end_to_end cannot go below).
+Where people wait: ui_resolve (one setting changed on a solved scenario, through the workspace's own cached path, ui/state.py),
 ui_resolve_lp_hot (the same change as a hot-started LP re-solve, model/resolve.py: the LP alone), resolve_cert
 and resolve_weights (the change through pipeline.run_scenario's ModelStore, with the median of each stage:
 where a re-solve's time goes),
