@@ -10,9 +10,9 @@ over its blocks), solve (LP; decomposed: the wall time of the parallel block sol
 (write the result tables), end_to_end (`yunnan-plan solve` as a separate process, Python start-up included),
 raw_highs (the same LP written once to MPS and solved by highspy alone: the floor), start_imports (Python's start
 and the imports a solve needs, as a separate process: with raw_highs, what end_to_end cannot go below).
-Where people wait: ui_resolve (one setting changed on a solved scenario, through the workspace's own cached path, ui/state.py),
-ui_resolve_lp_hot (the same change as a hot-started LP re-solve, model/resolve.py: the LP alone), resolve_cert
-and resolve_weights (the change through pipeline.run_scenario's ModelStore, with the median of each stage:
+Where people wait: ui_resolve (one setting changed on a solved scenario, through the workspace's own cached path,
+ui/state.py), ui_resolve_lp_hot (the same change as a hot-started LP re-solve, model/resolve.py: the LP alone),
+resolve_cert and resolve_weights (the change through pipeline.run_scenario's ModelStore, with the median of each stage:
 where a re-solve's time goes),
 procurement_filter (one filter click on the procurement page), sweep_11 (11 points, empty cache, local
 processes), sweep_11_dask (the same grid on a LocalCluster started for it), sweep_11_warm (the same grid, no
