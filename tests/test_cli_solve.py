@@ -19,6 +19,7 @@ def test_infeasible_exits_3_with_the_diagnosis(tmp_path, capsys):
     out = capsys.readouterr().out
     # i01's k3: one class of 60 seats, of which the plan may fill class_fill = 80%: 48; u02 needs 100, short 52
     assert "不可行" in out and "缺 0.0052 万人" in out  # 52 persons, to the person, in Chinese by default
+    assert "方案“默认设置（default）”" in out  # no scenario file: named in words, its key after it
     diagnosis = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
     assert diagnosis["shortfalls"][0]["shortfall"] == 52
     assert not (tmp_path / "out" / "school_allocation.csv").exists()  # nothing that looks like a plan
