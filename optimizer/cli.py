@@ -383,7 +383,8 @@ def run_solve(args: argparse.Namespace) -> int:
         return report_unsolved(result, args.out)
     s = result.solution.summary
     print(msg("cli.solved", name=scenario_title(result.scenario.name), status=_status(s["status"]), solver=s["solver"],
-              objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
+              objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=share(s["integer_gap"], 2)))
+    print(notice_totals(result))
     for term, value in s["objective_terms"].items():
         label = msg(f"term.{term}") if f"term.{term}" in CATALOGUE else term
         print(msg("cli.term", term=label, value=yuan(value)))
@@ -395,6 +396,21 @@ def run_solve(args: argparse.Namespace) -> int:
         return EXIT_SOLVER_FAILED
     print(msg("cli.verified", out=args.out, input_id=result.input_id))
     return EXIT_OK
+
+
+def notice_totals(result) -> str:
+    """The first thing a bureau checks: the plan's tech-school and provincial-project trainees against the totals of
+    Annex 2 and Annex 4, and each prefecture's tech-school task against Annex 1 column 5 (the independent check
+    verifies the same; this line shows the figures)."""
+    from optimizer.messages.numbers import persons_exact as people  # to the person: a gap of 1 must show
+
+    totals, problem = result.solution.summary["totals"], result.problem
+    placed = totals["prefecture_tech_school"]
+    targets = dict(zip(problem.targets["prefecture"], problem.targets["target"], strict=True))
+    return msg("cli.totals", school=people(sum(totals["school"].values())),
+               quota=people(problem.schools["quota"].sum()), unit=people(sum(totals["unit"].values())),
+               plan=people(problem.unit_plans["trainees"].sum()),
+               n_ok=sum(int(placed.get(p, 0)) == int(t) for p, t in targets.items()), n=len(targets))
 
 
 def run_verify(args: argparse.Namespace) -> int:

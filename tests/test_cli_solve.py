@@ -73,3 +73,15 @@ def test_baseline_scenario_file_is_valid():
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     assert scenario.params == ModelParams()  # the file states the defaults explicitly
     assert scenario.data_dir == (ROOT / "data").resolve()
+
+
+def test_the_solve_line_shows_the_notices_totals_and_the_gap_in_percent(tmp_path, capsys):
+    """The tiny instance: Annex 2 quotas 100 + 50 = 150 persons (0.015 万), Annex 4 one cell of 100 (0.01 万), two
+    prefectures whose tech-school tasks (90, 60) the plan meets; the gap above the LP bound as a percentage."""
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    assert main(["solve", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert ("通知总量：技工院校 0.015 万人（附件2 合计 0.015 万人）；省级项目 0.01 万人（附件4 合计 0.01 万人）；"
+            "2/2 个州（市）的技工院校任务与附件1 第5栏相符") in out
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert f"整班方案高出下界 {summary['integer_gap']:.2%}" in out
