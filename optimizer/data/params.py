@@ -151,6 +151,11 @@ class ModelParams(BaseModel):
     balance_cost_outer: float = Field(100.0, ge=0, description=(
         "assumed: yuan per trainee of deviation between balance_inner and the band — a county sits on a band "
         "limit only where that saves more than 100 yuan a trainee (≈ 330 km of travel, 5–10% of a course price)"))
+    replan_change_cost: float = Field(1000.0, ge=0, le=MAX_PENALTY, description=(
+        "assumed: yuan per trainee by which a re-plan changes a county's or an institution's total against the "
+        "original plan (a trainee moved counts twice) — above the price gaps of the 2018 Yunnan catalogue "
+        "(300–1,600 yuan, calibration.md), below band_penalty: a mid-year re-plan moves trainees where the "
+        "records force it or a county would leave its band, never to save a course price"))
     advanced_floor: float | None = Field(None, ge=0, le=1, description=(
         "share of each prefecture's Annex 1 column 3 (高级工 and above) to be delivered by technical-school "
         "training placed there; default (None): the schools' share of that prefecture's training, column 5 / "

@@ -131,6 +131,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "term.travel": ("交通费用", "travel cost"),
     "term.band": ("县级带宽偏离罚金", "county band penalty"),
     "term.mix": ("专业结构偏离罚金", "profession mix penalty"),
+    "term.change": ("调整原计划的成本（重新计划）", "cost of changing the original plan (re-plan)"),
     "cli.cert_shares": ("  各单位等级证书类比例：{shares}", "  certificate share: {shares}"),
     "cli.verified": ("独立校验：无违规。结果已写入 {out}/（input_id {input_id}）",
                      "verify: no violation. Tables written to {out}/ (input_id {input_id})"),

@@ -118,6 +118,7 @@ class AllocationModel:
         self.define_mix_constraints()
         self.define_lock_constraints()
         self.define_quality_constraints()
+        self.define_change_terms()
         self.define_objective()
 
     # -- helpers -----------------------------------------------------------------------------------------
@@ -338,6 +339,25 @@ class AllocationModel:
                 elif family == "qualcap" and pairs:
                     self._add(family, "qual", key, pairs, pulp.LpConstraintLE, t.qualification_cap)
 
+    def define_change_terms(self) -> None:
+        """Re-plan (issue 18): every county flow (y, q) that carries the original plan's value (ANCHOR_COLUMN) gets
+        |x − planned| = up + down, priced at replan_change_cost a trainee: the re-plan changes a county's or an
+        institution's total only where the records, the capacity left or a county band force it (without it the
+        LP's other optima moved trainees in over a hundred counties for a dozen each). No anchor: no term."""
+        cost = float(self.problem.params.replan_change_cost)
+        pairs: list[tuple[pulp.LpVariable, float]] = []
+        for f in ("y", "q"):
+            frame = self.keys[f]
+            if ANCHOR_COLUMN not in frame.columns:
+                continue
+            for i, (var, planned) in enumerate(zip(self.vars[f], frame[ANCHOR_COLUMN].to_numpy(float), strict=True)):
+                up, down = pulp.LpVariable(f"chgup_{f}{i}", lowBound=0), pulp.LpVariable(f"chgdn_{f}{i}", lowBound=0)
+                row = pulp.LpAffineExpression([(var, 1.0), (up, -1.0), (down, 1.0)])
+                self.lp.addConstraint(pulp.LpConstraint(row, pulp.LpConstraintEQ, f"chg_{f}{i}", float(planned)))
+                pairs += [(up, cost), (down, cost)]
+        if pairs:
+            self.terms["change"] = pulp.LpAffineExpression(pairs)
+
     def define_objective(self) -> None:
         """Weighted sum of cost, travel, band and mix terms; each term kept for reporting."""
         p = self.problem.params
@@ -356,8 +376,9 @@ class AllocationModel:
         weights = p.weights.model_dump()
         objective = pulp.LpAffineExpression()
         for name, term in self.terms.items():
-            if weights[name]:
-                objective.addInPlace(term * weights[name])
+            weight = weights.get(name, 1.0)  # the re-plan's change term has no weight setting
+            if weight:
+                objective.addInPlace(term * weight)
         self.lp.setObjective(objective)
 
 
@@ -423,6 +444,7 @@ def _km(problem: AllocationProblem, homes: pd.Series, counties: pd.Series) -> np
 
 # -- issue 18 (re-plan): lower bounds carried by the key tables ------------------------------------------------
 FLOOR_COLUMN = "floor"
+ANCHOR_COLUMN = "planned"  # re-plan: the original plan's value of a county flow (y, q); define_change_terms
 
 
 def apply_floors(variables: dict[str, list[pulp.LpVariable]], keys: dict[str, pd.DataFrame]) -> None:

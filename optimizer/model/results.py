@@ -17,7 +17,7 @@ import pulp
 
 from optimizer.model import report
 from optimizer.model.diagnose import Diagnosis
-from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, balance_table
+from optimizer.model.lp import ANCHOR_COLUMN, FLOW_FAMILIES, AllocationModel, balance_table
 from optimizer.model.problem import AllocationProblem
 
 
@@ -242,9 +242,29 @@ def final_terms(problem: AllocationProblem, sol: Solution, model: AllocationMode
     outer = (np.minimum((up - bal["inner_up"]).clip(lower=0), bal["outer_up"])
              + np.minimum((down - bal["inner_down"]).clip(lower=0), bal["outer_down"]))
     beyond = (got - bal["high"]).clip(lower=0) + ((bal["low"] - got).clip(lower=0) * (bal["low"] > 0))
-    return {"cost": cost, "travel": travel, "band": float(beyond.sum() * p.band_penalty),
-            "mix": _mix_term(model, p.mix_penalty),
-            "balance": float(inner.sum() * p.balance_cost_inner + outer.sum() * p.balance_cost_outer)}
+    terms = {"cost": cost, "travel": travel, "band": float(beyond.sum() * p.band_penalty),
+             "mix": _mix_term(model, p.mix_penalty),
+             "balance": float(inner.sum() * p.balance_cost_inner + outer.sum() * p.balance_cost_outer)}
+    if ANCHOR_COLUMN in problem.y_keys.columns:  # a re-plan: what its tables change against the original plan
+        terms["change"] = changed_trainees(problem, sol) * p.replan_change_cost
+    return terms
+
+
+def changed_trainees(problem: AllocationProblem, sol: Solution) -> float:
+    """Σ |table − planned| over the county flows that carry the original plan (lp.ANCHOR_COLUMN): school trainees
+    by (school, county), unit trainees by (unit, institution, county) — read from the tables, not the model."""
+    total = 0.0
+    for keys, table, by_keys, by_table in (
+            (problem.y_keys, sol.school_allocation, ["school", "county"], ["school_code", "adcode"]),
+            (problem.q_keys, sol.project_allocation, ["unit", "institution", "county"],
+             ["unit_code", "institution_code", "adcode"])):
+        if ANCHOR_COLUMN not in keys.columns:
+            continue
+        planned = keys.groupby(by_keys)[ANCHOR_COLUMN].sum()
+        placed = table.groupby(by_table)["trainees"].sum().rename_axis(by_keys)
+        both = pd.concat([planned, placed], axis=1).fillna(0.0)
+        total += float((both.iloc[:, 0] - both.iloc[:, 1]).abs().sum())
+    return total
 
 
 def summary_of(problem: AllocationProblem, sol: Solution, params, lp_objective: float, integer_objective: float,

@@ -138,7 +138,7 @@ def _placed(problem: AllocationProblem, plan: ClassPlan, duals: pd.DataFrame) ->
     solution = result_tables(problem, assign_assessors(problem, rows), duals)
     terms = final_terms(problem, solution, plan.model)
     weights = problem.params.weights.model_dump()
-    return solution, terms, sum(weights[k] * v for k, v in terms.items())
+    return solution, terms, sum(weights.get(k, 1.0) * v for k, v in terms.items())
 
 
 def _resolve_warm(problem: AllocationProblem, warm: SolvedLP, timings: dict[str, float],

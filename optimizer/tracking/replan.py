@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from optimizer.model.lp import FLOOR_COLUMN
+from optimizer.model.lp import ANCHOR_COLUMN, FLOOR_COLUMN
 from optimizer.model.problem import AllocationProblem, capacity
 from optimizer.model.results import Solution, expand_flows
 from optimizer.tracking.progress import working_days_of_year
@@ -84,6 +84,17 @@ def _has(frame: pd.DataFrame, keys: pd.DataFrame, columns: list[str]) -> pd.Seri
     return pd.Series([tuple(v) in known for v in frame[columns].to_numpy()], index=frame.index, dtype=bool)
 
 
+def _anchored(keys: pd.DataFrame, original: Solution | None, table: str, columns: dict[str, str]) -> pd.DataFrame:
+    """``keys`` with the original plan's trainees on each (ANCHOR_COLUMN; 0 where it had none), or as they are
+    without an original plan."""
+    if original is None:
+        return keys
+    frame = getattr(original, table)[[*columns, "trainees"]].rename(columns=columns)
+    sums = frame.groupby(list(columns.values()))["trainees"].sum()
+    index = pd.MultiIndex.from_frame(keys[list(columns.values())])
+    return keys.assign(**{ANCHOR_COLUMN: sums.reindex(index, fill_value=0).to_numpy(float)})
+
+
 def _floor(keys: pd.DataFrame, records: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """``keys`` with a ``floor`` column: the trainees of the records on each key."""
     sums = records.groupby(columns)["trainees"].sum() if not records.empty else pd.Series(dtype=int)
@@ -92,9 +103,10 @@ def _floor(keys: pd.DataFrame, records: pd.DataFrame, columns: list[str]) -> pd.
     return keys.assign(**{FLOOR_COLUMN: floor.astype(int)})
 
 
-def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.date
-                   ) -> tuple[AllocationProblem, Classified]:
-    """The original problem with floors, shrunk totals and the capacity left after ``as_of``."""
+def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.date,
+                   original: Solution | None = None) -> tuple[AllocationProblem, Classified]:
+    """The original problem with floors, shrunk totals and the capacity left after ``as_of``; with the original
+    plan's tables, its county flows as anchors (lp.ANCHOR_COLUMN): the re-plan changes as few totals as it can."""
     c = classify(records, problem)
     schools = problem.schools.copy()
     out_school = c.school_out.groupby("school")["trainees"].sum()
@@ -120,8 +132,11 @@ def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.
                                                      done + remaining_capacity(offers, as_of).to_numpy()))
     new = dataclasses.replace(
         problem, params=params, schools=schools, targets=targets, unit_plans=plans, offers=offers,
-        y_keys=_floor(problem.y_keys, c.school_in, Y), w_keys=_floor(problem.w_keys, c.school_in, W),
-        v_keys=_floor(problem.v_keys, c.unit_in, V), q_keys=_floor(problem.q_keys, c.unit_in, Q),
+        y_keys=_anchored(_floor(problem.y_keys, c.school_in, Y), original, "school_allocation",
+                         {"school_code": "school", "adcode": "county"}),
+        w_keys=_floor(problem.w_keys, c.school_in, W), v_keys=_floor(problem.v_keys, c.unit_in, V),
+        q_keys=_anchored(_floor(problem.q_keys, c.unit_in, Q), original, "project_allocation",
+                         {"unit_code": "unit", "institution_code": "institution", "adcode": "county"}),
         whole_classes=False)  # its tables are re-assembled around the done classes (finish_replan): whole persons
     return new, c
 
