@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -117,13 +116,17 @@ def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source 
     timings["load"] += loaded
     t0 = time.perf_counter()
     warm, data = False, data_hasher(applied)
-    kept = store.get(structure_identity(applied, params, extra_identity, data)) if store is not None else None
+    key = anchor = None
+    if store is not None:
+        key, anchor = anchor_key(applied, params, *_anchor_of(store, scen, plan, extra_identity), extra_identity,
+                                 data)
+    kept = store.get(key) if store is not None else None
     # a kept model of this structure: its problem under these settings, without deriving the key tables again
     problem = with_settings(kept.problem, applied, params) if kept is not None else build_problem(applied, params)
     timings["problem"] = time.perf_counter() - t0
     if store is not None and params.solver == "highs":
-        solution, warm = _solve_with_store(store, problem, applied, params, extra_identity, workers,
-                                           lambda: prepare(scen, plan=plan), data)
+        solution, warm = _solve_with_store(store, key, problem, (applied, params) if anchor is None else anchor,
+                                           params, workers)
     else:
         solution = allocate(problem, workers=workers)
     timings.update({k: float(v) for k, v in solution.summary.get("seconds", {}).items()})
@@ -135,22 +138,51 @@ def run_scenario(scenario: Scenario | Path | str | None = None, *, data: Source 
                      {k: round(v, 4) for k, v in timings.items()}, warm)
 
 
-def _solve_with_store(store: ModelStore, problem: AllocationProblem, applied: PlanData, params: ModelParams,
-                      extra_identity: dict[str, Any] | None, workers: int,
-                      anchor: Callable[[], tuple[Scenario, PlanData, ModelParams, dict]],
-                      data: Any = None) -> tuple[Solution, bool]:
+def _anchor_of(store: ModelStore, scen: Scenario, plan: PlanData, extra: dict[str, Any] | None
+               ) -> tuple[PlanData, ModelParams, str]:
+    """The scenario as its file says (no overrides) on ``plan``, and its structure identity; remembered in the
+    store per plan object and scenario (a workspace re-solve would hash the anchor's tables again: ~15 ms)."""
+    memo = store.__dict__.setdefault("_anchors", {})
+    spec = json.dumps(scen.spec.model_dump(mode="json"), sort_keys=True, default=str)
+    k = (id(plan), spec, json.dumps(extra, sort_keys=True, default=str))
+    hit = memo.get(k)
+    if hit is None or hit[0] is not plan:  # the plan is held in the entry: its id cannot be reused meanwhile
+        _, anchor_plan, anchor_params, _ = prepare(scen, plan=plan)
+        if len(memo) >= 16:
+            memo.clear()
+        hit = memo[k] = (plan, anchor_plan, anchor_params, structure_identity(anchor_plan, anchor_params, extra))
+    return hit[1], hit[2], hit[3]
+
+
+def anchor_key(applied: PlanData, params: ModelParams, anchor_plan: PlanData, anchor_params: ModelParams,
+               anchor_structure: str, extra: dict[str, Any] | None, data: Any
+               ) -> tuple[str, tuple[PlanData, ModelParams] | None]:
+    """The store's key of a run, and its anchor (None: the run is its own). The anchor is the scenario as its
+    file says (no overrides) when the run has its structure, else the run itself; the key is the structure
+    identity and the anchor's re-solvable settings. Two scenario files of one structure (baseline and
+    cert_share_70 differ only in a share) thus keep a model each: a run's result depends on its scenario and its
+    own settings, never on which scenario the workspace happened to solve first (it did: the baseline came out
+    at 35,158.91 or 35,163.01 万元)."""
+    key = structure_identity(applied, params, extra, data)
+    same_structure = anchor_structure == key
+    chosen = anchor_params if same_structure else params
+    settings = json.dumps(chosen.model_dump(include=set(RESOLVABLE), mode="json"), sort_keys=True, default=str)
+    digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
+    return f"{key}:anchor:{digest}", ((anchor_plan, anchor_params) if same_structure else None)
+
+
+def _solve_with_store(store: ModelStore, key: str, problem: AllocationProblem,
+                      anchor: tuple[PlanData, ModelParams], params: ModelParams, workers: int
+                      ) -> tuple[Solution, bool]:
     """Through the store: (solution, whether the LP was a re-solve).
 
-    Every kept model is the fresh solve of an *anchor*: the scenario with no overrides (what a workspace shows
-    first, what a sweep varies). A run of the same structure re-solves it from the anchor's optimal basis, so its
-    result depends only on its own settings and the anchor's, never on which runs came before (model/resolve.py).
-    A run whose structure differs from its scenario's own is solved afresh and kept as its own anchor."""
-    key = structure_identity(applied, params, extra_identity, data)
+    Every kept model is the fresh solve of an *anchor* (``anchor_key``): the scenario with no overrides (what a
+    workspace shows first, what a sweep varies), or a run whose structure differs from its scenario's, its own.
+    A run of the same key re-solves it from the anchor's optimal basis, so its result depends only on its own
+    settings and the anchor's, never on which runs came before (model/resolve.py)."""
     solved = store.get(key)
     if solved is None:
-        _, anchor_plan, anchor_params, _ = anchor()
-        if structure_identity(anchor_plan, anchor_params, extra_identity) != key:
-            anchor_plan, anchor_params = applied, params  # not a setting of the scenario: its own anchor
+        anchor_plan, anchor_params = anchor
         same = anchor_params == params
         kept: list[SolvedLP] = []
         anchor_problem = problem if same else build_problem(anchor_plan, anchor_params)
@@ -192,8 +224,8 @@ def verify_folder(folder: Path, scenario: Scenario | Path | str | None = None, *
     return scen, len(solution.school_allocation) + len(solution.project_allocation), violations
 
 
-__all__ = ["ModelStore", "RunResult", "SolverUnavailable", "input_identity", "prepare", "resolve_scenario",
-           "run_scenario", "structure_identity", "verify_folder"]
+__all__ = ["ModelStore", "RunResult", "SolverUnavailable", "anchor_key", "input_identity", "prepare",
+           "resolve_scenario", "run_scenario", "structure_identity", "verify_folder"]
 
 
 # -- input identity ---------------------------------------------------------------------------------------
