@@ -175,3 +175,26 @@ def test_verify_lines_of_solve_and_replan_are_in_chinese():
     lines = dropped_classes(solution, classified)
     assert lines == ["院校 s01 530102 k01：已完成 60 人，重新计划只有 40 人",
                      "单位 u01 530102 k02 i01：已完成 30 人，重新计划只有 0 人"]
+
+
+def test_verify_of_an_edited_folder_names_the_bad_cell_in_chinese(solve_folder, tmp_path, capsys, monkeypatch):
+    """A planner who typed into school_allocation.csv and ran ``verify``: the unreadable cell is named with file,
+    spreadsheet row, column and value, in Chinese (the reason was the one English phrase left)."""
+    import shutil
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    _, folder = solve_folder
+    edited = tmp_path / "edited"
+    shutil.copytree(folder, edited)
+    path = edited / "school_allocation.csv"
+    rows = path.read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    cells = rows[5].split(",")
+    cells[header.index("trainees")] = "12x"
+    rows[5] = ",".join(cells)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    code, lines = run_chinese(["verify", str(edited)], capsys)
+    assert code == 2
+    (line,) = [x for x in lines if "school_allocation.csv" in x]
+    assert "第 6 行" in line and "“trainees”" in line and "'12x'" in line and "整数" in line, line
+    assert english_words(line) == [], line
