@@ -434,3 +434,12 @@ def test_progress_and_replan_are_recorded_in_the_plan_store(actuals, progress_ou
                                                           if r["programme"] != "other")
     assert "changes.csv" in {o["name"] for o in replan_run.outputs}
     assert replan_run.settings["actuals_id"]
+
+
+def test_replan_change_lines_use_thousands_separators():
+    """Every other count the command line prints has separators ('西山区：5637 → 5678' stood out)."""
+    from optimizer.messages import msg
+
+    line = msg("replan.change", "zh", level="县", programme="技工院校", name="西山区", original=5637,
+               replanned=5678, change=41)
+    assert line == "  县 技工院校 西山区：5,637 → 5,678（+41）"
