@@ -64,7 +64,9 @@ def key_figures(name: str, problem: AllocationProblem, solution: Solution) -> Ke
         "objective": s["objective"], "cost": terms["cost"], "travel": terms["travel"], "band": terms["band"],
         "mix": terms["mix"], "lp_bound": s["lp_bound"], "trainee_km": s["trainee_km"],
         "capacity_utilisation": round(float(load["used"].sum() / load["capacity"].sum()), 6),
-        "full_offers": int((load["used"] >= load["capacity"]).sum()),
+        # full = every place the plan may fill is used: `plannable` (class_fill of the seats), not the seats, which
+        # the plan never reaches (counted against the seats this read 0 on every plan)
+        "full_offers": int((load["used"] >= load.get("plannable", load["capacity"])).sum()),
         "band_slack_trainees": round(sum(slack.loc[band, "value"]), 3),
         "mix_slack_trainees": round(sum(slack.loc[slack["term"] == "mix", "value"]), 3),
         "counties_outside_band": int(slack.loc[band & (slack["value"] > 0), "adcode"].nunique()),
