@@ -711,7 +711,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
-    from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
+    from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table, sweep_text
 
     if getattr(args, "samples", None):  # issue 20: a Monte Carlo sweep of the assumed numbers
         return run_monte_carlo(args)
@@ -728,8 +728,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     outputs.frame("sweep.csv", table)
     outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
     written = commit(outputs)
-    shown = [n for n, _ in params] + ["status", "cached", "objective", "min_cert_share", "capacity_utilisation"]
-    print(table[shown].to_string(index=False))
+    print(sweep_text(table, params))
     print(msg("cli.sweep_done", n=len(table), cached=int(table["cached"].sum()),
               bad=int((table["status"] != "optimal").sum()), plots=len(written) - 2, out=args.out))
     return EXIT_OK

@@ -198,3 +198,21 @@ def test_verify_of_an_edited_folder_names_the_bad_cell_in_chinese(solve_folder, 
     (line,) = [x for x in lines if "school_allocation.csv" in x]
     assert "第 6 行" in line and "“trainees”" in line and "'12x'" in line and "整数" in line, line
     assert english_words(line) == [], line
+
+
+def test_the_sweep_table_reads_like_solve(monkeypatch):
+    """The table ``sweep`` prints: statuses in words, the objective in 万元 as ``solve`` prints it (351,630,115.52
+    yuan = 35,163.01 万元), shares in percent, Chinese headers; sweep.csv keeps its columns."""
+    import pandas as pd
+
+    from optimizer.analysis.sweep import sweep_text
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    table = pd.DataFrame({"cert_share": [0.6, 0.95], "status": ["optimal", "infeasible"], "cached": [True, False],
+                          "objective": [351630115.52, None], "min_cert_share": [0.6, None],
+                          "capacity_utilisation": [0.597454, None]})
+    lines = sweep_text(table, [("cert_share", [0.6, 0.95])]).splitlines()
+    assert lines[0].split() == ["cert_share", "状态", "来自缓存", "目标值（万元）", "最低等级证书类比例", "能力利用率"]
+    assert lines[1].split() == ["0.60", "最优", "是", "35,163.01", "60.0%", "59.7%"]
+    assert lines[2].split() == ["0.95", "不可行", "否"]
+    assert not [x for x in lines if english_words(x)], lines
