@@ -55,6 +55,8 @@ ARGPARSE_PHRASES = (  # argparse's own English, as the catalogue says it
     (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", "cli.err.choice"),
     (r"unrecognized arguments: (.*)", "cli.err.unrecognized"),
     (r"argument (\S+): expected one argument", "cli.err.one_argument"),
+    (r"argument (\S+): invalid int value: '(.*)'", "cli.err.not_int"),
+    (r"argument (\S+): invalid float value: '(.*)'", "cli.err.not_number"),
     (r"argument \S+: (--\S+ .*)", "cli.err.flag"),
     (r"argument (\S+): (.*)", "cli.err.argument"),
 )

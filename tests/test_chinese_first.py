@@ -216,3 +216,16 @@ def test_the_sweep_table_reads_like_solve(monkeypatch):
     assert lines[1].split() == ["0.60", "最优", "是", "35,163.01", "60.0%", "59.7%"]
     assert lines[2].split() == ["0.95", "不可行", "否"]
     assert not [x for x in lines if english_words(x)], lines
+
+
+@pytest.mark.parametrize("argv", [["runs", "show", "abc"], ["runs", "diff", "a", "b"],
+                                  ["compare", "a.yaml", "b.yaml", "--top", "ten"]])
+def test_a_number_argument_that_is_no_number_is_named_in_chinese(argv, capsys, monkeypatch):
+    """argparse's 'invalid int value' came through in English inside the Chinese error line."""
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    code, lines = run_chinese(argv, capsys)
+    assert code == 2
+    (line,) = [x for x in lines if "错误" in x]
+    said = line.split("错误: ", 1)[1]  # after the program's name ("yunnan-plan runs show: 错误: ")
+    assert "应为整数（实为 '" in said, line
+    assert english_words(said) == [], line

@@ -21,6 +21,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.err.unrecognized": ("无法识别的参数：{a}", "unrecognized arguments: {a}"),
     "cli.err.one_argument": ("参数 {a} 需要一个值", "argument {a}: expected one argument"),
     "cli.err.argument": ("参数 {a}：{b}", "argument {a}: {b}"),
+    "cli.err.not_int": ("参数 {a}：应为整数（实为 '{b}'）", "argument {a}: invalid int value: '{b}'"),
+    "cli.err.not_number": ("参数 {a}：应为数字（实为 '{b}'）", "argument {a}: invalid float value: '{b}'"),
     "cli.err.flag": ("{a}", "{a}"),
     "cli.lang": ("界面语言：zh 中文（默认），en 英文；也可设环境变量 YUNNAN_PLAN_LANG",
                  "language of messages: zh Chinese (default) or en English; or set YUNNAN_PLAN_LANG"),
