@@ -98,9 +98,9 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
             else:
                 caps = over_slot_closures(problem, values, handle.columns)
             zeros = np.concatenate([handle.columns[f][values[f] <= TOLERANCE] for f in ("w", "v")])
-            open_ = {int(c): float(m) for f in ("w", "v")
-                     for c, m in zip(handle.columns[f][values[f] >= smallest[f] - TOLERANCE],
-                                     smallest[f][values[f] >= smallest[f] - TOLERANCE], strict=True)}
+            whole = {f: values[f] >= smallest[f] - TOLERANCE for f in ("w", "v")}  # totals of a class or more
+            open_ = (np.concatenate([handle.columns[f][whole[f]] for f in ("w", "v")]),
+                     np.concatenate([smallest[f][whole[f]] for f in ("w", "v")]).astype(float))
             x = session.close(caps, freeze=zeros, keep=open_, opens=opens) if caps or opens else None
             if x is None and isinstance(repaired, Unrepaired):  # together they were needed: each on its own
                 x = session.one_by_one({int(handle.columns[f][i]): float(smallest[f][i])
