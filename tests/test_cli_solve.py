@@ -48,7 +48,7 @@ def test_yaml_object_tag_is_refused(tmp_path, capsys):
 
 def test_time_limit_stop_is_not_presented_as_optimal(tmp_path, capsys):
     assert main(["solve", "--time-limit", "0.05", "--out", str(tmp_path / "out")]) == 4
-    assert "time limit" in capsys.readouterr().err
+    assert "时间上限（0.05 秒）" in capsys.readouterr().err  # Chinese by default (it quoted the English text)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8")) \
         if (tmp_path / "out" / "summary.json").exists() else {}
     assert summary.get("status") != "optimal"
