@@ -761,7 +761,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     """`explain --county`: solve the scenario through the pipeline (nothing written), then explain one county."""
-    from optimizer.outputs.explain import explain_county, find_county, render
+    from optimizer.outputs.explain import county_hint, explain_county, find_county, render
 
     args.cert_share = args.solver = args.time_limit = None
     result = solve_for(args)
@@ -770,10 +770,13 @@ def run_explain(args: argparse.Namespace) -> int:
     problem = result.problem
     adcode = find_county(problem, args.county)
     if adcode is None:
-        print(msg("explain.unknown", name=args.county), file=sys.stderr)
+        hint = county_hint(problem, args.county)
+        print(msg("explain.unknown_hint", name=args.county, hint=hint) if hint else
+              msg("explain.unknown", name=args.county), file=sys.stderr)
         return EXIT_BAD_INPUT
-    if not result.solution.ok:
-        print(f"{msg('error')}: {result.status}", file=sys.stderr)
+    if not result.solution.ok:  # the status in words (it printed "错误: infeasible")
+        status = msg(f"status.{result.status}") if f"status.{result.status}" in CATALOGUE else result.status
+        print(f"{msg('error')}: {status}", file=sys.stderr)
         return EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_SOLVER_FAILED
     print(render(explain_county(problem, result.solution, adcode), problem=problem))
     return EXIT_OK
