@@ -69,4 +69,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diag.solver_failed": ("求解器失败，没有给出解", "the solver failed without a solution"),
     "diag.no_lp_optimum": ("线性松弛没有已证明的最优解，无从做灵敏度分析",
                            "the LP relaxation has no proven optimum: nothing to range"),
+    "diag.solver_unknown": ("未知的求解器“{name}”：请选 highs 或 cbc", "unknown solver '{name}': choose highs or cbc"),
+    "diag.solver_missing": ("本机没有求解器“{name}”（{fix}）",
+                            "solver '{name}' is not available on this machine ({fix})"),
+    "diag.solver_fix_highs": ("请安装：pip install highspy", "pip install highspy"),
+    "diag.solver_fix_cbc": ("CBC 随 PuLP 提供：请重新安装 PuLP", "PuLP bundles CBC: reinstall PuLP"),
 }
