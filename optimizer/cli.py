@@ -55,6 +55,8 @@ ARGPARSE_PHRASES = (  # argparse's own English, as the catalogue says it
     (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", "cli.err.choice"),
     (r"unrecognized arguments: (.*)", "cli.err.unrecognized"),
     (r"argument (\S+): expected one argument", "cli.err.one_argument"),
+    (r"argument (\S+): invalid int value: '(.*)'", "cli.err.not_int"),
+    (r"argument (\S+): invalid float value: '(.*)'", "cli.err.not_number"),
     (r"argument \S+: (--\S+ .*)", "cli.err.flag"),
     (r"argument (\S+): (.*)", "cli.err.argument"),
 )
@@ -727,7 +729,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
-    from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table
+    from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table, sweep_text
 
     if getattr(args, "samples", None):  # issue 20: a Monte Carlo sweep of the assumed numbers
         return run_monte_carlo(args)
@@ -744,8 +746,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     outputs.frame("sweep.csv", table)
     outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
     written = commit(outputs)
-    shown = [n for n, _ in params] + ["status", "cached", "objective", "min_cert_share", "capacity_utilisation"]
-    print(table[shown].to_string(index=False))
+    print(sweep_text(table, params))
     print(msg("cli.sweep_done", n=len(table), cached=int(table["cached"].sum()),
               bad=int((table["status"] != "optimal").sum()), plots=len(written) - 2, out=args.out))
     return EXIT_OK
@@ -776,7 +777,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     """`explain --county`: solve the scenario through the pipeline (nothing written), then explain one county."""
-    from optimizer.outputs.explain import explain_county, find_county, render
+    from optimizer.outputs.explain import county_hint, explain_county, find_county, render
 
     args.cert_share = args.solver = args.time_limit = None
     result = solve_for(args)
@@ -785,10 +786,13 @@ def run_explain(args: argparse.Namespace) -> int:
     problem = result.problem
     adcode = find_county(problem, args.county)
     if adcode is None:
-        print(msg("explain.unknown", name=args.county), file=sys.stderr)
+        hint = county_hint(problem, args.county)
+        print(msg("explain.unknown_hint", name=args.county, hint=hint) if hint else
+              msg("explain.unknown", name=args.county), file=sys.stderr)
         return EXIT_BAD_INPUT
-    if not result.solution.ok:
-        print(f"{msg('error')}: {result.status}", file=sys.stderr)
+    if not result.solution.ok:  # the status in words (it printed "错误: infeasible")
+        status = msg(f"status.{result.status}") if f"status.{result.status}" in CATALOGUE else result.status
+        print(f"{msg('error')}: {status}", file=sys.stderr)
         return EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_SOLVER_FAILED
     print(render(explain_county(problem, result.solution, adcode), problem=problem))
     return EXIT_OK

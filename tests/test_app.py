@@ -194,6 +194,7 @@ def test_an_unchanged_scenario_is_served_from_the_cache():
 
 
 def test_overrides_are_the_controls_that_differ_from_the_scenario():
+    from optimizer.messages import language
     from optimizer.ui.state import changed_keys, from_query, overrides_of
 
     base = {"cert_share": 0.7, "band_delta": 0.25, "weights.cost": 1.0, "weights.travel": 1.0, "weights.band": 1.0,
@@ -209,6 +210,10 @@ def test_overrides_are_the_controls_that_differ_from_the_scenario():
         "cert_share": 0.65, "weights": {"cost": 1.0, "travel": 5.0, "band": 1.0, "mix": 1.0},
         "excluded": ["s02", "s03"], "capacity_changes": [{"institution": "s01", "percent": -50}]}
     assert overrides_of(base, base) == {}
+    # a key that is no setting is named, with the closest setting; the scenario key is not a setting but valid
+    with language("zh"):
+        values, bad = from_query({"scenario": "baseline", "cert_shar": "0.65", "zzz": "1"}, base, {"s01"})
+    assert bad == ["cert_shar=0.65（是否为 cert_share？）", "zzz=1"] and values == base
 
 
 # -- 2. maps that are right -------------------------------------------------------------------------------

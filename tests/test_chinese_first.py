@@ -183,3 +183,57 @@ def test_verify_lines_of_solve_and_replan_are_in_chinese():
     lines = dropped_classes(solution, classified)
     assert lines == ["院校 s01 530102 k01：已完成 60 人，重新计划只有 40 人",
                      "单位 u01 530102 k02 i01：已完成 30 人，重新计划只有 0 人"]
+
+
+def test_verify_of_an_edited_folder_names_the_bad_cell_in_chinese(solve_folder, tmp_path, capsys, monkeypatch):
+    """A planner who typed into school_allocation.csv and ran ``verify``: the unreadable cell is named with file,
+    spreadsheet row, column and value, in Chinese (the reason was the one English phrase left)."""
+    import shutil
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    _, folder = solve_folder
+    edited = tmp_path / "edited"
+    shutil.copytree(folder, edited)
+    path = edited / "school_allocation.csv"
+    rows = path.read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    cells = rows[5].split(",")
+    cells[header.index("trainees")] = "12x"
+    rows[5] = ",".join(cells)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    code, lines = run_chinese(["verify", str(edited)], capsys)
+    assert code == 2
+    (line,) = [x for x in lines if "school_allocation.csv" in x]
+    assert "第 6 行" in line and "“trainees”" in line and "'12x'" in line and "整数" in line, line
+    assert english_words(line) == [], line
+
+
+def test_the_sweep_table_reads_like_solve(monkeypatch):
+    """The table ``sweep`` prints: statuses in words, the objective in 万元 as ``solve`` prints it (351,630,115.52
+    yuan = 35,163.01 万元), shares in percent, Chinese headers; sweep.csv keeps its columns."""
+    import pandas as pd
+
+    from optimizer.analysis.sweep import sweep_text
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    table = pd.DataFrame({"cert_share": [0.6, 0.95], "status": ["optimal", "infeasible"], "cached": [True, False],
+                          "objective": [351630115.52, None], "min_cert_share": [0.6, None],
+                          "capacity_utilisation": [0.597454, None]})
+    lines = sweep_text(table, [("cert_share", [0.6, 0.95])]).splitlines()
+    assert lines[0].split() == ["cert_share", "状态", "来自缓存", "目标值（万元）", "最低等级证书类比例", "能力利用率"]
+    assert lines[1].split() == ["0.60", "最优", "是", "35,163.01", "60.0%", "59.7%"]
+    assert lines[2].split() == ["0.95", "不可行", "否"]
+    assert not [x for x in lines if english_words(x)], lines
+
+
+@pytest.mark.parametrize("argv", [["runs", "show", "abc"], ["runs", "diff", "a", "b"],
+                                  ["compare", "a.yaml", "b.yaml", "--top", "ten"]])
+def test_a_number_argument_that_is_no_number_is_named_in_chinese(argv, capsys, monkeypatch):
+    """argparse's 'invalid int value' came through in English inside the Chinese error line."""
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    code, lines = run_chinese(argv, capsys)
+    assert code == 2
+    (line,) = [x for x in lines if "错误" in x]
+    said = line.split("错误: ", 1)[1]  # after the program's name ("yunnan-plan runs show: 错误: ")
+    assert "应为整数（实为 '" in said, line
+    assert english_words(said) == [], line

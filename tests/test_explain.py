@@ -18,3 +18,18 @@ def test_explain_answers_for_every_county_of_the_baseline(shipped):
         assert e.placed == int(placed.get(adcode, 0)), adcode
         assert e.low <= e.center <= e.high, adcode
         assert names[adcode] in render(e, "zh", r.problem)
+
+
+def test_a_county_name_that_matches_none_gets_the_one_meant(shipped, capsys, monkeypatch):
+    """`explain --county 东川` said only "未找到县（市、区）：东川"; people say 东川 for 东川区."""
+    from optimizer.cli import main
+    from optimizer.outputs.explain import county_hint, find_county
+
+    problem = shipped("baseline").problem
+    assert find_county(problem, "东川") is None  # not taken silently: the user is asked
+    assert county_hint(problem, "东川") == "东川区"  # the one county that begins so
+    assert county_hint(problem, "东川县") == "东川区"  # the closest name
+    assert county_hint(problem, "纽约") is None
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    assert main(["explain", "--county", "东川"]) == 2
+    assert "未找到县（市、区）：东川；是否为 东川区？" in capsys.readouterr().err

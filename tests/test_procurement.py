@@ -368,6 +368,30 @@ def test_workbook_has_requirements_and_evaluation_sheets(run):
     wb.close()
 
 
+def test_workbook_headers_are_in_chinese_on_every_sheet(run):
+    """A bureau reads the workbook, not the CSVs: the 汇总, 中标模拟, 容量核对 and 候选明细 sheets showed the CSV
+    column names (lot, school_code, ceiling_yuan …), the flag as "< 3" and the awards' yuan without a unit."""
+    import re
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(run / "shortlists.xlsx", read_only=True)
+    header_rows = {"汇总": 3, "中标模拟": 3, "容量核对": 1, "候选明细": 1}
+    heads = {name: list(next(wb[name].iter_rows(min_row=r, max_row=r, values_only=True)))
+             for name, r in header_rows.items()}
+    for name, row in heads.items():
+        english = [h for h in row if h and re.search(r"[A-Za-z_]{3,}", str(h))]
+        assert not english, (name, english)
+    assert heads["汇总"][:3] == ["包号", "采购区域", "品目"] and "合格学校数" in heads["汇总"]
+    assert heads["候选明细"][3] == "是否合格" and "总分" in heads["候选明细"]
+    summary = list(wb["汇总"].iter_rows(min_row=4, values_only=True))
+    flags = {r[heads["汇总"].index("提示")] for r in summary if r[0]}
+    assert "不足三家" in flags and "< 3" not in flags
+    title = next(wb["中标模拟"].iter_rows(min_row=1, max_row=1, values_only=True))[0]
+    assert re.search(r"预计 [\d,]+\.\d\d 万元，最高限价合计 [\d,]+\.\d\d 万元", title), title
+    wb.close()
+
+
 def test_timings_have_a_shortlist_stage(run):
     import json
 

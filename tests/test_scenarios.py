@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from optimizer.analysis.compare import compare, gini, write_comparison_xlsx
+from optimizer.analysis.compare import compare, comparison_text, gini, key_figures, write_comparison_xlsx
 from optimizer.analysis.sweep import parse_param, run_sweep
 from optimizer.cli import main
 from optimizer.data.scenario import load_scenario
@@ -191,6 +191,43 @@ def test_compare_cli_text_json_and_excel(solved, tmp_path, capsys, monkeypatch):
         write_comparison_xlsx(compare((a[0].name, a[2], a[3]), (b[0].name, b[2], b[3])), tmp_path / "en.xlsx")
     with pd.ExcelFile(tmp_path / "en.xlsx") as book:
         assert book.sheet_names == ["key figures", "by_school", "by_prefecture", "by_county", "by_course"]
+
+
+def test_comparing_with_an_infeasible_scenario_gives_its_diagnosis_not_differences(solved):
+    """stress_infeasible has no plan: the comparison listed every school, prefecture and county as "20,000 → 0",
+    printed nan for its figures, and `compare --out` stopped with a traceback writing comparison.json (NaN)."""
+    a, b = solved["baseline"], solved["stress_infeasible"]
+    c = compare((a[0].name, a[2], a[3]), (b[0].name, b[2], b[3]))
+    assert c.by_school.empty and c.by_prefecture.empty and c.by_county.empty and c.by_course.empty
+    assert [(side, name, status) for side, name, status, _ in c.unsolved] == [("B", b[0].name, "infeasible")]
+    assert c.unsolved[0][3] == b[3].diagnosis.messages and c.unsolved[0][3]
+    data = json.loads(json.dumps(c.to_dict(), allow_nan=False))  # as the output writer writes it
+    objective = next(r for r in data["figures"] if r["figure"] == "objective")
+    assert objective["a"] == pytest.approx(a[3].summary["objective"]) and objective["b"] is None
+    with language("zh"):
+        text = comparison_text(c)
+    assert "nan" not in text and "→" not in text
+    assert f"方案 B（{b[0].name}）不可行，没有分配方案可比较。原因：" in text
+    assert f"  - {b[3].diagnosis.messages[0]}" in text
+
+
+def test_full_offers_count_the_places_the_plan_may_fill(solved):
+    """An offer is full when the plan uses all its plannable places: 80% (class_fill) of its seats, worked out
+    here from offers.csv and courses.csv, against the trainees the allocation tables place there. Counted
+    against the seats themselves the figure was 0 on every plan (compare printed 满负荷的开班项 0 → 0)."""
+    offers = pd.read_csv(DATA / "offers.csv", encoding="utf-8")
+    courses = pd.read_csv(DATA / "courses.csv", encoding="utf-8").set_index("code")
+    hours = offers["course"].map(courses["class_hours"])
+    size = offers["course"].map(courses["max_class_size"])
+    seats = offers["equipment_sets"] * (offers["days_available"] // ((hours + 7) // 8)) * size
+    plannable = (seats * 0.8 + 1e-9).astype(int).set_axis(pd.MultiIndex.from_frame(offers[["institution", "course"]]))
+    _, _, problem, sol = solved["baseline"]
+    school = sol.school_allocation.groupby(["school_code", "course_code"])["trainees"].sum()
+    unit = sol.project_allocation.groupby(["institution_code", "course_code"])["trainees"].sum()
+    used = pd.concat([school, unit]).groupby(level=[0, 1]).sum().reindex(plannable.index, fill_value=0)
+    expected = int((used >= plannable).sum())
+    assert expected > 100  # most offers are full on the baseline
+    assert key_figures("baseline", problem, sol).figures["full_offers"] == expected
 
 
 def test_gini_by_hand():

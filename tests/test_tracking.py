@@ -278,6 +278,11 @@ def test_the_30_june_report_has_its_sheets_and_headings(progress_out):
     assert wb.sheetnames == ["封面", "前五机构（州市）", "前五机构（县）", "计划进度（州市）", "逾期补贴审核"]
     cover = [r for r in wb["封面"].iter_rows(values_only=True)]
     assert cover[0][0] == "云南省2022年职业培训补贴性培训量前五位机构重点跟踪报告（截至2022年6月30日）"
+    # a Chinese report: the labels were bilingual ("截至日期 As of", "计划方案 Scenario" …); the input id is named
+    # as on the 1 March workbooks' covers
+    labels = [r[0] for r in cover[2:] if r[0]]
+    assert "输入标识" in labels and "截至日期" in labels
+    assert not [k for k in labels if any("A" <= ch <= "z" for ch in k)], labels
     top = list(wb["前五机构（州市）"].iter_rows(values_only=True))
     assert top[1] == ("州（市）", "排名", "培训机构", "机构代码", "补贴性培训人数")
     assert top[2][:2] == ("昆明市", 1)
@@ -292,7 +297,8 @@ def test_the_30_june_report_renders_in_libreoffice(progress_out, tmp_path):
                     "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=180)
     text = subprocess.run(["pdftotext", str(tmp_path / "R18.pdf"), "-"], check=True, capture_output=True,
                           text=True).stdout
-    for heading in ("前五位机构重点跟踪报告", "各州（市）补贴性培训量前五位培训机构",
+    # the whole title on the page (centred in the narrow column A, its first characters fell off the left edge)
+    for heading in ("云南省2022年职业培训补贴性培训量前五位机构重点跟踪报告", "各州（市）补贴性培训量前五位培训机构",
                     "各县（市、区）补贴性培训量前五位培训机构", "各州（市）计划进度", "补贴金额（元）"):
         assert heading in text
 
@@ -455,3 +461,12 @@ def test_progress_and_replan_are_recorded_in_the_plan_store(actuals, progress_ou
                                                           if r["programme"] != "other")
     assert "changes.csv" in {o["name"] for o in replan_run.outputs}
     assert replan_run.settings["actuals_id"]
+
+
+def test_replan_change_lines_use_thousands_separators():
+    """Every other count the command line prints has separators ('西山区：5637 → 5678' stood out)."""
+    from optimizer.messages import msg
+
+    line = msg("replan.change", "zh", level="县", programme="技工院校", name="西山区", original=5637,
+               replanned=5678, change=41)
+    assert line == "  县 技工院校 西山区：5,637 → 5,678（+41）"

@@ -8,7 +8,7 @@ residents by county: lowest, highest and a population-weighted Gini coefficient.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -64,7 +64,9 @@ def key_figures(name: str, problem: AllocationProblem, solution: Solution) -> Ke
         "objective": s["objective"], "cost": terms["cost"], "travel": terms["travel"], "band": terms["band"],
         "mix": terms["mix"], "lp_bound": s["lp_bound"], "trainee_km": s["trainee_km"],
         "capacity_utilisation": round(float(load["used"].sum() / load["capacity"].sum()), 6),
-        "full_offers": int((load["used"] >= load["capacity"]).sum()),
+        # full = every place the plan may fill is used: `plannable` (class_fill of the seats), not the seats, which
+        # the plan never reaches (counted against the seats this read 0 on every plan)
+        "full_offers": int((load["used"] >= load.get("plannable", load["capacity"])).sum()),
         "band_slack_trainees": round(sum(slack.loc[band, "value"]), 3),
         "mix_slack_trainees": round(sum(slack.loc[slack["term"] == "mix", "value"]), 3),
         "counties_outside_band": int(slack.loc[band & (slack["value"] > 0), "adcode"].nunique()),
@@ -84,11 +86,16 @@ class Comparison:
     by_prefecture: pd.DataFrame
     by_county: pd.DataFrame
     by_course: pd.DataFrame
+    # a side without a plan: (A or B, scenario name, status, why: the diagnosis' messages); no differences then
+    unsolved: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "figures": self.figures.to_dict("records"),
+        # a figure a side has not got (no plan) is null: JSON has no NaN (comparison.json failed to be written)
+        figures = self.figures.astype(object).where(self.figures.notna(), None)
+        return {"a": self.a.to_dict(), "b": self.b.to_dict(), "figures": figures.to_dict("records"),
                 **{k: getattr(self, k).to_dict("records") for k in ("by_school", "by_prefecture", "by_county",
-                                                                   "by_course")}}
+                                                                   "by_course")},
+                "unsolved": [{"side": s, "name": n, "status": st, "why": why} for s, n, st, why in self.unsolved]}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
@@ -132,10 +139,14 @@ def compare(a: tuple[str, AllocationProblem, Solution], b: tuple[str, Allocation
         va, vb = fa.cert_share.get(unit), fb.cert_share.get(unit)
         rows.append({"figure": f"cert_share {unit} {names.get(unit, '')}", "a": va, "b": vb,
                      "difference": round(vb - va, 6) if va is not None and vb is not None else ""})
+    unsolved = [(side, name, solution.status, list(solution.diagnosis.messages) if solution.diagnosis else [])
+                for side, (name, _, solution) in (("A", a), ("B", b)) if not solution.ok]
     ta, tb = _totals(a[1], a[2]), _totals(b[1], b[2])
+    if unsolved:  # a side without a plan has no totals: "20,000 → 0" per school would be no difference at all
+        ta = tb = {k: pd.Series(dtype=float) for k in ta}
     return Comparison(fa, fb, pd.DataFrame(rows), _diff(ta["school"], tb["school"], names),
                       _diff(ta["prefecture"], tb["prefecture"], names), _diff(ta["county"], tb["county"], names),
-                      _diff(ta["course"], tb["course"], names))
+                      _diff(ta["course"], tb["course"], names), unsolved)
 
 
 def _figure_label(figure: str) -> str:
@@ -158,6 +169,8 @@ def comparison_text(c: Comparison, top: int = 10) -> str:
     from optimizer.messages import msg
 
     def fmt(v) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):  # a figure the side has not got (no plan)
+            return "—"
         if isinstance(v, float):
             return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.0f}"
         if isinstance(v, str):
@@ -171,8 +184,13 @@ def comparison_text(c: Comparison, top: int = 10) -> str:
     lines.append(f"{pad(msg('cmp.figure'), 46)} {'A':>16} {'B':>16} {'B − A':>16}")
     for r in c.figures.itertuples():
         lines.append(f"{pad(_figure_label(r.figure), 46)} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
+    for side, name, status, why in c.unsolved:  # its diagnosis instead of differences that are none
+        lines += ["", msg("cmp.unsolved", side=side, name=name, status=fmt(status))]
+        lines += [f"  - {m}" for m in why]
     for what, frame in (("school", c.by_school), ("prefecture", c.by_prefecture), ("county", c.by_county),
                         ("course", c.by_course)):
+        if c.unsolved:
+            break
         lines.append("")
         if frame.empty:
             lines.append(msg("cmp.none", what=msg(f"cmp.by.{what}")))

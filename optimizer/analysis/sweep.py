@@ -34,7 +34,7 @@ import pandas as pd
 from optimizer.data.names import suggest_word
 from optimizer.data.params import ModelParams
 from optimizer.errors import InputError, Problem
-from optimizer.messages import msg
+from optimizer.messages import CATALOGUE, msg
 
 SWEEPABLE = ("cert_share", "band_delta", "band_penalty", "mix_tolerance", "mix_penalty", "travel_cost_per_km",
              "quota_band", "weights.cost", "weights.travel", "weights.band", "weights.mix", "time_limit")
@@ -413,6 +413,27 @@ def sweep_table(results: list[PointResult]) -> pd.DataFrame:
         rows.append({**r.point, "status": r.status, "cached": r.cached,
                      **{f: r.figures.get(f) for f in FIGURES}, "message": r.message})
     return pd.DataFrame(rows)
+
+
+def sweep_text(table: pd.DataFrame, params: list[tuple[str, list[float]]]) -> str:
+    """The table the command prints: the parameters as given, then status in words, the objective in 万元 and
+    the shares in percent, headed in the reader's language (it printed sweep.csv's English columns, 'optimal'
+    and the objective in bare yuan, 351630115.52, while solve prints 35,163.01 万元)."""
+    def share(v) -> str:
+        return "" if v is None or pd.isna(v) else f"{float(v):.1%}"
+
+    def status(v: str) -> str:
+        return msg(f"status.{v}") if f"status.{v}" in CATALOGUE else str(v)
+
+    shown = pd.DataFrame({name: table[name] for name, _ in params})
+    shown[msg("cli.sweep_col.status")] = table["status"].map(status)
+    shown[msg("cli.sweep_col.cached")] = table["cached"].map(lambda v: msg("cli.sweep_yes" if v else "cli.sweep_no"))
+    shown[msg("cli.sweep_col.objective")] = table["objective"].map(
+        lambda v: "" if v is None or pd.isna(v) else f"{float(v) / 10_000:,.2f}")
+    shown[msg("cli.sweep_col.min_cert_share")] = table["min_cert_share"].map(share)
+    shown[msg("cli.sweep_col.capacity_utilisation")] = table["capacity_utilisation"].map(share)
+    with pd.option_context("display.unicode.east_asian_width", True):  # CJK headers count two columns
+        return shown.to_string(index=False)
 
 
 def plot_sweep(table: pd.DataFrame, params: list[tuple[str, list[float]]], out: Path) -> list[Path]:

@@ -21,6 +21,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.err.unrecognized": ("无法识别的参数：{a}", "unrecognized arguments: {a}"),
     "cli.err.one_argument": ("参数 {a} 需要一个值", "argument {a}: expected one argument"),
     "cli.err.argument": ("参数 {a}：{b}", "argument {a}: {b}"),
+    "cli.err.not_int": ("参数 {a}：应为整数（实为 '{b}'）", "argument {a}: invalid int value: '{b}'"),
+    "cli.err.not_number": ("参数 {a}：应为数字（实为 '{b}'）", "argument {a}: invalid float value: '{b}'"),
     "cli.err.flag": ("{a}", "{a}"),
     "cli.lang": ("界面语言：zh 中文（默认），en 英文；也可设环境变量 YUNNAN_PLAN_LANG",
                  "language of messages: zh Chinese (default) or en English; or set YUNNAN_PLAN_LANG"),
@@ -159,4 +161,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.sweep_done": ("{n} 个点（{cached} 个来自缓存，{bad} 个非最优）；sweep.csv 与 {plots} 张图在 {out}/",
                        "{n} points ({cached} from the cache, {bad} not optimal); sweep.csv and {plots} plots "
                        "in {out}/"),
+    # the table the sweep prints (sweep.csv keeps its English column names)
+    "cli.sweep_col.status": ("状态", "status"),
+    "cli.sweep_col.cached": ("来自缓存", "cached"),
+    "cli.sweep_col.objective": ("目标值（万元）", "objective (10k yuan)"),
+    "cli.sweep_col.min_cert_share": ("最低等级证书类比例", "min_cert_share"),
+    "cli.sweep_col.capacity_utilisation": ("能力利用率", "capacity_utilisation"),
+    "cli.sweep_yes": ("是", "yes"),
+    "cli.sweep_no": ("否", "no"),
 }

@@ -5,6 +5,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmp.figure": ("指标", "figure"),
     "cmp.none": ("按{what}：无差异", "by {what}: no differences"),
     "cmp.some": ("按{what}：{n} 项不同，差值大的在前", "by {what}: {n} differ; largest first"),
+    "cmp.unsolved": ("方案 {side}（{name}）{status}，没有分配方案可比较。原因：",
+                     "scenario {side} ({name}) is {status}: there is no allocation to compare. Why:"),
     "cmp.by.school": ("院校 / 机构", "school / institution"),
     "cmp.by.prefecture": ("州（市）", "prefecture"),
     "cmp.by.county": ("县（市、区）", "county"),

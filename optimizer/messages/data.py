@@ -240,6 +240,7 @@ CATALOGUE.update({
     "folder.not_solved": ("缺失：不是已求解运行写出的文件夹", "missing: not a folder written by a solved run"),
     "folder.not_csv": ("无法按 CSV 读取（{reason}）", "cannot be read as CSV: {reason}"),
     "folder.column_missing": ("缺少此列", "column is missing"),
+    "folder.not_whole": ("应为不小于 0 的整数", "expected a whole number ≥ 0"),
     "folder.no_scenario": ("无法判断该文件夹是用哪个方案求解的；请给出 SCENARIO 参数（{reason}）",
                            "cannot tell which scenario this folder was solved with ({reason}); give the SCENARIO "
                            "argument"),

@@ -27,6 +27,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "explain.row.dual": ("  {row}：{value}", "  {row}: {value}"),
     "explain.none": ("  无", "  none"),
     "explain.unknown": ("未找到县（市、区）：{name}", "no county named {name}"),
+    "explain.unknown_hint": ("未找到县（市、区）：{name}；是否为 {hint}？",
+                             "no county named {name}; did you mean {hint}?"),
     "explain.dual.band": ("本县区间行", "this county's balance row"),
     "explain.dual.target": ("{prefecture}技工院校任务（附件1第5列）",
                             "{prefecture}'s tech-school target (Annex 1 col 5)"),

@@ -81,7 +81,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "runs.present": ("有", "present"),
     "runs.absent": ("无", "absent"),
     # replan change lines
-    "replan.change": ("  {level} {programme} {name}：{original} → {replanned}（{change:+,}）",
+    "replan.change": ("  {level} {programme} {name}：{original:,} → {replanned:,}（{change:+,}）",
                       "  {level:<11} {programme:<6} {name:<16} {original:>8,} → {replanned:>8,} ({change:+,})"),
     "replan.level.county": ("县", "county"),
     "replan.level.institution": ("机构", "institution"),

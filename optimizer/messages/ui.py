@@ -72,6 +72,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.press_solve": ("设置好参数后点「求解」", "Choose the settings, then press Solve"),
     "ui.share_link": ("本视图链接（含方案与改动的参数）", "Link to this view (scenario and changed settings)"),
     "ui.bad_link": ("链接中的参数无法使用：{what}", "A setting in the link could not be used: {what}"),
+    "ui.link_did_you_mean": ("{what}（是否为 {hint}？）", "{what} (did you mean {hint}?)"),
     # -- results ---------------------------------------------------------------------------------------
     "ui.infeasible": ("方案不可行：{scenario}", "The scenario is infeasible: {scenario}"),
     "ui.diagnosis": ("原因", "Why"),

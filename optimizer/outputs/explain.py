@@ -48,6 +48,19 @@ def find_county(problem: AllocationProblem, text: str) -> str | None:
     return hit.iat[0] if len(hit) == 1 else None
 
 
+def county_hint(problem: AllocationProblem, text: str) -> str | None:
+    """The county a name that matched none was probably meant to be: the one county whose name begins with it,
+    or with it less a wrong 县/区/市 (东川 or 东川县 → 东川区, as people say it), else the closest name."""
+    from optimizer.data.names import suggest_word
+
+    names = list(problem.counties["county"])
+    for stem in (text, text[:-1] if len(text) > 2 and text[-1] in "县区市" else ""):
+        starts = [n for n in names if stem and n.startswith(stem)]
+        if len(starts) == 1:
+            return starts[0]
+    return suggest_word(text, names)
+
+
 def explain_county(problem: AllocationProblem, solution: Solution, adcode: str) -> CountyExplanation:
     """The explanation of one county of a solved plan."""
     names = problem.names

@@ -71,7 +71,7 @@ def read_solution(folder: Path) -> Solution:
             bad = ~text.str.fullmatch(r"\d{1,9}")
             for i in bad[bad].index[:20]:
                 problems.append(Problem(str(path), int(i) + 2, column, frame.at[i, column],
-                                        "expected a whole number ≥ 0"))
+                                        msg("folder.not_whole")))
             frame[column] = pd.to_numeric(text.where(~bad, "0")).astype("int64")
         frames[name] = frame
     if problems:

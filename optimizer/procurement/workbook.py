@@ -10,13 +10,30 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from optimizer.messages import msg
+from optimizer.messages import CATALOGUE, msg
+from optimizer.messages.numbers import yuan
 from optimizer.procurement.lots import parse_mix
 from optimizer.procurement.methods import NEGOTIATION, method_name
 
 
 def _h(key: str) -> str:
     return msg(f"proc.xlsx.{key}")
+
+
+# a result table's column → its header key under proc.xlsx. (the rest: proc.xlsx.col.<column>)
+_SHARED_HEADERS = {"lot": "lot", "area": "area", "group": "item", "trainees": "trainees", "classes": "classes",
+                   "ceiling_yuan": "ceiling", "method": "method", "eligible": "eligible", "exception": "exception",
+                   "route": "route"}
+
+
+def _headers(columns, **override: str) -> list[str]:
+    """The sheet's headers in the reader's language for the result table's columns (the CSV files keep the
+    English names a program reads); a column without a catalogue entry keeps its name rather than failing."""
+    out = []
+    for c in columns:
+        key = f"proc.xlsx.{override.get(c) or _SHARED_HEADERS.get(c) or f'col.{c}'}"
+        out.append(msg(key) if key in CATALOGUE else c)
+    return out
 
 
 class _Book:
@@ -154,23 +171,27 @@ def write_workbook(result, awards, path: Path) -> None:
     s = result.summary
     ws = book.sheet(_h("summary"))
     ws.write_string(0, 0, _h("summary_title"), book.title)
-    _table(book, ws, 2, list(s.columns), s.astype(object).values.tolist(),
+    if "flag" in s.columns:  # "< 3" in the CSV: in words on the sheet
+        s = s.assign(flag=s["flag"].map(lambda v: _h("col.flag_few") if isinstance(v, str) and v else v))
+    _table(book, ws, 2, _headers(s.columns), s.astype(object).values.tolist(),
            [20, 8, 9, 30, 8, 13, 10, 6, 6, 36, 30, 34], flag_col=8)
     requirements_sheet(book, result, names)
     evaluation_sheet(book, result)
     if awards is not None:
         a = awards.awards
         ws = book.sheet(_h("awards"))
-        ws.write_string(0, 0, msg("proc.cli.awards", cost=f"{awards.expected_cost_yuan:,.0f}",
-                                  ceiling=f"{awards.ceiling_yuan:,.0f}",
+        ws.write_string(0, 0, msg("proc.cli.awards", cost=yuan(awards.expected_cost_yuan),
+                                  ceiling=yuan(awards.ceiling_yuan),
                                   over=awards.over_committed["school_code"].nunique()), book.title)
-        _table(book, ws, 2, list(a.columns), a.astype(object).values.tolist(), [20, 8, 20, 8, 30, 8, 6, 5, 13, 13])
+        _table(book, ws, 2, _headers(a.columns), a.astype(object).values.tolist(),
+               [20, 8, 20, 8, 30, 8, 6, 6, 15, 13])
         c = awards.capacity
         ws = book.sheet(_h("capacity"))
-        _table(book, ws, 0, list(c.columns), c.astype(object).values.tolist(), [8, 20, 8, 30, 9, 9, 9, 9, 9])
+        _table(book, ws, 0, _headers(c.columns), c.astype(object).values.tolist(), [8, 20, 8, 30, 9, 10, 10, 9, 12])
     keep = ["lot", "school_code", "school", "eligible", "reasons", "flags", "quote_yuan",
             *(c for c in result.entries.columns if c.endswith("_score")), "rank", "tie"]
     e = result.entries[keep]
     ws = book.sheet(_h("entries"))
-    _table(book, ws, 0, list(e.columns), e.astype(object).values.tolist(), [14] * len(e.columns))
+    _table(book, ws, 0, _headers(e.columns, eligible="col.qualified"), e.astype(object).values.tolist(),
+           [20, 8, 20, 6, 30, 30] + [10] * (len(e.columns) - 6))
     book.wb.close()

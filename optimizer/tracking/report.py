@@ -36,26 +36,27 @@ def _cover(book: _Book, plan: PlanData, p: Progress, scenario: str, input_id: st
     ws.set_column(1, 1, COVER_TEXT_WIDTH)
     kind = "阶段性进度（非正式报告）" if interim else "补贴性培训量前五位机构重点跟踪报告"
     day = f"{p.as_of.year}年{p.as_of.month}月{p.as_of.day}日"
-    ws.write_string(0, 0, f"云南省{p.as_of.year}年职业培训{kind}（截至{day}）", book.title)
+    # left-aligned: centred in the narrow column A, the title ran off the page's left edge
+    ws.write_string(0, 0, f"云南省{p.as_of.year}年职业培训{kind}（截至{day}）", book.cover_title)
     done = p.records[p.records["status"] == "done"]
     subsidised = done[done["subsidy_yuan"] > 0]
     lines = [
         ("依据", f"{notice.number}（{notice.date.isoformat()}）四(二)：各州（市）对补贴性培训量排名前五位的"
                  f"培训机构重点跟踪；三(九)：补贴申请 {notice.subsidy_approval_working_days} 个工作日内审核"),
-        ("截至日期 As of", p.as_of.isoformat()),
+        ("截至日期", p.as_of.isoformat()),
         ("跟踪报告日期", "、".join(d.isoformat() for d in notice.tracking_reports)),
-        ("计划方案 Scenario", scenario),
-        ("输入摘要 Input id", input_id),
-        ("全年进度 Year elapsed", f"{p.elapsed:.1%}（按国家法定工作日计）"),
-        ("班次 Classes", f"已结业 {len(done):,} 个，在训 {int((p.records['status'] == 'running').sum()):,} 个"),
-        ("补贴性培训 Subsidised", f"{int(subsidised['trainees'].sum()):,} 人（已结业且申请补贴的班次），"
+        ("计划方案", scenario),
+        ("输入标识", input_id),
+        ("全年进度", f"{p.elapsed:.1%}（按国家法定工作日计）"),
+        ("班次", f"已结业 {len(done):,} 个，在训 {int((p.records['status'] == 'running').sum()):,} 个"),
+        ("补贴性培训", f"{int(subsidised['trainees'].sum()):,} 人（已结业且申请补贴的班次），"
                                    f"补贴 {subsidised['subsidy_yuan'].sum() / 10_000:,.2f} 万元"),
-        ("逾期审核 Overdue", f"{len(p.overdue):,} 笔补贴申请超过 {notice.subsidy_approval_working_days} 个工作日"
+        ("逾期审核", f"{len(p.overdue):,} 笔补贴申请超过 {notice.subsidy_approval_working_days} 个工作日"
                              "未审核或审核逾期"),
-        ("滞后 Lagging", f"{int(p.table.loc[p.table['level'] == 'prefecture', 'lagging'].sum()):,} 项州市指标、"
+        ("滞后", f"{int(p.table.loc[p.table['level'] == 'prefecture', 'lagging'].sum()):,} 项州市指标、"
                          f"{int(p.table.loc[p.table['level'] == 'county', 'lagging'].sum()):,} 项县级指标"
                          f"低于时间进度的 {p.threshold:.0%}"),
-        ("口径 Counting", "排名按已结业且申请补贴的班次的培训人数；附件1第1栏计全部班次，"
+        ("口径", "排名按已结业且申请补贴的班次的培训人数；附件1第1栏计全部班次，"
                           "第2栏职业资格和职业技能等级证书类，第3栏其中三级及以上，第5栏技工院校任务（附件2）班次，第7栏创业培训；第4、6、8、9栏不按班次登记，不跟踪。"),
     ]
     for r, (k, v) in enumerate(lines, start=2):

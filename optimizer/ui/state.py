@@ -20,8 +20,10 @@ from typing import Any
 import streamlit as st
 
 from optimizer.data.loader import DEFAULT_DATA_DIR, PlanData, load_plan
+from optimizer.data.names import suggest_word
 from optimizer.data.schema import TABLE_ORDER
 from optimizer.errors import InputError
+from optimizer.messages import msg
 from optimizer.model.problem import AllocationProblem
 from optimizer.model.results import Solution
 from optimizer.model.solvers import SolverUnavailable
@@ -36,6 +38,7 @@ WEIGHT_KEYS = ("weights.cost", "weights.travel", "weights.band", "weights.mix")
 CONTROL_KEYS = ("cert_share", "band_delta", *WEIGHT_KEYS, "excluded", "capacity.institution",
                 "capacity.percent", "solver", "time_limit")
 NO_SCHOOL = ""
+LINK_KEYS_NOT_SETTINGS = {"scenario", "embed", "embed_options"}  # the page's scenario; Streamlit's own
 
 
 # -- data source ---------------------------------------------------------------------------------------
@@ -172,10 +175,15 @@ def to_query(values: dict[str, Any], keys: list[str]) -> dict[str, str]:
 
 
 def from_query(params: dict[str, str], base: dict[str, Any], schools: set[str]) -> tuple[dict[str, Any], list[str]]:
-    """Control values from URL parameters laid over ``base``; unusable ones are named, not applied."""
+    """Control values from URL parameters laid over ``base``; unusable ones are named, not applied. A key that is
+    no setting is named too, with the closest setting (a link with ``cert_shar=0.7`` showed ρ 0.60 without a word,
+    so whoever opened it believed they saw 70%)."""
     values, bad = dict(base), []
     for key, text in params.items():
         if key not in CONTROL_KEYS:
+            if key not in LINK_KEYS_NOT_SETTINGS:
+                hint = suggest_word(key, CONTROL_KEYS)
+                bad.append(msg("ui.link_did_you_mean", what=f"{key}={text}", hint=hint) if hint else f"{key}={text}")
             continue
         try:
             if key in ("cert_share", "band_delta"):
