@@ -454,6 +454,10 @@ def test_sweep_results_survive_a_change_of_figure(tmp_path, monkeypatch):
     assert not at.exception
     table = frame_with(at, "状态")
     assert list(table["状态"]) == ["最优", "最优"]
+    from optimizer.ui.state import shipped_source, solve_now
+
+    objective = solve_now("baseline", shipped_source(), "{}").solution.summary["objective"]  # ρ 0.6, as the baseline
+    assert table["目标值（万元）"].iloc[0] == pytest.approx(objective / 10_000, abs=0.005)  # 万元, as its header says
     at.selectbox(key="sw_figure").set_value("cost").run()
     assert not at.exception
     assert list(frame_with(at, "状态")["状态"]) == ["最优", "最优"]
