@@ -8,10 +8,11 @@ Prints a table and writes benchmarks/results.json: records of instance, stage, s
 variables, constraints. Stages: load (read + validate), build (PuLP model; for a decomposed instance the sum
 over its blocks), solve (LP; decomposed: the wall time of the parallel block solves), round, verify, export
 (write the result tables), end_to_end (`yunnan-plan solve` as a separate process, Python start-up included),
-raw_highs (the same LP written once to MPS and solved by highspy alone: the floor). Where people wait:
-ui_resolve (one setting changed on a solved scenario, through the workspace's own cached path, ui/state.py),
-ui_resolve_lp_hot (the same change as a hot-started LP re-solve, model/resolve.py: the LP alone), resolve_cert
-and resolve_weights (the change through pipeline.run_scenario's ModelStore, with the median of each stage:
+raw_highs (the same LP written once to MPS and solved by highspy alone: the floor), start_imports (Python's start
+and the imports a solve needs, as a separate process: with raw_highs, what end_to_end cannot go below).
+Where people wait: ui_resolve (one setting changed on a solved scenario, through the workspace's own cached path,
+ui/state.py), ui_resolve_lp_hot (the same change as a hot-started LP re-solve, model/resolve.py: the LP alone),
+resolve_cert and resolve_weights (the change through pipeline.run_scenario's ModelStore, with the median of each stage:
 where a re-solve's time goes),
 procurement_filter (one filter click on the procurement page), sweep_11 (11 points, empty cache, local
 processes), sweep_11_dask (the same grid on a LocalCluster started for it), sweep_11_warm (the same grid, no
@@ -79,6 +80,26 @@ def raw_highs_seconds(model) -> float:
         h.run()
         seconds = time.perf_counter() - t
         assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return seconds
+
+
+def start_import_seconds(scenario: Path) -> list[float]:
+    """Python's start and the imports of every optimizer module a `solve` loads (with pandas, PuLP, highspy,
+    pydantic …), as a separate process: with raw_highs, the part of end_to_end that no change to our own stages
+    can remove. The plan store is left out: the command imports it on a thread while HiGHS solves."""
+    probe = ("import sys, json\nfrom optimizer.cli import main\n"
+             f"main(['solve', {str(scenario)!r}, '--out', sys.argv[1]])\n"
+             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('optimizer')"
+             " and not m.startswith('optimizer.store'))))")
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run([sys.executable, "-c", probe, str(Path(tmp) / "out")], capture_output=True, text=True,
+                              check=True, cwd=ROOT)
+    code = "import highspy, " + ", ".join(json.loads(done.stdout.strip().splitlines()[-1]))
+    seconds = []
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        seconds.append(time.perf_counter() - t)
     return seconds
 
 
@@ -180,6 +201,8 @@ def run_instance(name: str, data: Path | None, raw: bool = True) -> list[dict]:
         model = AllocationModel(result.problem)
         add("raw_highs", statistics.median(raw_highs_seconds(model) for _ in range(REPEATS)), n_vars,
             len(model.lp.constraints))
+    if name == "province":
+        add("start_imports", statistics.median(start_import_seconds(scenario)))
     if name == "province":
         rec += run_shortlist(result.problem, result.solution)
     rec.append({"instance": name, "stage": "allocate_wall", "seconds": round(statistics.median(w for w, _ in runs), 3),

@@ -57,6 +57,16 @@ def _plan_store_in_a_temporary_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Chinese, or YUNNAN_PLAN_LANG): a test that chose another must
+    not decide what a later one sees (a test expecting English passed only after some other test)."""
+    from optimizer.messages import _language
+
+    _language.set(None)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _main_module_restored():
     """AppTest runs its script as ``__main__`` and leaves it there; a process spawned by a later test would run
     that page again before doing its work (multiprocessing re-imports the parent's main script). Put the real

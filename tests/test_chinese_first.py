@@ -100,6 +100,16 @@ def test_the_infeasible_diagnosis_is_in_chinese(tmp_path, capsys, monkeypatch):
     assert Path(tmp_path / "out" / "diagnosis.json").is_file()
 
 
+def test_a_time_limited_stop_is_explained_in_chinese(tmp_path, capsys, monkeypatch):
+    """A solve stopped by its time limit says why in Chinese (the reason came from the model in English)."""
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    code, lines = run_chinese(["solve", str(ROOT / "scenarios" / "baseline.yaml"), "--time-limit", "0.01",
+                               "--out", str(tmp_path / "out")], capsys)
+    assert code != 0 and any("时间上限（0.01 秒）" in x for x in lines), lines
+    bad = {x: english_words(x) for x in lines if english_words(x)}
+    assert not bad, bad
+
+
 def test_a_yaml_syntax_error_names_file_line_and_column_in_chinese(tmp_path, capsys, monkeypatch):
     """pyyaml's own (English) text is kept only as a quoted detail; the line and column are where it stopped
     (line 2, column 13: the colon after ``cert_share`` indented under a plain value)."""

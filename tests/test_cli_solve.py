@@ -48,7 +48,9 @@ def test_yaml_object_tag_is_refused(tmp_path, capsys):
 
 def test_time_limit_stop_is_not_presented_as_optimal(tmp_path, capsys):
     assert main(["solve", "--time-limit", "0.05", "--out", str(tmp_path / "out")]) == 4
-    assert "time limit" in capsys.readouterr().err
+    assert "时间上限（0.05 秒）" in capsys.readouterr().err
+    assert main(["--lang", "en", "solve", "--time-limit", "0.05", "--out", str(tmp_path / "en")]) == 4
+    assert "time limit (0.05 s)" in capsys.readouterr().err
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8")) \
         if (tmp_path / "out" / "summary.json").exists() else {}
     assert summary.get("status") != "optimal"
@@ -58,6 +60,8 @@ def test_time_limit_stop_is_not_presented_as_optimal(tmp_path, capsys):
 def test_missing_solver_is_a_clear_message(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(pulp.HiGHS, "available", lambda self: False)
     assert main(["solve", "--out", str(tmp_path / "out")]) == 4
+    assert "本机没有求解器“highs”（请安装：pip install highspy）" in capsys.readouterr().err
+    assert main(["--lang", "en", "solve", "--out", str(tmp_path / "en")]) == 4
     assert "solver 'highs' is not available" in capsys.readouterr().err
 
 

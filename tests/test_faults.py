@@ -87,14 +87,16 @@ def test_two_exports_to_one_folder_do_not_interleave(tmp_path):
 
 def test_saved_scenarios_stay_in_their_folder_and_load_back(tmp_path):
     for bad_name in ("../evil", "a/b", "..", "", "x" * 65, "name.yaml"):
-        with pytest.raises(InputError):
+        with pytest.raises(InputError) as caught:
             save_scenario(bad_name, {"cert_share": 0.7}, folder=tmp_path)
+        assert "方案名称" in str(caught.value) and "不能含路径或点" in str(caught.value)  # the workspace shows it
     shutil.copy(ROOT / "scenarios" / "baseline.yaml", tmp_path / "baseline.yaml")
     path = save_scenario("我的方案_1", {"cert_share": 0.65, "capacity": [{"institution": "s01", "percent": -10}]},
                          folder=tmp_path)
     assert path == tmp_path / "我的方案_1.yaml"
     s = load_scenario(path)
     assert s.params.cert_share == 0.65 and s.spec.capacity[0].percent == -10
+    assert s.description == "在工作台中保存"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     with pytest.raises(InputError):
         save_scenario("bad", {"cert_share": 2.0}, folder=tmp_path)
@@ -182,7 +184,8 @@ def test_time_limited_stop_is_reported_as_stopped_not_optimal():
     problem = build_problem(plan, ModelParams(time_limit=0.01))
     sol = allocate(problem)
     assert sol.status == "time_limit" and not sol.ok and sol.school_allocation.empty
-    assert "time limit" in sol.summary["message"]
+    # said in the user's language: the CLI prints it inside a Chinese sentence (it was English before)
+    assert "时间上限（0.01 秒）" in sol.summary["message"] and "limit" not in sol.summary["message"]
     _ = pulp
 
 

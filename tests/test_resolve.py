@@ -245,9 +245,8 @@ def test_over_slot_closures_close_the_least_filled_part_classes():
 
     keys = pd.DataFrame({"institution": ["s1", "s1", "s2", "s2"], "prefecture": ["p1", "p2", "p1", "p2"],
                          "course": ["k1", "k1", "k1", "k1"]})
-    problem = SimpleNamespace(_derived={
-        "size": {"k1": 60}, "slots": {("s1", "k1"): 3, ("s2", "k1"): 4},
-        "rows_w": Rows(keys, ["institution", "prefecture"]),
+    problem = SimpleNamespace(_derived={"slots": {("s1", "k1"): 3, ("s2", "k1"): 4}}, _structural={
+        "size": {"k1": 60}, "rows_w": Rows(keys, ["institution", "prefecture"]),
         "rows_v": Rows(keys.iloc[:0], ["institution", "prefecture"])})
     values = {"w": np.array([70.0, 65.0, 120.0, 50.0]), "v": np.array([])}
     columns = {"w": np.array([10, 11, 12, 13]), "v": np.array([], dtype=np.int64)}
@@ -277,3 +276,21 @@ def test_a_kept_problem_under_new_settings_is_what_a_fresh_build_gives():
             elif name != "params":
                 assert a.equals(b) if hasattr(a, "equals") else a == b, name
     assert (derived.offers["seats"] != base.offers["seats"]).sum() == 35  # the change reached the seats
+
+
+def test_a_derived_problem_shares_only_what_the_structure_decides():
+    """``with_settings`` shares the derived values a re-solve cannot change (model/classes.py STRUCTURAL: key
+    lists, class sizes, smallest classes) with the kept problem — equal to a fresh build's — and makes slots and
+    capacity again: a capacity change must reach them."""
+    from optimizer.model.classes import STRUCTURAL, cached, class_slots, rows_of, smallest_of
+    from optimizer.model.problem import with_settings
+
+    base = problem_of()
+    kept_rows, kept_smallest = rows_of(base, "v"), smallest_of(base, "w")
+    kept_slots = cached(base, "slots", lambda: class_slots(base).to_dict())
+    _, applied, params, _ = prepare(BASELINE, overrides={"capacity_changes": [{"institution": "s01", "percent": -50}]})
+    derived, fresh = with_settings(base, applied, params), build_problem(applied, params)
+    assert rows_of(derived, "v") is kept_rows and smallest_of(derived, "w") is kept_smallest
+    assert rows_of(fresh, "v").offer == kept_rows.offer and (smallest_of(fresh, "w") == kept_smallest).all()
+    slots = cached(derived, "slots", lambda: class_slots(derived).to_dict())
+    assert "slots" not in STRUCTURAL and slots == class_slots(fresh).to_dict() != kept_slots

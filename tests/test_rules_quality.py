@@ -146,13 +146,20 @@ def test_explain_a_county_in_both_languages(tmp_path):
 
 
 def test_county_columns_cover_what_the_plan_places_as_far_as_the_printed_figure_allows():
-    """Placed 10, 50, 30 certificate-class trainees; printed column 2 of 45: the two smallest are covered (10 and
-    30), the third gets the 5 left and is flagged with its excess of 45; with a figure of 200 every county is
-    covered up to its column 1 (40 for the second, then flagged)."""
+    """Placed 10, 50, 30 certificate-class trainees; printed column 2 of 45: shared in proportion, 45 × 10/90,
+    50/90, 30/90 = 5, 25, 15 (exact); 10 shared over 10, 20, 30: 1.67, 3.33, 5 → 1, 3, 5 and the last person to
+    the largest remainder (0.67, the first) → 2, 3, 5; with a figure of 200 every county is covered up to its
+    column 1 (40 for the second, then noted). The old rule (smallest counties covered first) gave 10, 5, 30: the
+    county with the most certificate training got the least."""
     from optimizer.outputs.breakdown import covering_floor, excess_notes
 
-    assert covering_floor([10, 50, 30], 45, [100, 100, 100]) == [10, 5, 30]
+    assert covering_floor([10, 50, 30], 45, [100, 100, 100]) == [5, 25, 15]
+    assert covering_floor([10, 20, 30], 10, [100, 100, 100]) == [2, 3, 5]
     assert covering_floor([10, 50, 30], 200, [100, 40, 100]) == [10, 40, 30]
     names = {"a": "甲县", "b": "乙县", "c": "丙县"}
-    notes = excess_notes(["a", "b", "c"], names, [10, 50, 30], [10, 5, 30], "2")
-    assert len(notes) == 1 and notes[0].startswith("乙县") and "超出 45" in notes[0]
+    notes = excess_notes(["a", "b", "c"], names, [10, 50, 30], [5, 25, 15], "2")
+    assert notes[0] == ("附件1 第2栏印发 45 人次，少于方案安排的 90 人次；"
+                        "各县任务按方案在各县的安排比例分解（每县不超过其安排数）")
+    assert len(notes) == 1  # every county over its share: one line for the prefecture, not one per county
+    notes = excess_notes(["a", "b", "c"], names, [10, 50, 30], [70, 40, 90], "2")  # 200: column 1 capped the 2nd
+    assert notes == ["乙县：方案安排附件1 第2栏培训 50 人次，多于分解任务 40 人次（多 10）"]

@@ -572,14 +572,12 @@ def save_scenario(name: str, settings: dict[str, Any], base: str = "baseline.yam
     import tempfile
 
     if not re.fullmatch(SAFE_NAME, name or ""):
-        raise InputError([Problem("scenario name", None, None, name, "use 1–64 letters, digits, Chinese characters, "
-                                  "_ or - (no paths, no dots)")])
+        raise InputError([Problem(msg("scen.save.where"), None, None, name, msg("scen.save.bad_name"))])
     folder = Path(folder).resolve()
     target = (folder / f"{name}.yaml").resolve()
     if target.parent != folder:
-        raise InputError([Problem("scenario name", None, None, name, "the file would land outside the scenarios "
-                                  "folder")])
-    doc = {"name": name, "description": description or "saved from the workspace", "base": base, **settings}
+        raise InputError([Problem(msg("scen.save.where"), None, None, name, msg("scen.save.outside"))])
+    doc = {"name": name, "description": description or msg("scen.save.description"), "base": base, **settings}
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -136,7 +136,12 @@ def kind_word(kind: str) -> str:
 
 CATALOGUE.update({
     # scenario files
-    "scen.not_utf8": ("情景文件须为 UTF-8 文本", "scenario files must be UTF-8 text"),
+    "scen.save.where": ("方案名称", "scenario name"),
+    "scen.save.bad_name": ("请用 1–64 个字母、数字、汉字、_ 或 -（不能含路径或点）",
+                           "use 1–64 letters, digits, Chinese characters, _ or - (no paths, no dots)"),
+    "scen.save.outside": ("文件会落在方案文件夹之外", "the file would land outside the scenarios folder"),
+    "scen.save.description": ("在工作台中保存", "saved from the workspace"),
+    "scen.not_utf8": ("方案文件须为 UTF-8 文本", "scenario files must be UTF-8 text"),
     "scen.not_yaml": ("不是有效的 YAML（只允许普通值、列表和映射；拒绝构造对象的标签）：{detail}",
                       "not valid YAML (only plain values, lists and mappings are allowed; tags that build objects are "
                       "refused): {detail}"),
@@ -147,10 +152,10 @@ CATALOGUE.update({
     "scen.yaml_hint.end": ("：文件在引号或括号闭合之前结束", ": the file ends before a quote or bracket is closed"),
     "scen.yaml_hint.flow": ("：列表或映射的括号未正确闭合", ": a list or mapping in brackets is not closed properly"),
     "scen.yaml_hint.tab": ("：不能用制表符缩进，请改用空格", ": indent with spaces, not tabs"),
-    "scen.not_mapping": ("情景文件须为“键: 值”的映射", "a scenario must be a mapping of keys to values"),
+    "scen.not_mapping": ("方案文件须为“键: 值”的映射", "a scenario must be a mapping of keys to values"),
     "scen.cycle": ("“base:” 循环引用（{cycle}）", "base: cycle ({cycle})"),
     "scen.unknown_key": ("未知的键{tail}", "unknown key{tail}"),
-    "scen.base_not_found": ("找不到 base 情景文件", "base scenario file not found"),
+    "scen.base_not_found": ("找不到 base 方案文件", "base scenario file not found"),
     "scen.share_range": ("比例须在 [0, 1] 之内", "a share must lie in [0, 1]"),
     "scen.one_of": ("{names} 须且只须给出一个", "give exactly one of {names}"),
     "scen.or": ("、", " or "),

@@ -53,4 +53,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diag.over": ("多", "over"),
     "diag.no_cause": ("求解器报告模型不可行，但未发现能力或指标的缺口",
                       "the solver reports the model infeasible, but no capacity or quota shortfall was found"),
+    # how a solve ended without a plan (model/solve.py, model/ranging.py)
+    "diag.classes_infeasible": (
+        "按人次可行，但按整班不可行：没有一种分配能让每个班的人数都在 [{low}, 班额] 之内、每门课程都不超过其可开班数"
+        "（R5–R7）；请降低最小开班人数（min_class_size），或增加设备套数、培训天数（线性松弛下界 {bound}）",
+        "the plan holds in persons but not in whole classes: no allocation puts every class within [{low}, class "
+        "size] and every course within its class slots (R5–R7); lower min_class_size or add equipment sets / days "
+        "(LP bound {bound})"),
+    "diag.classes_not_found": ("在时间上限内未找到按整班的方案",
+                               "no plan in whole classes found within the time limit"),
+    "diag.time_limit": ("求解器在时间上限（{limit} 秒）前未能证明最优，因此不报告任何分配"
+                        "（限时停止的点可能连可行都不是）",
+                        "the solver stopped at its time limit ({limit} s) before proving an optimum; no allocation is "
+                        "reported (a time-limited point may not even be feasible)"),
+    "diag.solver_failed": ("求解器失败，没有给出解", "the solver failed without a solution"),
+    "diag.no_lp_optimum": ("线性松弛没有已证明的最优解，无从做灵敏度分析",
+                           "the LP relaxation has no proven optimum: nothing to range"),
+    "diag.solver_unknown": ("未知的求解器“{name}”：请选 highs 或 cbc", "unknown solver '{name}': choose highs or cbc"),
+    "diag.solver_missing": ("本机没有求解器“{name}”（{fix}）",
+                            "solver '{name}' is not available on this machine ({fix})"),
+    "diag.solver_fix_highs": ("请安装：pip install highspy", "pip install highspy"),
+    "diag.solver_fix_cbc": ("CBC 随 PuLP 提供：请重新安装 PuLP", "PuLP bundles CBC: reinstall PuLP"),
 }

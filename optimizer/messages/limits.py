@@ -9,7 +9,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "limits.cannot_read": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "limits.too_large": ("文件超过{what}的 {limit} 上限", "file is larger than the {limit} limit for {what}"),
     "limits.what_table": ("输入表", "an input table"),
-    "limits.what_scenario": ("情景文件", "a scenario file"),
+    "limits.what_scenario": ("方案文件", "a scenario file"),
     "limits.what_geojson": ("边界文件（GeoJSON）", "a boundary file (GeoJSON)"),
     # .xlsx before it is opened
     "limits.xlsx_members": ("工作簿内部文件过多（上限 {limit}）", "workbook holds too many parts (limit {limit})"),

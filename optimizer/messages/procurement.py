@@ -36,7 +36,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "proc.reason.R14": ("R14：{date} 处于取消资格期内", "R14: debarred on {date}"),
     "proc.reason.R15": ("R15：无在省培训平台登记的师资", "R15: no teachers registered on the provincial platform"),
     "proc.reason.R16": ("R16：无创业培训讲师", "R16: no teacher holds an entrepreneurship-trainer certificate"),
-    "proc.reason.excluded": ("情景设定排除该校", "excluded by the scenario"),
+    "proc.reason.excluded": ("方案设定排除该校", "excluded by the scenario"),
     "proc.reason.quote_over_ceiling": (
         "报价 {quote} 超过最高限价 {ceiling}，无效",
         "quote {quote} above the ceiling {ceiling}: not responsive"),

@@ -33,6 +33,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "Annex 1 column 8 printed {printed:,}, but by the note under Annex 1 (column 8 = Annex 5 college "
                      "SIYB + college online + column 9) it is {implied:,}; the breakdown follows the printed row, "
                      "columns 8 and 9 shared by county on their own"),
+    "wb.note_quality_shared": ("附件1 第{col}栏印发 {printed:,} 人次，少于方案安排的 {placed:,} 人次；"
+                               "各县任务按方案在各县的安排比例分解（每县不超过其安排数）",
+                               "Annex 1 column {col} printed {printed:,}, fewer than the plan's {placed:,}; the county "
+                               "tasks are shared in proportion to what the plan places in each (none above it)"),
+    "wb.note_county_over": ("{county}：方案安排附件1 第{col}栏培训 {placed:,} 人次，"
+                            "多于分解任务 {task:,} 人次（多 {over:,}）",
+                            "{county}: the plan places {placed:,} Annex 1 column {col} trainees, more than its task "
+                            "{task:,} (by {over:,})"),
     # -- cover -------------------------------------------------------------------------------------------
     "wb.cover_title": ("{where}{year}年度职"
                        "业培训工作方案 — 县级任务分解", "{where} {year} training plan — county breakdown"),

@@ -23,7 +23,7 @@ from optimizer.model.classes import (
 from optimizer.model.dive import DIVE_ROUNDS, Dive, LPHandle, over_slot_closures
 from optimizer.model.lp import AllocationModel
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.rounding import INTEGRALITY_TOLERANCE, _residual_mip
+from optimizer.model.rounding import INTEGRALITY_TOLERANCE, residual_mip
 from optimizer.model.solvers import make_solver
 
 DIVE_METHOD = "LP dive + class-aware rounding"
@@ -77,7 +77,7 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
         for _ in range(DIVE_ROUNDS):
             frac = _fractional(values)
             if frac is not None:
-                values = _residual_mip(model, frac, problem.params)
+                values = residual_mip(model, frac, problem.params)
                 if values is None:
                     return None
                 repaired = repair_rounding(problem, values, model)
@@ -98,9 +98,9 @@ def _dive_and_round(problem: AllocationProblem, model: AllocationModel, lp: dict
             else:
                 caps = over_slot_closures(problem, values, handle.columns)
             zeros = np.concatenate([handle.columns[f][values[f] <= TOLERANCE] for f in ("w", "v")])
-            open_ = {int(c): float(m) for f in ("w", "v")
-                     for c, m in zip(handle.columns[f][values[f] >= smallest[f] - TOLERANCE],
-                                     smallest[f][values[f] >= smallest[f] - TOLERANCE], strict=True)}
+            whole = {f: values[f] >= smallest[f] - TOLERANCE for f in ("w", "v")}  # totals of a class or more
+            open_ = (np.concatenate([handle.columns[f][whole[f]] for f in ("w", "v")]),
+                     np.concatenate([smallest[f][whole[f]] for f in ("w", "v")]).astype(float))
             x = session.close(caps, freeze=zeros, keep=open_, opens=opens) if caps or opens else None
             if x is None and isinstance(repaired, Unrepaired):  # together they were needed: each on its own
                 x = session.one_by_one({int(handle.columns[f][i]): float(smallest[f][i])

@@ -163,10 +163,17 @@ class Rows:
         return self.cell_code == self.cell_code[i]
 
 
+# Derived values that depend only on what a re-solve cannot change (key tables, courses, quotas, Annex 4 cells,
+# prices, min_class_size: model/resolve.py ``reusable``); a problem derived by ``with_settings`` shares them with
+# the problem it came from instead of making them again (issue 19: ~0.05 s of a workspace re-solve). Slots, seats
+# and capacity follow capacity changes and are made per problem.
+STRUCTURAL = ("rows_w", "rows_v", "kinds", "size", "price", "smallest_w", "smallest_v")
+
+
 def cached(problem: AllocationProblem, name: str, make):
     """A value derived from ``problem`` alone, made once per problem (rounding and the dive ask for the same key
-    lists, class sizes and slots several times in one solve)."""
-    store = problem.__dict__.setdefault("_derived", {})
+    lists, class sizes and slots several times in one solve); a STRUCTURAL one once per structure."""
+    store = problem.__dict__.setdefault("_structural" if name in STRUCTURAL else "_derived", {})
     if name not in store:
         store[name] = make()
     return store[name]
@@ -643,8 +650,10 @@ def place_classes(problem: AllocationProblem, plan: ClassPlan) -> pd.DataFrame:
         left[(school, pref[county])][county] -= size
         held[(school, county)] += size
         county_groups.setdefault(county, set()).add(group[course])
+    capped = {school for school, _ in caps}
     for prefecture, _neg, school, course, size in work:
-        room = {c: caps[(school, c)] - held[(school, c)] for c in left[(school, prefecture)] if (school, c) in caps}
+        room = ({c: caps[(school, c)] - held[(school, c)] for c in left[(school, prefecture)] if (school, c) in caps}
+                if school in capped else None)
         county = _choose(left[(school, prefecture)], county_groups, group[course], size, room)
         left[(school, prefecture)][county] -= size
         held[(school, county)] += size
@@ -706,8 +715,10 @@ def _more_classes(problem: AllocationProblem, w: pd.DataFrame, plan: ClassPlan,
     n = w["n"].to_numpy().copy()
     x = w["trainees"].to_numpy()
     course = rows_of(problem, "w").course
-    for (school, prefecture), idx in w[w["trainees"] > 0].groupby(["school", "prefecture"]).indices.items():
-        rows = w.index[w["trainees"] > 0][idx]
+    placed = w["trainees"] > 0
+    positive = w.index[placed]
+    for (school, prefecture), idx in w[placed].groupby(["school", "prefecture"]).indices.items():
+        rows = positive[idx]
         want = sum(1 for v in targets.get((school, prefecture), {}).values() if v >= smallest[rows].min())
         while n[rows].sum() < want:
             grow = [i for i in rows if x[i] >= (n[i] + 1) * smallest[i]
@@ -738,8 +749,9 @@ def county_locks(problem: AllocationProblem) -> tuple[dict[tuple[str, str], int]
     model's total there."""
     counties = set(problem.counties["adcode"])
     y = problem.y_keys
-    floors: dict[tuple[str, str], int] = {
-        (s, c): int(f) for s, c, f in zip(y["school"], y["county"], floor_of(y), strict=True) if f > 0}
+    floor = floor_of(y)
+    done = np.flatnonzero(floor > 0).tolist()  # a re-plan's done classes; none in a plan
+    floors: dict[tuple[str, str], int] = {(y["school"].iat[i], y["county"].iat[i]): int(floor[i]) for i in done}
     caps: dict[tuple[str, str], int] = {}
     for lock in problem.params.locks:
         if lock.area not in counties:
@@ -829,15 +841,15 @@ def _choose(left: dict[str, float], groups: dict[str, set[str]], group: str, siz
     group, then the most room left; else the most room left. Ties by code. A county whose scenario lock
     (``room``: persons the school may still place there) cannot take the whole class is passed over while
     another county can."""
-    allowed = {c: r for c, r in left.items() if room is None or room.get(c, size) >= size}
-    left = allowed or left
+    if room:
+        left = {c: r for c, r in left.items() if room.get(c, size) >= size} or left
     roomy = [c for c, r in left.items() if r >= size / 2]
     if roomy:
-        fresh = [c for c in roomy if group not in groups.get(c, set())]
+        fresh = [c for c in roomy if group not in groups.get(c, ())]
         pool = fresh or roomy
     else:
-        pool = list(left)
-    return max(sorted(pool), key=lambda c: left[c])
+        pool = left
+    return min(pool, key=lambda c: (-left[c], c))  # the most room left; ties by the smaller code
 
 
 def assign_assessors(problem: AllocationProblem, classes: pd.DataFrame) -> pd.DataFrame:

@@ -34,6 +34,18 @@ from optimizer.model.problem import AllocationProblem
 
 DIVE_ROUNDS = 8  # rounds of closing and rounding again (measured on 18 workspace settings: at most 3)
 TOLERANCE = 1e-6
+Bounds = tuple[np.ndarray, np.ndarray, np.ndarray]  # columns, lower bounds, upper bounds
+
+
+def _ints(columns: dict[int, float]) -> np.ndarray:
+    return np.fromiter(columns, dtype=np.int32, count=len(columns))
+
+
+def _over(under: Bounds, over: Bounds) -> Bounds:
+    """Two sets of column bounds as one; where both name a column, ``over``'s bounds are taken."""
+    cols = np.concatenate([under[0], over[0]])
+    last = len(cols) - 1 - np.unique(cols[::-1], return_index=True)[1]  # each column's last mention
+    return cols[last], np.concatenate([under[1], over[1]])[last], np.concatenate([under[2], over[2]])[last]
 
 
 class Dive:
@@ -48,22 +60,29 @@ class Dive:
         self.resolves = self.closed = 0
         self.objective = math.nan
 
-    def close(self, caps: dict[int, float], freeze: np.ndarray | None = None, keep: dict[int, float] | None = None,
+    def close(self, caps: dict[int, float], freeze: np.ndarray | None = None,
+              keep: tuple[np.ndarray, np.ndarray] | None = None,
               opens: dict[int, float] | None = None) -> np.ndarray | None:
         """Upper bounds {column: bound} added (and ``opens`` {column: smallest class}: totals opened to a whole
         class, a lower bound) and the LP re-solved: its column values, or None (the bounds are taken back) when it
         does not end optimal — the closed totals were needed.
 
         Stronger versions are tried first: the ``freeze`` columns (the zero course totals) held at 0 and the
-        ``keep`` totals {column: smallest class} held at a whole class at least, so the trainees closed join
-        totals that exist and no total shrinks below a class; then the freeze alone; then the caps alone."""
-        held = dict.fromkeys(freeze.tolist(), 0.0) if freeze is not None else {}
-        base = {c: (self.low[c], up) for c, up in caps.items()}
-        base.update({c: (max(self.low[c], least), self.up[c]) for c, least in (opens or {}).items()})
-        frozen = {**{c: (self.low[c], 0.0) for c in held if c not in base}, **base}
-        kept = {**{c: (max(self.low[c], least), self.up[c]) for c, least in (keep or {}).items()
-                   if c not in frozen}, **frozen}
-        tries = ([kept] if held and keep else []) + ([frozen] if held else []) + [base]
+        ``keep`` totals (columns, smallest classes) held at a whole class at least, so the trainees closed join
+        totals that exist and no total shrinks below a class; then the freeze alone; then the caps alone. Bounds
+        travel as arrays (columns, lows, ups): the freeze names thousands of columns."""
+        capped = _ints(caps)
+        base = (capped, self.low[capped], np.array(list(caps.values()), dtype=float))
+        if opens:
+            opened = _ints(opens)
+            base = _over(base, (opened, np.maximum(self.low[opened], list(opens.values())), self.up[opened]))
+        tries = [base]
+        if freeze is not None and len(freeze):
+            frozen = _over((freeze.astype(np.int32), self.low[freeze], np.zeros(len(freeze))), base)
+            tries.insert(0, frozen)
+            if keep is not None and len(keep[0]):
+                cols = keep[0].astype(np.int32)
+                tries.insert(0, _over((cols, np.maximum(self.low[cols], keep[1]), self.up[cols]), frozen))
         for bounds in tries:
             x = self._tighten(bounds)
             if x is not None:
@@ -77,23 +96,23 @@ class Dive:
         point, or None when no total could be moved either way."""
         x = None
         for col, least in smallest.items():
-            got = self._tighten({col: (self.low[col], 0.0)})
+            one = np.array([col], dtype=np.int32)
+            got = self._tighten((one, self.low[one], np.zeros(1)))
             if got is None:
-                got = self._tighten({col: (max(self.low[col], least), self.up[col])})
+                got = self._tighten((one, np.maximum(self.low[one], least), self.up[one]))
             if got is not None:
                 x, self.closed = got, self.closed + 1
         return x
 
-    def _tighten(self, bounds: dict[int, tuple[float, float]]) -> np.ndarray | None:
-        """New column bounds {column: (low, up)} and a re-solve from the last basis: the column values, or None
+    def _tighten(self, bounds: Bounds) -> np.ndarray | None:
+        """New column bounds (columns, lows, ups) and a re-solve from the last basis: the column values, or None
         with the bounds taken back when it does not end optimal."""
         import highspy
 
         highs = self.handle.highs
-        cols = np.fromiter(bounds, dtype=np.int32, count=len(bounds))
+        cols = bounds[0]
         low_before, up_before = self.low[cols], self.up[cols]
-        low = np.maximum(low_before, np.array([b[0] for b in bounds.values()], dtype=float))
-        up = np.minimum(up_before, np.array([b[1] for b in bounds.values()], dtype=float))
+        low, up = np.maximum(low_before, bounds[1]), np.minimum(up_before, bounds[2])
         highs.changeColsBounds(len(cols), cols, low, up)
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:

@@ -124,7 +124,10 @@ def with_settings(problem: AllocationProblem, plan: PlanData, params: ModelParam
     offers["capacity"] = [capacity(*v) for v in zip(offers["equipment_sets"], offers["days_available"],
                                                      offers["class_hours"], offers["class_size"], strict=True)]
     plannable_places(offers, params)
-    return replace(problem, params=effective_params(plan, params), offers=offers)
+    derived = replace(problem, params=effective_params(plan, params), offers=offers)
+    # values made from the structure alone are shared (model/classes.py STRUCTURAL): the same key tables
+    derived.__dict__["_structural"] = problem.__dict__.setdefault("_structural", {})
+    return derived
 
 
 def build_problem(plan: PlanData, params: ModelParams | None = None) -> AllocationProblem:

@@ -213,5 +213,7 @@ def lp_ranging(problem: AllocationProblem, time_limit: float | None = None) -> L
     import pulp
 
     if model.lp.sol_status != pulp.LpSolutionOptimal:
-        raise RuntimeError("the LP relaxation has no proven optimum: nothing to range")
+        from optimizer.messages import msg
+
+        raise RuntimeError(msg("diag.no_lp_optimum"))
     return LPRanging(model)

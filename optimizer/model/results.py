@@ -3,7 +3,7 @@
 From the placed classes (or, without the class model, whole-person flow rows) it builds the school and project
 allocation tables and the institution load with capacity prices; from the model it reads the duals and used
 slacks by code (model.row_table, model.slack_table) and recomputes the objective's terms of the final plan;
-``_summary`` is summary.json's content and ``shadow_prices`` its shadow-price section.
+``summary_of`` is summary.json's content and ``shadow_prices`` its shadow-price section.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def flow_rows(problem: AllocationProblem, values: dict[str, np.ndarray]) -> pd.D
 DUAL_FAMILIES = ("capacity", "quota", "cert", "target", "plan", "band", "advanced", "certfloor", "qualcap")
 
 
-def _duals(model: AllocationModel) -> pd.DataFrame:
+def row_duals(model: AllocationModel) -> pd.DataFrame:
     """Shadow prices of the LP (yuan per trainee): the row table of the priced families with a ``dual`` column.
     Not unique: our LPs are degenerate."""
     rows = model.row_table
@@ -127,7 +127,7 @@ def _duals(model: AllocationModel) -> pd.DataFrame:
     return rows[rows["dual"].notna()].reset_index(drop=True)
 
 
-def _tables(problem: AllocationProblem, classes: pd.DataFrame, duals: pd.DataFrame) -> Solution:
+def result_tables(problem: AllocationProblem, classes: pd.DataFrame, duals: pd.DataFrame) -> Solution:
     """The allocation tables summed from the classes: one row per (school, county, course) and per
     (unit, county, course, institution), with the classes counted, not derived."""
     names = problem.names
@@ -247,7 +247,7 @@ def final_terms(problem: AllocationProblem, sol: Solution, model: AllocationMode
             "balance": float(inner.sum() * p.balance_cost_inner + outer.sum() * p.balance_cost_outer)}
 
 
-def _summary(problem: AllocationProblem, sol: Solution, params, lp_objective: float, integer_objective: float,
+def summary_of(problem: AllocationProblem, sol: Solution, params, lp_objective: float, integer_objective: float,
              terms: dict[str, float], method: dict, timings: dict[str, float], model: AllocationModel) -> dict:
     proj = sol.project_allocation
     cert_share = {}

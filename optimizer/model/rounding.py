@@ -19,7 +19,7 @@ import pulp
 from optimizer.model.classes import ClassPlan, class_size, problem_keys
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel, Bounds
 from optimizer.model.problem import AllocationProblem
-from optimizer.model.solvers import _status, make_solver
+from optimizer.model.solvers import make_solver, solve_status
 
 INTEGRALITY_TOLERANCE = 1e-6  # a value within this of a whole number counts as whole
 
@@ -49,19 +49,19 @@ def _round(problem: AllocationProblem, model: AllocationModel, lp: dict[str, np.
         values = {f: np.round(v).astype(np.int64) for f, v in lp.items()}
         _set_values(model, values)
         return (values, model), {"method": "lp (integral)", "fractional_variables": 0}
-    values = _residual_mip(model, frac, params)
+    values = residual_mip(model, frac, params)
     if values is not None:
         return (values, model), {"method": "lp + floor/ceiling MIP", "fractional_variables": n_frac}
     full = AllocationModel(problem, Bounds({f: {i: (0, None, True) for i in range(len(v))} for f, v in lp.items()}))
     t = time.perf_counter()
     full.lp.solve(make_solver(params.solver, params.time_limit, mip=True))
-    if _status(full.lp, time.perf_counter() - t, params.time_limit) != "optimal":
+    if solve_status(full.lp, time.perf_counter() - t, params.time_limit) != "optimal":
         return None, {}
     values = {f: np.array([round(v.varValue or 0.0) for v in full.vars[f]], dtype=np.int64) for f in FLOW_FAMILIES}
     return (values, full), {"method": "full MIP", "fractional_variables": n_frac}
 
 
-def _residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -> dict[str, np.ndarray] | None:
+def residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -> dict[str, np.ndarray] | None:
     """Each fractional variable becomes floor + d (d binary), every other model variable is fixed at its
     LP value except the slacks, which stay continuous; every row touching a fractional variable is kept.
     Variables are told apart by identity (the model's slack table), never by name."""
@@ -91,7 +91,7 @@ def _residual_mip(model: AllocationModel, frac: dict[str, np.ndarray], params) -
     residual.setObjective(pulp.LpAffineExpression(objective))
     t = time.perf_counter()
     residual.solve(make_solver(params.solver, params.time_limit, mip=True))
-    if _status(residual, time.perf_counter() - t, params.time_limit) != "optimal":
+    if solve_status(residual, time.perf_counter() - t, params.time_limit) != "optimal":
         return None
     values = {f: np.array([math.floor(v.varValue) + round(d[id(v)].varValue) if m else round(v.varValue or 0.0)
                            for v, m in zip(model.vars[f], frac[f], strict=True)], dtype=np.int64)

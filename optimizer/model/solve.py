@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from optimizer.messages import msg
+from optimizer.messages.numbers import yuan
 from optimizer.model.class_step import CLASS_GAP, DIVE_METHOD, class_mips, whole_classes
 from optimizer.model.classes import CLASSES_INFEASIBLE, ClassPlan, assign_assessors, place_classes
 from optimizer.model.decomposition import merge_solutions, split_blocks, worker_context
@@ -25,9 +27,17 @@ from optimizer.model.dive import LPHandle
 from optimizer.model.lp import FLOW_FAMILIES, AllocationModel
 from optimizer.model.problem import AllocationProblem
 from optimizer.model.resolve import SolvedLP
-from optimizer.model.results import Solution, _duals, _summary, _tables, final_terms, flow_rows, shadow_prices
+from optimizer.model.results import (
+    Solution,
+    final_terms,
+    flow_rows,
+    result_tables,
+    row_duals,
+    shadow_prices,
+    summary_of,
+)
 from optimizer.model.rounding import INTEGRALITY_TOLERANCE, persons_plan
-from optimizer.model.solvers import _status, make_solver
+from optimizer.model.solvers import make_solver, solve_status
 
 
 def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 2, warm: SolvedLP | None = None,
@@ -75,7 +85,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         t1 = time.perf_counter()
         model.lp.solve(solver)
         timings["solve_lp"] = time.perf_counter() - t1
-        status = _status(model.lp, timings["solve_lp"], params.time_limit)
+        status = solve_status(model.lp, timings["solve_lp"], params.time_limit)
         if keep is not None and status == "optimal":
             keep(model)
     if status == "infeasible":
@@ -85,7 +95,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         return Solution(status, params.solver, summary={"status": status, "seconds": timings,
                                                         "message": _stop_message(status, params.time_limit)})
     lp_objective = float(pulp.value(model.lp.objective) or 0.0)
-    duals = _duals(model)
+    duals = row_duals(model)
     lp_values = {f: np.array([v.varValue or 0.0 for v in model.vars[f]]) for f in FLOW_FAMILIES}
 
     t2 = time.perf_counter()
@@ -95,14 +105,12 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
         problem, model, lp_values, handle)
     timings["classes"] = time.perf_counter() - t2
     if plan == CLASSES_INFEASIBLE:
-        text = ("the plan holds in persons but not in whole classes: no allocation puts every class within "
-                f"[{params.min_class_size}, class size] and every course within its class slots (R5–R7); "
-                f"lower min_class_size or add equipment sets / days (LP bound {lp_objective:,.0f} yuan)")
+        text = msg("diag.classes_infeasible", low=params.min_class_size, bound=yuan(lp_objective))
         return Solution("infeasible", params.solver, summary={"status": "infeasible", "message": text},
                         diagnosis=Diagnosis([text]))
     if plan is None:
         return Solution("solver_failed", params.solver, summary={
-            "status": "solver_failed", "message": "no plan in whole classes found within the time limit"})
+            "status": "solver_failed", "message": msg("diag.classes_not_found")})
     t3 = time.perf_counter()
     solution, terms, integer_objective = _placed(problem, plan, duals)
     if plan.method == DIVE_METHOD and integer_objective - lp_objective > CLASS_GAP * abs(integer_objective):
@@ -117,7 +125,7 @@ def allocate(problem: AllocationProblem, decompose: bool = True, workers: int = 
     method = {"method": plan.method, "fractional_variables": int(sum(
         (np.abs(v - np.round(v)) > INTEGRALITY_TOLERANCE).sum() for v in lp_values.values())),
         "class_mip_objective": round(plan.objective, 2) if math.isfinite(plan.objective) else None, **plan.extra}
-    solution.summary = _summary(problem, solution, params, lp_objective, integer_objective, terms, method,
+    solution.summary = summary_of(problem, solution, params, lp_objective, integer_objective, terms, method,
                                 timings, plan.model)
     solution.summary["shadow_prices"] = shadow_prices(duals)
     return solution
@@ -127,7 +135,7 @@ def _placed(problem: AllocationProblem, plan: ClassPlan, duals: pd.DataFrame) ->
     """The plan's classes placed in counties (or, in whole persons, its flows), the result tables, the objective's
     terms as placed and their weighted sum."""
     rows = place_classes(problem, plan) if problem.whole_classes else flow_rows(problem, plan.values)
-    solution = _tables(problem, assign_assessors(problem, rows), duals)
+    solution = result_tables(problem, assign_assessors(problem, rows), duals)
     terms = final_terms(problem, solution, plan.model)
     weights = problem.params.weights.model_dump()
     return solution, terms, sum(weights[k] * v for k, v in terms.items())
@@ -151,10 +159,8 @@ def _resolve_warm(problem: AllocationProblem, warm: SolvedLP, timings: dict[str,
 
 
 def _stop_message(status: str, limit: float) -> str:
-    if status == "time_limit":
-        return (f"the solver stopped at its time limit ({limit:g} s) before proving an optimum; "
-                "no allocation is reported (a time-limited point may not even be feasible)")
-    return "the solver failed without a solution"
+    """Why a solve gave no plan, in the user's language (the CLI, the workspace and sweep.csv show it)."""
+    return msg("diag.time_limit", limit=f"{limit:g}") if status == "time_limit" else msg("diag.solver_failed")
 
 
 def _allocate_block(problem: AllocationProblem) -> Solution:

@@ -12,6 +12,8 @@ import sys
 
 import pulp
 
+from optimizer.messages import msg
+
 
 class SolverUnavailable(RuntimeError):
     """The chosen solver is not installed."""
@@ -54,14 +56,14 @@ def make_solver(name: str, time_limit: float, mip: bool = False, gap: float | No
     elif name == "cbc":
         solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip, threads=1, gapRel=gap)
     else:
-        raise SolverUnavailable(f"unknown solver '{name}': choose highs or cbc")
+        raise SolverUnavailable(msg("diag.solver_unknown", name=name))
     if not solver.available():
-        raise SolverUnavailable(f"solver '{name}' is not available on this machine "
-                                f"({'pip install highspy' if name == 'highs' else 'PuLP bundles CBC'})")
+        raise SolverUnavailable(msg("diag.solver_missing", name=name,
+                                    fix=msg(f"diag.solver_fix_{name}")))
     return solver
 
 
-def _status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
+def solve_status(lp: pulp.LpProblem, elapsed: float, limit: float) -> str:
     """Trust only ``sol_status``: PuLP 3.3 calls a time-limit stop "Optimal" (solver-notes)."""
     if lp.sol_status == pulp.LpSolutionOptimal:
         return "optimal"

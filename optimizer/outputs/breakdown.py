@@ -291,22 +291,23 @@ def placed_quality(solution: Solution, codes: list[str], kind: str) -> list[int]
 
 def covering_floor(placed: list[int], total: int, upper: list[int]) -> list[int]:
     """Lower bounds so a county's column covers what the allocation placed there, as far as the printed
-    prefecture figure allows: min(placed, parent column); when they add up to more than the figure, they are cut
-    to fit — the counties with the least placed are covered first, so as many counties as the figure allows
-    are covered (the rest are flagged by ``excess_notes``)."""
+    prefecture figure allows: min(placed, parent column). When they add up to more than the figure, the figure is
+    shared in proportion to them (largest remainders, ``apportion``), each county at most its own: every county's
+    column then follows where the plan trains (covering the smallest counties first left the largest at 0 beside
+    thousands of certificate-class trainees placed there: not a table a bureau can sign)."""
     low = [min(p, u) for p, u in zip(placed, upper, strict=True)]
-    if sum(low) > total:  # the printed figure cannot cover every county: cover as many as it can, smallest first
-        left, out = total, [0] * len(low)
-        for i in sorted(range(len(low)), key=lambda j: (low[j], j)):
-            out[i] = min(low[i], left)
-            left -= out[i]
-        low = out
+    if sum(low) > total:
+        low = apportion(low, total, upper=low)
     return low
 
 
 def excess_notes(codes: list[str], names: dict[str, str], placed: list[int], column: list[int], col: str) -> list[str]:
-    """A note per county whose plan places more column-``col`` trainees than its exported target."""
-    return [f"{names[c]}: 计划安排附件1第{col}列培训 {p:,} 人次，超过分解任务 {v:,}（超出 {p - v:,}）"
+    """The cover's notes where the plan places more column-``col`` trainees than the exported task: one line for
+    the prefecture when its printed figure is below the plan's (every county's task is then its proportional share,
+    the plan's own figures stand in 分配明细), else a line per county over its task (capped by its column 1)."""
+    if sum(placed) > sum(column):
+        return [msg("wb.note_quality_shared", "zh", col=col, printed=sum(column), placed=sum(placed))]
+    return [msg("wb.note_county_over", "zh", county=names[c], col=col, placed=p, task=v, over=p - v)
             for c, p, v in zip(codes, placed, column, strict=True) if p > v]
 
 
