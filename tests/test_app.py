@@ -124,12 +124,13 @@ def test_tables_print_amounts_with_separators_and_empty_cells_as_a_dash():
     script = """import pandas as pd
 from optimizer.ui import pages
 pages.show_table(pd.DataFrame({"school": ["甲", "乙"], "quote_yuan": [5669060, None], "rank": [1, None],
-                               "adcode": [530102, 530103]}))"""
+                               "adcode": [530102, 530103], "utilisation": [0.793, 0.8]}))"""
     at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
     proto = at.dataframe[0].proto
     columns = json.loads(proto.columns)
     assert proto.placeholder == "—"
     assert columns["模拟报价（元）"]["type_config"]["format"] == "localized"
+    assert columns["利用率"]["type_config"]["format"] == "percent"
     assert not any("type_config" in columns.get(c, {}) for c in ("排名", "adcode", "区划代码"))
 
 
@@ -424,6 +425,7 @@ def test_compare_page():
         cost = solve_now(name, shipped_source(), "{}").solution.summary["objective_terms"]["cost"]
         assert row[column] == f"{cost / 10_000:,.2f}", name
     assert row["方案 A"] != row["方案 B"]
+    assert list(frame_with(at, "名称").columns) == ["名称", "方案 A（人次）", "方案 B（人次）", "差值（人次）"]
 
 
 def test_compare_with_an_infeasible_scenario_shows_its_diagnosis_not_differences():

@@ -93,13 +93,14 @@ def current_plan() -> PlanData | None:
 
 # Numeric columns that are codes or ranks, not amounts: shown as they are (no thousands separator).
 NOT_AMOUNTS = {"seq", "rank", "adcode", "county_adcode", "year", "lot"}
+SHARES = {"utilisation"}  # fractions shown as percentages (0.793 → 79.30%)
 MISSING = "—"  # an empty cell (Streamlit's own word for one is the English "None")
 
 
 def amount_columns(frame: pd.DataFrame) -> dict[str, Any]:
     """Column settings that print a table's amounts with thousands separators (5,669,060, not 5669060); the
     keys are the frame's own (untranslated) column names."""
-    return {c: st.column_config.NumberColumn(format="localized") for c in frame.columns
+    return {c: st.column_config.NumberColumn(format="percent" if c in SHARES else "localized") for c in frame.columns
             if c not in NOT_AMOUNTS and pd.api.types.is_numeric_dtype(frame[c])
             and not pd.api.types.is_bool_dtype(frame[c])}
 
@@ -749,7 +750,9 @@ def compare_page() -> None:
     tabs = st.tabs([t("by_school"), t("by_prefecture"), t("by_county"), t("by_course")])
     for tab, frame in zip(tabs, (c.by_school, c.by_prefecture, c.by_county, c.by_course), strict=True):
         with tab:
-            show_table(frame.drop(columns=["code"]))
+            unit = f"（{t('trainees_unit')}）" if lang() == "zh" else f" ({t('trainees_unit')})"
+            shown = frame.drop(columns=["code"])  # persons: the unit in the headers, as the figures table has it
+            show_table(shown.rename(columns={c: column_label(c) + unit for c in ("a", "b", "difference")}))
     st.download_button(t("download", file="comparison.json"), c.to_json(), file_name="comparison.json",
                        key="dl_comparison")
 
