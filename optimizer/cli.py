@@ -25,7 +25,7 @@ from optimizer.errors import (
     InputError,
     Problem,
 )
-from optimizer.messages import CATALOGUE, LANGUAGES, language, msg
+from optimizer.messages import CATALOGUE, LANGUAGES, language, msg, scenario_title
 from optimizer.messages.numbers import share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
@@ -354,7 +354,7 @@ def stage_run(outputs: OutputSet, result) -> None:
 def report_unsolved(result, out: Path) -> int:
     """Print why there is no plan; exit 3 (infeasible) or 4 (solver stopped)."""
     if result.status == "infeasible":
-        print(msg("cli.infeasible", name=result.scenario.name))
+        print(msg("cli.infeasible", name=scenario_title(result.scenario.name)))
         for line in result.solution.diagnosis.messages:
             print(f"  - {line}")
         print(msg("cli.details_in", path=out / "diagnosis.json"))
@@ -382,8 +382,9 @@ def run_solve(args: argparse.Namespace) -> int:
     if not result.solution.ok:
         return report_unsolved(result, args.out)
     s = result.solution.summary
-    print(msg("cli.solved", name=result.scenario.name, status=_status(s["status"]), solver=s["solver"],
-              objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=f"{s['integer_gap']:.2e}"))
+    print(msg("cli.solved", name=scenario_title(result.scenario.name), status=_status(s["status"]), solver=s["solver"],
+              objective=yuan(s["objective"]), bound=yuan(s["lp_bound"]), gap=share(s["integer_gap"], 2)))
+    print(notice_totals(result))
     for term, value in s["objective_terms"].items():
         label = msg(f"term.{term}") if f"term.{term}" in CATALOGUE else term
         print(msg("cli.term", term=label, value=yuan(value)))
@@ -395,6 +396,21 @@ def run_solve(args: argparse.Namespace) -> int:
         return EXIT_SOLVER_FAILED
     print(msg("cli.verified", out=args.out, input_id=result.input_id))
     return EXIT_OK
+
+
+def notice_totals(result) -> str:
+    """The first thing a bureau checks: the plan's tech-school and provincial-project trainees against the totals of
+    Annex 2 and Annex 4, and each prefecture's tech-school task against Annex 1 column 5 (the independent check
+    verifies the same; this line shows the figures)."""
+    from optimizer.messages.numbers import persons_exact as people  # to the person: a gap of 1 must show
+
+    totals, problem = result.solution.summary["totals"], result.problem
+    placed = totals["prefecture_tech_school"]
+    targets = dict(zip(problem.targets["prefecture"], problem.targets["target"], strict=True))
+    return msg("cli.totals", school=people(sum(totals["school"].values())),
+               quota=people(problem.schools["quota"].sum()), unit=people(sum(totals["unit"].values())),
+               plan=people(problem.unit_plans["trainees"].sum()),
+               n_ok=sum(int(placed.get(p, 0)) == int(t) for p, t in targets.items()), n=len(targets))
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -418,11 +434,11 @@ def run_verify(args: argparse.Namespace) -> int:
         print(json.dumps({"folder": str(folder), "scenario": scen.name, "rows": rows,
                           "violations": [v.to_dict() for v in violations]}, ensure_ascii=False, indent=2))
     elif violations:
-        print(msg("cli.verify_violations", out=folder, name=scen.name, n=len(violations)))
+        print(msg("cli.verify_violations", out=folder, name=scenario_title(scen.name), n=len(violations)))
         for v in violations:
             print(f"  - {v}")
     else:
-        print(msg("cli.verify_clean", out=folder, name=scen.name, n=rows))
+        print(msg("cli.verify_clean", out=folder, name=scenario_title(scen.name), n=rows))
     return EXIT_FINDINGS if violations else EXIT_OK
 
 
@@ -486,8 +502,8 @@ def run_export(args: argparse.Namespace) -> int:
     covers = _assumption_covers(result)  # issue 20: each cover lists the assumptions that move it most
     outputs.folder(lambda folder: _export_files(folder, args, breakdown, plan, result, as_of, input_id, covers))
     written = commit(outputs)
-    print(msg("cli.exported", n=len(written), out=args.out, name=result.scenario.name, method=args.method,
-              as_of=as_of.isoformat(), as_of_basis=basis))
+    print(msg("cli.exported", n=len(written), out=args.out, name=scenario_title(result.scenario.name),
+              method=args.method, as_of=as_of.isoformat(), as_of_basis=basis))
     for pref, notes in breakdown.notes.items():
         for note in notes:
             print(msg("cli.note", note=f"{plan.prefecture_name(pref)}：{note}"))
@@ -787,7 +803,8 @@ def _export_files(folder: Path, args: argparse.Namespace, breakdown, plan, resul
 
     from optimizer.outputs.workbook import convert_with_libreoffice, export_workbooks
 
-    written = export_workbooks(folder, breakdown, plan, result.scenario.name, result.params, as_of,
+    title = scenario_title(result.scenario.name, "zh")  # the covers are Chinese
+    written = export_workbooks(folder, breakdown, plan, title, result.params, as_of,
                                input_id=input_id, as_of_given=args.as_of is not None,
                                cover_rows_by_prefecture=covers)
     names = [p.name for p in written]
@@ -933,7 +950,8 @@ def run_progress(args: argparse.Namespace) -> int:
     breakdown = county_breakdown(plan, problem, result.solution)
     p = progress(plan, problem, breakdown, records, args.as_of, threshold)
     outputs = OutputSet(args.out, "progress", result.input_id, details={"as_of": args.as_of.isoformat()})
-    for name, content in progress_files(plan, problem, breakdown, records, p, result.scenario.name,
+    title = scenario_title(result.scenario.name, "zh")  # the report's cover is Chinese
+    for name, content in progress_files(plan, problem, breakdown, records, p, title,
                                         result.input_id, threshold).items():
         if callable(content):
             outputs.file(name, content)

@@ -178,12 +178,20 @@ def test_verify_lines_of_solve_and_replan_are_in_chinese():
         for expected, found in [("<= 10", "12"), *((p, "0") for p in phrases)]:
             line = str(Violation(check, "school_allocation row 3", expected, found))
             assert english_words(line) == [], line
-    assert str(Violation("scenario lock", "s01 in 曲靖市", "<= 0", "5")) == "方案锁定：s01 在 曲靖市，应为 <= 0，实为 5"
+    assert str(Violation("scenario lock", "s01 in 曲靖市", "<= 0", "5")) == "方案锁定：s01 在 曲靖市，应为 ≤ 0，实为 5"
+    # names for codes, a table's row as the file counts it (header = row 1), an exact figure once, separators
+    names = {"s01": "云南技师学院", "530300": "曲靖市"}
+    assert str(Violation("scenario lock", "s01 in 530300", ">= 1200", "950", names)) == \
+        "方案锁定：云南技师学院 在 曲靖市，应为 ≥ 1,200，实为 950"
+    assert str(Violation("school quota (Annex 2)", "s01", "20000..20000", "19488", names)) == \
+        "院校任务（附件2）：云南技师学院，应为 20,000，实为 19,488"
+    assert str(Violation("classes (R5)", "school_allocation row 0", ">= 6", "4")) == \
+        "班数（R5）：school_allocation.csv 第 2 行，应为 ≥ 6，实为 4"
     assert str(Violation("classes add up (classes.csv)", "x k01", "120 in 2 classes", "100 in 2")) == \
         "各班合计（classes.csv）：x k01，应为 120 人，2 个班，实为 100 人，2 个班"
     with language("en"):
         assert str(Violation("capacity (R5–R7)", "s01 k01", "<= 10", "12")) == \
-            "capacity (R5–R7) at s01 k01: expected <= 10, found 12"
+            "capacity (R5–R7) at s01 k01: expected ≤ 10, found 12"
     solution = SimpleNamespace(
         school_allocation=pd.DataFrame({"school_code": ["s01"], "adcode": ["530102"], "course_code": ["k01"],
                                         "trainees": [40]}),

@@ -19,6 +19,7 @@ def test_infeasible_exits_3_with_the_diagnosis(tmp_path, capsys):
     out = capsys.readouterr().out
     # i01's k3: one class of 60 seats, of which the plan may fill class_fill = 80%: 48; u02 needs 100, short 52
     assert "不可行" in out and "缺 0.0052 万人" in out  # 52 persons, to the person, in Chinese by default
+    assert "方案“默认设置（default）”" in out  # no scenario file: named in words, its key after it
     diagnosis = json.loads((tmp_path / "out" / "diagnosis.json").read_text(encoding="utf-8"))
     assert diagnosis["shortfalls"][0]["shortfall"] == 52
     assert not (tmp_path / "out" / "school_allocation.csv").exists()  # nothing that looks like a plan
@@ -72,3 +73,15 @@ def test_baseline_scenario_file_is_valid():
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     assert scenario.params == ModelParams()  # the file states the defaults explicitly
     assert scenario.data_dir == (ROOT / "data").resolve()
+
+
+def test_the_solve_line_shows_the_notices_totals_and_the_gap_in_percent(tmp_path, capsys):
+    """The tiny instance: Annex 2 quotas 100 + 50 = 150 persons (0.015 万), Annex 4 one cell of 100 (0.01 万), two
+    prefectures whose tech-school tasks (90, 60) the plan meets; the gap above the LP bound as a percentage."""
+    data = write(tmp_path / "data", Tiny(offers=base_offers()))
+    assert main(["solve", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert ("通知总量：技工院校 0.015 万人（附件2 合计 0.015 万人）；省级项目 0.01 万人（附件4 合计 0.01 万人）；"
+            "2/2 个州（市）的技工院校任务与附件1 第5栏相符") in out
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert f"整班方案高出下界 {summary['integer_gap']:.2%}" in out

@@ -29,3 +29,11 @@ def test_language_switch_and_amounts():
     assert msg("nothing_written") == "未写入任何文件"
     assert yuan(308_604_525) == "30,860.45 万元"  # 308,604,525 / 10,000
     assert persons(200_000) == "20.00 万人"
+
+
+def test_a_scenario_is_named_by_its_title_where_people_read_it():
+    from optimizer.messages import scenario_title
+
+    assert scenario_title("baseline") == "基准方案（baseline）"
+    assert scenario_title("cert_share_70", "en") == "Certificate share raised to 70% (cert_share_70)"
+    assert scenario_title("我的方案_1") == "我的方案_1"  # a user's own: its name

@@ -70,3 +70,13 @@ def msg(key: str, lang: str | None = None, /, **values: object) -> str:
     pair = CATALOGUE[key]
     text = pair[LANGUAGES.index(lang or current_language())]
     return text.format(**values) if values else text
+
+
+def scenario_title(name: str, lang: str | None = None) -> str:
+    """A scenario as its reader names it: a shipped one by its title with its file's key after it (基准方案
+    （baseline）), a user's own by its name. Machine files (summary.json, sweep.csv, runs) keep the key."""
+    key = f"ui.scen.{name}"
+    if key not in CATALOGUE:
+        return name
+    title = msg(key, lang)
+    return f"{title}（{name}）" if (lang or current_language()) == "zh" else f"{title} ({name})"

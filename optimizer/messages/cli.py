@@ -118,8 +118,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.infeasible": ("不可行：方案“{name}”无法满足。原因：",
                        "INFEASIBLE: scenario '{name}' cannot be met. Diagnosis:"),
     "cli.details_in": ("（详见 {path}；退出状态 3）", "(details in {path}; exit status 3)"),
-    "cli.solved": ("方案“{name}”：{status}（{solver}）；目标值 {objective}（线性松弛下界 {bound}，整数差距 {gap}）",
-                   "scenario {name}: {status} with {solver}; objective {objective} (LP bound {bound}, gap {gap})"),
+    "cli.solved": ("方案“{name}”：{status}（{solver}）；目标值 {objective}"
+                   "（线性松弛下界 {bound}，整班方案高出下界 {gap}）",
+                   "scenario {name}: {status} with {solver}; objective {objective} (LP bound {bound}; the plan in "
+                   "whole classes is {gap} above it)"),
+    "cli.totals": ("通知总量：技工院校 {school}（附件2 合计 {quota}）；省级项目 {unit}（附件4 合计 {plan}）；"
+                   "{n_ok}/{n} 个州（市）的技工院校任务与附件1 第5栏相符",
+                   "the notice's totals: tech schools {school} (Annex 2 {quota}); provincial projects {unit} (Annex 4 "
+                   "{plan}); {n_ok} of {n} prefectures' tech-school tasks equal Annex 1 column 5"),
     "cli.term": ("  {term}：{value}", "  {term}: {value}"),
     "term.cost": ("培训费用", "training cost"),
     "term.travel": ("交通费用", "travel cost"),

@@ -181,6 +181,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.user_scenario": ("（个人）", "(mine)"),
     # -- shipped scenarios ------------------------------------------------------------------------------
     "ui.scen.baseline": ("基准方案", "Baseline"),
+    "ui.scen.default": ("默认设置", "Default settings"),  # no scenario file: every setting at its default
     "ui.scen.capacity_loss": ("院校能力下降", "Capacity loss"),
     "ui.scen.cert_share_70": ("等级证书类比例提高到 70%", "Certificate share raised to 70%"),
     "ui.scen.rural_focus": ("侧重农村地区", "Rural focus"),

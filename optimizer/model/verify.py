@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -26,12 +27,15 @@ class Violation:
     where: str
     expected: str
     found: str
+    names: Mapping[str, str] | None = field(default=None, compare=False, repr=False)  # code → name, for people
 
     def __str__(self) -> str:
-        """The line a person reads, in the current language (the check's English name stays its code)."""
+        """The line a person reads, in the current language (the check's English name stays its code): names for
+        codes, a table's row as a spreadsheet counts it, numbers with separators."""
         from optimizer.messages import msg
 
-        return msg("verify.line", check=_shown(f"verify.check.{self.check}", self.check), where=_where(self.where),
+        return msg("verify.line", check=_shown(f"verify.check.{self.check}", self.check),
+                   where=_where(self.where, self.names or {}),
                    expected=_value(self.expected, "verify.in_classes", r"(\d+) in (\d+) classes"),
                    found=_value(self.found, "verify.in_classes_found", r"(\d+) in (\d+)"))
 
@@ -46,24 +50,37 @@ def _shown(key: str, text: str) -> str:
     return msg(key) if key in CATALOGUE else text
 
 
-def _where(where: str) -> str:
-    """A row of a table ("school_allocation row 3") or a lock ("s01 in 昆明市") in the current language."""
+def _where(where: str, names: Mapping[str, str]) -> str:
+    """A row of a result table ("school_allocation row 3": its 0-based position, shown as the file's row with the
+    header as row 1) or codes ("s01 k1", a lock's "s01 in 530102") by their names, in the current language."""
     from optimizer.messages import msg
 
     if m := re.fullmatch(r"([a-z_]+) row (\d+)", where):
-        return msg("verify.row", table=m[1], n=m[2])
+        return msg("verify.row", table=f"{m[1]}.csv", n=int(m[2]) + 2)
     if m := re.fullmatch(r"(\S+) in (\S+)", where):
-        return msg("verify.in", school=m[1], area=m[2])
-    return where
+        return msg("verify.in", school=names.get(m[1], m[1]), area=names.get(m[2], m[2]))
+    return " ".join(names.get(code, code) for code in where.split(" "))
 
 
 def _value(value: str, key: str, pattern: str) -> str:
-    """An expected or found value: a fixed phrase or "n in m classes" in the current language, else as it is."""
+    """An expected or found value: a fixed phrase or "n in m classes" in the current language, a range or a bound
+    with separators (an exact figure once, not "20000..20000"), else as it is."""
     from optimizer.messages import msg
 
     if m := re.fullmatch(pattern, value):
         return msg(key, n=m[1], m=m[2])
+    if m := re.fullmatch(r"(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)", value):
+        return _number(m[1]) if float(m[1]) == float(m[2]) else f"{_number(m[1])}–{_number(m[2])}"
+    if m := re.fullmatch(r"([<>]=) (-?\d+(?:\.\d+)?)", value):
+        return f"{'≥' if m[1] == '>=' else '≤'} {_number(m[2])}"
+    if re.fullmatch(r"-?\d+", value):
+        return _number(value)
     return _shown(f"verify.word.{value}", value)
+
+
+def _number(text: str) -> str:
+    """A whole number with thousands separators; a fraction as it is (a share: 0.6000)."""
+    return f"{int(text):,}" if re.fullmatch(r"-?\d+", text) else text
 
 
 def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:
@@ -85,7 +102,7 @@ def verify(problem: AllocationProblem, solution: Solution) -> list[Violation]:
     out += _partners_and_siyb(x, z, problem)
     if not solution.classes.empty:
         out += _classes(solution.classes, x, z, courses, problem)
-    return out
+    return [replace(v, names=problem.names) for v in out]
 
 
 def _partners_and_siyb(x: pd.DataFrame, z: pd.DataFrame, problem: AllocationProblem) -> list[Violation]:
