@@ -35,6 +35,16 @@ def uploader_css(button: str, hint: str) -> str:
 </style>"""
 
 
+def no_match_css(text: str) -> str:
+    """Streamlit's drop-down lists say "No results" (in English, whatever the language) when nothing is left to
+    choose: every option of a multiselect chosen, or typed text in no option's name. Say ours instead."""
+    return f"""<style>
+[role="listbox"][data-empty="true"] > [role="option"] > span {{ display: none; }}
+[role="listbox"][data-empty="true"]::after {{ content: "{text}"; display: block; padding: 0.75rem 1rem;
+  font-size: 0.875rem; text-align: center; opacity: 0.8; }}
+</style>"""
+
+
 st.set_page_config(page_title="云南职业培训规划 Yunnan training planner", layout="wide")
 st.html(RESPONSIVE_CSS)
 if "_url" not in st.session_state:  # the link this session was opened with (read once)
@@ -46,9 +56,13 @@ apply_language()
 st.sidebar.radio(t("language"), ["中文", "English"], horizontal=True, key="lang")
 apply_language()
 st.html(uploader_css(t("upload_button"), t("upload_hint")))
+st.html(no_match_css(t("no_match")))
 st.sidebar.caption(t("app_title"))
 navigation = st.navigation([
-    st.Page(pages.plan_data_page, title=t("page_plan"), url_path="plan", default=True),
+    # the default page is served at "/" whatever its url_path; the hidden twin answers /plan (README, bookmarks),
+    # which would otherwise open Streamlit's English "Page not found" dialog
+    st.Page(pages.plan_data_page, title=t("page_plan"), url_path="start", default=True),
+    st.Page(pages.plan_data_page, title=t("page_plan"), url_path="plan", visibility="hidden"),
     st.Page(pages.allocate_page, title=t("page_allocate"), url_path="allocate"),
     st.Page(pages.compare_page, title=t("page_compare"), url_path="compare"),
     st.Page(pages.procurement_page, title=t("page_procurement"), url_path="procurement"),

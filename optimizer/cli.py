@@ -541,10 +541,12 @@ def shortlist_params(args: argparse.Namespace):
             try:
                 weights[name.strip()] = float(value)
             except ValueError:
-                problems.append(Problem(f"--weight {item}", None, name, item, msg("proc.params.name_points")))
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("proc.params.name_points"),
+                                        column_word="key"))
                 continue
             if not math.isfinite(weights[name.strip()]):
-                problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite")))
+                problems.append(Problem(f"--weight {item}", None, name, item, msg("limits.not_finite"),
+                                        column_word="key"))
         fields["technical_weights"] = weights
     if args.lot_date:
         fields["lot_date"] = args.lot_date

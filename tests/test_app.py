@@ -108,6 +108,30 @@ def test_plan_page_highlights_and_converts_units():
     at.radio(key="annex1_unit").set_value("persons").run()
     assert at.dataframe[0].value.loc["全省", "9"] == "8500"
     assert {m.label: m.value for m in at.metric} == {"错误": "6", "警告": "2", "提示": "1"}
+    # persons with separators: Annex 1 column 6's prefectures sum to 10,100 against the printed 1 万 (by hand)
+    assert frame_with(at, "应为")["应为"].iloc[0] == "10,100"
+    # the editor keeps the courses' group codes but shows the names of profession_groups.csv
+    groups = pd.read_csv(ROOT / "data" / "profession_groups.csv", encoding="utf-8").set_index("code")["name"]
+    editor = next(json.loads(d.proto.columns) for d in at.dataframe if d.proto.editing_mode)
+    options = editor["group"]["type_config"]["options"]
+    assert {o["value"]: o["label"] for o in options} == groups.to_dict()
+    assert set(frame_with(at, "group")["group"]) <= set(groups.index)  # the codes stay in the table
+
+
+def test_tables_print_amounts_with_separators_and_empty_cells_as_a_dash():
+    """Streamlit prints 5669060 and an empty cell as the English "None"; show_table asks for 5,669,060 and "—",
+    and leaves ranks and codes as they are."""
+    script = """import pandas as pd
+from optimizer.ui import pages
+pages.show_table(pd.DataFrame({"school": ["甲", "乙"], "quote_yuan": [5669060, None], "rank": [1, None],
+                               "adcode": [530102, 530103], "utilisation": [0.793, 0.8]}))"""
+    at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    proto = at.dataframe[0].proto
+    columns = json.loads(proto.columns)
+    assert proto.placeholder == "—"
+    assert columns["模拟报价（元）"]["type_config"]["format"] == "localized"
+    assert columns["利用率"]["type_config"]["format"] == "percent"
+    assert not any("type_config" in columns.get(c, {}) for c in ("排名", "adcode", "区划代码"))
 
 
 # -- 1. state you can trust -----------------------------------------------------------------------------
@@ -237,6 +261,20 @@ def fixture_frame():
     return pd.DataFrame({"adcode": ["530102", "530103", "530111", "530112"],
                          "county": ["五华区", "盘龙区", "官渡区", "西山区"], "prefecture": "昆明市", "lon": 102.7,
                          "lat": 25.0, "tech": [100, 200, 300, 400]})
+
+
+def test_flow_and_capacity_charts_keep_school_names_whole_and_numbers_separated():
+    """Vega-Lite cuts axis labels at 180 px (云南锡业集团高…) and Streamlit's theme printed the heatmap's legend
+    as 6e+3; the charts ask for 320 px and for 6,000."""
+    from optimizer.ui import charts
+
+    flows = pd.DataFrame({"school": ["云南锡业集团高级技工学校"], "prefecture": ["个旧市"], "trainees": [6000]})
+    heat = charts.flow_heatmap(flows, "人次").to_dict()
+    assert heat["encoding"]["color"]["legend"]["labelExpr"] == "format(datum.value, ',')"
+    bars = charts.utilisation_bars(pd.DataFrame({"institution": ["云南锡业集团高级技工学校"], "used": [1],
+                                                 "capacity": [2]}), "能力利用率").to_dict()
+    for spec in (heat, bars):
+        assert spec["encoding"]["y"]["axis"]["labelLimit"] >= 320
 
 
 def test_map_check_fails_on_a_solid_square():
@@ -392,6 +430,7 @@ def test_compare_page():
         cost = solve_now(name, shipped_source(), "{}").solution.summary["objective_terms"]["cost"]
         assert row[column] == f"{cost / 10_000:,.2f}", name
     assert row["方案 A"] != row["方案 B"]
+    assert list(frame_with(at, "名称").columns) == ["名称", "方案 A（人次）", "方案 B（人次）", "差值（人次）"]
 
 
 def test_compare_with_an_infeasible_scenario_shows_its_diagnosis_not_differences():
@@ -449,7 +488,7 @@ def test_export_page_banner_preview_and_workbook_bytes():
     assert len(books) == 18
 
 
-def test_sweep_results_survive_a_change_of_figure(tmp_path, monkeypatch):
+def test_sweep_results_survive_a_change_of_figure(tmp_path, monkeypatch, shipped):
     monkeypatch.setenv("YUNNAN_PLAN_CACHE", str(tmp_path))
     at = page("sweep_page").run()
     at.number_input(key="sw_from").set_value(0.6)
@@ -459,6 +498,10 @@ def test_sweep_results_survive_a_change_of_figure(tmp_path, monkeypatch):
     assert not at.exception
     table = frame_with(at, "状态")
     assert list(table["状态"]) == ["最优", "最优"]
+    # 万元, as its header says (it showed yuan): at ρ 0.6 (the baseline's) between the baseline's LP bound and the
+    # bound plus the whole-class gap (a worker may round to another plan of the same inputs: 35,158.91 or 35,163.01)
+    bound = shipped("baseline").solution.summary["lp_bound"] / 10_000
+    assert bound - 0.005 <= table["目标值（万元）"].iloc[0] <= bound * 1.001
     at.selectbox(key="sw_figure").set_value("cost").run()
     assert not at.exception
     assert list(frame_with(at, "状态")["状态"]) == ["最优", "最优"]

@@ -40,7 +40,7 @@ def test_the_word_rule_itself():
     assert english_words("courses.csv，第 37 行：R6: certificate-class courses need at least 120") == [
         "certificate", "class", "courses", "need", "least"]
     assert english_words("  - --price-weight nan：应为有限的数") == []
-    assert english_words("  - --weight distance=inf，列“distance”：应为有限的数") == []
+    assert english_words("  - --weight distance=inf，键“distance”：应为有限的数") == []
     assert english_words("不得大于 2,000 hours") == ["hours"]
     assert english_words("[names.alias] 名称使用了简称") == []
 
@@ -133,6 +133,27 @@ def test_sweep_param_errors_are_in_chinese(param, tmp_path, capsys, monkeypatch)
     assert code == 2 and any("--param" in x for x in lines), lines
     bad = {x: english_words(x) for x in lines if english_words(x)}
     assert not bad, bad
+
+
+@pytest.mark.parametrize("lang, where", [("zh", "键“cert_share”"), ("en", "key 'cert_share'")])
+def test_a_setting_is_a_key_in_a_param_as_in_a_scenario_file(lang, where, tmp_path):
+    """The same bad setting (ρ = 1.5) named the same way by ``--param`` and by the scenario loader: a setting is
+    a key (键), not a table's column (列)."""
+    from optimizer.analysis.sweep import parse_param
+    from optimizer.data.scenario import load_scenario
+    from optimizer.errors import InputError
+    from optimizer.messages import language
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: t\ncert_share: 1.5\n", encoding="utf-8")
+    texts = []
+    for attempt in (lambda: parse_param("cert_share=0.5,1.5"), lambda: load_scenario(path)):
+        with pytest.raises(InputError) as exc:
+            attempt()
+        with language(lang):
+            texts.append(str(exc.value.problems[0]))
+    assert texts[0].startswith(f"--param{'，' if lang == 'zh' else ', '}{where}"), texts
+    assert texts[1].startswith(f"bad.yaml{'，第 2 行，' if lang == 'zh' else ', line 2, '}{where}"), texts
 
 
 def test_verify_lines_of_solve_and_replan_are_in_chinese():

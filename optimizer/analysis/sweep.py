@@ -46,8 +46,14 @@ SCHEDULER_TIMEOUT = "30s"  # how long a client waits for a remote scheduler befo
 DEFAULT_CACHE = Path(os.environ.get("YUNNAN_PLAN_CACHE", Path.home() / ".cache" / "yunnan-plan"))
 
 
+def param_problem(name: str, value: str, message: str) -> Problem:
+    """A problem with one ``--param`` setting, placed by its key as the scenario loader places the same
+    setting in a YAML file (键“cert_share”, not 列: a setting is a key, not a table's column)."""
+    return Problem("--param", None, name, value, message, column_word="key")
+
+
 def _bad_spec(name: str, spec: str) -> InputError:
-    return InputError([Problem("--param", None, name, spec, msg("sweep.param_spec"))])
+    return InputError([param_problem(name, spec, msg("sweep.param_spec"))])
 
 
 def _finite(text: str, name: str, spec: str) -> Decimal:
@@ -56,13 +62,12 @@ def _finite(text: str, name: str, spec: str) -> Decimal:
     except (InvalidOperation, ValueError):
         raise _bad_spec(name, spec) from None
     if not value.is_finite():
-        raise InputError([Problem("--param", None, name, spec, msg("limits.not_finite"))])
+        raise InputError([param_problem(name, spec, msg("limits.not_finite"))])
     return value
 
 
 def _too_many(points: str, name: str, spec: str) -> InputError:
-    return InputError([Problem("--param", None, name, spec,
-                               msg("limits.sweep_too_large", points=points, limit=MAX_POINTS))])
+    return InputError([param_problem(name, spec, msg("limits.sweep_too_large", points=points, limit=MAX_POINTS))])
 
 
 def range_count(start: Decimal, stop: Decimal, step: Decimal) -> int:
@@ -82,7 +87,7 @@ def parse_param(text: str) -> tuple[str, list[float]]:
     if name not in SWEEPABLE:
         hint = suggest_word(name, SWEEPABLE)
         tail = msg("data.did_you_mean", hint=hint) if hint else msg("sweep.param_choose", choices=", ".join(SWEEPABLE))
-        raise InputError([Problem("--param", None, name, text, msg("sweep.param_unknown", name=name, tail=tail))])
+        raise InputError([param_problem(name, text, msg("sweep.param_unknown", name=name, tail=tail))])
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
@@ -115,7 +120,7 @@ def _check_setting(name: str, spec: str, values: list[float]) -> None:
         try:
             ModelParams(**overrides_for(ModelParams(), {name: value}))
         except ValidationError as exc:
-            raise InputError([Problem("--param", None, name, spec, msg(
+            raise InputError([param_problem(name, spec, msg(
                 "sweep.param_value", value=f"{value:g}", reason=validation_message(exc.errors()[0])))]) from None
 
 

@@ -53,6 +53,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.capacity_school": ("调整能力的机构", "Institution whose capacity changes"),
     "ui.none": ("（无）", "(none)"),
     "ui.choose": ("请选择", "Choose options"),
+    "ui.no_match": ("没有可选的项：已全部选中，或输入的字不在任何选项的名称中"
+                    "（请输入中文名称中的字，或清空后从列表中选）",
+                    "nothing to choose: all are chosen, or the typed text is in no option's name "
+                    "(type part of a name, or clear it and pick from the list)"),
     "ui.excluded": ("排除机构", "Excluded institutions"),
     "ui.weights": ("目标权重", "Objective weights"),
     "ui.w_cost": ("培训费用权重", "Weight of training cost"),
@@ -326,6 +330,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ui.status.infeasible": ("不可行", "infeasible"),
     "ui.status.time_limit": ("到达时间上限", "time limit"),
     "ui.status.solver_failed": ("求解失败", "solver failed"),
+    "ui.status.failed": ("未算出（见说明）", "failed (see the message)"),
 }
 
 # Titles of the consistency rules (optimizer/data/check.py RULE_TITLES) as the workspace shows them.

@@ -14,6 +14,13 @@ from shapely.geometry.polygon import orient
 D3_EXTERIOR_SIGN = -1.0  # shapely: sign < 0 → exterior rings clockwise, holes counter-clockwise
 
 
+# A legend's numbers with thousands separators. labelExpr, not format: Streamlit's chart theme otherwise prints
+# gradient labels as 2e+3.
+SEPARATED = "format(datum.value, ',')"
+# School names are up to ~16 characters (云南锡业集团高级技工学校…); Vega-Lite cuts axis labels at 180 px.
+NAME_LIMIT = 320
+
+
 def orient_for_d3(geometry: dict) -> dict:
     """A Polygon or MultiPolygon with rings wound as d3-geo expects (other geometries unchanged)."""
     if geometry.get("type") == "Polygon":
@@ -57,8 +64,7 @@ def county_map(frame: pd.DataFrame, value: str, title: str, geojson: dict | None
     points sized by ``value``. ``frame`` has adcode, county, prefecture, lon, lat and ``value``; ``title``
     names the value with its unit (the legend's title). ``select`` adds a click selection named county."""
     scheme = alt.Scale(scheme="redblue", domainMid=0) if diverging else alt.Scale(scheme="yelloworangered")
-    # labelExpr, not format: Streamlit's chart theme otherwise prints gradient labels as 2e+3
-    legend = alt.Legend(orient="bottom", titleLimit=400, labelExpr="format(datum.value, ',')")
+    legend = alt.Legend(orient="bottom", titleLimit=400, labelExpr=SEPARATED)
     if geojson:
         data = alt.Data(values=county_features(frame, value, geojson))
         tooltip = [alt.Tooltip("properties.county:N", title=labels[0]),
@@ -91,9 +97,10 @@ def county_map(frame: pd.DataFrame, value: str, title: str, geojson: dict | None
 def flow_heatmap(frame: pd.DataFrame, title: str) -> alt.Chart:
     """School → prefecture trainees (frame: school, prefecture, trainees); ``title`` names the unit."""
     return (alt.Chart(frame).mark_rect()
-            .encode(x=alt.X("prefecture:N", title=None), y=alt.Y("school:N", title=None, sort="-x"),
+            .encode(x=alt.X("prefecture:N", title=None),
+                    y=alt.Y("school:N", title=None, sort="-x", axis=alt.Axis(labelLimit=NAME_LIMIT)),
                     color=alt.Color("trainees:Q", scale=alt.Scale(scheme="blues"), title=title,
-                                    legend=alt.Legend(format=",")),
+                                    legend=alt.Legend(labelExpr=SEPARATED)),
                     tooltip=["school", "prefecture", alt.Tooltip("trainees:Q", format=",", title=title)])
             .properties(height=max(300, 16 * frame["school"].nunique()), width="container"))
 
@@ -104,7 +111,7 @@ def utilisation_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
     agg["utilisation"] = agg["used"] / agg["capacity"]
     return (alt.Chart(agg).mark_bar()
             .encode(x=alt.X("utilisation:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title=title),
-                    y=alt.Y("institution:N", sort="-x", title=None),
+                    y=alt.Y("institution:N", sort="-x", title=None, axis=alt.Axis(labelLimit=NAME_LIMIT)),
                     tooltip=["institution", alt.Tooltip("used:Q", format=","), alt.Tooltip("capacity:Q", format=","),
                              alt.Tooltip("utilisation:Q", format=".1%", title=title)])
             .properties(height=max(300, 14 * len(agg)), width="container"))
@@ -114,7 +121,8 @@ def cert_share_bars(frame: pd.DataFrame, rho: float, title: str) -> alt.Chart:
     """Certificate share per unit against ρ (frame: unit, share)."""
     bars = alt.Chart(frame).mark_bar().encode(
         x=alt.X("share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title=title),
-        y=alt.Y("unit:N", title=None), tooltip=["unit", alt.Tooltip("share:Q", format=".1%", title=title)])
+        y=alt.Y("unit:N", title=None, axis=alt.Axis(labelLimit=NAME_LIMIT)),
+        tooltip=["unit", alt.Tooltip("share:Q", format=".1%", title=title)])
     rule = alt.Chart(pd.DataFrame({"rho": [rho]})).mark_rule(color="red", strokeDash=[4, 3]).encode(x="rho:Q")
     return (bars + rule).properties(height=40 * len(frame) + 40, width="container")
 

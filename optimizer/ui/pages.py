@@ -10,6 +10,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,26 @@ def current_plan() -> PlanData | None:
         return None
 
 
+# Numeric columns that are codes or ranks, not amounts: shown as they are (no thousands separator).
+NOT_AMOUNTS = {"seq", "rank", "adcode", "county_adcode", "year", "lot"}
+SHARES = {"utilisation"}  # fractions shown as percentages (0.793 → 79.30%)
+MISSING = "—"  # an empty cell (Streamlit's own word for one is the English "None")
+
+
+def amount_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """Column settings that print a table's amounts with thousands separators (5,669,060, not 5669060); the
+    keys are the frame's own (untranslated) column names."""
+    return {c: st.column_config.NumberColumn(format="percent" if c in SHARES else "localized") for c in frame.columns
+            if c not in NOT_AMOUNTS and pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])}
+
+
 def show_table(frame: pd.DataFrame, key: str | None = None, **kwargs: Any) -> None:
-    """A table with translated headers, the width of the page, scrolling instead of cutting."""
-    st.dataframe(localise(frame), hide_index=True, key=key, width="stretch", **kwargs)
+    """A table with translated headers, amounts with separators, empty cells as a dash, the width of the page,
+    scrolling instead of cutting."""
+    config = {column_label(c): v for c, v in amount_columns(frame).items()}
+    st.dataframe(localise(frame), hide_index=True, key=key, width="stretch", placeholder=MISSING,
+                 column_config=config, **kwargs)
 
 
 # -- scenario settings in the sidebar ------------------------------------------------------------------
@@ -414,7 +432,10 @@ def _highlight(table: pd.DataFrame, findings: list[Finding], name: str, labels: 
 
 def findings_table(findings: list[Finding], names: dict[str, str]) -> pd.DataFrame:
     """Findings as a reader sees them: the rule's title, where, expected and found (English: the message)."""
-    frame = pd.DataFrame([f.to_dict() for f in findings]).astype({"expected": str, "found": str})
+    frame = pd.DataFrame([f.to_dict() for f in findings])
+    for col in ("expected", "found"):  # persons with separators (10,100), names as they are
+        frame[col] = frame[col].map(lambda v: f"{v:,}" if isinstance(v, Integral) and not isinstance(v, bool)
+                                    else str(v))
     frame["rule"] = frame["rule"].map(lambda r: t(f"rule.{r}") if has(f"rule.{r}") else r)
     frame["severity"] = frame["severity"].map(lambda s: t(f"sev.{s}"))
     frame["table"] = frame["table"].map(lambda n: t("annex", n=n[-1]) if re.fullmatch(r"annex\d", n) else n)
@@ -441,6 +462,7 @@ def findings_section(findings: list[Finding], names: dict[str, str]) -> None:
     if shown:
         frame = findings_table(shown, names)
         st.dataframe(frame.rename(columns={c: column_label(c) for c in frame.columns}), hide_index=True,
+                     placeholder=MISSING,
                      key="findings_table", width="stretch")
     st.download_button(t("download", file="findings.json"),
                        json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2),
@@ -473,8 +495,7 @@ def upload_section(plan: PlanData | None = None) -> None:
     if plan is not None:
         frame = _frame_of(plan, name)
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"editor_{name}", width="stretch",
-                                column_config={c: st.column_config.Column(label=column_label(c))
-                                               for c in frame.columns})
+                                placeholder="", column_config=editor_columns(frame, plan))
         if st.button(t("apply_edits"), key=f"apply_{name}"):
             apply_table(name, f"{name}.csv", edited.to_csv(index=False).encode("utf-8"))
     if st.session_state.get("uploads"):
@@ -488,6 +509,25 @@ def upload_section(plan: PlanData | None = None) -> None:
         template = path.read_bytes()
     st.download_button(t("template", file=f"{name}.csv"), template, file_name=f"{name}.csv",
                        mime="text/csv", key=f"template_{name}")
+
+
+def editor_columns(frame: pd.DataFrame, plan: PlanData) -> dict[str, Any]:
+    """The data editor's columns: a column holding another table's codes shows their names (建筑施工, not
+    construction) and offers them in a list; the table keeps the codes."""
+    groups = plan.groups.set_index("code")["name"].to_dict()
+    names = {"group": groups, "major": groups,
+             "institution": plan.institutions.set_index("code")["name"].to_dict(),
+             "unit": plan.units.set_index("code")["name"].to_dict(),
+             "course": {r.code: f"{r.profession}（{r.level}）" if r.level else r.profession
+                        for r in plan.courses.itertuples()}}
+    config: dict[str, Any] = {}
+    for c in frame.columns:
+        if c in names:
+            config[c] = st.column_config.SelectboxColumn(column_label(c), options=list(names[c]),
+                                                         format_func=shown_as(names[c]))
+        else:
+            config[c] = st.column_config.Column(label=column_label(c))
+    return config
 
 
 def apply_table(name: str, filename: str, data: bytes) -> None:
@@ -710,7 +750,9 @@ def compare_page() -> None:
     tabs = st.tabs([t("by_school"), t("by_prefecture"), t("by_county"), t("by_course")])
     for tab, frame in zip(tabs, (c.by_school, c.by_prefecture, c.by_county, c.by_course), strict=True):
         with tab:
-            show_table(frame.drop(columns=["code"]))
+            unit = f"（{t('trainees_unit')}）" if lang() == "zh" else f" ({t('trainees_unit')})"
+            shown = frame.drop(columns=["code"])  # persons: the unit in the headers, as the figures table has it
+            show_table(shown.rename(columns={c: column_label(c) + unit for c in ("a", "b", "difference")}))
     st.download_button(t("download", file="comparison.json"), c.to_json(), file_name="comparison.json",
                        key="dl_comparison")
 
@@ -896,6 +938,16 @@ def check_before_submit(report, workbook_name: str) -> None:
         show_table(frame, key="exp_assumptions")
 
 
+def cell_text(value: object) -> str:
+    """A workbook cell as the workbook shows it: whole numbers with thousands separators (155,000), the
+    rest as written (pandas reads a column with blanks as floats: 155000.0)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
+
+
 def export_page() -> None:
     """Pick a prefecture, preview its workbook, download it or all of them."""
     st.title(t("page_export"))
@@ -924,7 +976,7 @@ def export_page() -> None:
     sheets = list(workbook)
     first = next((i for i, name in enumerate(sheets) if name.startswith("附件")), 0)  # the task table itself
     sheet = st.selectbox(t("preview"), sheets, index=first, key="exp_sheet")
-    preview = workbook[sheet].fillna("")
+    preview = workbook[sheet].fillna("").map(cell_text)
     preview.columns = [str(i + 1) for i in range(preview.shape[1])]
     st.dataframe(preview, hide_index=True, key="exp_preview", width="stretch")
     st.download_button(t("prefecture_workbook"), books[choice], file_name=choice, key="dl_workbook",
@@ -984,7 +1036,10 @@ def sweep_page() -> None:
         plotted[figure] = plotted[figure] / 10_000
     st.altair_chart(charts.sweep_chart(plotted, param, figure, t(f"param.{param}"), t(f"fig.{figure}")),
                     key="sweep_chart", width="stretch")
-    shown = table.rename(columns={c: t(f"fig.{c}") for c in table.columns if has(f"fig.{c}") and c != "status"})
+    shown = table.copy()
+    for money in MONEY_FIGURES & set(shown.columns):  # the headers say 万元, as the chart's axis does
+        shown[money] = (shown[money] / 10_000).round(2)
+    shown = shown.rename(columns={c: t(f"fig.{c}") for c in table.columns if has(f"fig.{c}") and c != "status"})
     shown = shown.rename(columns={param: t(f"param.{param}")})
     show_table(shown, key="sweep_table")
     st.download_button(t("download", file="sweep.csv"), csv_bytes(table), file_name="sweep.csv", key="dl_sweep")
