@@ -749,6 +749,10 @@ def run_sweep(args: argparse.Namespace) -> int:
     outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
     written = commit(outputs)
     print(sweep_text(table, params))
+    if (table["status"] == "optimal").any():
+        from optimizer.model.class_step import CLASS_GAP
+
+        print(msg("cli.sweep_resolved", gap=share(CLASS_GAP)))
     print(msg("cli.sweep_done", n=len(table), cached=int(table["cached"].sum()),
               bad=int((table["status"] != "optimal").sum()), plots=len(written) - 2, out=args.out))
     return EXIT_OK

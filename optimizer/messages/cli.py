@@ -158,6 +158,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.solver_unavailable": ("求解器不可用：{reason}", "solver unavailable: {reason}"),
     "cli.stopped": ("求解器未给出最优解：{reason}", "the solver gave no optimum: {reason}"),
     "cli.templates_written": ("已写出 {n} 个模板文件到 {out}/", "{n} template files written to {out}/"),
+    "cli.sweep_resolved": ("说明：各点从方案自身设置的最优基出发重新求解（热启动）；线性松弛下界与单独求解相同，"
+                           "按整班的方案可能略有不同（两者都在下界的 {gap} 之内）。"
+                           "要某一点逐班的方案，请用 solve 加同样的设置",
+                           "note: each point is re-solved from the optimal basis of the scenario's own settings; its "
+                           "LP bound is a separate solve's, its plan in whole classes may differ slightly (both lie "
+                           "within {gap} of the bound). For one point's classes, run solve with the same settings"),
     "cli.sweep_done": ("{n} 个点（{cached} 个来自缓存，{bad} 个非最优）；sweep.csv 与 {plots} 张图在 {out}/",
                        "{n} points ({cached} from the cache, {bad} not optimal); sweep.csv and {plots} plots "
                        "in {out}/"),
