@@ -147,6 +147,19 @@ def test_comparing_a_scenario_with_itself_shows_no_difference(solved):
     assert numeric and all(d == 0 for d in numeric)
 
 
+def test_the_comparison_reads_in_the_units_solve_prints(solved):
+    """Money in 万元 as solve prints it (it showed 351,630,116 元 beside solve's 35,163.01 万元), shares in percent
+    with their difference in percentage points (it showed 0.6000), the scenarios by their titles."""
+    s, _, p, sol = solved["baseline"]
+    with language("zh"):
+        lines = comparison_text(compare((s.name, p, sol), (s.name, p, sol))).splitlines()
+    assert lines[0].startswith("A = 基准方案（baseline）：最优")
+    row = {x.split()[0]: x.split()[1:] for x in lines[2:] if x.strip()}
+    objective = f"{sol.summary['objective'] / 1e4:,.2f}"
+    assert row["目标值（万元）"] == [objective, objective, "0.00"]
+    assert row["最低等级证书类比例"] == ["60.0%", "60.0%", "0.0", "个百分点"]
+
+
 def test_capacity_loss_moves_that_schools_trainees_and_keeps_the_annex_totals(solved):
     a, b = solved["baseline"], solved["capacity_loss"]
     c = compare((a[0].name, a[2], a[3]), (b[0].name, b[2], b[3]))
@@ -181,8 +194,8 @@ def test_compare_cli_text_json_and_excel(solved, tmp_path, capsys, monkeypatch):
     # headers and figure names in Chinese, as the text output names them; values as solved
     assert list(changed.columns) == ["代码", "名称", "方案 A", "方案 B", "B − A"]
     assert list(figures.columns) == ["指标", "方案 A", "方案 B", "B − A"]
-    objective = figures.set_index("指标").loc["目标值（元）"]
-    assert float(objective["方案 A"]) == pytest.approx(solved["baseline"][3].summary["objective"], rel=1e-9)
+    objective = figures.set_index("指标").loc["目标值（万元）"]  # in 万元, as solve prints it
+    assert float(objective["方案 A"]) == pytest.approx(solved["baseline"][3].summary["objective"] / 1e4, rel=1e-9)
     assert figures.set_index("指标").loc["状态", "方案 A"] == "最优"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "compare" and set(manifest["files"]) == {"comparison.xlsx", "comparison.json"}

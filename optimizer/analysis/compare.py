@@ -157,6 +157,55 @@ def _figure_label(figure: str) -> str:
     return f"{msg(f'cmp.f.{head}')} {rest}".strip() if f"cmp.f.{head}" in CATALOGUE else figure
 
 
+# How each key figure is shown (text and workbook): money in 万元 (million yuan in English) as solve prints it,
+# shares in percent (their difference in percentage points), rates to one decimal, counts with separators.
+MONEY = {"objective", "cost", "travel", "band", "mix", "balance", "lp_bound"}
+SHARES = {"capacity_utilisation", "min_cert_share", "cert_share"}
+RATES = {"per_10k_lowest", "per_10k_highest"}
+
+
+def figure_kind(figure: str) -> str:
+    """money, share, rate, gini or count: how ``figure`` ("cert_share u01 …": its first word) is shown."""
+    head = figure.partition(" ")[0]
+    if head in MONEY:
+        return "money"
+    if head in SHARES:
+        return "share"
+    return "rate" if head in RATES else "gini" if head == "per_10k_gini" else "count"
+
+
+def money_unit() -> float:
+    """Yuan in the unit the reader's language counts money in: 万元 (10,000) or million yuan."""
+    from optimizer.messages import current_language
+
+    return 10_000.0 if current_language() == "zh" else 1_000_000.0
+
+
+def shown(figure: str, value: object, difference: bool = False) -> str:
+    """One cell of the key figures as text: '—' for a figure a side has not got, a status in words, a number
+    in its figure's unit (a difference signed; a share's difference in percentage points)."""
+    from optimizer.messages import msg
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    if isinstance(value, str):
+        return str(_status_text(value))
+    v = float(value)
+    sign = "+" if difference and v != 0 else ""
+    kind = figure_kind(figure)
+    if kind == "money":
+        return f"{v / money_unit():{sign},.2f}"
+    if kind == "share":
+        return msg("cmp.pp", v=f"{v * 100:{sign}.1f}") if difference else f"{v:.1%}"
+    if kind == "rate":
+        return f"{v:{sign},.1f}"
+    if kind == "gini":
+        return f"{v:{sign}.4f}"
+    if figure == "trainee_km" or abs(v - round(v)) < 1e-9:  # trainee-km to the kilometre
+        return f"{round(v):{sign},}"
+    return f"{v:{sign},.2f}"
+
+
 def _status_text(value: object) -> object:
     """A run status in the catalogue's language; any other value as it is."""
     from optimizer.messages import CATALOGUE, msg
@@ -166,24 +215,21 @@ def _status_text(value: object) -> object:
 
 def comparison_text(c: Comparison, top: int = 10) -> str:
     """The comparison for people, in the catalogue's language: key figures by name, then the largest changes."""
-    from optimizer.messages import msg
+    from optimizer.messages import msg, scenario_title
 
     def fmt(v) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)):  # a figure the side has not got (no plan)
-            return "—"
-        if isinstance(v, float):
-            return f"{v:,.4f}" if abs(v) < 10 else f"{v:,.0f}"
-        if isinstance(v, str):
-            return str(_status_text(v))
-        return f"{v:,}" if isinstance(v, int) else str(v)
+        return shown("status", v) if isinstance(v, str) or v is None else str(v)
 
     def pad(text: str, width: int) -> str:
         return text + " " * max(0, width - sum(2 if ord(ch) > 0x2E7F else 1 for ch in text))
 
-    lines = [msg("cmp.head", a=c.a.name, a_status=fmt(c.a.status), b=c.b.name, b_status=fmt(c.b.status)), ""]
+    lines = [msg("cmp.head", a=scenario_title(c.a.name), a_status=fmt(c.a.status), b=scenario_title(c.b.name),
+                 b_status=fmt(c.b.status)), ""]
     lines.append(f"{pad(msg('cmp.figure'), 46)} {'A':>16} {'B':>16} {'B − A':>16}")
     for r in c.figures.itertuples():
-        lines.append(f"{pad(_figure_label(r.figure), 46)} {fmt(r.a):>16} {fmt(r.b):>16} {fmt(r.difference):>16}")
+        diff = "" if r.figure == "status" else shown(r.figure, r.difference, difference=True)
+        lines.append(f"{pad(_figure_label(r.figure), 46)} {shown(r.figure, r.a):>16} {shown(r.figure, r.b):>16} "
+                     f"{diff:>16}")
     for side, name, status, why in c.unsolved:  # its diagnosis instead of differences that are none
         lines += ["", msg("cmp.unsolved", side=side, name=name, status=fmt(status))]
         lines += [f"  - {m}" for m in why]
@@ -209,14 +255,23 @@ def write_comparison_xlsx(c: Comparison, path) -> None:
     from optimizer.outputs.files import neutralise_text
 
     columns = {k: msg(f"cmp.col.{k}") for k in ("code", "name", "a", "b", "difference")}
-    figures = pd.DataFrame({msg("cmp.figure"): [_figure_label(f) for f in c.figures["figure"]],
-                            **{columns[k]: [_status_text(v) for v in c.figures[k]] for k in ("a", "b", "difference")}})
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}) as xw:
-        number = xw.book.add_format({"num_format": "#,##0.####"})
-        neutralise_text(figures).to_excel(xw, sheet_name=msg("cmp.sheet.figures"), index=False)
-        sheet = xw.sheets[msg("cmp.sheet.figures")]
+        number = xw.book.add_format({"num_format": "#,##0"})
+        formats = {"money": xw.book.add_format({"num_format": "#,##0.00"}),
+                   "share": xw.book.add_format({"num_format": "0.0%"}),
+                   "rate": xw.book.add_format({"num_format": "#,##0.0"}),
+                   "gini": xw.book.add_format({"num_format": "0.0000"}), "count": number}
+        sheet = xw.book.add_worksheet(msg("cmp.sheet.figures"))
+        bold = xw.book.add_format({"bold": True})
+        for j, head in enumerate([msg("cmp.figure"), columns["a"], columns["b"], columns["difference"]]):
+            sheet.write(0, j, head, bold)
+        for i, r in enumerate(c.figures.itertuples(), start=1):
+            sheet.write(i, 0, _figure_label(r.figure))
+            for j, v in enumerate((r.a, r.b, r.difference), start=1):
+                _figure_cell(sheet, i, j, r.figure, v, formats)
         sheet.set_column(0, 0, 44)
-        sheet.set_column(1, 3, 18, number)
+        sheet.set_column(1, 3, 18)
+        _printable(sheet)
         for name in ("by_school", "by_prefecture", "by_county", "by_course"):
             frame = neutralise_text(getattr(c, name)).rename(columns=columns)
             frame.to_excel(xw, sheet_name=msg(f"cmp.sheet.{name}"), index=False)
@@ -224,3 +279,26 @@ def write_comparison_xlsx(c: Comparison, path) -> None:
             sheet.set_column(0, 0, 10)
             sheet.set_column(1, 1, 36)
             sheet.set_column(2, 4, 14, number)
+            _printable(sheet)
+
+
+def _figure_cell(sheet, row: int, col: int, figure: str, value: object, formats: dict) -> None:
+    """A key figure's cell: a number in its figure's unit and format (money in 万元), a status in words, blank
+    where the side has no plan."""
+    if value is None or value == "" or (isinstance(value, float) and np.isnan(value)):
+        return
+    if isinstance(value, str):
+        sheet.write_string(row, col, str(_status_text(value)))
+        return
+    kind = figure_kind(figure)
+    v = float(value) / money_unit() if kind == "money" else float(value)
+    sheet.write_number(row, col, v, formats[kind])
+
+
+def _printable(sheet) -> None:
+    """Landscape, every column on one page's width, the header row repeated (B and B − A printed on a second
+    page before)."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
