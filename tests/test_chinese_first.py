@@ -258,3 +258,26 @@ def test_a_number_argument_that_is_no_number_is_named_in_chinese(argv, capsys, m
     said = line.split("错误: ", 1)[1]  # after the program's name ("yunnan-plan runs show: 错误: ")
     assert "应为整数（实为 '" in said, line
     assert english_words(said) == [], line
+
+
+def test_sweep_plots_are_labelled_in_chinese_with_a_cjk_font(tmp_path, monkeypatch):
+    """The sweep's plots said 'cost against cert_share' with '1e8' at the axis' top: now the figure as compare
+    names it (money in 万元) in a CJK font (CI installs fonts-noto-cjk; a missing glyph would be a warning, which
+    the suite turns into an error), and in English where no CJK font is installed."""
+    import pandas as pd
+
+    from optimizer.analysis import sweep
+    from optimizer.messages import language
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    assert sweep.cjk_font() is not None
+    assert sweep.plot_labels("objective", "cert_share", failed=True) == (
+        "目标值（万元）随 cert_share 的变化（红线：不可行或未算出）", "cert_share", "目标值（万元）")
+    table = pd.DataFrame({"cert_share": [0.6, 0.7, 0.95], "status": ["optimal", "optimal", "infeasible"],
+                          **{f: [1.0, 2.0, None] for f in sweep.FIGURES}})
+    written = sweep.plot_sweep(table, [("cert_share", [0.6, 0.7, 0.95])], tmp_path)
+    assert len(written) == len(sweep.FIGURES) and all(p.stat().st_size > 0 for p in written)
+    monkeypatch.setattr(sweep, "cjk_font", lambda: None)  # no CJK font: English labels, no empty boxes
+    with language("en"):
+        assert sweep.plot_labels("cost", "cert_share", failed=False)[0] == \
+            "training cost (million yuan) against cert_share"

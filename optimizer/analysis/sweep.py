@@ -441,34 +441,74 @@ def sweep_text(table: pd.DataFrame, params: list[tuple[str, list[float]]]) -> st
         return shown.to_string(index=False)
 
 
+# Fonts with Chinese glyphs, tried in order (Debian/Ubuntu's Noto CJK, Windows' 黑体 and 微软雅黑, WenQuanYi);
+# without one the plots are labelled in English rather than drawn with empty boxes.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "SimHei", "Microsoft YaHei",
+             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei")
+
+
+def cjk_font() -> str | None:
+    """The first installed font of CJK_FONTS, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def plot_labels(figure: str, x: str, failed: bool) -> tuple[str, str, str]:
+    """(title, x label, y label) of one plot in the catalogue's language: the figure named as compare names it
+    (money in 万元), the swept setting by its key."""
+    from optimizer.analysis.compare import _figure_label
+
+    y = _figure_label(figure)
+    return msg("sweep.plot_title", figure=y, x=x) + (msg("sweep.plot_failed") if failed else ""), x, y
+
+
 def plot_sweep(table: pd.DataFrame, params: list[tuple[str, list[float]]], out: Path) -> list[Path]:
-    """One PNG per figure against the first parameter (one line per value of the second, if any)."""
+    """One PNG per figure against the first parameter (one line per value of the second, if any), labelled in
+    the reader's language when a CJK font is installed (else in English), money in 万元, shares in percent."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+    from optimizer.analysis.compare import figure_kind, money_unit
+    from optimizer.messages import current_language, language
+
+    font = cjk_font()
+    lang = current_language() if font or current_language() != "zh" else "en"
     x = params[0][0]
     series = params[1][0] if len(params) > 1 else None
     written = []
     ok = table[table["status"] == "optimal"]
     bad = table[table["status"] != "optimal"]
-    for fig_name in FIGURES:
-        fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-        groups = ok.groupby(series) if series else [(None, ok)]
-        for value, part in groups:
-            ax.plot(part[x], part[fig_name], marker="o", label=f"{series}={value}" if series else None)
-        for v in bad[x]:
-            ax.axvline(v, color="#cc3333", alpha=0.3, linestyle="--")
-        ax.set_xlabel(x)
-        ax.set_ylabel(fig_name)
-        ax.set_title(f"{fig_name} against {x}" + (" (red: infeasible or failed)" if not bad.empty else ""))
-        if series:
-            ax.legend()
-        ax.grid(alpha=0.3)
-        path = out / f"sweep_{fig_name}.png"
-        fig.tight_layout()
-        fig.savefig(path)
-        plt.close(fig)
-        written.append(path)
+    style = {"font.sans-serif": [font, *plt.rcParams["font.sans-serif"]]} if font else {}
+    with language(lang), plt.rc_context({**style, "axes.unicode_minus": False}):
+        for fig_name in FIGURES:
+            kind = figure_kind(fig_name)
+            scale = 1 / money_unit() if kind == "money" else 1.0
+            fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+            groups = ok.groupby(series) if series else [(None, ok)]
+            for value, part in groups:
+                ax.plot(part[x], part[fig_name].astype(float) * scale, marker="o",
+                        label=f"{series}={value}" if series else None)
+            for v in bad[x]:
+                ax.axvline(v, color="#cc3333", alpha=0.3, linestyle="--")
+            title, xlabel, ylabel = plot_labels(fig_name, x, not bad.empty)
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.set_title(title, fontsize=10)
+            if kind == "share":
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            else:  # whole numbers with separators, never 1e8 at the axis' top
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"))
+            if series:
+                ax.legend()
+            ax.grid(alpha=0.3)
+            path = out / f"sweep_{fig_name}.png"
+            fig.tight_layout()
+            fig.savefig(path)
+            plt.close(fig)
+            written.append(path)
     return written

@@ -26,4 +26,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # a point that did not finish
     "sweep.worker_died": ("计算进程在此点上终止", "the worker process died on this point"),
     "sweep.point_failed": ("此点求解出错：{error}", "{error}"),
+    "sweep.plot_title": ("{figure}随 {x} 的变化", "{figure} against {x}"),
+    "sweep.plot_failed": ("（红线：不可行或未算出）", " (red: infeasible or failed)"),
 }
