@@ -470,3 +470,20 @@ def test_replan_change_lines_use_thousands_separators():
     line = msg("replan.change", "zh", level="县", programme="技工院校", name="西山区", original=5637,
                replanned=5678, change=41)
     assert line == "  县 技工院校 西山区：5,637 → 5,678（+41）"
+
+
+def test_an_as_of_date_outside_the_plans_year_is_refused(actuals, tmp_path, capsys):
+    """The 2022 plan tracked as of 2023-06-30 ran silently (全年已过 49.4% of 2023, 799 claims overdue). The
+    tracking period: 2022-01-01 to 2022-12-31 + 30 working days (× 7/5 = 42 days) + 14 for the Spring Festival
+    = 2023-02-25; the day after is refused, naming the flag and the value (exit 2), and nothing is written."""
+    from optimizer.data.actuals import check_as_of
+    from optimizer.errors import InputError
+
+    check_as_of(dt.date(2023, 2, 25), 2022, 30)
+    for day in (dt.date(2023, 2, 26), dt.date(2021, 12, 31)):
+        with pytest.raises(InputError):
+            check_as_of(day, 2022, 30)
+    code = main(["progress", str(actuals), "--as-of", "2023-06-30", "--out", str(tmp_path / "p")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--as-of" in err and "2023-06-30" in err and "2022-01-01 至 2023-02-25" in err
+    assert not (tmp_path / "p").exists()

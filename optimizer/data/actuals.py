@@ -55,11 +55,26 @@ def _unknown(index: NameIndex, text: str, key: str) -> str:
     return msg(key, hint=msg("track.did_you_mean", name=hint) if hint else "")
 
 
+def check_as_of(as_of: dt.date, year: int, approval_working_days: int) -> None:
+    """Progress and re-plans are of one plan year: an as-of date from 1 January of it to the last day a claim of
+    its last day can still be approved (R17: the approval limit in working days after the claim, counted here as
+    calendar days × 7/5 with two weeks for the Spring Festival) — a date in another year ran silently (全年已过
+    49.4% of 2023 for the 2022 plan)."""
+    first = dt.date(year, 1, 1)
+    last = dt.date(year, 12, 31) + dt.timedelta(days=approval_working_days * 7 // 5 + 14)
+    if not first <= as_of <= last:
+        from optimizer.errors import InputError, Problem
+
+        raise InputError([Problem("--as-of", None, None, as_of.isoformat(), msg(
+            "track.as_of_outside", year=year, first=first.isoformat(), last=last.isoformat()))])
+
+
 def load_actuals(source: Path | str, plan: PlanData, as_of: dt.date, data: bytes | None = None,
                  year: int | None = None) -> pd.DataFrame:
     """The records with codes resolved and a ``status`` (done | running); ``InputError`` lists every problem.
     ``year``: the plan year (default: the notice's)."""
     year = year or plan.notice.year
+    check_as_of(as_of, year, plan.notice.subsidy_approval_working_days)
     raw, problems = read_raw(source, data, sheet=ACTUALS.name)
     problems.raise_if_any()
     frame = parse_table(raw, ACTUALS, problems)

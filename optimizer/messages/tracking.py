@@ -11,6 +11,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "track.future_start": ("开班日期晚于统计日 {as_of}", "starts after the as-of date {as_of}"),
     "track.future_date": ("日期晚于统计日 {as_of}", "is after the as-of date {as_of}"),
     "track.outside_year": ("日期不在计划年度 {year} 内", "is outside the plan year {year}"),
+    "track.as_of_outside": ("截至日期须在 {year} 年度计划的跟踪期内（{first} 至 {last}，含年末补贴申领的审批期）",
+                            "the as-of date must lie in the tracking period of the {year} plan ({first} to {last}, "
+                            "with the approval period of the year's last claims)"),
     "track.certified_over": ("取证人数多于培训人数 {trainees}", "more certified than trained ({trainees})"),
     "track.class_too_big": ("R5：{type}每班不超过 {size} 人", "R5: a {type} class holds at most {size}"),
     "track.unit_required": ("省级项目（unit）的班次须填写 unit_code", "a unit class needs its unit_code"),
