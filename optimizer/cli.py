@@ -778,6 +778,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     outputs.folder(lambda folder: write_evaluation_files(table, folder))
     commit(outputs)
     print(msg("proc.cli.evaluated", lots=table["lot"].nunique(), quotes=len(table), out=args.out))
+    unranked = table.loc[table["rank"].isna(), "lot"].nunique()
+    if unranked and args.scores is None:  # 综合评分 needs the panel's technical scores to rank
+        print(msg("proc.cli.needs_scores", lots=unranked))
     return EXIT_OK
 
 

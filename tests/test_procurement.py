@@ -476,10 +476,13 @@ def test_evaluate_reproduces_hand_computed_scores_and_ranking(tmp_path, capsys):
     assert (tmp_path / "ev" / "evaluation.xlsx").exists()
 
 
-def test_evaluate_without_scores_computes_price_only(tmp_path):
+def test_evaluate_without_scores_computes_price_only(tmp_path, capsys):
+    """L1 is scored (综合评分): without the panel's scores it has price scores and no rank, and the command says
+    why (it said only 已评 …); L2 (lowest price) is ranked."""
     d = _folder(tmp_path)
     (tmp_path / "q.csv").write_text(QUOTES, encoding="utf-8")
     assert main(["evaluate", str(d), "--quotes", str(tmp_path / "q.csv"), "--out", str(tmp_path / "ev")]) == 0
+    assert "其中 1 个包按综合评分法评审，须有评审小组的技术分才能排名" in capsys.readouterr().out
     ev = read(tmp_path / "ev" / "evaluation.csv").set_index(["lot", "school_code"])
     assert ev.loc[("L1", "sC"), "price_score"] == pytest.approx(24)
     assert ev.loc[("L1"), "technical_score"].isna().all() and ev.loc[("L1"), "rank"].isna().all()

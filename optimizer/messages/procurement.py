@@ -151,6 +151,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "proc.cli.evaluate_help": (
         "按 shortlist 的输出目录核对真实报价与评委打分，给出排名及各项得分",
         "score real quotes and panel points against a shortlist run's folder; ranking with every part"),
+    "proc.cli.needs_scores": (
+        "其中 {lots} 个包按综合评分法评审，须有评审小组的技术分才能排名：请用 --scores 给出评分表（现只算了价格分）",
+        "{lots} lot(s) are scored (综合评分) and need the panel's technical scores to be ranked: give them with "
+        "--scores (only the price scores are computed)"),
     "proc.cli.evaluated": (
         "已评 {lots} 个包、{quotes} 份报价；结果写入 {out}/",
         "{lots} lots, {quotes} quotes evaluated; written to {out}/"),
