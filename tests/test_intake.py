@@ -179,14 +179,29 @@ def test_a_formula_typed_into_a_county_cell_is_evaluated(returned, export_dir, t
     assert status == 0 and out["changes"] == []
 
 
-def test_an_unreadable_file_exits_2(returned, export_dir, tmp_path, capsys):
+def test_an_unreadable_file_is_a_finding_and_the_others_are_consolidated(returned, export_dir, tmp_path, capsys):
+    """A damaged 昆明市 workbook and 曲靖市 sent as .xls stopped the whole intake (exit 2, nothing consolidated):
+    now each is a finding naming the file and what to do, both prefectures count as missing (the draft stands
+    for them), the other 14 are consolidated, and the exit status is 1 (findings)."""
     (returned / "530100_昆明市.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
-    (returned / "530300_曲靖市.xls").write_bytes(b"old format")
-    status = main(["intake", str(returned), "--plan", str(export_dir), "--out", str(tmp_path / "c.xlsx")])
+    (returned / "530300_曲靖市.xlsx").rename(returned / "530300_曲靖市.xls")
+    status, out = run_intake(returned, export_dir, tmp_path, capsys)
+    assert status == 1
+    by_file = {f["file"]: f["message"] for f in out["findings"] if f["file"]}
+    assert "无法读取该工作簿" in by_file["530100_昆明市.xlsx"]
+    assert "另存为 Excel 工作簿（.xlsx）" in by_file["530300_曲靖市.xls"]
+    missing = {f["prefecture"] for f in out["findings"] if "未收到" in f["message"]}
+    assert missing == {"昆明市", "曲靖市"}
+    assert (tmp_path / "result" / "consolidated.xlsx").exists()
+
+
+def test_a_folder_without_any_workbook_exits_2(tmp_path, export_dir, capsys):
+    folder = tmp_path / "only_xls"
+    folder.mkdir()
+    (folder / "530300_曲靖市.xls").write_bytes(b"old format")
+    status = main(["intake", str(folder), "--plan", str(export_dir), "--out", str(tmp_path / "c.xlsx")])
     err = capsys.readouterr().err
-    assert status == 2
-    assert "530100_昆明市.xlsx" in err and "无法读取该工作簿" in err
-    assert "530300_曲靖市.xls" in err and "另存为 Excel 工作簿（.xlsx）" in err
+    assert status == 2 and "530300_曲靖市.xls" in err and "另存为 Excel 工作簿（.xlsx）" in err
     assert not (tmp_path / "c.xlsx").exists()
 
 

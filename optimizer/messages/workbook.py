@@ -177,6 +177,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.wrong_prefecture": ("文件 {file} 按文件名应为{named}，内容却是{found}的工作簿；按内容汇总为{found}",
                                 "file {file} is named for {named} but holds {found}'s workbook; read as {found}"),
     "intake.a_workbook": ("工作簿", "a workbook"),
+    "intake.none": ("无", "none"),
+    "intake.damaged": ("无法打开的文件", "a file that does not open"),
+    "intake.other_format": ("{suffix} 文件", "a {suffix} file"),
     "intake.missing_prefecture": ("未收到{prefecture}的工作簿（汇总表中沿用省级草稿）", "no workbook from "
                                   "{prefecture} (the consolidated table keeps the province's draft)"),
     "intake.header_row": ("表头", "header"),

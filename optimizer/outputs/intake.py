@@ -423,25 +423,27 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
 
     ``draft`` is the province's ``breakdown.csv`` (adcode, county, prefecture, table, column, value) the
     workbooks were exported with; without it no change can be listed and missing prefectures stay empty.
-    Raises ``InputError`` when a file cannot be read at all.
+    Raises ``InputError`` when the folder holds no workbook at all. A file that cannot be read (damaged, or in
+    another spreadsheet format) is a finding naming it, and the others are still consolidated (one bad file
+    stopped the whole intake, and the 15 good ones waited); its prefecture counts as missing.
     """
     from optimizer.errors import InputError
 
-    paths, problems = _workbook_paths(folder)
+    paths, problems, findings = _workbook_paths(folder)
+    if problems:
+        raise InputError(problems)
     books = []
     for path in paths:
         try:
             grid = Grid(path)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            problems.append(Problem(str(path), None, None, None,
-                                    msg("intake.unreadable", reason=f"{type(exc).__name__}: {exc}"[:200])))
+            findings.append(_file_finding(path, msg("intake.unreadable", "zh",
+                                                    reason=f"{type(exc).__name__}: {exc}"[:200]),
+                                          msg("intake.damaged", "zh")))
             continue
         books.append((path, grid))
-    if problems:
-        raise InputError(problems)
     draft_cells = _draft_cells(draft)
-    findings: list[IntakeFinding] = []
-    files: list[tuple[str, str]] = []
+    files: list[tuple[str, str]] = [(f.file, "") for f in findings]
     notes: list[str] = []
     read: dict[str, dict[tuple[str, str, str], int]] = {}
     for path, grid in books:
@@ -474,7 +476,8 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
     for code in sorted(plan.prefectures["adcode"]):
         if code not in read:
             name = plan.prefecture_name(code)
-            findings.append(IntakeFinding(name, "", "", "", "", msg("intake.a_workbook", "zh"), "", ERROR,
+            findings.append(IntakeFinding(name, "", "", "", "", msg("intake.a_workbook", "zh"),
+                                          msg("intake.none", "zh"), ERROR,
                                           msg("intake.missing_prefecture", "zh", prefecture=name)))
     consolidated, changes = _consolidate(plan, read, draft)
     if draft is None:
@@ -482,23 +485,29 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
     return IntakeResult(files, findings, changes, consolidated, notes)
 
 
-def _workbook_paths(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """The .xlsx/.xlsm files of ``folder`` (lock files and our own consolidated output skipped); another
-    spreadsheet format is a problem (exit 2) naming the file."""
-    problems: list[Problem] = []
+def _workbook_paths(folder: Path) -> tuple[list[Path], list[Problem], list[IntakeFinding]]:
+    """The .xlsx/.xlsm files of ``folder`` (lock files and our own consolidated output skipped); a file in another
+    spreadsheet format is a finding naming it; no folder or no workbook at all is a problem (exit 2)."""
     if not folder.is_dir():
-        return [], [Problem(str(folder), None, None, None, msg("intake.no_folder"))]
-    paths = []
+        return [], [Problem(str(folder), None, None, None, msg("intake.no_folder"))], []
+    paths, findings = [], []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(("~$", ".")) or not path.is_file() or path.stem.startswith("consolidated"):
             continue
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             paths.append(path)
         elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
-            problems.append(Problem(str(path), None, None, None, msg("intake.save_as_xlsx")))
-    if not paths and not problems:
-        problems.append(Problem(str(folder), None, None, None, msg("intake.no_workbooks")))
-    return paths, problems
+            findings.append(_file_finding(path, msg("intake.save_as_xlsx", "zh"),
+                                          msg("intake.other_format", "zh", suffix=path.suffix)))
+    if not paths:  # nothing to consolidate: the files there (other formats), or the empty folder, stop it
+        said = [Problem(str(folder / f.file), None, None, None, f.message) for f in findings]
+        return [], said or [Problem(str(folder), None, None, None, msg("intake.no_workbooks"))], []
+    return paths, [], findings
+
+
+def _file_finding(path: Path, message: str, found: str) -> IntakeFinding:
+    """A returned file the intake cannot read: named (where the prefecture would be), with what to do."""
+    return IntakeFinding(path.name, path.name, "", "", "", msg("intake.a_workbook", "zh"), found, ERROR, message)
 
 
 def _check_file_name(reader: _Reader, code: str) -> None:
