@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -136,6 +137,10 @@ def test_stress_case_diagnosis_names_the_provincewide_shortfall(solved):
     _, _, _, sol = solved["stress_infeasible"]
     assert sol.diagnosis is not None
     assert f"共缺 {(360_000 - places) / 10_000:g} 万人" in sol.diagnosis.messages[0]  # Chinese by default
+    # the sum reads at once: 共需 − 至多只能安排 = 共缺
+    need, have, short = (float(x) for x in re.findall(r"(?:共需|至多只能安排|共缺) ([\d.]+) 万人",
+                                                      sol.diagnosis.messages[0]))
+    assert have == places / 10_000 and round(need - have, 4) == short
     assert any("全省性的缺口" in m for m in sol.diagnosis.messages)
 
 

@@ -28,13 +28,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diag.other": ("{name}其他培训人次", "{name} other trainees"),
     "diag.quota": ("{name}名额（附件2）", "{name} quota (Annex 2)"),
     # the min cut
-    "diag.summary": ("{n} 项需求无法同时满足：共需 {need}；{parts}（共缺 {short}）。",
-                     "{n} demand(s) cannot all be met: together they need {need}; {parts} (short {short} in all)."),
-    "diag.part_capacity": ("能承担的机构与课程只能容纳 {have}",
-                           "the institutions and courses able to serve them have places for {have}"),
-    "diag.part_quota": ("能承担的院校最多只能培训其名额：{schools}{more}（合计 {total}）",
-                        "the schools able to serve them may train at most their quotas, {schools}{more} "
-                        "({total} in all)"),
+    "diag.summary": ("{n} 项需求无法同时满足：共需 {need}，至多只能安排 {have}{parts}，共缺 {short}。",
+                     "{n} demand(s) cannot all be met: together they need {need}, at most {have} can be placed{parts}; "
+                     "short {short} in all."),
+    "diag.parts_one": ("（{part}）", " ({part})"),
+    "diag.parts_sum": ("（= {parts}）", " (= {parts})"),
+    "diag.plus": (" + ", " + "),
+    "diag.part_capacity": ("能承担的机构与课程可容纳 {have}",
+                           "places for {have} at the institutions and courses able to serve them"),
+    "diag.part_quota": ("能承担的院校名额 {total}：{schools}{more}",
+                        "{total} of quota at the schools able to serve them: {schools}{more}"),
     "diag.part_nothing": ("没有任何机构能承担", "nothing can serve them"),
     "diag.join": ("；", "; "),
     "diag.list_sep": ("、", ", "),

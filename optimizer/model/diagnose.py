@@ -248,8 +248,13 @@ def flow_diagnosis(problem: AllocationProblem, with_certificate: bool) -> tuple[
         parts.append(msg("diag.part_quota", schools=msg("diag.list_sep").join(
             f"{problem.names[s]} {people(c)}" for s, c in largest), more=msg("diag.more") if len(quota_cut) > 5
             else "", total=people(sum(c for _, c in quota_cut))))
-    messages = [msg("diag.summary", n=len(short_nodes), need=people(need_total),
-                    parts=msg("diag.join").join(parts or [msg("diag.part_nothing")]), short=people(demand - value))]
+    # what can be placed is the cut's value: its parts shown as a sum, so need − placed = short reads at once
+    # (a planner read "容纳 1.6248 万人；…名额（合计 18 万人）（共缺 0.3752 万人）" against 20 万 as a wrong sum)
+    shown = (msg("diag.parts_sum", parts=msg("diag.plus").join(parts)) if len(parts) > 1
+             else msg("diag.parts_one", part=parts[0] if parts else msg("diag.part_nothing")))
+    placeable = capacity_cut + sum(c for _, c in quota_cut)  # the cut into these demands: what can reach them
+    messages = [msg("diag.summary", n=len(short_nodes), need=people(need_total), have=people(placeable), parts=shown,
+                    short=people(demand - value))]
     prefectures = {n for n in g.predecessors(SINK) if n[0] == "pref"}
     if prefectures and prefectures <= set(short_nodes):
         messages.append(msg("diag.province"))
