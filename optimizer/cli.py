@@ -1248,8 +1248,10 @@ def _value(key: str, value: object) -> str:
             return yuan(value)
         if key.startswith("certificate_share.") or key == "elapsed":
             return share(value)
-        if key == "integer_gap":
-            return f"{value:.2e}"
+        if key == "integer_gap":  # above the LP bound, as solve says it
+            return share(value, 2)
+        if key == "trainee_km":
+            return f"{round(value):,}"
         return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
     if isinstance(value, list):
         return msg("diag.join").join(str(v) for v in value)

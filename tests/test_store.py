@@ -93,6 +93,11 @@ def test_runs_of_a_sequence_of_commands_are_listed_and_diffed(store_url, tmp_pat
     assert main(["runs", "diff", str(runs[1]["id"]), str(runs[0]["id"])]) == 0
     text = capsys.readouterr().out  # Chinese by default: the objective by name, in 万元, with B − A
     assert f"目标值：{obj_a / 10_000:,.2f} 万元 → {obj_b / 10_000:,.2f} 万元" in text, text
+    summary_b = json.loads((b / "summary.json").read_text(encoding="utf-8"))
+    assert main(["runs", "show", str(runs[0]["id"])]) == 0
+    shown = capsys.readouterr().out  # the gap a percentage (it read 3.78e-04), trainee-km to the kilometre
+    assert f"整数差距：{summary_b['integer_gap']:.2%}" in shown
+    assert f"学员公里数：{round(summary_b['trainee_km']):,}" in shown
 
 
 def test_a_submitted_export_links_later_runs(store_url, tmp_path, capsys):
