@@ -527,3 +527,15 @@ def test_pdf_of_each_workbook(tmp_path):
     pdfs = sorted(p.name for p in (tmp_path / "o").glob("*.pdf"))
     assert pdfs == ["530000_云南省.pdf", "530100_昆明市.pdf", "530300_曲靖市.pdf"]
     assert all((tmp_path / "o" / p).read_bytes().startswith(b"%PDF") for p in pdfs)
+
+
+def test_the_schools_sheet_totals_to_annex1_column_5(exported):
+    """The 技工院校 sheet had no 合计 row: it now sums (by formula, value cached) to the prefecture's Annex 1
+    column 5 as the notice prints it (临沧市 1.4 万 = 14,000; 昆明市 5 万 = 50,000) and to the solve's classes."""
+    out, school = exported
+    for file, code, target in (("530900_临沧市.xlsx", "530900", 14_000), ("530100_昆明市.xlsx", "530100", 50_000)):
+        rows = sheet_values(out / file, "技工院校")
+        total = next(r for r in rows if r[0] == "合计")
+        mine = school[school["adcode"].str[:4] == code[:4]]
+        assert total[3] == target == mine["trainees"].sum()
+        assert total[4] == sum(r[4] for r in rows[2:] if r[0] not in ("合计", None))

@@ -90,7 +90,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "assignment and top-five sheets are for reference."),
     "wb.cover_none": ("无", "none"),
     "wb.assume_indicator": ("县级指标：{indicator}", "county indicator: {indicator}"),
-    "wb.assume_params": ("等级证书类比例 ρ = {rho}；县级带宽 δ = ±{delta}；专业结构容差 τ = {tau}",
+    "wb.assume_params": ("等级证书类比例不低于 {rho}；各县技工院校任务在按分解指标计算数的 ±{delta} 之内；"
+                         "专业结构容差 {tau}",
                          "certificate share ρ = {rho}; county band δ = ±{delta}; mix tolerance τ = {tau}"),
     "wb.indicator_population_2020": ("2020年常住人口（第七次全国人口普查）", "2020 census population"),
     "wb.indicator_population_outside_districts": ("市辖区以外常住人口（市辖区计 0）",

@@ -654,8 +654,9 @@ def write_province_workbook(path: Path, b: Breakdown, plan: PlanData, info: Cove
 
 
 def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, headers: list[str],
-                 note: str | None = None, sign: bool = False) -> None:
-    """A plain list sheet (assignments, schools, top five) with a centred title and repeated header."""
+                 note: str | None = None, sign: bool = False, totals: tuple[int, ...] = ()) -> None:
+    """A plain list sheet (assignments, schools, top five) with a centred title and repeated header; ``totals``:
+    the columns summed in a 合计 row under the list (a SUM formula with its value cached)."""
     ws = book.sheet(name)
     last = len(headers) - 1
     ws.merge_range(0, 0, 0, last, title, book.title)
@@ -670,6 +671,12 @@ def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, header
             value = v.item() if hasattr(v, "item") else v
             _write_value(ws, r, j, value, book.text, book.int)
             widths[j] = max(widths[j], _width(value))
+        r += 1
+    if totals and len(frame):
+        ws.write_string(r, 0, "合计", book.head)
+        for j in totals:
+            column = xl_col_to_name(j)
+            ws.write_formula(r, j, f"=SUM({column}3:{column}{r})", book.int, int(frame.iloc[:, j].sum()))
         r += 1
     if note:
         r += 1
@@ -690,7 +697,7 @@ def _schools_sheet(book: _Book, where: str, sch: pd.DataFrame) -> None:
     frame = frame.sort_values(["adcode", "trainees", "school"], ascending=[True, False, True])
     _frame_sheet(book, SHEETS["schools"], f"{where} 技工院校培训任务（按县）",
                  frame[["county", "adcode", "school", "trainees", "classes"]],
-                 ["县（市、区）", "区划代码", "技工院校", "培训人次", "班次"])
+                 ["县（市、区）", "区划代码", "技工院校", "培训人次", "班次"], totals=(3, 4))
 
 
 def _assignments_sheet(book: _Book, where: str, sch: pd.DataFrame, proj: pd.DataFrame) -> None:
@@ -701,7 +708,7 @@ def _assignments_sheet(book: _Book, where: str, sch: pd.DataFrame, proj: pd.Data
     frame = pd.concat([a[cols], b[cols]], ignore_index=True).sort_values(["adcode", "kind", "who", "course"])
     _frame_sheet(book, SHEETS["assignments"], f"{where} 技工院校与省级项目培训分配明细（按县）", frame,
                  ["县（市、区）", "区划代码", "类别", "学校/项目单位", "职业（工种）", "证书类型", "等级", "承训机构",
-                  "培训人次", "班次"])
+                  "培训人次", "班次"], totals=(8, 9))
 
 
 def r18_ranking(sch: pd.DataFrame, proj: pd.DataFrame, n: int = rules.TOP_INSTITUTIONS_TRACKED) -> pd.DataFrame:
