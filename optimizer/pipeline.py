@@ -300,7 +300,7 @@ def run_replan(result: RunResult, records: pd.DataFrame, as_of: dt.date, workers
     the re-plan problem, its solve, then the re-assembled tables, changes and checks (a ``Replan``)."""
     from optimizer.tracking.replan import finish_replan, replan_problem
 
-    new, classified = replan_problem(result.problem, records, as_of, result.solution)
+    new, classified = replan_problem(result.problem, records, as_of, result.solution, result.plan.notice.year)
     solution = allocate(new, workers=workers)
     return finish_replan(result.problem, result.solution, new, classified, solution)
 

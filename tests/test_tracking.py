@@ -487,3 +487,17 @@ def test_an_as_of_date_outside_the_plans_year_is_refused(actuals, tmp_path, caps
     err = capsys.readouterr().err
     assert code == 2 and "--as-of" in err and "2023-06-30" in err and "2022-01-01 至 2023-02-25" in err
     assert not (tmp_path / "p").exists()
+
+
+def test_after_the_plan_year_all_of_it_has_passed_and_no_capacity_is_left(solved):
+    """In the approval period after 31 December (inside check_as_of's limits) the 2022 plan's year is over: the
+    progress report counted 2023's working days (全年已过 14.5% on 2023-02-25, every prefecture 'lagging' against
+    14.5%) and the re-plan as of 2023-01-20 gave the remaining trainees 2023's days to train in."""
+    from optimizer.tracking.progress import year_elapsed
+    from optimizer.tracking.replan import remaining_capacity, share_after
+
+    assert year_elapsed(dt.date(2023, 2, 25), 2022) == 1.0
+    assert share_after(dt.date(2023, 1, 20), 2022) == 0.0
+    assert year_elapsed(dt.date(2022, 6, 30), 2022) == year_elapsed(dt.date(2022, 6, 30))
+    _, problem, _ = solved
+    assert int(remaining_capacity(problem.offers, dt.date(2023, 1, 20), 2022).sum()) == 0

@@ -57,9 +57,10 @@ def working_days_of_year(year: int) -> tuple[dt.date, ...]:
     return tuple(out)
 
 
-def year_elapsed(as_of: dt.date) -> float:
-    """Share of the year's working days on or before ``as_of``."""
-    days = working_days_of_year(as_of.year)
+def year_elapsed(as_of: dt.date, year: int | None = None) -> float:
+    """Share of the plan ``year``'s working days on or before ``as_of`` (default: ``as_of``'s year); after the
+    year's end, in its claims' approval period, all of it (it counted 2023's days: 14.5% on 2023-02-25)."""
+    days = working_days_of_year(year or as_of.year)
     return sum(1 for d in days if d <= as_of) / len(days)
 
 
@@ -148,7 +149,7 @@ def progress_table(plan: PlanData, problem: AllocationProblem, breakdown: Breakd
     for c in ("planned", "done", "running"):
         table[c] = table[c].astype(int)
     table["remaining"] = (table["planned"] - table["done"] - table["running"]).clip(lower=0)
-    elapsed = year_elapsed(as_of)
+    elapsed = year_elapsed(as_of, plan.notice.year)
     positive = table["planned"].where(table["planned"] > 0)
     table["share_done"] = (table["done"] / positive).round(4).fillna(0.0)
     table["share_expected"] = round(elapsed, 4)
@@ -213,7 +214,8 @@ def overdue_claims(records: pd.DataFrame, plan: PlanData, as_of: dt.date) -> pd.
 def progress(plan: PlanData, problem: AllocationProblem, breakdown: Breakdown, records: pd.DataFrame,
              as_of: dt.date, threshold: float = DEFAULT_LAG_THRESHOLD) -> Progress:
     """Progress tables, R18 top five and overdue claims as of ``as_of`` (records after it are ignored)."""
-    return Progress(as_of, year_elapsed(as_of), progress_table(plan, problem, breakdown, records, as_of, threshold),
+    return Progress(as_of, year_elapsed(as_of, plan.notice.year),
+                    progress_table(plan, problem, breakdown, records, as_of, threshold),
                     top_five(records, plan), overdue_claims(records, plan, as_of), records, threshold)
 
 

@@ -35,15 +35,16 @@ Y, W, V, Q = ["school", "county"], ["school", "prefecture", "course"], \
     ["unit", "prefecture", "course", "institution"], ["unit", "prefecture", "institution", "county"]
 
 
-def share_after(as_of: dt.date) -> float:
-    """Share of the year's working days after ``as_of``."""
-    days = working_days_of_year(as_of.year)
+def share_after(as_of: dt.date, year: int | None = None) -> float:
+    """Share of the plan ``year``'s working days after ``as_of`` (default: ``as_of``'s year); none after the
+    year's end (a re-plan as of 2023-01-20 gave the 2022 plan 2023's days to train in)."""
+    days = working_days_of_year(year or as_of.year)
     return sum(1 for d in days if d > as_of) / len(days)
 
 
-def remaining_capacity(offers: pd.DataFrame, as_of: dt.date) -> pd.Series:
+def remaining_capacity(offers: pd.DataFrame, as_of: dt.date, year: int | None = None) -> pd.Series:
     """Trainees each offer can still take after ``as_of``: ⌊days × share after⌋ training days (R5–R7)."""
-    after = share_after(as_of)
+    after = share_after(as_of, year)
     return pd.Series([capacity(s, math.floor(d * after), h, z) for s, d, h, z in zip(
         offers["equipment_sets"], offers["days_available"], offers["class_hours"], offers["class_size"],
         strict=True)], index=offers.index, dtype=int)
@@ -104,7 +105,7 @@ def _floor(keys: pd.DataFrame, records: pd.DataFrame, columns: list[str]) -> pd.
 
 
 def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.date,
-                   original: Solution | None = None) -> tuple[AllocationProblem, Classified]:
+                   original: Solution | None = None, year: int | None = None) -> tuple[AllocationProblem, Classified]:
     """The original problem with floors, shrunk totals and the capacity left after ``as_of``; with the original
     plan's tables, its county flows as anchors (lp.ANCHOR_COLUMN): the re-plan changes as few totals as it can."""
     c = classify(records, problem)
@@ -129,7 +130,7 @@ def replan_problem(problem: AllocationProblem, records: pd.DataFrame, as_of: dt.
     done = used.reindex(index, fill_value=0).to_numpy().astype(int)
     # never more than the year's capacity (R5–R7), never less than what the records already hold
     offers["capacity"] = np.maximum(done, np.minimum(offers["capacity"].to_numpy(),
-                                                     done + remaining_capacity(offers, as_of).to_numpy()))
+                                                     done + remaining_capacity(offers, as_of, year).to_numpy()))
     new = dataclasses.replace(
         problem, params=params, schools=schools, targets=targets, unit_plans=plans, offers=offers,
         y_keys=_anchored(_floor(problem.y_keys, c.school_in, Y), original, "school_allocation",
