@@ -245,3 +245,24 @@ def test_evaluator_by_hand():
     assert ev.evaluate("S", "=SUM($A$1:A3,'T 2'!B1)") == 10 + 30 + 5 + 7
     with pytest.raises(FormulaError):
         ev.evaluate("S", "=VLOOKUP(A1,A1:A3,1)")
+
+
+def test_a_second_workbook_an_empty_file_and_a_wrong_year_are_named(returned, export_dir, tmp_path, capsys):
+    """Three faults a bureau sends in one folder: a revised 昆明市 workbook beside the first (the finding named
+    neither file, so no one knew which had been dropped), a zero-byte 玉溪市 file (its reason was 'BadZipFile:
+    File is not a zip file') and a 丽江市 cover for 2021 (the year read '2,021' against '2,022')."""
+    shutil.copy(returned / "530100_昆明市.xlsx", returned / "530100_昆明市_修改版.xlsx")
+    (returned / "530400_玉溪市.xlsx").write_bytes(b"")
+
+    def older(wb):
+        wb["封面"]["B4"].value = "2021年"
+    edit(returned / "530700_丽江市.xlsx", older)
+    status, out = run_intake(returned, export_dir, tmp_path, capsys)
+    assert status == 1
+    by = {(f["prefecture"], f["file"]): f for f in out["findings"]}
+    twice = by[("昆明市", "530100_昆明市_修改版.xlsx")]
+    assert twice["message"] == ("昆明市 收到不止一个工作簿：已汇总 530100_昆明市.xlsx，"
+                                "本文件 530100_昆明市_修改版.xlsx 未汇总")
+    assert "文件为空，0 字节" in by[("530400_玉溪市.xlsx", "530400_玉溪市.xlsx")]["message"]
+    year = by[("丽江市", "530700_丽江市.xlsx")]
+    assert (year["expected"], year["found"]) == ("2022", "2021")

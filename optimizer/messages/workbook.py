@@ -171,8 +171,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.a_prefecture": ("州（市）名称", "a prefecture name"),
     "intake.unknown_prefecture": ("{file}：无法识别所属州（市）（封面“州（市）”一栏、表题和文件名均无法识别）",
                                   "{file}: no prefecture could be identified (cover, titles and file name)"),
-    "intake.duplicate_prefecture": ("{prefecture} 收到不止一个工作簿；本文件未汇总", "more than one workbook for "
-                                    "{prefecture}; this file was not consolidated"),
+    "intake.duplicate_prefecture": ("{prefecture} 收到不止一个工作簿：已汇总 {used}，本文件 {file} 未汇总",
+                                    "more than one workbook for {prefecture}: {used} was consolidated, this file "
+                                    "{file} was not"),
+    "intake.empty_file": ("文件为空，0 字节", "the file is empty, 0 bytes"),
     "intake.wrong_year": ("年度不符：应为 {expected} 年，工作簿为 {found} 年", "wrong year: expected {expected}, the "
                           "workbook says {found}"),
     "intake.wrong_prefecture": ("文件 {file} 按文件名应为{named}，内容却是{found}的工作簿；按内容汇总为{found}",

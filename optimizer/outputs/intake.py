@@ -437,8 +437,10 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
         try:
             grid = Grid(path)
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            findings.append(_file_finding(path, msg("intake.unreadable", "zh",
-                                                    reason=f"{type(exc).__name__}: {exc}"[:200]),
+            # an empty file said 'BadZipFile: File is not a zip file'; the bureau needs to know it came empty
+            reason = (msg("intake.empty_file", "zh") if path.stat().st_size == 0
+                      else f"{type(exc).__name__}: {exc}"[:200])
+            findings.append(_file_finding(path, msg("intake.unreadable", "zh", reason=reason),
                                           msg("intake.damaged", "zh")))
             continue
         books.append((path, grid))
@@ -446,6 +448,7 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
     files: list[tuple[str, str]] = [(f.file, "") for f in findings]
     notes: list[str] = []
     read: dict[str, dict[tuple[str, str, str], int]] = {}
+    used: dict[str, str] = {}  # prefecture → the file consolidated for it
     for path, grid in books:
         reader = _Reader(path, plan, grid)
         reader.draft = draft_cells
@@ -461,18 +464,21 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
             continue
         reader.prefecture_name = plan.prefecture_name(code)
         files.append((path.name, reader.prefecture_name))
-        if code in read:
-            reader.find(SHEETS["cover"], "", msg("wb.cover_prefecture", "zh"), "", reader.prefecture_name, ERROR,
-                        msg("intake.duplicate_prefecture", "zh", prefecture=reader.prefecture_name))
+        if code in read:  # both files named: the line showed neither, so no one knew which one was dropped
+            reader.find(SHEETS["cover"], "", msg("wb.cover_prefecture", "zh"), "", "", ERROR,
+                        msg("intake.duplicate_prefecture", "zh", prefecture=reader.prefecture_name,
+                            used=used[code], file=path.name))
             findings += reader.findings
             continue
         _check_file_name(reader, code)
         if year != plan.notice.year:
-            reader.find(SHEETS["cover"], "", msg("wb.cover_year", "zh"), plan.notice.year, year, ERROR,
+            reader.find(SHEETS["cover"], "", msg("wb.cover_year", "zh"), str(plan.notice.year), _plain_year(year),
+                        ERROR,
                         msg("intake.wrong_year", "zh", expected=plan.notice.year, found=year))
         cells = _read_prefecture(reader, code)
         findings += reader.findings
         read[code] = cells
+        used[code] = path.name
     for code in sorted(plan.prefectures["adcode"]):
         if code not in read:
             name = plan.prefecture_name(code)
@@ -707,6 +713,11 @@ def _draft_cells(draft: pd.DataFrame | None) -> dict[tuple[str, str, str], int]:
 
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip().replace("\u3000", "")
+
+
+def _plain_year(year: int | None) -> str:
+    """A year as written (2021, not 2,021 as _show separates counts); '' when the cover has none."""
+    return "" if year is None else str(year)
 
 
 def _show(value: object) -> str:
