@@ -220,6 +220,20 @@ def test_a_write_error_of_any_library_leaves_nothing(tmp_path):
     assert list(out.iterdir()) == []
 
 
+def test_a_folder_where_a_file_goes_leaves_nothing_and_is_named(tmp_path):
+    """intake --out x.xlsx beside a folder x.xlsx: the run said 未写入任何文件 (exit 5) naming its staging
+    folder, but x.csv, moved before the folder stopped it, stayed behind with no manifest listing it."""
+    out = tmp_path / "out"
+    (out / "b.xlsx").mkdir(parents=True)
+    outputs = OutputSet(out, "intake", "x")
+    outputs.json("a.csv", {})
+    outputs.json("b.xlsx", {})
+    with pytest.raises(OutputError) as caught:
+        outputs.commit()
+    assert sorted(p.name for p in out.iterdir()) == ["b.xlsx"] and (out / "b.xlsx").is_dir()
+    assert ".staging-" not in str(caught.value) and "b.xlsx" in str(caught.value)
+
+
 def test_nan_never_reaches_a_json_file(tmp_path):
     outputs = OutputSet(tmp_path / "o", "solve", "x")
     with pytest.raises(ValueError):

@@ -168,6 +168,11 @@ class OutputSet:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
         try:
             names = self._write_all(staging)
+            # a folder where a file goes fails only at its os.replace, after the files before it had been
+            # moved and the manifest removed (intake --out x.xlsx beside a folder x.xlsx left x.csv behind)
+            folder = next((n for n in sorted(names) if (self.out / n).is_dir()), None)
+            if folder is not None:
+                raise OutputError(self.out / folder, msg("out.folder_in_the_way"))
             listed = manifest_files(self.out)
             set_aside = self._set_aside(names, listed)
             manifest = {"command": self.command, "input_id": self.input_id, "status": self.status,
