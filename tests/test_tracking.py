@@ -501,3 +501,23 @@ def test_after_the_plan_year_all_of_it_has_passed_and_no_capacity_is_left(solved
     assert year_elapsed(dt.date(2022, 6, 30), 2022) == year_elapsed(dt.date(2022, 6, 30))
     _, problem, _ = solved
     assert int(remaining_capacity(problem.offers, dt.date(2023, 1, 20), 2022).sum()) == 0
+
+
+def test_an_infeasible_replans_smallest_repair_is_named_in_words(solved, tmp_path, capsys):
+    """The seed-7 records (as of 30 June) leave no re-plan; the elastic diagnosis read 'quota_s17 少 0.0125
+    万人；quota_s33 多 0.0125 万人；qual_p530800 多 0.0027 万人': solver row names a bureau cannot read. Now each
+    row by its school or prefecture and its annex (the kinds are those of model/lp.py's rows)."""
+    from optimizer.model.diagnose import row_words
+    from optimizer.tracking.synthetic import generate_actuals
+
+    names = {"s02": "云南工业技师学院", "530800": "普洱市"}
+    assert row_words("quota", ["s02"], names, "quota_s02") == "云南工业技师学院名额（附件2）"
+    assert row_words("qual", ["530800"], names, "qual_p530800") == "普洱市培训合格证书类培训上限（三(三)）"
+    assert row_words("band", ["530102"], names, "band_c530102") == "band_c530102"  # no words: its label
+    plan, problem, solution = solved
+    path = tmp_path / "a7.csv"
+    generate_actuals(plan, problem, solution, AS_OF, seed=7).to_csv(path, index=False, encoding="utf-8-sig")
+    code = main(["replan", str(path), "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "r")])
+    text = "".join(capsys.readouterr())
+    assert code != 0 and "放松量最小" in text and "名额（附件2）" in text
+    assert "quota_" not in text and "qual_" not in text

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from optimizer.messages import msg
+from optimizer.messages import CATALOGUE, msg
 from optimizer.messages.numbers import persons_exact as people
 from optimizer.messages.numbers import share
 from optimizer.model.problem import AllocationProblem
@@ -322,6 +322,15 @@ def elastic_violations(problem: AllocationProblem) -> pd.DataFrame:
     return frame.sort_values(["amount", "constraint"], ascending=[False, True]).reset_index(drop=True)
 
 
+def row_words(kind: str, codes: list[str], names: dict[str, str], label: str) -> str:
+    """An elastic row in words from its kind and codes (云南技师学院名额（附件2）), else its solver label: the
+    re-plan's diagnosis read 'quota_s02 少 0.0125 万人；qual_p530800 多 0.0027 万人'."""
+    key = f"diag.con.{kind}"
+    if key not in CATALOGUE:
+        return label
+    return msg(key, name="·".join(names.get(c, c) for c in codes if c))
+
+
 def diagnose_infeasible(problem: AllocationProblem, issues: list[Issue]) -> Diagnosis:
     """Combine pre-checks, the flow network's min cut and the elastic LP into one diagnosis."""
     messages = [i.message for i in issues]
@@ -335,7 +344,8 @@ def diagnose_infeasible(problem: AllocationProblem, issues: list[Issue]) -> Diag
     violations = elastic_violations(problem)
     if not messages and not violations.empty:
         messages.append(msg("diag.elastic", rows=msg("diag.join").join(
-            msg("diag.elastic_row", constraint=r.constraint, direction=msg(f"diag.{r.direction}"),
+            msg("diag.elastic_row", constraint=row_words(r.kind, r.codes, problem.names, r.constraint),
+                direction=msg(f"diag.{r.direction}"),
                 amount=people(r.amount)) for r in violations.head(5).itertuples())))
     if not messages:
         messages.append(msg("diag.no_cause"))
