@@ -229,6 +229,23 @@ def test_comparing_with_an_infeasible_scenario_gives_its_diagnosis_not_differenc
     assert f"  - {b[3].diagnosis.messages[0]}" in text
 
 
+def test_the_comparison_workbook_names_its_scenarios_and_an_unsolved_sides_reason(solved, tmp_path):
+    """The workbook's columns said only 方案 A / 方案 B (a printed copy never said which scenarios), and an
+    infeasible B was a blank column with no reason. Under the key figures: the head line solve's text starts
+    with, then B's diagnosis, line by line, in merged cells A:D."""
+    from openpyxl import load_workbook
+
+    a, b = solved["baseline"], solved["stress_infeasible"]
+    with language("zh"):
+        write_comparison_xlsx(compare((a[0].name, a[2], a[3]), (b[0].name, b[2], b[3])), tmp_path / "c.xlsx")
+    ws = load_workbook(tmp_path / "c.xlsx")["关键指标"]
+    below = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    below = below[below.index(None) + 1:]
+    assert below[0] == "A = 基准方案（baseline）：最优    B = 压力测试（不可行）（stress_infeasible）：不可行"
+    assert below[1] == "方案 B（stress_infeasible）不可行，没有分配方案可比较。原因："
+    assert below[2:] == [f"  - {m}" for m in b[3].diagnosis.messages]
+
+
 def test_full_offers_count_the_places_the_plan_may_fill(solved):
     """An offer is full when the plan uses all its plannable places: 80% (class_fill) of its seats, worked out
     here from offers.csv and courses.csv, against the trainees the allocation tables place there. Counted

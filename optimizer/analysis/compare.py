@@ -269,6 +269,7 @@ def write_comparison_xlsx(c: Comparison, path) -> None:
             sheet.write(i, 0, _figure_label(r.figure))
             for j, v in enumerate((r.a, r.b, r.difference), start=1):
                 _figure_cell(sheet, i, j, r.figure, v, formats)
+        _sides_below(xw.book, sheet, c, len(c.figures) + 2)
         sheet.set_column(0, 0, 44)
         sheet.set_column(1, 3, 18)
         _printable(sheet)
@@ -280,6 +281,22 @@ def write_comparison_xlsx(c: Comparison, path) -> None:
             sheet.set_column(1, 1, 36)
             sheet.set_column(2, 4, 14, number)
             _printable(sheet)
+
+
+def _sides_below(book, sheet, c: Comparison, row: int) -> None:
+    """Under the key figures: which scenario is A and which B (the workbook said only 方案 A / 方案 B, so a
+    printed copy did not say what was compared), and an unsolved side's diagnosis (its column was blank)."""
+    from optimizer.messages import msg, scenario_title
+
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    lines = [msg("cmp.head", a=scenario_title(c.a.name), a_status=_status_text(c.a.status),
+                 b=scenario_title(c.b.name), b_status=_status_text(c.b.status))]
+    for side, name, status, why in c.unsolved:
+        lines.append(msg("cmp.unsolved", side=side, name=name, status=_status_text(status)))
+        lines += [f"  - {m}" for m in why]
+    for i, line in enumerate(lines):
+        sheet.merge_range(row + i, 0, row + i, 3, line, wrap)
+        sheet.set_row(row + i, 15 * (1 + len(line) // 50))  # A:D hold about 50 Chinese characters a line
 
 
 def _figure_cell(sheet, row: int, col: int, figure: str, value: object, formats: dict) -> None:
