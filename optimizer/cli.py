@@ -731,7 +731,15 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace) -> int:
     """Solve every grid point; write sweep.csv and one plot per figure."""
-    from optimizer.analysis.sweep import DEFAULT_CACHE, parse_param, plot_sweep, run_sweep, sweep_table, sweep_text
+    from optimizer.analysis.sweep import (
+        DEFAULT_CACHE,
+        parse_param,
+        plot_sweep,
+        run_sweep,
+        sweep_reasons,
+        sweep_table,
+        sweep_text,
+    )
 
     if getattr(args, "samples", None):  # issue 20: a Monte Carlo sweep of the assumed numbers
         return run_monte_carlo(args)
@@ -749,6 +757,8 @@ def run_sweep(args: argparse.Namespace) -> int:
     outputs.folder(lambda folder: [p.name for p in plot_sweep(table, params, folder)])
     written = commit(outputs)
     print(sweep_text(table, params))
+    for line in sweep_reasons(table, params):
+        print(line)
     if (table["status"] == "optimal").any():
         from optimizer.model.class_step import CLASS_GAP
 

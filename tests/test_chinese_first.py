@@ -247,6 +247,19 @@ def test_the_sweep_table_reads_like_solve(monkeypatch):
     assert not [x for x in lines if english_words(x)], lines
 
 
+def test_the_sweep_says_why_a_point_has_no_plan(monkeypatch):
+    """A point without a plan was a row of blank cells and '2 个非最优'; its reason stayed in sweep.csv."""
+    import pandas as pd
+
+    from optimizer.analysis.sweep import sweep_reasons
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    table = pd.DataFrame({"cert_share": [0.6, 0.95], "status": ["optimal", "infeasible"],
+                          "message": ["", "德宏州需要 0.9 万人，最多可安排 0.0264 万人"]})
+    assert sweep_reasons(table, [("cert_share", [0.6, 0.95])]) == [
+        "  cert_share=0.95：不可行。德宏州需要 0.9 万人，最多可安排 0.0264 万人"]
+
+
 @pytest.mark.parametrize("argv", [["runs", "show", "abc"], ["runs", "diff", "a", "b"],
                                   ["compare", "a.yaml", "b.yaml", "--top", "ten"]])
 def test_a_number_argument_that_is_no_number_is_named_in_chinese(argv, capsys, monkeypatch):

@@ -441,6 +441,19 @@ def sweep_text(table: pd.DataFrame, params: list[tuple[str, list[float]]]) -> st
         return shown.to_string(index=False)
 
 
+def sweep_reasons(table: pd.DataFrame, params: list[tuple[str, list[float]]]) -> list[str]:
+    """One line per point without a plan: its settings, status and why (sweep.csv's message). The command said
+    only '2 个非最优', the table's cells blank, and the reason stayed in the CSV."""
+    lines = []
+    for r in table[table["status"] != "optimal"].to_dict("records"):
+        point = ", ".join(f"{name}={r[name]:g}" for name, _ in params)
+        status = msg(f"status.{r['status']}") if f"status.{r['status']}" in CATALOGUE else str(r["status"])
+        why = r.get("message")
+        lines.append(msg("cli.sweep_not_optimal", point=point, status=status,
+                         why=why if isinstance(why, str) and why else "—"))
+    return lines
+
+
 # Fonts with Chinese glyphs, tried in order (Debian/Ubuntu's Noto CJK, Windows' 黑体 and 微软雅黑, WenQuanYi);
 # without one the plots are labelled in English rather than drawn with empty boxes.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "SimHei", "Microsoft YaHei",

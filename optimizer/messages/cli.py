@@ -164,6 +164,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "note: each point is re-solved from the optimal basis of the scenario's own settings; its "
                            "LP bound is a separate solve's, its plan in whole classes may differ slightly (both lie "
                            "within {gap} of the bound). For one point's classes, run solve with the same settings"),
+    "cli.sweep_not_optimal": ("  {point}：{status}。{why}", "  {point}: {status}. {why}"),
     "cli.sweep_done": ("{n} 个点（{cached} 个来自缓存，{bad} 个非最优）；sweep.csv 与 {plots} 张图在 {out}/",
                        "{n} points ({cached} from the cache, {bad} not optimal); sweep.csv and {plots} plots "
                        "in {out}/"),
