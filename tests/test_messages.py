@@ -37,3 +37,11 @@ def test_a_scenario_is_named_by_its_title_where_people_read_it():
     assert scenario_title("baseline") == "基准方案（baseline）"
     assert scenario_title("cert_share_70", "en") == "Certificate share raised to 70% (cert_share_70)"
     assert scenario_title("我的方案_1") == "我的方案_1"  # a user's own: its name
+
+
+def test_a_share_that_rounds_to_nothing_has_no_sign():
+    """The re-plan's integer gap, a rounding error below its LP bound, read 整数差距：-0.00% in runs show."""
+    from optimizer.messages.numbers import share
+
+    assert share(-1e-9, 2) == "0.00%" and share(-0.00004, 1) == "0.0%"
+    assert share(-0.0001, 2) == "-0.01%" and share(0.0004, 2) == "0.04%" and share(0.6) == "60.0%"
