@@ -31,6 +31,7 @@ def test_a_county_name_that_matches_none_gets_the_one_meant(shipped, capsys, mon
     assert county_hint(problem, "东川") == "东川区"  # the one county that begins so
     assert county_hint(problem, "东川县") == "东川区"  # the closest name
     assert county_hint(problem, "纽约") is None
+    assert find_county(problem, " 西山区 ") == find_county(problem, "西山区") == "530112"  # pasted with spaces
     monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
     assert main(["explain", "--county", "东川"]) == 2
     assert "未找到县（市、区）：东川；是否为 东川区？" in capsys.readouterr().err

@@ -40,8 +40,9 @@ class CountyExplanation:
 
 
 def find_county(problem: AllocationProblem, text: str) -> str | None:
-    """A county by adcode or by name (as in counties.csv)."""
-    c = problem.counties
+    """A county by adcode or by name (as in counties.csv); spaces around it ignored (a name pasted with a
+    trailing space, '西山区 ', was not found and the hint offered 西山区 itself)."""
+    c, text = problem.counties, text.strip()
     if text in set(c["adcode"]):
         return text
     hit = c.loc[c["county"] == text, "adcode"]
