@@ -189,6 +189,10 @@ def test_verify_lines_of_solve_and_replan_are_in_chinese():
         "班数（R5）：school_allocation.csv 第 2 行，应为 ≥ 6，实为 4"
     assert str(Violation("classes add up (classes.csv)", "x k01", "120 in 2 classes", "100 in 2")) == \
         "各班合计（classes.csv）：x k01，应为 120 人，2 个班，实为 100 人，2 个班"
+    # a county code found is a code (its name if known), not a count: an edited 999999 read 实为 999,999
+    assert str(Violation("county exists", "school_allocation row 9", "a county", "999999", names)) == \
+        "县（市、区）存在：school_allocation.csv 第 11 行，应为 一个县（市、区），实为 999999"
+    assert str(Violation("unit's counties (R10)", "u01 530300", "530100", "530300", names)).endswith("实为 曲靖市")
     with language("en"):
         assert str(Violation("capacity (R5–R7)", "s01 k01", "<= 10", "12")) == \
             "capacity (R5–R7) at s01 k01: expected ≤ 10, found 12"

@@ -19,6 +19,7 @@ from optimizer.model.problem import AllocationProblem
 from optimizer.model.results import Solution
 
 TOLERANCE = 1e-9
+CODE_FOUND = ("county exists", "unit's counties (R10)")  # checks whose found value is an adcode
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,12 @@ class Violation:
         codes, a table's row as a spreadsheet counts it, numbers with separators."""
         from optimizer.messages import msg
 
+        # a county code found is a code (its name if known), not a count: it read 实为 999,999
+        found = (self.names or {}).get(self.found, self.found) if self.check in CODE_FOUND else \
+            _value(self.found, "verify.in_classes_found", r"(\d+) in (\d+)")
         return msg("verify.line", check=_shown(f"verify.check.{self.check}", self.check),
                    where=_where(self.where, self.names or {}),
-                   expected=_value(self.expected, "verify.in_classes", r"(\d+) in (\d+) classes"),
-                   found=_value(self.found, "verify.in_classes_found", r"(\d+) in (\d+)"))
+                   expected=_value(self.expected, "verify.in_classes", r"(\d+) in (\d+) classes"), found=found)
 
     def to_dict(self) -> dict[str, str]:
         return {"rule": self.check, "where": self.where, "expected": self.expected, "found": self.found}
