@@ -13,6 +13,7 @@ from optimizer.data.schema import SCHEMAS, Column, TableSchema
 from optimizer.messages import msg
 
 GUIDE_SHEET = "说明"
+MEANING_WIDTH = 60  # characters; longer meanings wrap
 
 
 def template_tables() -> list[TableSchema]:
@@ -37,6 +38,7 @@ def write_xlsx_template(schema: TableSchema, path: Path) -> None:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
     _widths(ws, 1)
+    _fit_page(ws)
     _write_guide(wb.create_sheet(GUIDE_SHEET), schema)
     wb.save(path)
 
@@ -58,9 +60,22 @@ def _write_guide(guide, schema: TableSchema) -> None:
         guide.append([c.name, msg(f"tpl.kind.{c.kind}"), msg(f"tpl.unit.{c.unit}") if c.unit else "",
                       msg("tpl.yes" if c.required else "tpl.no"), column_meaning(schema, c)])
     _widths(guide, first)
-    guide.column_dimensions["E"].width = 70
-    for row in guide.iter_rows(min_row=first + 1, min_col=5, max_col=5):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    guide.column_dimensions["E"].width = MEANING_WIDTH
+    for row in guide.iter_rows(min_row=first + 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # a wrapped cell sets no height itself; a CJK character prints narrower than two digits (~1.2 per unit)
+        lines = -(-_display_width(str(row[4].value)) // int(MEANING_WIDTH * 1.2))
+        guide.row_dimensions[row[0].row].height = 15 * max(1, lines)
+    _fit_page(guide)
+
+
+def _fit_page(sheet) -> None:
+    """Landscape, one page wide: a printed sheet keeps every column on the page it is read with."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def column_meaning(schema: TableSchema, column: Column) -> str:
@@ -81,8 +96,12 @@ def guide_keys(schema: TableSchema) -> list[str]:
 def _widths(sheet, first_row: int) -> None:
     """Column widths from the cells from ``first_row`` down; a CJK character takes two columns."""
     for col in sheet.iter_cols(min_row=first_row):
-        width = max(sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(c.value or "")) for c in col) + 2
+        width = max(_display_width(str(c.value or "")) for c in col) + 2
         sheet.column_dimensions[col[0].column_letter].width = min(60, width)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def write_templates(folder: Path) -> list[Path]:
