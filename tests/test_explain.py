@@ -17,7 +17,8 @@ def test_explain_answers_for_every_county_of_the_baseline(shipped):
         e = explain_county(r.problem, r.solution, adcode)
         assert e.placed == int(placed.get(adcode, 0)), adcode
         assert e.low <= e.center <= e.high, adcode
-        assert names[adcode] in render(e, "zh", r.problem)
+        text = render(e, "zh", r.problem)
+        assert names[adcode] in text and "2020年常住人口" in text and "population_2020" not in text, text
 
 
 def test_a_county_name_that_matches_none_gets_the_one_meant(shipped, capsys, monkeypatch):
