@@ -300,7 +300,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         for note in plan.notes:
             print(msg("cli.note", note=note))
-        print(findings_to_text(findings))
+        print(findings_to_text(findings, plan))
     return EXIT_FINDINGS if findings else EXIT_OK
 
 

@@ -109,6 +109,17 @@ def test_text_output_is_grouped_with_chinese_names():
     assert text.index("[annex1.column_sum]") < text.index("[annex1_annex5.college]")
 
 
+@pytest.mark.parametrize(("lang", "where"), [("zh", "附件4 一心堂药业集团有限公司（u05） 表头"),
+                                             ("en", "annex4 一心堂药业集团有限公司 (u05) col header")])
+def test_check_names_a_unit_not_only_its_code(capsys, lang, where):
+    """The officer reads the unit's name (data/units.csv u05, as Annex 4 prints it), not 附件4 u05 表头 单位 u05："""
+    from optimizer.cli import main
+
+    assert main(["--lang", lang, "check"]) == 1
+    line = next(x for x in capsys.readouterr().out.splitlines() if "u05" in x)
+    assert where in line and "单位 u05" not in line and "unit u05" not in line
+
+
 def test_annex4_without_unit_rows_still_checks_headers(data_copy):
     rows = read_rows(data_copy / "annex4_project_trainees.csv")
     rows[0][6] = "云南省总商会"  # the text's spelling: also accepted, resolves to u06

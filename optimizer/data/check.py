@@ -234,7 +234,7 @@ def check_names(plan: PlanData) -> list[Finding]:
     for r in plan.units.itertuples():
         if r.name != r.name_in_text:
             out.append(Finding("names.text_vs_annex", "annex4", r.code, "header", r.name_in_text, r.name, None,
-                               WARNING, msg("check.text_vs_annex", code=r.code, text=r.name_in_text, name=r.name)))
+                               WARNING, msg("check.text_vs_annex", text=r.name_in_text, name=r.name)))
     return out
 
 
@@ -256,7 +256,7 @@ def findings_to_text(findings: list[Finding], plan: PlanData | None = None) -> s
         lines.append("")
         title = msg(f"check.title.{rule}") if f"check.title.{rule}" in CATALOGUE else ""
         lines.append(f"[{rule}] {title}")
-        wheres = [_where(f) for f in items]
+        wheres = [_where(f, plan) for f in items]
         severities = [msg(f"check.sev.{f.severity}") for f in items]
         width = max(_width(w) for w in wheres)
         sev_width = max(_width(s) for s in severities)
@@ -270,15 +270,24 @@ def findings_to_text(findings: list[Finding], plan: PlanData | None = None) -> s
     return "\n".join(lines)
 
 
-def _where(f: Finding) -> str:
-    """Table, row and column of a finding: 附件1 全省 第6列, 附件5 合计 “网络创业培训任务”, 附件4 u05 表头."""
+def _where(f: Finding, plan: PlanData | None = None) -> str:
+    """Table, row and column of a finding: 附件1 全省 第6列, 附件5 合计 “网络创业培训任务”,
+    附件4 一心堂药业集团有限公司（u05） 表头: a unit by its Annex 4 name, code in brackets (given ``plan``)."""
     if str(f.column).isdigit():
         column = msg("check.column_number", column=f.column)
     elif f"check.column.{f.column}" in CATALOGUE:
         column = msg(f"check.column.{f.column}")
     else:
         column = msg("check.column_name", column=_title(f.column) if f.table == "annex5" else f.column)
-    return msg("check.where", table=_table(f.table), row=f.row, column=column)
+    return msg("check.where", table=_table(f.table), row=_row(f, plan), column=column)
+
+
+def _row(f: Finding, plan: PlanData | None) -> str:
+    """The row as a reader names it: a provincial-project unit's code (annex4) becomes its name with the code after."""
+    if plan is None or f.table != "annex4":
+        return f.row
+    names = dict(zip(plan.units["code"], plan.units["name"], strict=True))
+    return msg("check.unit_row", name=names[f.row], code=f.row) if f.row in names else f.row
 
 
 def _table(table: str) -> str:

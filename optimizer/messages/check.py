@@ -61,9 +61,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.where_annex5": ("附件5“{column}”（合计）", "Annex 5 {column} (合计)"),
     "check.alias": ("{table}将{canonical}（{code}）写作{label}；按同一州（市）读取",
                     "{table} writes {label} for {canonical} ({code}); read as the same prefecture"),
-    "check.text_vs_annex": ("单位 {code}：通知正文（三(一)）写作{text}，附件4表头写作{name}；请确认所指单位",
-                            "unit {code}: the notice's text (三(一)) prints {text}, Annex 4's header prints {name}; "
+    "check.text_vs_annex": ("通知正文（三(一)）写作{text}，附件4表头写作{name}；请确认所指单位",
+                            "the notice's text (三(一)) prints {text}, Annex 4's header prints {name}; "
                             "confirm which body is meant"),
+    "check.unit_row": ("{name}（{code}）", "{name} ({code})"),
     # titles of the rules
     "check.title.annex1.column_sum": ("附件1：各州（市）行之和等于全省行（人次）",
                                       "Annex 1: prefecture rows sum to the 全省 row (人次)"),
