@@ -271,7 +271,7 @@ def findings_to_text(findings: list[Finding], plan: PlanData | None = None) -> s
 
 
 def _where(f: Finding, plan: PlanData | None = None) -> str:
-    """Table, row and column of a finding: 附件1 全省 第6列, 附件5 合计 “网络创业培训任务”,
+    """Table, row and column of a finding: 附件1 全省 第6栏, 附件5 合计 “网络创业培训任务”,
     附件4 一心堂药业集团有限公司（u05） 表头: a unit by its Annex 4 name, code in brackets (given ``plan``)."""
     if str(f.column).isdigit():
         column = msg("check.column_number", column=f.column)

@@ -78,7 +78,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "unknown profession group (see profession_groups.csv)"),
     "data.r1_types": ("R1：只有{types}属于等级证书类", "R1: only {types} count as certificate-class"),
     "data.and": ("和", " and "),
-    "data.advanced": ("附件1第3列：高级指三级及以上的等级证书类课程",
+    "data.advanced": ("附件1第3栏：高级指三级及以上的等级证书类课程",
                       "Annex 1 column 3: advanced means a certificate-class course at 三级 or above"),
     "data.level_needed": ("等级证书类课程须有等级（五级 … 一级）",
                           "a certificate-class course needs a level (五级 … 一级)"),

@@ -9,7 +9,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diag.school_capacity": ("{school}须培训 {need}（附件2），但其课程只能容纳 {have}（缺 {short}）",
                              "{school} must train {need} (Annex 2) but its courses have places for {have} "
                              "(short {short})"),
-    "diag.quota_vs_target": ("在册院校的附件2指标合计 {quota}，但附件1第5列需要 {target}",
+    "diag.quota_vs_target": ("在册院校的附件2指标合计 {quota}，但附件1第5栏需要 {target}",
                              "the active schools' Annex 2 quotas sum to {quota} but Annex 1 column 5 needs {target}"),
     "diag.unit_capacity": ("{unit}须培训 {need}（附件4），但开设其经营范围内课程的机构只能容纳 {have}（缺 {short}）",
                            "{unit} must train {need} (Annex 4) but institutions offering its business scope have "
@@ -22,7 +22,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "{unit} has {n} to train in {pref} but no allowed (county, course, institution) "
                             "combination"),
     # the demands of the flow network
-    "diag.pref": ("{name}技工院校目标任务（附件1第5列）", "{name} tech-school target (Annex 1 column 5)"),
+    "diag.pref": ("{name}技工院校目标任务（附件1第5栏）", "{name} tech-school target (Annex 1 column 5)"),
     "diag.plan": ("{unit}在{pref}的任务（附件4）", "{unit} in {pref} (Annex 4)"),
     "diag.cert": ("{name}等级证书类培训人次（R1）", "{name} certificate-class trainees (R1)"),
     "diag.other": ("{name}其他培训人次", "{name} other trainees"),

@@ -30,10 +30,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "explain.unknown_hint": ("未找到县（市、区）：{name}；是否为 {hint}？",
                              "no county named {name}; did you mean {hint}?"),
     "explain.dual.band": ("本县区间行", "this county's balance row"),
-    "explain.dual.target": ("{prefecture}技工院校任务（附件1第5列）",
+    "explain.dual.target": ("{prefecture}技工院校任务（附件1第5栏）",
                             "{prefecture}'s tech-school target (Annex 1 col 5)"),
-    "explain.dual.advanced": ("{prefecture}高级工下限（附件1第3列）", "{prefecture}'s 高级工 floor (Annex 1 col 3)"),
-    "explain.dual.certificate": ("{prefecture}等级证书类下限（附件1第2列）",
+    "explain.dual.advanced": ("{prefecture}高级工下限（附件1第3栏）", "{prefecture}'s 高级工 floor (Annex 1 col 3)"),
+    "explain.dual.certificate": ("{prefecture}等级证书类下限（附件1第2栏）",
                                  "{prefecture}'s certificate-class floor (Annex 1 col 2)"),
     "explain.dual.capacity": ("{institution}·{course} 的容量", "capacity of {institution} · {course}"),
 }
