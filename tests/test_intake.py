@@ -190,8 +190,9 @@ def test_an_unreadable_file_is_a_finding_and_the_others_are_consolidated(returne
     by_file = {f["file"]: f["message"] for f in out["findings"] if f["file"]}
     assert "无法读取该工作簿" in by_file["530100_昆明市.xlsx"]
     assert "另存为 Excel 工作簿（.xlsx）" in by_file["530300_曲靖市.xls"]
-    missing = {f["prefecture"] for f in out["findings"] if "未收到" in f["message"]}
-    assert missing == {"昆明市", "曲靖市"}
+    unread = {f["prefecture"]: f["message"] for f in out["findings"] if "但无法读取" in f["message"]}
+    assert set(unread) == {"昆明市", "曲靖市"} and "530300_曲靖市.xls" in unread["曲靖市"]  # came, not "未收到"
+    assert not [f for f in out["findings"] if "未收到" in f["message"]]
     assert (tmp_path / "result" / "consolidated.xlsx").exists()
 
 

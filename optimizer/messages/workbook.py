@@ -183,6 +183,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.none": ("无", "none"),
     "intake.damaged": ("无法打开的文件", "a file that does not open"),
     "intake.other_format": ("{suffix} 文件", "a {suffix} file"),
+    "intake.unread_prefecture": ("收到{prefecture}的工作簿 {file} 但无法读取（见上），汇总表中沿用省级草稿",
+                                 "{prefecture}'s workbook {file} came but cannot be read (above); the consolidated "
+                                 "table keeps the province's draft"),
     "intake.missing_prefecture": ("未收到{prefecture}的工作簿（汇总表中沿用省级草稿）", "no workbook from "
                                   "{prefecture} (the consolidated table keeps the province's draft)"),
     "intake.header_row": ("表头", "header"),

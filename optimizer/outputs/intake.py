@@ -479,12 +479,15 @@ def intake(folder: Path, plan: PlanData, draft: pd.DataFrame | None = None) -> I
         findings += reader.findings
         read[code] = cells
         used[code] = path.name
+    # a prefecture whose file came but could not be read is not "not received": its file is named above
+    unread = {f.file[:6]: f.file for f in findings if f.file and f.file[:6].isdigit() and not f.sheet}
     for code in sorted(plan.prefectures["adcode"]):
         if code not in read:
             name = plan.prefecture_name(code)
+            text = (msg("intake.unread_prefecture", "zh", prefecture=name, file=unread[code]) if code in unread
+                    else msg("intake.missing_prefecture", "zh", prefecture=name))
             findings.append(IntakeFinding(name, "", "", "", "", msg("intake.a_workbook", "zh"),
-                                          msg("intake.none", "zh"), ERROR,
-                                          msg("intake.missing_prefecture", "zh", prefecture=name)))
+                                          msg("intake.none", "zh"), ERROR, text))
     consolidated, changes = _consolidate(plan, read, draft)
     if draft is None:
         notes.append(msg("intake.no_draft", "zh"))
