@@ -799,6 +799,8 @@ def run_explain(args: argparse.Namespace) -> int:
     from optimizer.outputs.explain import county_hint, explain_county, find_county, render
 
     args.cert_share = args.solver = args.time_limit = None
+    if not args.county.strip():  # named before the solve: an empty --county is a flag without its value
+        raise InputError([Problem("--county", None, None, None, msg("explain.empty_county"))])
     result = solve_for(args)
     if isinstance(result, int):
         return result

@@ -35,3 +35,13 @@ def test_a_county_name_that_matches_none_gets_the_one_meant(shipped, capsys, mon
     monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
     assert main(["explain", "--county", "东川"]) == 2
     assert "未找到县（市、区）：东川；是否为 东川区？" in capsys.readouterr().err
+
+
+def test_an_empty_county_is_named_as_the_flag(capsys, monkeypatch):
+    """`explain --county ""` printed an empty 未找到县（市、区）：; it is refused before solving, naming the flag."""
+    from optimizer.cli import main
+
+    monkeypatch.delenv("YUNNAN_PLAN_LANG", raising=False)
+    assert main(["explain", "--county", " "]) == 2
+    err = capsys.readouterr().err
+    assert "--county：请给出县（市、区）的名称或区划代码" in err and "未找到" not in err

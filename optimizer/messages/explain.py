@@ -36,4 +36,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "explain.dual.certificate": ("{prefecture}等级证书类下限（附件1第2栏）",
                                  "{prefecture}'s certificate-class floor (Annex 1 col 2)"),
     "explain.dual.capacity": ("{institution}·{course} 的容量", "capacity of {institution} · {course}"),
+    "explain.empty_county": ("请给出县（市、区）的名称或区划代码，如 --county 东川区 或 --county 530113",
+                             "give a county's name or code, e.g. --county 东川区 or --county 530113"),
 }
