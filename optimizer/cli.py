@@ -1226,8 +1226,17 @@ def _run_line(r: dict) -> str:
     """One run of `runs list`."""
     mark = msg("runs.submitted_mark", date=r["submitted"]) if r.get("submitted") else ""
     link = f" ← #{r['parent_id']}" if r.get("parent_id") else ""
-    return msg("runs.line", id=r["id"], created=r["created"], command=r["command"], status=_status(r["status"]),
-               input_id=r["input_id"] or "-", mark=mark, link=link)
+    return msg("runs.line", id=r["id"], created=r["created"], command=r["command"],
+               status=_padded(_status(r["status"]), 14), input_id=r["input_id"] or "-", mark=mark, link=link)
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` filled to ``width`` terminal columns, a Chinese character counting two (到达时间上限 pushed the
+    next column out of line when padded by characters)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def _flat(d: dict, prefix: str = "") -> dict[str, object]:

@@ -93,3 +93,16 @@ def test_shipped_templates_are_current(tmp_path):
             assert (ROOT / "data" / "templates" / path.name).read_bytes() == path.read_bytes()
         else:
             assert (ROOT / "data" / "templates" / path.name).exists()
+
+
+def test_runs_list_columns_line_up_with_chinese_statuses():
+    """A Chinese character takes two terminal columns: statuses padded by characters pushed the input id out of
+    line after 到达时间上限 (12 columns) beside 最优 (4)."""
+    import unicodedata
+
+    from optimizer.cli import _padded
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    assert {columns(_padded(s, 14)) for s in ("最优", "到达时间上限", "infeasible")} == {14}

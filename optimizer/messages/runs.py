@@ -12,8 +12,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.ok": ("完成", "ok"),
     "status.findings": ("有发现", "findings"),
     # runs list
-    "runs.line": ("#{id:<5} {created}  {command:<9} {status:<8} {input_id:<16}{mark}{link}",
-                  "#{id:<5} {created}  {command:<9} {status:<13} {input_id:<16}{mark}{link}"),
+    "runs.line": ("#{id:<5} {created}  {command:<9} {status} {input_id:<16}{mark}{link}",
+                  "#{id:<5} {created}  {command:<9} {status} {input_id:<16}{mark}{link}"),
     "runs.submitted_mark": ("  已报送 {date}", " submitted {date}"),
     # runs show
     "runs.field.id": ("编号", "id"),
