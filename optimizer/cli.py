@@ -26,7 +26,7 @@ from optimizer.errors import (
     Problem,
 )
 from optimizer.messages import CATALOGUE, LANGUAGES, language, msg, scenario_title
-from optimizer.messages.numbers import share, yuan
+from optimizer.messages.numbers import padded, share, yuan
 from optimizer.outputs.writer import OutputError, OutputSet
 
 APPORTIONMENT_METHODS = ("hamilton", "webster", "dhondt", "huntington_hill")
@@ -1227,16 +1227,7 @@ def _run_line(r: dict) -> str:
     mark = msg("runs.submitted_mark", date=r["submitted"]) if r.get("submitted") else ""
     link = f" ← #{r['parent_id']}" if r.get("parent_id") else ""
     return msg("runs.line", id=r["id"], created=r["created"], command=r["command"],
-               status=_padded(_status(r["status"]), 14), input_id=r["input_id"] or "-", mark=mark, link=link)
-
-
-def _padded(text: str, width: int) -> str:
-    """``text`` filled to ``width`` terminal columns, a Chinese character counting two (到达时间上限 pushed the
-    next column out of line when padded by characters)."""
-    import unicodedata
-
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
+               status=padded(_status(r["status"]), 14), input_id=r["input_id"] or "-", mark=mark, link=link)
 
 
 def _flat(d: dict, prefix: str = "") -> dict[str, object]:

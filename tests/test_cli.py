@@ -100,9 +100,9 @@ def test_runs_list_columns_line_up_with_chinese_statuses():
     line after 到达时间上限 (12 columns) beside 最优 (4)."""
     import unicodedata
 
-    from optimizer.cli import _padded
+    from optimizer.messages.numbers import padded
 
-    def columns(text: str) -> int:
+    def columns(text: str) -> int:  # counted here by hand from the Unicode width classes
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    assert {columns(_padded(s, 14)) for s in ("最优", "到达时间上限", "infeasible")} == {14}
+    assert {columns(padded(s, 14)) for s in ("最优", "到达时间上限", "infeasible")} == {14}

@@ -216,12 +216,10 @@ def _status_text(value: object) -> object:
 def comparison_text(c: Comparison, top: int = 10) -> str:
     """The comparison for people, in the catalogue's language: key figures by name, then the largest changes."""
     from optimizer.messages import msg, scenario_title
+    from optimizer.messages.numbers import padded as pad
 
     def fmt(v) -> str:
         return shown("status", v) if isinstance(v, str) or v is None else str(v)
-
-    def pad(text: str, width: int) -> str:
-        return text + " " * max(0, width - sum(2 if ord(ch) > 0x2E7F else 1 for ch in text))
 
     lines = [msg("cmp.head", a=scenario_title(c.a.name), a_status=fmt(c.a.status), b=scenario_title(c.b.name),
                  b_status=fmt(c.b.status)), ""]

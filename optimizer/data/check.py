@@ -26,6 +26,7 @@ from optimizer.data.loader import (
 )
 from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
 from optimizer.messages import CATALOGUE, current_language, msg
+from optimizer.messages.numbers import display_width
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 FINDING_KEYS = ("rule", "table", "row", "column", "expected", "found", "difference", "severity", "message")
@@ -258,11 +259,11 @@ def findings_to_text(findings: list[Finding], plan: PlanData | None = None) -> s
         lines.append(f"[{rule}] {title}")
         wheres = [_where(f, plan) for f in items]
         severities = [msg(f"check.sev.{f.severity}") for f in items]
-        width = max(_width(w) for w in wheres)
-        sev_width = max(_width(s) for s in severities)
+        width = max(display_width(w) for w in wheres)
+        sev_width = max(display_width(s) for s in severities)
         for f, where, sev in zip(items, wheres, severities, strict=True):
-            pad = " " * (width - _width(where))
-            sev_pad = " " * (sev_width - _width(sev))
+            pad = " " * (width - display_width(where))
+            sev_pad = " " * (sev_width - display_width(sev))
             nums = ""
             if f.difference is not None:
                 nums = msg("check.numbers", expected=_fmt(f.expected), found=_fmt(f.found), difference=f.difference)
@@ -307,11 +308,6 @@ def _column(column: str) -> str:
 
 def _fmt(value: int | str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 ANNEX1_COLUMN_TITLES = ANNEX1_COLUMNS

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from optimizer import rules
 from optimizer.data.schema import SCHEMAS, Column, TableSchema
 from optimizer.messages import msg
+from optimizer.messages.numbers import display_width
 
 GUIDE_SHEET = "说明"
 MEANING_WIDTH = 60  # characters; longer meanings wrap
@@ -65,7 +66,7 @@ def _write_guide(guide, schema: TableSchema) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         # a wrapped cell sets no height itself; a CJK character prints narrower than two digits (~1.2 per unit)
-        lines = -(-_display_width(str(row[4].value)) // int(MEANING_WIDTH * 1.2))
+        lines = -(-display_width(str(row[4].value)) // int(MEANING_WIDTH * 1.2))
         guide.row_dimensions[row[0].row].height = 15 * max(1, lines)
     _fit_page(guide)
 
@@ -96,12 +97,8 @@ def guide_keys(schema: TableSchema) -> list[str]:
 def _widths(sheet, first_row: int) -> None:
     """Column widths from the cells from ``first_row`` down; a CJK character takes two columns."""
     for col in sheet.iter_cols(min_row=first_row):
-        width = max(_display_width(str(c.value or "")) for c in col) + 2
+        width = max(display_width(str(c.value or "")) for c in col) + 2
         sheet.column_dimensions[col[0].column_letter].width = min(60, width)
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def write_templates(folder: Path) -> list[Path]:

@@ -80,3 +80,10 @@ def scenario_title(name: str, lang: str | None = None) -> str:
         return name
     title = msg(key, lang)
     return f"{title}（{name}）" if (lang or current_language()) == "zh" else f"{title} ({name})"
+
+
+def indicator_name(indicator: str, lang: str | None = None) -> str:
+    """A breakdown indicator by name (2020年常住人口（第七次全国人口普查）), as covers and explanations say it; its
+    key where the catalogue has none (a user's own column)."""
+    key = f"wb.indicator_{indicator}"
+    return msg(key, lang) if key in CATALOGUE else indicator

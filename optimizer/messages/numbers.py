@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from optimizer.messages import current_language
 
 
@@ -40,3 +42,13 @@ def persons_exact(n: float, lang: str | None = None) -> str:
     whole = round(n)
     digits = next(d for d in range(5) if whole % 10 ** (4 - d) == 0)
     return f"{whole / 10_000:,.{digits}f} 万人"
+
+
+def display_width(text: object) -> int:
+    """Columns a text takes in a terminal or a spreadsheet cell: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def padded(text: str, width: int) -> str:
+    """``text`` filled with spaces to ``width`` display columns (a Chinese character counts two)."""
+    return text + " " * max(0, width - display_width(text))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from optimizer.messages import msg
+from optimizer.messages import indicator_name, msg
 from optimizer.messages import numbers as fmt
 from optimizer.model.lp import balance_table
 from optimizer.model.problem import AllocationProblem
@@ -108,7 +108,7 @@ def render(e: CountyExplanation, lang: str | None = None, problem: AllocationPro
     cost = {"inner": p.balance_cost_inner if p else "", "outer": p.balance_cost_outer if p else "",
             "limit": p.balance_cost_outer if p else ""}[e.position]
     lines = [msg("explain.title", lang, county=e.county, prefecture=e.prefecture_name),
-             msg("explain.share", lang, share=fmt.share(e.share), indicator=_indicator_name(e.indicator, lang),
+             msg("explain.share", lang, share=fmt.share(e.share), indicator=indicator_name(e.indicator, lang),
                  prefecture=e.prefecture_name, target=fmt.count(e.target), ideal=f"{e.ideal:,.1f}"),
              msg("explain.band", lang, low=fmt.count(e.low), high=fmt.count(e.high), center=fmt.count(e.center),
                  got=fmt.count(e.placed), dev=f"{e.placed - e.ideal:+,.1f}",
@@ -129,11 +129,3 @@ def render(e: CountyExplanation, lang: str | None = None, problem: AllocationPro
     for key, values, value in e.binding:
         lines.append(msg("explain.row.dual", lang, row=msg(key, lang, **values), value=f"{value:,.2f}"))
     return "\n".join(lines)
-
-
-def _indicator_name(indicator: str, lang: str | None) -> str:
-    """The breakdown indicator by name (2020年常住人口…), as the workbook covers name it; its key otherwise."""
-    key = f"wb.indicator_{indicator}"
-    from optimizer.messages import CATALOGUE
-
-    return msg(key, lang) if key in CATALOGUE else indicator

@@ -33,6 +33,7 @@ from optimizer.data.loader import PROVINCE_ADCODE, PlanData
 from optimizer.data.names import normalise
 from optimizer.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from optimizer.messages import msg
+from optimizer.messages.numbers import display_width
 from optimizer.outputs.breakdown import ANNEX1, ANNEX5
 from optimizer.outputs.workbook import (
     ANNEX1_HEADERS,
@@ -821,7 +822,7 @@ def _sheet(wb, name: str, headers: list[str], rows: list[list[object]], head, ce
     ws.set_row(0, 48)
     for i, row in enumerate(rows, start=1):
         if widths:  # wrapped text needs its height (nothing measures it for us)
-            lines = max(-(-sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(v)) // max(1, w)) for v, w in
+            lines = max(-(-display_width(v) // max(1, w)) for v, w in
                         zip(row, widths, strict=True))
             ws.set_row(i, 15 * max(1, lines) + 2)
         for j, v in enumerate(row):

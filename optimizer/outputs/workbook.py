@@ -36,7 +36,8 @@ from optimizer import rules
 from optimizer.data.loader import PROVINCE_ADCODE, PlanData
 from optimizer.data.params import ModelParams
 from optimizer.data.schema import ANNEX1_COLUMNS, ANNEX5_COLUMNS
-from optimizer.messages import msg
+from optimizer.messages import indicator_name, msg
+from optimizer.messages.numbers import display_width
 from optimizer.outputs.breakdown import ANNEX1, ANNEX5, Breakdown
 from optimizer.outputs.files import write_csv
 from optimizer.workdays import CalendarNotCovered, days_left, subsidy_approval_deadline
@@ -109,10 +110,6 @@ class _Book:
 
     def close(self) -> None:
         self.wb.close()
-
-
-def _width(text: object) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
 
 
 def _write_value(ws, r: int, c: int, v: object, text_fmt, num_fmt) -> None:
@@ -231,12 +228,12 @@ def write_annex(book: _Book, t: AnnexTable) -> dict[str, int]:
         check_head.append(HeadCell("校验（超出数，应为 ✓）", 0, n + 1, last_col))
         check_head += [HeadCell(c.title, 1, j, j, t.head_rows - 1) for j, c in enumerate(t.checks, start=n + 1)]
     first = _write_head(book, ws, 2, t, check_head)
-    widths = [_width(t.first)] + [10] * n + [9] * len(t.checks)
+    widths = [display_width(t.first)] + [10] * n + [9] * len(t.checks)
     rows = {"first": first}
     r = first
     for label, values in zip(t.labels, t.values, strict=True):
         ws.write_string(r, 0, label, book.text)
-        widths[0] = max(widths[0], _width(label))
+        widths[0] = max(widths[0], display_width(label))
         for j, v in enumerate(values, start=1):
             if t.row_total and j == n:
                 ws.write_formula(r, j, f"=SUM({xl_rowcol_to_cell(r, 1)}:{xl_rowcol_to_cell(r, n - 1)})", book.int,
@@ -280,7 +277,7 @@ def write_annex(book: _Book, t: AnnexTable) -> dict[str, int]:
     r += 2
     for note in [msg("wb.sheet_note", ZH), *t.notes]:
         ws.merge_range(r, 0, r, last_col, note, book.note)
-        ws.set_row(r, 16 * max(1, -(-_width(note) // max(40, sum(max(8, min(30, w + 2)) for w in widths)))) + 2)
+        ws.set_row(r, 16 * max(1, -(-display_width(note) // max(40, sum(max(8, min(30, w + 2)) for w in widths)))) + 2)
         r += 1
     r += 1
     r = _sign_block(book, ws, r, last_col)
@@ -335,7 +332,7 @@ def write_wan_sheet(book: _Book, t: AnnexTable, rows: dict[str, int], sheet: str
     end = r + 4
     ws.merge_range(end, 0, end, n, msg("wb.sheet_note_wan", ZH, sheet=t.sheet), book.note)
     end = _sign_block(book, ws, end + 2, n)
-    ws.set_column(0, 0, max(8, min(30, max(_width(x) for x in [t.first, *t.labels]) + 2)))
+    ws.set_column(0, 0, max(8, min(30, max(display_width(x) for x in [t.first, *t.labels]) + 2)))
     ws.set_column(1, n, 10)
     ws.repeat_rows(2, first - 1)
     ws.print_area(0, 0, end - 1, n)
@@ -471,13 +468,6 @@ class CoverInfo:
     extra_rows: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _indicator_zh(indicator: str) -> str:
-    key = f"wb.indicator_{indicator}"
-    from optimizer.messages import CATALOGUE
-
-    return msg(key, ZH) if key in CATALOGUE else indicator
-
-
 def weights_lines(b: Breakdown, pref: str | None, county_names: dict[str, str]) -> list[str]:
     """Per group, the weights used: the user's file where it names the group, else the default indicator."""
     lines = []
@@ -489,7 +479,7 @@ def weights_lines(b: Breakdown, pref: str | None, county_names: dict[str, str]) 
             col = f" 第{column}栏" if column.isdigit() else f" {column}"
             lines.append(where + msg("wb.cover_weights_group", ZH, table=TABLE_ZH.get(table, table), column=col,
                                      file=Path(b.weights.source).name, digest=b.weights.digest, weights=shown))
-    lines.append(msg("wb.cover_weights_default", ZH, indicator=_indicator_zh(b.indicator)))
+    lines.append(msg("wb.cover_weights_default", ZH, indicator=indicator_name(b.indicator, ZH)))
     return lines
 
 
@@ -544,7 +534,7 @@ def _cover(book: _Book, where: str, info: CoverInfo, findings: list[str], notes:
             r += 1
         for item in items:
             ws.write_string(r, 1, item, book.note)
-            ws.set_row(r, 15 * max(1, -(-_width(item) // COVER_TEXT_WIDTH)) + 3)  # wrapped lines need height
+            ws.set_row(r, 15 * max(1, -(-display_width(item) // COVER_TEXT_WIDTH)) + 3)  # wrapped lines need height
             r += 1
     r += 2
     for key in ("wb.sign_unit", "wb.sign_person", "wb.sign_phone", "wb.sign_date"):
@@ -664,13 +654,13 @@ def _frame_sheet(book: _Book, name: str, title: str, frame: pd.DataFrame, header
     for j, h in enumerate(headers):
         ws.write_string(1, j, h, book.head)
     ws.set_row(1, 36)
-    widths = [min(_width(h), 16) for h in headers]
+    widths = [min(display_width(h), 16) for h in headers]
     r = 2
     for row in frame.itertuples(index=False):
         for j, v in enumerate(row):
             value = v.item() if hasattr(v, "item") else v
             _write_value(ws, r, j, value, book.text, book.int)
-            widths[j] = max(widths[j], _width(value))
+            widths[j] = max(widths[j], display_width(value))
         r += 1
     if totals and len(frame):
         ws.write_string(r, 0, "合计", book.head)
@@ -755,7 +745,7 @@ def workbook_name(pref: str, plan: PlanData) -> str:
 def default_assumptions(b: Breakdown, params: ModelParams) -> list[str]:
     """The cover's assumptions, in Chinese."""
     return [
-        msg("wb.assume_indicator", ZH, indicator=_indicator_zh(b.indicator)),
+        msg("wb.assume_indicator", ZH, indicator=indicator_name(b.indicator, ZH)),
         msg("wb.assume_params", ZH, rho=f"{params.cert_share:.0%}", delta=f"{params.band_delta:.0%}",
             tau=f"{params.mix_tolerance:.0%}"),
     ]

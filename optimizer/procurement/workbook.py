@@ -4,14 +4,13 @@ lot with the criteria and their points), the simulated awards, every entry with 
 from __future__ import annotations
 
 import math
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
 from optimizer.messages import CATALOGUE, msg
-from optimizer.messages.numbers import yuan
+from optimizer.messages.numbers import display_width, yuan
 from optimizer.procurement.lots import parse_mix
 from optimizer.procurement.methods import NEGOTIATION, method_name
 
@@ -70,11 +69,6 @@ def _cell(book: _Book, ws, r: int, c: int, v, fmt=None) -> None:
         ws.write_number(r, c, v, fmt or (book.num if float(v).is_integer() else book.money))
     else:
         ws.write_string(r, c, str(v), fmt or book.text)
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def row_height(values: list, widths: list[int], line_points: float = 15.0) -> float:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.data.loader import PlanData
-from optimizer.outputs.workbook import COVER_TEXT_WIDTH, _Book, _frame_sheet, _width
+from optimizer.messages.numbers import display_width
+from optimizer.outputs.workbook import COVER_TEXT_WIDTH, _Book, _frame_sheet
 from optimizer.tracking.progress import Progress, progress, records_as_of
 
 SHEETS = {"cover": "封面", "top5_pref": "前五机构（州市）", "top5_county": "前五机构（县）",
@@ -62,7 +63,7 @@ def _cover(book: _Book, plan: PlanData, p: Progress, scenario: str, input_id: st
     for r, (k, v) in enumerate(lines, start=2):
         ws.write_string(r, 0, k, book.key)
         ws.write_string(r, 1, v, book.note)
-        ws.set_row(r, 15 * max(1, -(-_width(v) // COVER_TEXT_WIDTH)))
+        ws.set_row(r, 15 * max(1, -(-display_width(v) // COVER_TEXT_WIDTH)))
 
 
 def write_report(path: Path, plan: PlanData, p: Progress, scenario: str, input_id: str, interim: bool) -> None:
